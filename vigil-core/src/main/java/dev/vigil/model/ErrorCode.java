@@ -1,0 +1,79 @@
+package dev.vigil.model;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Every error Vigil reports, each with a category that decides once how it surfaces: the CLI exit code, the HTTP
+ * status and the metric tag. A code's {@link #fix()} tells the user what to do about it; messages add the object
+ * (file:line, field, tenant) that the error is about.
+ */
+public enum ErrorCode {
+    USAGE(Category.USER_ERROR, "Run the command with --help to see its options."),
+    CONFIG_INVALID(Category.USER_ERROR, "Correct the value in the configuration file, environment variable or flag named."),
+    CONFIG_UNKNOWN_KEY(Category.USER_ERROR, "Remove the key or rename it to the suggested one; `vigil config --help` lists all keys."),
+    TENANT_INVALID(Category.USER_ERROR, "Use a tenant id of 1 to 63 characters: lowercase letters, digits, '-' and '_', starting with a letter or digit."),
+    INPUT_NOT_FOUND(Category.NOT_FOUND, "Check the path; pass files, folders, .gz/.zip/.tar.gz archives, or '-' for standard input."),
+    INPUT_UNREADABLE(Category.USER_ERROR, "Check that the file is readable and not truncated."),
+    FORMAT_UNKNOWN(Category.USER_ERROR, "Pass --format with one of the supported formats (`vigil ingest --help` lists them)."),
+    QUERY_INVALID(Category.USER_ERROR, "Fix the query at the position named; `vigil tables` lists the tables and their columns."),
+    QUERY_NOT_READ_ONLY(Category.FORBIDDEN, "Only SELECT, WITH, DESCRIBE, SHOW, EXPLAIN, SUMMARIZE and PRAGMA reads are allowed; change data through `vigil ingest`."),
+    TABLE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil tables` to list the tables of this tenant."),
+    STORE_LOCKED(Category.CONFLICT, "Another Vigil process holds the data directory; stop it, or point --data at another directory."),
+    STORE_FAILED(Category.INTERNAL, "Check free disk space and the data directory's permissions; the log has the details."),
+    LIMIT_EXCEEDED(Category.INSUFFICIENT_RESOURCES, "Raise the limit named in the configuration, or split the input."),
+    INTERRUPTED(Category.INTERNAL, "The work was interrupted; run the command again, it resumes without duplicating what was stored."),
+    INTERNAL(Category.INTERNAL, "This is a bug in Vigil: report it with the log file.");
+
+    /** How an error surfaces to callers. Exit codes are documented in the README; keep them stable. */
+    public enum Category {
+        USER_ERROR(2, 400),
+        NOT_FOUND(3, 404),
+        FORBIDDEN(4, 403),
+        CONFLICT(5, 409),
+        INSUFFICIENT_RESOURCES(6, 413),
+        INTERNAL(1, 500);
+
+        private final int exitCode;
+        private final int httpStatus;
+
+        Category(int exitCode, int httpStatus) {
+            this.exitCode = exitCode;
+            this.httpStatus = httpStatus;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+
+        /** The lower-case tag used in logs and metrics, e.g. {@code user_error}. */
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final Category category;
+    private final String fix;
+
+    ErrorCode(Category category, String fix) {
+        this.category = requireNonNull(category, "category is null");
+        this.fix = requireNonNull(fix, "fix is null");
+    }
+
+    public Category category() {
+        return category;
+    }
+
+    /** What the user can do about an error of this code. */
+    public String fix() {
+        return fix;
+    }
+
+    /** The stable, lower-case name shown to users, e.g. {@code config_unknown_key}. */
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
