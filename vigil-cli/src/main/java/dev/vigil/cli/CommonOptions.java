@@ -1,0 +1,59 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.model.TenantId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options every command takes: where the data is, which tenant, and configuration overrides. */
+final class CommonOptions {
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Data directory (default: $VIGIL_HOME, else ./vigil-data).")
+    Path data;
+
+    @Option(names = "--tenant", paramLabel = "ID", description = "Tenant to work on (default: default).")
+    String tenant;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file (default: $VIGIL_CONFIG, else DIR/vigil.yaml if it exists).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Set a configuration key for this run, e.g. --set ingest.batch-size=5000 (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    /** Loads and validates the configuration once; flags win over the environment, which wins over the file. */
+    VigilConfig load() {
+        Map<String, String> environment = System.getenv();
+        Map<String, String> flags = new LinkedHashMap<>(settings);
+        if (data != null) {
+            flags.put("data-dir", data.toString());
+        }
+        if (tenant != null) {
+            flags.put("tenant", tenant);
+        }
+        Path file = config;
+        if (file == null && environment.get("VIGIL_CONFIG") != null) {
+            file = Path.of(environment.get("VIGIL_CONFIG"));
+        }
+        if (file == null) {
+            Path dataDir = data != null ? data
+                    : Path.of(environment.getOrDefault("VIGIL_HOME", "./vigil-data"));
+            Path candidate = dataDir.resolve("vigil.yaml");
+            if (Files.isRegularFile(candidate)) {
+                file = candidate;
+            }
+        }
+        VigilConfig loaded = ConfigLoader.load(file, environment, flags);
+        Logging.configure(loaded);
+        return loaded;
+    }
+
+    TenantId tenant(VigilConfig config) {
+        return config.tenant();
+    }
+}

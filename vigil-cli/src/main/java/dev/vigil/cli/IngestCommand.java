@@ -1,0 +1,213 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.VigilConfig;
+import dev.vigil.ingest.Format;
+import dev.vigil.ingest.IngestSummary;
+import dev.vigil.ingest.Ingestor;
+import dev.vigil.ingest.Normalizer;
+import dev.vigil.model.ErrorCode;
+import dev.vigil.store.TenantStore;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil ingest PATH...}: reads logs into the tenant's store. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Read security logs into the store: files, folders, .gz/.bz2/.zip/.tar(.gz) archives, or '-' for"
+                + " standard input.",
+                "Formats are recognized per file: JSON, NDJSON and concatenated JSON (evtx_dump, Winlogbeat, NXLog,"
+                        + " Sentinel, Defender, OCSF), CSV, syslog (RFC 3164/5424, octet-counted), CEF, LEEF, auditd.",
+                "A record counts as stored only once it is durable; bad records are quarantined with their reason"
+                        + " (see 'vigil quarantine'). Re-ingesting the same input stores nothing twice."},
+        footer = {"", "Examples:", "  vigil ingest ./logs", "  zcat syslog.gz | vigil ingest - --format syslog",
+                "  vigil ingest export.csv --table FirewallLog --json"})
+final class IngestCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files, folders or archives to read; '-' reads standard input.")
+    List<String> paths;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
+            description = "Force a format instead of recognizing it: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = FormatNames.class, converter = FormatConverter.class)
+    Format format;
+
+    @Option(names = "--table", paramLabel = "NAME",
+            description = "Table for records no known producer claims (JSON) and for CSV files (default: from the file name).")
+    String table;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object on standard output.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        VigilConfig config = common.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = new Progress(err);
+        IngestSummary summary;
+        try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_WRITE)) {
+            Ingestor.Options options = new Ingestor.Options(config.tenant(), format,
+                    table != null ? table : config.defaultTable(), config.ingestLimits(), config.defaultZone());
+            Ingestor ingestor = new Ingestor(options, Normalizer.standard(Clock.systemUTC()), store, progress,
+                    Clock.systemUTC(), System.in);
+            Logging.logger().atInfo().addKeyValue("tenant", config.tenant().value()).addKeyValue("paths", paths)
+                    .log("ingest started");
+            summary = ingestor.ingest(paths);
+            store.checkpoint();
+        } finally {
+            progress.finish();
+        }
+        Logging.logger().atInfo().addKeyValue("tenant", config.tenant().value()).addKeyValue("read", summary.read())
+                .addKeyValue("stored", summary.stored()).addKeyValue("quarantined", summary.quarantined())
+                .addKeyValue("seconds", summary.seconds()).log("ingest finished");
+        if (json) {
+            out.println(Output.json(toJson(config, summary)));
+        } else {
+            printSummary(out, config, summary);
+        }
+        out.flush();
+        if (!summary.failedSources().isEmpty()) {
+            err.println("vigil: error[" + ErrorCode.INPUT_UNREADABLE.id() + "]: " + summary.failedSources().size()
+                    + " source(s) could not be read to the end; what was read of them is stored");
+            err.println("  fix: " + ErrorCode.INPUT_UNREADABLE.fix());
+            return Main.EXIT_PARTIAL;
+        }
+        return 0;
+    }
+
+    static Map<String, Object> toJson(VigilConfig config, IngestSummary summary) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("tenant", config.tenant().value());
+        json.put("read", summary.read());
+        json.put("stored", summary.stored());
+        json.put("stored_new", summary.storedNew());
+        json.put("already_stored", summary.alreadyStored());
+        json.put("quarantined", summary.quarantined());
+        json.put("quarantined_by_reason", new java.util.TreeMap<>(summary.quarantinedByReason()));
+        json.put("tables", new java.util.TreeMap<>(summary.tables()));
+        json.put("sources", summary.sources());
+        json.put("quarantine_samples", summary.quarantineSamples());
+        json.put("skipped", summary.skipped().stream().map(s -> Map.of("source", s.source(), "reason", s.reason())).toList());
+        json.put("failed_sources", summary.failedSources().stream()
+                .map(s -> Map.of("source", s.source(), "error", s.reason())).toList());
+        json.put("seconds", Math.round(summary.seconds() * 1000) / 1000.0);
+        json.put("records_per_second", Math.round(summary.eventsPerSecond()));
+        return json;
+    }
+
+    static void printSummary(PrintWriter out, VigilConfig config, IngestSummary summary) {
+        out.printf(Locale.ROOT, "Ingested %s records from %d sources into tenant '%s' in %.1f s (%s records/s)%n",
+                Output.count(summary.read()), summary.sources(), config.tenant(), summary.seconds(),
+                Output.count(Math.round(summary.eventsPerSecond())));
+        out.printf(Locale.ROOT, "  stored       %12s  (new %s, already stored %s)%n", Output.count(summary.stored()),
+                Output.count(summary.storedNew()), Output.count(summary.alreadyStored()));
+        out.printf(Locale.ROOT, "  quarantined  %12s%n", Output.count(summary.quarantined()));
+        summary.quarantinedByReason().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry ->
+                out.printf(Locale.ROOT, "    %-22s %10s%n", entry.getKey(), Output.count(entry.getValue())));
+        if (!summary.tables().isEmpty()) {
+            out.println();
+            List<List<Object>> rows = new ArrayList<>();
+            summary.tables().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(entry -> rows.add(List.of(entry.getKey(), entry.getValue())));
+            out.print(Output.table(List.of("table", "records"), rows));
+        }
+        if (!summary.quarantineSamples().isEmpty()) {
+            out.println();
+            out.println("Quarantined (first " + summary.quarantineSamples().size() + "; all with 'vigil quarantine'):");
+            summary.quarantineSamples().forEach(sample -> out.println("  " + Output.cell(sample)));
+        }
+        if (!summary.skipped().isEmpty()) {
+            Map<String, Long> reasons = new java.util.TreeMap<>();
+            summary.skipped().forEach(s -> reasons.merge(s.reason(), 1L, Long::sum));
+            out.println();
+            reasons.forEach((reason, count) -> out.println("Skipped " + count + " entries: " + reason));
+        }
+        if (!summary.failedSources().isEmpty()) {
+            out.println();
+            out.println("Could not read to the end:");
+            summary.failedSources().forEach(f -> out.println("  " + f.source() + ": " + f.reason()));
+        }
+    }
+
+    /** Progress on standard error: a line rewritten in place on a terminal, a line every few seconds otherwise. */
+    static final class Progress implements Ingestor.ProgressListener {
+        private final PrintWriter err;
+        private final boolean terminal = System.console() != null;
+        private long lastPrint;
+        private boolean printed;
+
+        Progress(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public synchronized void progress(Ingestor.Progress progress) {
+            long now = System.nanoTime();
+            long interval = terminal ? 250_000_000L : 2_000_000_000L;
+            if (now - lastPrint < interval) {
+                return;
+            }
+            lastPrint = now;
+            double rate = progress.seconds() > 0 ? progress.read() / progress.seconds() : 0;
+            String source = progress.currentSource();
+            if (source.length() > 60) {
+                source = "…" + source.substring(source.length() - 59);
+            }
+            String line = String.format(Locale.ROOT, "ingest: %s read, %s stored, %s quarantined, %s/s  %s",
+                    Output.count(progress.read()), Output.count(progress.stored()), Output.count(progress.quarantined()),
+                    Output.count(Math.round(rate)), source);
+            if (terminal) {
+                err.print("\r" + line + "\u001B[K");
+            } else {
+                err.println(line);
+            }
+            err.flush();
+            printed = true;
+        }
+
+        synchronized void finish() {
+            if (terminal && printed) {
+                err.print("\r\u001B[K");
+                err.flush();
+            }
+        }
+    }
+
+    static final class FormatNames extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        FormatNames() {
+            for (Format f : Format.values()) {
+                add(f.cliName());
+            }
+        }
+    }
+
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            try {
+                return Format.fromCliName(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+}

@@ -1,0 +1,75 @@
+package dev.vigil.cli;
+
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.VigilException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vigil} command. Exit codes, stable for scripts:
+ * <ul>
+ *   <li>0: success</li>
+ *   <li>1: internal error (a bug, or the store failed)</li>
+ *   <li>2: usage or user error (bad option, bad configuration, bad query)</li>
+ *   <li>3: not found (input path, table, tenant without data)</li>
+ *   <li>4: forbidden (a write through {@code vigil sql})</li>
+ *   <li>5: conflict (another process holds the data directory)</li>
+ *   <li>6: a limit was exceeded</li>
+ *   <li>7: partial success: some inputs could not be read to the end (what was read is stored)</li>
+ * </ul>
+ */
+@Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Vigil: a self-hosted security copilot over your own security data.",
+        subcommands = {DemoCommand.class, IngestCommand.class, TablesCommand.class, SqlCommand.class,
+                QuarantineCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'vigil COMMAND --help' for a command's options.",
+                "Exit codes: 0 ok, 1 internal, 2 usage, 3 not found, 4 forbidden, 5 conflict, 6 limit, 7 partial."})
+public final class Main {
+    static final int EXIT_PARTIAL = 7;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code; used by {@link #main} and by tests. */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+            boolean json = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
+            return report(exception, cmd.getErr(), json);
+        });
+        commandLine.setParameterExceptionHandler((exception, args1) -> {
+            PrintWriter err = exception.getCommandLine().getErr();
+            err.println("vigil: error[usage]: " + exception.getMessage());
+            err.println("  fix: run '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
+            return ErrorCode.USAGE.category().exitCode();
+        });
+        return commandLine.execute(args);
+    }
+
+    static int report(Exception exception, PrintWriter err, boolean json) {
+        VigilException error = exception instanceof VigilException vigil ? vigil
+                : new VigilException(ErrorCode.INTERNAL, String.valueOf(exception), exception);
+        Logging.logger().error("{} failed: {}", error.code().id(), error.getMessage(), error.getCause());
+        if (json) {
+            err.println(Output.json(java.util.Map.of("error", java.util.Map.of("code", error.code().id(),
+                    "category", error.code().category().tag(), "message", error.getMessage(), "fix", error.fix()))));
+        } else {
+            err.println("vigil: error[" + error.code().id() + "]: " + error.getMessage());
+            err.println("  fix: " + error.fix());
+        }
+        err.flush();
+        return error.code().category().exitCode();
+    }
+
+    /** The version from the jar's manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"vigil " + (version == null ? "0.1.0-SNAPSHOT" : version),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.vigil.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Every configuration option Vigil reads, with its type, default and description. The description is the option's
+ * documentation: {@code vigil config} prints this table, and the README lists it. A key is written the same way in
+ * the file ({@code ingest.batch-size: 5000}), the environment ({@code VIGIL_INGEST_BATCH_SIZE=5000}) and on the
+ * command line ({@code --set ingest.batch-size=5000}).
+ */
+public enum ConfigKey {
+    DATA_DIR("data-dir", "./vigil-data", "Where Vigil keeps its data; VIGIL_HOME sets it too.", Parsers::text),
+    TENANT("tenant", "default", "The tenant commands work on unless --tenant says otherwise.", Parsers::tenant),
+    INGEST_MAX_RECORD_BYTES("ingest.max-record-bytes", "1048576",
+            "The largest record accepted, in bytes; larger ones are quarantined (at most 1 GiB).", Parsers.intRange(64, 1 << 30)),
+    INGEST_MAX_NESTING_DEPTH("ingest.max-nesting-depth", "64",
+            "The deepest JSON nesting accepted; deeper records are quarantined.", Parsers.intRange(2, 10_000)),
+    INGEST_MAX_FIELDS_PER_RECORD("ingest.max-fields-per-record", "1000",
+            "The most fields one record may have after flattening; records with more are quarantined.", Parsers.intRange(1, 100_000)),
+    INGEST_BATCH_SIZE("ingest.batch-size", "20000",
+            "Records per store commit: larger batches ingest faster, smaller ones acknowledge sooner.", Parsers.intRange(1, 1_000_000)),
+    INGEST_DEFAULT_ZONE("ingest.default-zone", "UTC",
+            "The time zone of timestamps that carry none (BSD syslog, Sysmon UtcTime is UTC anyway).", Parsers::zone),
+    INGEST_DEFAULT_TABLE("ingest.default-table", "JsonEvent",
+            "The table for JSON records that no known producer claims.", Parsers::table),
+    LOG_LEVEL("log.level", "info", "The level of the log file: error, warn, info, debug or trace.",
+            Parsers.oneOf("error", "warn", "info", "debug", "trace")),
+    LOG_FORMAT("log.format", "json", "The log file's format: json (one object per line) or text.",
+            Parsers.oneOf("json", "text"));
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+    private final Function<String, Object> parser;
+
+    ConfigKey(String key, String defaultValue, String description, Function<String, Object> parser) {
+        this.key = requireNonNull(key, "key is null");
+        this.defaultValue = requireNonNull(defaultValue, "defaultValue is null");
+        this.description = requireNonNull(description, "description is null");
+        this.parser = requireNonNull(parser, "parser is null");
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The environment variable that sets this key: {@code VIGIL_} and the key in upper case with '_' separators. */
+    public String environmentVariable() {
+        return "VIGIL_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** Parses and validates a value; throws IllegalArgumentException naming what is wrong. */
+    Object parse(String value) {
+        return parser.apply(value.strip());
+    }
+
+    public static ConfigKey byKey(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst().orElse(null);
+    }
+
+    static final class Parsers {
+        private Parsers() {}
+
+        static Object text(String value) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("must not be empty");
+            }
+            return value;
+        }
+
+        static Object tenant(String value) {
+            return dev.vigil.model.TenantId.of(value);
+        }
+
+        static Object zone(String value) {
+            try {
+                return ZoneId.of(value);
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a time zone; use an id such as UTC,"
+                        + " Europe/Paris or +02:00");
+            }
+        }
+
+        static Object table(String value) {
+            if (!value.matches("[A-Za-z][A-Za-z0-9_]{0,63}")) {
+                throw new IllegalArgumentException("'" + value + "' is not a table name; use letters, digits and '_',"
+                        + " starting with a letter");
+            }
+            return value;
+        }
+
+        static Function<String, Object> intRange(int min, int max) {
+            return value -> {
+                int parsed;
+                try {
+                    parsed = Integer.parseInt(value.replace("_", ""));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + value + "' is not a whole number");
+                }
+                if (parsed < min || parsed > max) {
+                    throw new IllegalArgumentException(parsed + " is out of range; use " + min + " to " + max);
+                }
+                return parsed;
+            };
+        }
+
+        static Function<String, Object> oneOf(String... choices) {
+            return value -> {
+                String lower = value.toLowerCase(Locale.ROOT);
+                if (!Arrays.asList(choices).contains(lower)) {
+                    throw new IllegalArgumentException("'" + value + "' is not one of " + String.join(", ", choices));
+                }
+                return lower;
+            };
+        }
+    }
+}

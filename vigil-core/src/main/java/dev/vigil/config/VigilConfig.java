@@ -1,0 +1,75 @@
+package dev.vigil.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.ingest.IngestLimits;
+import dev.vigil.model.TenantId;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Vigil's configuration, validated once at start-up. Values come, each overriding the one before, from the defaults,
+ * the configuration file, the environment and the command line; {@link #origin(ConfigKey)} says which one set a key,
+ * so that an error can point at it.
+ */
+public final class VigilConfig {
+    private final Map<ConfigKey, Object> values;
+    private final Map<ConfigKey, String> origins;
+
+    VigilConfig(Map<ConfigKey, Object> values, Map<ConfigKey, String> origins) {
+        this.values = new EnumMap<>(values);
+        this.origins = new EnumMap<>(origins);
+        for (ConfigKey key : ConfigKey.values()) {
+            requireNonNull(this.values.get(key), () -> "no value for " + key.key());
+        }
+    }
+
+    /** The configuration with every key at its default. */
+    public static VigilConfig defaults() {
+        return ConfigLoader.load(null, Map.of(), Map.of());
+    }
+
+    public Path dataDirectory() {
+        return Path.of((String) values.get(ConfigKey.DATA_DIR));
+    }
+
+    public TenantId tenant() {
+        return (TenantId) values.get(ConfigKey.TENANT);
+    }
+
+    public IngestLimits ingestLimits() {
+        return new IngestLimits(intValue(ConfigKey.INGEST_MAX_RECORD_BYTES), intValue(ConfigKey.INGEST_MAX_NESTING_DEPTH),
+                intValue(ConfigKey.INGEST_MAX_FIELDS_PER_RECORD), intValue(ConfigKey.INGEST_BATCH_SIZE));
+    }
+
+    public ZoneId defaultZone() {
+        return (ZoneId) values.get(ConfigKey.INGEST_DEFAULT_ZONE);
+    }
+
+    public String defaultTable() {
+        return (String) values.get(ConfigKey.INGEST_DEFAULT_TABLE);
+    }
+
+    public String logLevel() {
+        return (String) values.get(ConfigKey.LOG_LEVEL);
+    }
+
+    public String logFormat() {
+        return (String) values.get(ConfigKey.LOG_FORMAT);
+    }
+
+    public Object value(ConfigKey key) {
+        return values.get(key);
+    }
+
+    /** {@code default}, the file and line, {@code environment VIGIL_...} or {@code command line}. */
+    public String origin(ConfigKey key) {
+        return origins.getOrDefault(key, "default");
+    }
+
+    private int intValue(ConfigKey key) {
+        return (Integer) values.get(key);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.vigil.ingest;
+
+/**
+ * The bounds that keep a hostile input from exhausting memory or time. A record past a bound is quarantined with the
+ * bound's name; nothing past it is buffered.
+ *
+ * @param maxRecordBytes the largest record, in bytes (default 1 MiB)
+ * @param maxNestingDepth the deepest JSON nesting (default 64)
+ * @param maxFieldsPerRecord the most fields one record may have after flattening (default 1000)
+ * @param batchSize how many records are committed to the store at once (default 20,000)
+ */
+public record IngestLimits(int maxRecordBytes, int maxNestingDepth, int maxFieldsPerRecord, int batchSize) {
+    public static final IngestLimits DEFAULTS = new IngestLimits(1 << 20, 64, 1000, 20_000);
+
+    public IngestLimits {
+        check("max-record-bytes", maxRecordBytes, 64, Integer.MAX_VALUE / 2);
+        check("max-nesting-depth", maxNestingDepth, 2, 10_000);
+        check("max-fields-per-record", maxFieldsPerRecord, 1, 100_000);
+        check("batch-size", batchSize, 1, 1_000_000);
+    }
+
+    private static void check(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("ingest." + name + " must be between " + min + " and " + max
+                    + " but is " + value);
+        }
+    }
+}

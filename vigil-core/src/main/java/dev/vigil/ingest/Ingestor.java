@@ -1,0 +1,403 @@
+package dev.vigil.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.Event;
+import dev.vigil.model.QuarantineReason;
+import dev.vigil.model.QuarantinedRecord;
+import dev.vigil.model.SourcePosition;
+import dev.vigil.model.TenantId;
+import dev.vigil.model.VigilException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import net.openhft.hashing.LongHashFunction;
+
+/**
+ * Reads sources, parses and normalizes their records, and hands them to an {@link EventSink} in batches, counting a
+ * record as stored or quarantined only once the sink has made its batch durable.
+ *
+ * <p>Two threads share the work: a producer reads, parses and normalizes, and the calling thread commits batches to
+ * the sink, so that the store's connection stays confined to the caller. A bounded queue of two batches between
+ * them holds the producer back when the store is slower (backpressure), so memory stays bounded by the batch size
+ * whatever the input's size.
+ *
+ * <p>A record that cannot be parsed is quarantined with its reason and position; a source that breaks off (a
+ * truncated archive) is reported in {@link IngestSummary#failedSources()} after what was read of it has been kept;
+ * an error of the sink stops the run, with nothing of the failed batch acknowledged.
+ */
+public final class Ingestor {
+    private static final int OCCURRENCE_WINDOW = 65_536;
+    private static final int SAMPLE_LIMIT = 10;
+    private static final LongHashFunction RAW_HASH = LongHashFunction.xx3();
+
+    /** Ingest settings for one run. */
+    public record Options(TenantId tenant, Format format, String defaultTable, IngestLimits limits, ZoneId defaultZone) {
+        public Options {
+            requireNonNull(tenant, "tenant is null");
+            requireNonNull(format, "format is null");
+            requireNonNull(defaultTable, "defaultTable is null");
+            requireNonNull(limits, "limits is null");
+            requireNonNull(defaultZone, "defaultZone is null");
+            if (!JsonShapes.isTableName(defaultTable)) {
+                throw new VigilException(ErrorCode.USAGE, "invalid table name '" + defaultTable
+                        + "'", "Use a name of letters, digits and '_' that starts with a letter, e.g. MyAppLog.", null);
+            }
+        }
+    }
+
+    /** Told about the run's progress after every commit and at every new source. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        void progress(Progress progress);
+
+        ProgressListener NONE = progress -> { };
+    }
+
+    /** Acknowledged counts so far, and the source being read. */
+    public record Progress(long read, long stored, long quarantined, int sources, String currentSource, double seconds) {}
+
+    private final Options options;
+    private final Normalizer normalizer;
+    private final EventSink sink;
+    private final ProgressListener listener;
+    private final Clock clock;
+    private final InputStream stdin;
+
+    public Ingestor(Options options, Normalizer normalizer, EventSink sink, ProgressListener listener, Clock clock,
+            InputStream stdin) {
+        this.options = requireNonNull(options, "options is null");
+        this.normalizer = requireNonNull(normalizer, "normalizer is null");
+        this.sink = requireNonNull(sink, "sink is null");
+        this.listener = requireNonNull(listener, "listener is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.stdin = requireNonNull(stdin, "stdin is null");
+    }
+
+    public IngestSummary ingest(List<String> paths) {
+        Inputs.checkExist(paths);
+        long startNanos = System.nanoTime();
+        Run run = new Run(startNanos);
+        BlockingQueue<EventSink.Batch> queue = new ArrayBlockingQueue<>(2);
+        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
+        Producer producer = new Producer(run, queue);
+        Thread thread = Thread.ofPlatform().name("vigil-ingest-parse").daemon().start(() -> {
+            try {
+                producer.produce(paths);
+            } catch (Throwable e) {
+                producerFailure.set(e);
+            } finally {
+                try {
+                    queue.put(END);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try {
+            while (true) {
+                EventSink.Batch batch = queue.take();
+                if (batch == END) {
+                    break;
+                }
+                EventSink.Result result = sink.store(batch);
+                run.acknowledge(batch, result);
+                listener.progress(run.progress(producer.currentSource));
+            }
+            thread.join();
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+            throw new VigilException(ErrorCode.INTERRUPTED, "ingest was interrupted after " + run.read + " records");
+        } catch (RuntimeException e) {
+            thread.interrupt();
+            throw e;
+        }
+        Throwable failure = producerFailure.get();
+        if (failure instanceof VigilException vigil) {
+            throw vigil;
+        } else if (failure != null) {
+            throw new VigilException(ErrorCode.INTERNAL, "ingest failed: " + failure, failure);
+        }
+        return run.summary(producer.sources, (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static final EventSink.Batch END = new EventSink.Batch(List.of(), List.of());
+
+    /** Acknowledged counts: touched only by the committing thread, read for progress. */
+    private final class Run {
+        final long startNanos;
+        long read;
+        long storedNew;
+        long alreadyStored;
+        long quarantined;
+        final Map<String, Long> byReason = new TreeMap<>();
+        final Map<String, Long> tables = new TreeMap<>();
+        final List<String> samples = new ArrayList<>();
+        final List<IngestSummary.Skipped> skipped = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<IngestSummary.Skipped> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Run(long startNanos) {
+            this.startNanos = startNanos;
+        }
+
+        void acknowledge(EventSink.Batch batch, EventSink.Result result) {
+            read += batch.size();
+            storedNew += result.storedNew();
+            alreadyStored += result.alreadyStored();
+            quarantined += batch.quarantined().size();
+            for (Event event : batch.events()) {
+                tables.merge(event.table(), 1L, Long::sum);
+            }
+            for (QuarantinedRecord record : batch.quarantined()) {
+                byReason.merge(record.reason().id(), 1L, Long::sum);
+                if (samples.size() < SAMPLE_LIMIT) {
+                    samples.add(record.describe());
+                }
+            }
+        }
+
+        Progress progress(String currentSource) {
+            return new Progress(read, storedNew + alreadyStored, quarantined, 0, currentSource,
+                    (System.nanoTime() - startNanos) / 1e9);
+        }
+
+        IngestSummary summary(int sources, double seconds) {
+            return new IngestSummary(read, storedNew + alreadyStored, storedNew, alreadyStored, quarantined, byReason,
+                    tables, sources, samples, skipped, failed, seconds);
+        }
+    }
+
+    /** Reads, parses and normalizes on its own thread; hands full batches over the queue. */
+    private final class Producer {
+        final Run run;
+        final BlockingQueue<EventSink.Batch> queue;
+        final JsonShapes shapes;
+        final JsonRecordParser jsonParser;
+        volatile String currentSource = "";
+        int sources;
+        List<Event> events = new ArrayList<>();
+        List<QuarantinedRecord> quarantined = new ArrayList<>();
+
+        Producer(Run run, BlockingQueue<EventSink.Batch> queue) {
+            this.run = run;
+            this.queue = queue;
+            this.shapes = new JsonShapes(options.defaultTable(),
+                    options.format().isJson() ? options.format().jsonShape() : JsonShape.AUTO);
+            this.jsonParser = new JsonRecordParser(options.limits(), shapes);
+        }
+
+        void produce(List<String> paths) throws IOException, InterruptedException {
+            Inputs inputs = new Inputs((name, reason) -> run.skipped.add(new IngestSummary.Skipped(name, reason)), stdin);
+            try {
+                inputs.walk(paths, this::readSource);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } catch (InterruptedIOWrapper e) {
+                throw e.interrupted;
+            }
+            flush();
+        }
+
+        private void readSource(String name, InputStream in) {
+            sources++;
+            currentSource = name;
+            listener.progress(new Progress(run.read, run.storedNew + run.alreadyStored, run.quarantined, sources, name,
+                    (System.nanoTime() - run.startNanos) / 1e9));
+            Map<Long, Integer> occurrences = new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
+                    return size() > OCCURRENCE_WINDOW;
+                }
+            };
+            try {
+                SourceFormat format = open(name, in);
+                if (format == null) {
+                    return;
+                }
+                try (RecordReader reader = format.reader()) {
+                    while (true) {
+                        RawRecord record;
+                        try {
+                            record = reader.next();
+                        } catch (RecordReader.Oversized oversized) {
+                            RawRecord prefix = oversized.prefix();
+                            quarantine(prefix, QuarantineReason.RECORD_TOO_LARGE, "record of " + oversized.fullLength()
+                                    + " bytes is larger than ingest.max-record-bytes (" + options.limits().maxRecordBytes()
+                                    + ")", oversized.fullLength(), occurrences);
+                            continue;
+                        }
+                        if (record == null) {
+                            break;
+                        }
+                        handle(record, format.parser(), occurrences);
+                    }
+                }
+            } catch (IOException e) {
+                run.failed.add(new IngestSummary.Skipped(name, describe(e)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOWrapper(e);
+            }
+        }
+
+        private void handle(RawRecord record, RecordParser parser, Map<Long, Integer> occurrences)
+                throws InterruptedException {
+            int invalid = Utf8.firstInvalid(record.bytes());
+            if (invalid >= 0) {
+                quarantine(record, QuarantineReason.INVALID_UTF8, "invalid UTF-8 byte 0x"
+                        + Integer.toHexString(record.bytes()[invalid] & 0xFF) + " at byte " + invalid + " of the record",
+                        record.length(), occurrences);
+                return;
+            }
+            ParsedRecord parsed;
+            try {
+                parsed = parser.parse(record);
+            } catch (RecordRejectedException e) {
+                quarantine(record, e.reason(), e.detail(), record.length(), occurrences);
+                return;
+            }
+            int occurrence = occurrences.merge(RAW_HASH.hashBytes(record.bytes()), 1, Integer::sum) - 1;
+            events.add(normalizer.normalize(options.tenant(), record, parsed, occurrence));
+            if (events.size() + quarantined.size() >= options.limits().batchSize()) {
+                flush();
+            }
+        }
+
+        private void quarantine(RawRecord record, QuarantineReason reason, String detail, long fullLength,
+                Map<Long, Integer> occurrences) throws InterruptedException {
+            int occurrence = occurrences.merge(RAW_HASH.hashBytes(record.bytes()) ^ fullLength, 1, Integer::sum) - 1;
+            quarantined.add(QuarantinedRecord.of(options.tenant(), record.position(), reason, detail, record.bytes(),
+                    fullLength, occurrence));
+            if (events.size() + quarantined.size() >= options.limits().batchSize()) {
+                flush();
+            }
+        }
+
+        private void flush() throws InterruptedException {
+            if (events.isEmpty() && quarantined.isEmpty()) {
+                return;
+            }
+            queue.put(new EventSink.Batch(events, quarantined));
+            events = new ArrayList<>(Math.min(options.limits().batchSize(), 1 << 16));
+            quarantined = new ArrayList<>();
+        }
+
+        /** Picks reader and parser for a source; quarantines a binary source whole and returns null. */
+        private SourceFormat open(String name, InputStream in) throws IOException, InterruptedException {
+            java.io.BufferedInputStream buffered = in instanceof java.io.BufferedInputStream b ? b
+                    : new java.io.BufferedInputStream(in, 1 << 16);
+            buffered.mark(8192);
+            byte[] head = buffered.readNBytes(8192);
+            buffered.reset();
+            Format format = options.format();
+            FormatSniffer.Sniffed sniffed = FormatSniffer.sniff(head);
+            if (format == Format.AUTO) {
+                if (sniffed.binaryKind() != null) {
+                    quarantineWhole(name, buffered, QuarantineReason.BINARY_DATA,
+                            name + " is " + sniffed.binaryKind() + ", not a log Vigil can read");
+                    return null;
+                }
+                format = sniffed.format();
+                if (format == null) {
+                    quarantineLines(name, buffered);
+                    return null;
+                }
+            }
+            int max = options.limits().maxRecordBytes();
+            ZoneId zone = options.defaultZone();
+            return switch (format) {
+                case AUTO -> throw new IllegalStateException("AUTO was resolved above");
+                case JSON, NDJSON, EVTX_JSON, WINLOGBEAT, NXLOG, SENTINEL, DEFENDER, OCSF ->
+                        new SourceFormat(new JsonRecordReader(buffered, name, max), jsonParser);
+                case SYSLOG -> new SourceFormat(sniffed.octetCounted()
+                        ? new OctetCountingRecordReader(buffered, name, max)
+                        : new LineRecordReader(buffered, name, max), new SyslogParser(clock, zone));
+                case CEF -> new SourceFormat(new LineRecordReader(buffered, name, max), new CefParser(zone));
+                case LEEF -> new SourceFormat(new LineRecordReader(buffered, name, max), new LeefParser(zone));
+                case AUDITD -> new SourceFormat(new AuditRecordReader(buffered, name, max), new AuditParser());
+                case CSV -> {
+                    CsvRecordReader reader = new CsvRecordReader(buffered, name, max, sniffed.csvDelimiter());
+                    yield new SourceFormat(reader, new CsvRecordParser(reader.header(), csvTable(name), zone,
+                            sniffed.csvDelimiter()));
+                }
+            };
+        }
+
+        private String csvTable(String name) {
+            if (!options.defaultTable().equals(IngestDefaults.DEFAULT_TABLE)) {
+                return options.defaultTable();
+            }
+            String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('!')) + 1);
+            int dot = base.indexOf('.');
+            if (dot > 0) {
+                base = base.substring(0, dot);
+            }
+            StringBuilder table = new StringBuilder();
+            for (String word : base.split("[^A-Za-z0-9]+")) {
+                if (!word.isEmpty()) {
+                    table.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+                }
+            }
+            String candidate = table.toString();
+            return JsonShapes.isTableName(candidate) ? candidate : IngestDefaults.DEFAULT_TABLE;
+        }
+
+        private void quarantineWhole(String name, InputStream in, QuarantineReason reason, String detail)
+                throws IOException, InterruptedException {
+            byte[] prefix = in.readNBytes(options.limits().maxRecordBytes());
+            long length = prefix.length + in.transferTo(java.io.OutputStream.nullOutputStream());
+            RawRecord record = new RawRecord(prefix, new SourcePosition(name, 0, 0));
+            quarantine(record, reason, detail, length, new LinkedHashMap<>());
+        }
+
+        private void quarantineLines(String name, InputStream in) throws IOException, InterruptedException {
+            Map<Long, Integer> occurrences = new LinkedHashMap<>();
+            try (LineRecordReader reader = new LineRecordReader(in, name, options.limits().maxRecordBytes())) {
+                while (true) {
+                    RawRecord record;
+                    try {
+                        record = reader.next();
+                    } catch (RecordReader.Oversized oversized) {
+                        record = oversized.prefix();
+                    }
+                    if (record == null) {
+                        break;
+                    }
+                    quarantine(record, QuarantineReason.UNSUPPORTED_FORMAT, "could not recognize the format of " + name
+                            + " from its first line; force one with --format (" + Format.names() + ")",
+                            record.length(), occurrences);
+                }
+            }
+        }
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private record SourceFormat(RecordReader reader, RecordParser parser) {}
+
+    /** Carries an interruption through the visitor interface, which only throws IOException. */
+    private static final class InterruptedIOWrapper extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient InterruptedException interrupted;
+
+        InterruptedIOWrapper(InterruptedException interrupted) {
+            super(interrupted);
+            this.interrupted = interrupted;
+        }
+    }
+}

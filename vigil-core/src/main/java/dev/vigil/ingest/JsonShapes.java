@@ -1,0 +1,369 @@
+package dev.vigil.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Recognizes who produced a JSON record and rewrites it into its table's native shape.
+ *
+ * <p>Windows events arrive in three shapes: evtx_dump ({@code Event.System}, {@code Event.EventData}), Winlogbeat
+ * ({@code event_data}, {@code winlog.event_data}) and NXLog (flat, {@code Hostname}, {@code SourceName}). All three
+ * are rewritten to the Windows event schema's own names, which Sigma rules and Sentinel's {@code SecurityEvent} use:
+ * EventData fields at the top ({@code Image}, {@code CommandLine}), and {@code EventID}, {@code Channel},
+ * {@code Computer}, {@code Provider_Name}, {@code TimeCreated}, {@code EventRecordID}. The Security channel goes to
+ * {@code SecurityEvent}, Sysmon to {@code SysmonEvent}, every other channel to {@code WindowsEvent}.
+ *
+ * <p>Sentinel exports carry their table in {@code Type}; Defender advanced-hunting exports are told apart by their
+ * columns and {@code ActionType}; OCSF events go to {@code Ocsf<ClassName>}; a record nobody claims goes to the
+ * configured default table. A forced {@link JsonShape} skips recognition.
+ */
+public final class JsonShapes {
+    private static final Pattern XML_DATA = Pattern.compile(
+            "<Data Name=['\"]([^'\"]{1,200})['\"]\\s*(?:/>|>(.*?)</Data>)", Pattern.DOTALL);
+
+    private final String defaultTable;
+    private final JsonShape forced;
+
+    /**
+     * @param defaultTable the table for JSON that no known producer claims
+     * @param forced the shape to assume for every record, or {@link JsonShape#AUTO}
+     */
+    public JsonShapes(String defaultTable, JsonShape forced) {
+        this.defaultTable = requireNonNull(defaultTable, "defaultTable is null");
+        this.forced = requireNonNull(forced, "forced is null");
+    }
+
+    public ParsedRecord classify(Map<String, Object> fields) {
+        JsonShape shape = forced == JsonShape.AUTO ? recognize(fields) : forced;
+        return switch (shape) {
+            case EVTX -> windows(fromEvtxDump(fields));
+            case WINLOGBEAT -> windows(fromWinlogbeat(fields));
+            case NXLOG -> windows(fromNxlog(fields));
+            case SENTINEL -> sentinel(fields);
+            case DEFENDER -> new ParsedRecord(defenderTable(fields), fields,
+                    Timestamps.parseMicros(text(fields.get("Timestamp"))));
+            case OCSF -> new ParsedRecord(ocsfTable(fields), fields, ocsfTime(fields));
+            case GENERIC, AUTO -> new ParsedRecord(tableOrDefault(fields), fields);
+        };
+    }
+
+    static JsonShape recognize(Map<String, Object> fields) {
+        if (fields.containsKey("Event.System.EventID") || fields.containsKey("Event.System.EventID.#text")
+                || fields.containsKey("Event.System.Channel")) {
+            return JsonShape.EVTX;
+        }
+        if (fields.containsKey("winlog.channel") || fields.containsKey("winlog.event_id")
+                || (fields.containsKey("log_name") && fields.containsKey("event_id"))) {
+            return JsonShape.WINLOGBEAT;
+        }
+        if (fields.containsKey("Type") && fields.containsKey("TimeGenerated")) {
+            return JsonShape.SENTINEL;
+        }
+        if (fields.containsKey("EventID") && (fields.containsKey("Channel") || fields.containsKey("SourceName")
+                || fields.containsKey("Hostname") || fields.containsKey("Computer"))) {
+            return fields.containsKey("TimeGenerated") ? JsonShape.SENTINEL : JsonShape.NXLOG;
+        }
+        if (fields.containsKey("Timestamp") && fields.containsKey("ActionType")) {
+            return JsonShape.DEFENDER;
+        }
+        if (fields.containsKey("class_uid") && (fields.containsKey("metadata.version")
+                || fields.containsKey("metadata.product.name") || fields.containsKey("category_uid"))) {
+            return JsonShape.OCSF;
+        }
+        if (fields.containsKey("TimeGenerated")) {
+            return JsonShape.SENTINEL;
+        }
+        return JsonShape.GENERIC;
+    }
+
+    // --- Windows ---------------------------------------------------------------------------------------------
+
+    private static Map<String, Object> fromEvtxDump(Map<String, Object> fields) {
+        Map<String, Object> out = new LinkedHashMap<>(fields.size() + 4);
+        for (Map.Entry<String, Object> entry : fields.entrySet()) {
+            String name = entry.getKey();
+            Object value = entry.getValue();
+            if (name.startsWith("Event.EventData.")) {
+                String field = name.substring("Event.EventData.".length());
+                putFirst(out, field.equals("#text") ? "EventData" : field, value, "EventData.");
+            } else if (name.startsWith("Event.System.")) {
+                putFirst(out, systemName(name.substring("Event.System.".length())), value, "System.");
+            } else if (name.startsWith("Event.UserData.")) {
+                String rest = name.substring("Event.UserData.".length());
+                int dot = rest.indexOf('.');
+                String leaf = dot < 0 ? rest : rest.substring(dot + 1);
+                if (!leaf.startsWith("#attributes")) {
+                    putFirst(out, leaf, value, "UserData.");
+                }
+            } else if (name.equals("Event.#attributes.xmlns") || name.startsWith("Event.EventData.#attributes")) {
+                continue; // the XML namespace says nothing about the event
+            } else if (name.equals("Event.EventData")) {
+                continue; // EventData: null, an event without data
+            } else if (name.startsWith("Event.")) {
+                putFirst(out, name.substring("Event.".length()), value, "Event.");
+            } else {
+                putFirst(out, name, value, "");
+            }
+        }
+        return out;
+    }
+
+    /** {@code Provider.#attributes.Name} becomes {@code Provider_Name}; {@code TimeCreated} keeps its plain name. */
+    private static String systemName(String path) {
+        if (path.equals("TimeCreated.#attributes.SystemTime")) {
+            return "TimeCreated";
+        }
+        if (path.endsWith(".#text")) {
+            return path.substring(0, path.length() - ".#text".length());
+        }
+        int attributes = path.indexOf(".#attributes.");
+        if (attributes >= 0) {
+            String element = path.substring(0, attributes);
+            String attribute = path.substring(attributes + ".#attributes.".length());
+            if (element.equals("EventID")) {
+                return "EventID_" + attribute;
+            }
+            return element + "_" + attribute;
+        }
+        return path;
+    }
+
+    private static Map<String, Object> fromWinlogbeat(Map<String, Object> fields) {
+        Map<String, Object> out = new LinkedHashMap<>(fields.size() + 4);
+        for (Map.Entry<String, Object> entry : fields.entrySet()) {
+            String name = entry.getKey();
+            String target = switch (name) {
+                case "log_name", "winlog.channel" -> "Channel";
+                case "event_id", "winlog.event_id" -> "EventID";
+                case "computer_name", "winlog.computer_name" -> "Computer";
+                case "source_name", "winlog.provider_name" -> "Provider_Name";
+                case "record_number", "winlog.record_id" -> "EventRecordID";
+                case "provider_guid", "winlog.provider_guid" -> "Provider_Guid";
+                case "message" -> "Message";
+                default -> {
+                    if (name.startsWith("event_data.")) {
+                        yield name.substring("event_data.".length());
+                    } else if (name.startsWith("winlog.event_data.")) {
+                        yield name.substring("winlog.event_data.".length());
+                    } else if (name.startsWith("user_data.")) {
+                        yield name.substring("user_data.".length());
+                    } else if (name.startsWith("winlog.user_data.")) {
+                        yield name.substring("winlog.user_data.".length());
+                    }
+                    yield name;
+                }
+            };
+            putFirst(out, target, coerceEventId(target, entry.getValue()), "winlogbeat.");
+        }
+        return out;
+    }
+
+    private static Map<String, Object> fromNxlog(Map<String, Object> fields) {
+        Map<String, Object> out = new LinkedHashMap<>(fields.size() + 2);
+        for (Map.Entry<String, Object> entry : fields.entrySet()) {
+            String name = entry.getKey();
+            String target = switch (name) {
+                case "Hostname" -> fields.containsKey("Computer") ? name : "Computer";
+                case "SourceName" -> fields.containsKey("Provider_Name") ? name : "Provider_Name";
+                case "RecordNumber" -> fields.containsKey("EventRecordID") ? name : "EventRecordID";
+                default -> name;
+            };
+            putFirst(out, target, coerceEventId(target, entry.getValue()), "nxlog.");
+        }
+        return out;
+    }
+
+    private ParsedRecord windows(Map<String, Object> fields) {
+        expandEmbeddedEventData(fields);
+        long time = ParsedRecord.UNKNOWN_TIME;
+        for (String candidate : new String[] {"TimeCreated", "@timestamp", "TimeGenerated", "EventTime", "UtcTime"}) {
+            time = Timestamps.parseMicros(text(fields.get(candidate)));
+            if (time != ParsedRecord.UNKNOWN_TIME) {
+                break;
+            }
+        }
+        return new ParsedRecord(windowsTable(fields), fields, time);
+    }
+
+    static String windowsTable(Map<String, Object> fields) {
+        String channel = text(fields.get("Channel"));
+        if (channel == null) {
+            channel = "";
+        }
+        String provider = text(fields.get("Provider_Name"));
+        if (provider == null) {
+            provider = "";
+        }
+        if (channel.equalsIgnoreCase("Security") || (channel.isEmpty()
+                && provider.equalsIgnoreCase("Microsoft-Windows-Security-Auditing"))) {
+            return "SecurityEvent";
+        }
+        if (channel.toLowerCase(Locale.ROOT).contains("sysmon") || provider.equalsIgnoreCase("Microsoft-Windows-Sysmon")) {
+            return "SysmonEvent";
+        }
+        return "WindowsEvent";
+    }
+
+    /** Sentinel and MMA exports keep EventData as XML or JSON text: lift its fields to the top. */
+    private static void expandEmbeddedEventData(Map<String, Object> fields) {
+        if (!(fields.get("EventData") instanceof String data) || data.isEmpty()) {
+            return;
+        }
+        char first = data.charAt(0);
+        if (first == '<') {
+            Matcher matcher = XML_DATA.matcher(data);
+            while (matcher.find()) {
+                String value = matcher.group(2);
+                fields.putIfAbsent(matcher.group(1), value == null ? null : unescapeXml(value));
+            }
+            fields.remove("EventData");
+        } else if (first == '{') {
+            try {
+                Map<String, Object> inner = new JsonRecordParser(IngestLimits.DEFAULTS, new JsonShapes("x", JsonShape.GENERIC))
+                        .parseFields(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                inner.forEach(fields::putIfAbsent);
+                fields.remove("EventData");
+            } catch (RecordRejectedException e) {
+                // not JSON after all: keep the text as it is
+            }
+        }
+    }
+
+    private static String unescapeXml(String value) {
+        if (value.indexOf('&') < 0) {
+            return value;
+        }
+        return value.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+                .replace("&amp;", "&");
+    }
+
+    private static Object coerceEventId(String target, Object value) {
+        if (target.equals("EventID") && value instanceof String s && !s.isEmpty() && s.length() < 10
+                && s.chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(s);
+        }
+        return value;
+    }
+
+    // --- Sentinel, Defender, OCSF ----------------------------------------------------------------------------
+
+    private ParsedRecord sentinel(Map<String, Object> fields) {
+        String type = text(fields.get("Type"));
+        if (fields.containsKey("EventID") && (type == null || type.equals("SecurityEvent") || type.equals("Event")
+                || type.equals("WindowsEvent"))) {
+            ParsedRecord windows = windows(fields);
+            String table = type != null && type.equals("SecurityEvent") ? "SecurityEvent" : windows.table();
+            return new ParsedRecord(table, windows.fields(), windows.timeMicros());
+        }
+        long time = Timestamps.parseMicros(text(fields.get("TimeGenerated")));
+        return new ParsedRecord(type != null && isTableName(type) ? type : tableOrDefault(fields), fields, time);
+    }
+
+    static String defenderTable(Map<String, Object> fields) {
+        if (fields.get("Type") instanceof String type && isTableName(type)) {
+            return type;
+        }
+        String action = text(fields.get("ActionType"));
+        if (action == null) {
+            action = "";
+        }
+        if (fields.containsKey("DeviceId") || fields.containsKey("DeviceName")) {
+            if (action.equals("ProcessCreated")) {
+                return "DeviceProcessEvents";
+            } else if (action.startsWith("Connection") || action.startsWith("Inbound") || action.startsWith("Listening")) {
+                return "DeviceNetworkEvents";
+            } else if (action.startsWith("Logon")) {
+                return "DeviceLogonEvents";
+            } else if (action.startsWith("File")) {
+                return "DeviceFileEvents";
+            } else if (action.startsWith("Registry")) {
+                return "DeviceRegistryEvents";
+            } else if (action.equals("ImageLoaded")) {
+                return "DeviceImageLoadEvents";
+            }
+            return "DeviceEvents";
+        }
+        if (fields.containsKey("ApplicationId") && fields.containsKey("AccountObjectId")) {
+            return "CloudAppEvents";
+        }
+        if (fields.containsKey("LogonType") && fields.containsKey("Protocol")) {
+            return "IdentityLogonEvents";
+        }
+        if (fields.containsKey("DestinationDeviceName") || fields.containsKey("TargetAccountUpn")) {
+            return "IdentityDirectoryEvents";
+        }
+        return "DefenderEvents";
+    }
+
+    private static String ocsfTable(Map<String, Object> fields) {
+        String className = text(fields.get("class_name"));
+        if (className != null) {
+            StringBuilder table = new StringBuilder("Ocsf");
+            for (String word : className.split("[^A-Za-z0-9]+")) {
+                if (!word.isEmpty()) {
+                    table.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+                }
+            }
+            if (isTableName(table.toString())) {
+                return table.toString();
+            }
+        }
+        return "Ocsf" + text(fields.get("class_uid"));
+    }
+
+    private static long ocsfTime(Map<String, Object> fields) {
+        Object time = fields.get("time");
+        if (time instanceof Long millis) {
+            return millis * 1000;
+        }
+        long parsed = Timestamps.parseMicros(text(fields.get("time_dt")));
+        return parsed != ParsedRecord.UNKNOWN_TIME ? parsed : Timestamps.parseMicros(text(time));
+    }
+
+    private String tableOrDefault(Map<String, Object> fields) {
+        for (String key : new String[] {"Type", "$table", "TableName"}) {
+            if (fields.get(key) instanceof String type && isTableName(type)) {
+                return type;
+            }
+        }
+        if (fields.containsKey("eventSource") && fields.containsKey("eventName") && fields.containsKey("awsRegion")) {
+            return "AWSCloudTrail";
+        }
+        if (fields.containsKey("userPrincipalName") && fields.containsKey("createdDateTime")
+                && fields.containsKey("ipAddress")) {
+            return "SigninLogs";
+        }
+        return defaultTable;
+    }
+
+    /** A table name must be an identifier, so that a hostile {@code Type} cannot name something else. */
+    static boolean isTableName(String name) {
+        if (name.isEmpty() || name.length() > 64 || !Character.isLetter(name.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '_'))) {
+                return false;
+            }
+        }
+        return !name.regionMatches(true, 0, "vigil_", 0, 6);
+    }
+
+    private static void putFirst(Map<String, Object> out, String name, Object value, String originPrefix) {
+        if (!out.containsKey(name)) {
+            out.put(name, value);
+        } else {
+            out.putIfAbsent(originPrefix + name, value);
+        }
+    }
+
+    static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}
