@@ -61,11 +61,12 @@ public final class CefParser implements RecordParser {
 
     @Override
     public ParsedRecord parse(RawRecord record) throws RecordRejectedException {
-        return parseText(TextDecoding.decodeStrict(record));
+        return parseText(TextDecoding.decodeStrict(record), 0);
     }
 
-    ParsedRecord parseText(String text) throws RecordRejectedException {
-        int markerIndex = text.indexOf(MARKER);
+    /** Parses the CEF found from {@code from} on; error columns count from the start of {@code text}. */
+    ParsedRecord parseText(String text, int from) throws RecordRejectedException {
+        int markerIndex = text.indexOf(MARKER, from);
         if (markerIndex < 0) {
             throw new RecordRejectedException(QuarantineReason.MALFORMED_CEF,
                     "no 'CEF:' found; expected " + EXPECTED_HEADER);

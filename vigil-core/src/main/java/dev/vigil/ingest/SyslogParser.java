@@ -147,7 +147,7 @@ public final class SyslogParser implements RecordParser {
             message = emptyToNull(TextDecoding.withoutByteOrderMark(text.substring(structuredDataEnd + 1)));
         }
         String nilAwareHost = nilToNull(hostName);
-        ParsedRecord payload = embeddedPayload(message, nilAwareHost, timeMicros);
+        ParsedRecord payload = embeddedPayload(text, message, nilAwareHost, timeMicros);
         if (payload != null) {
             return payload;
         }
@@ -325,7 +325,7 @@ public final class SyslogParser implements RecordParser {
             message = content.substring(Math.min(tagEnd + 1, content.length()));
         }
         message = emptyToNull(TextDecoding.withoutByteOrderMark(message));
-        ParsedRecord payload = embeddedPayload(message, hostName, timeMicros[0]);
+        ParsedRecord payload = embeddedPayload(text, message, hostName, timeMicros[0]);
         if (payload != null) {
             return payload;
         }
@@ -475,15 +475,16 @@ public final class SyslogParser implements RecordParser {
     }
 
     /** The CEF or LEEF payload with the syslog host and time added, or null when the message is neither. */
-    private ParsedRecord embeddedPayload(String message, String hostName, long syslogTimeMicros)
+    private ParsedRecord embeddedPayload(String text, String message, String hostName, long syslogTimeMicros)
             throws RecordRejectedException {
         if (message == null || !startsWithEmbeddedFormat(message)) {
             return null;
         }
         String payloadText = TextDecoding.withoutByteOrderMark(message);
+        int payloadStart = text.length() - payloadText.length(); // the message is always the end of the line
         ParsedRecord payload = payloadText.startsWith("CEF:")
-                ? cefParser.parseText(payloadText)
-                : leefParser.parseText(payloadText);
+                ? cefParser.parseText(text, payloadStart)
+                : leefParser.parseText(text, payloadStart);
         Map<String, Object> fields = new LinkedHashMap<>(payload.fields());
         fields.put("Computer", hostName);
         long timeMicros = payload.timeMicros() != ParsedRecord.UNKNOWN_TIME ? payload.timeMicros() : syslogTimeMicros;
