@@ -193,6 +193,11 @@ public final class TenantStore implements EventSink, AutoCloseable {
         try {
             connection.setAutoCommit(false);
             try {
+                // DuckDB's JDBC driver begins the transaction lazily, at the next statement; an appender created
+                // before that would commit on its own. So open it explicitly before anything is appended.
+                try (Statement begin = connection.createStatement()) {
+                    begin.execute("SELECT 1");
+                }
                 Result result = storeInTransaction(batch);
                 connection.commit();
                 return result;
@@ -258,7 +263,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
         try (Statement statement = connection.createStatement()) {
             statement.execute("DELETE FROM batch_ids");
         }
-        try (DuckDBAppender appender = connection.createAppender("temp", "batch_ids")) {
+        try (DuckDBAppender appender = connection.createAppender("temp", "main", "batch_ids")) {
             for (Event event : events) {
                 EventId id = event.id();
                 if (id.compareTo(min) < 0) {

@@ -1,0 +1,110 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.VigilConfig;
+import dev.vigil.demo.DemoOrganization;
+import dev.vigil.ingest.Format;
+import dev.vigil.ingest.IngestSummary;
+import dev.vigil.ingest.Ingestor;
+import dev.vigil.ingest.Normalizer;
+import dev.vigil.model.TenantId;
+import dev.vigil.store.QueryResult;
+import dev.vigil.store.TenantStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil demo}: generates the Kestrel Freight demo telemetry, ingests it into the {@code demo} tenant and shows
+ * what was stored, with a few questions answered from it by SQL. There is no server yet, so the command always exits
+ * after seeding; {@code --no-serve} is accepted for scripts written against later versions.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Seed a demo tenant with two days of telemetry from a fictional company (Windows Security,"
+                + " Sysmon, sign-ins, firewall CEF, sshd syslog) that hides three attacks, and show what was stored."})
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--no-serve", description = "Seed and exit (the default until the server exists).")
+    boolean noServe;
+
+    @Option(names = "--json", description = "Print the ingest summary as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (common.tenant == null) {
+            common.tenant = "demo";
+        }
+        VigilConfig config = common.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Path directory = config.dataDirectory().resolve("demo-input").resolve(today.toString());
+        List<Path> files;
+        try {
+            files = new DemoOrganization(today).writeTo(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo data to " + directory, e);
+        }
+        if (!json) {
+            out.println("Generated Kestrel Freight telemetry for " + today.minusDays(2) + " to " + today + " in " + directory);
+        }
+        TenantId tenant = config.tenant();
+        IngestSummary summary;
+        IngestCommand.Progress progress = new IngestCommand.Progress(err);
+        try (TenantStore store = TenantStore.open(config.dataDirectory(), tenant, TenantStore.Mode.READ_WRITE)) {
+            Ingestor ingestor = new Ingestor(new Ingestor.Options(tenant, Format.AUTO, config.defaultTable(),
+                    config.ingestLimits(), config.defaultZone()), Normalizer.standard(Clock.systemUTC()), store, progress,
+                    Clock.systemUTC(), System.in);
+            summary = ingestor.ingest(files.stream().map(Path::toString).toList());
+            progress.finish();
+            store.checkpoint();
+            if (json) {
+                out.println(Output.json(IngestCommand.toJson(config, summary)));
+                return 0;
+            }
+            IngestCommand.printSummary(out, config, summary);
+            Map<String, String> questions = new LinkedHashMap<>();
+            questions.put("Who failed to sign in the most, and from where?", """
+                    SELECT src_ip, count(*) AS failures, count(DISTINCT "user") AS accounts,
+                           min("time") AS first, max("time") AS last
+                    FROM SigninLogs WHERE outcome = 'failure' GROUP BY src_ip ORDER BY failures DESC LIMIT 3""");
+            questions.put("Which processes touched lsass.exe?", """
+                    SELECT host, process, "user", "time" FROM SysmonEvent
+                    WHERE action = 'process_access' AND TargetImage ILIKE '%lsass.exe' ORDER BY "time\"""");
+            questions.put("What did Office applications start?", """
+                    SELECT host, parent_process, left(command_line, 70) AS command_line, "time" FROM SysmonEvent
+                    WHERE action = 'process_create' AND parent_process ILIKE '%WINWORD.EXE' ORDER BY "time\"""");
+            questions.put("Which outbound transfers were largest?", """
+                    SELECT src_ip, dst_ip, SentBytes, "time" FROM CommonSecurityLog
+                    ORDER BY SentBytes DESC LIMIT 3""");
+            for (Map.Entry<String, String> question : questions.entrySet()) {
+                QueryResult result = store.query(question.getValue(), 10);
+                out.println();
+                out.println(question.getKey());
+                out.print(Output.table(result.columns(), result.rows()));
+            }
+        }
+        out.println();
+        out.println("Explore it: vigil tables --tenant " + tenant + "   |   vigil sql --tenant " + tenant
+                + " \"SELECT action, count(*) FROM SecurityEvent GROUP BY ALL\"");
+        return 0;
+    }
+}
