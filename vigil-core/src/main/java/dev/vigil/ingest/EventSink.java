@@ -7,13 +7,26 @@ import dev.vigil.model.QuarantinedRecord;
 import java.util.List;
 
 /**
- * Where ingest delivers its batches: the store, or a test's in-memory fake. A call returns only once the whole batch
- * is durable (events and quarantined records in one transaction), and only then does ingest count the records as
- * stored. A batch that fails is not acknowledged at all; ingest stops and the next run resumes without duplicates,
- * because event ids are derived from the records.
+ * Where ingest delivers its batches: the store, or a test's in-memory fake. Batches are {@linkplain #append appended}
+ * to an open unit of work and become durable together at {@link #commit()}; only then does ingest count their records
+ * as stored. Appending several batches before a commit lets the store write large, compressed row groups straight to
+ * its file instead of through its log. A failure discards everything since the last commit, none of which was
+ * acknowledged; ingest stops, and the next run resumes without duplicates because event ids are derived from the
+ * records themselves.
  */
 public interface EventSink {
-    Result store(Batch batch);
+    /** Adds the batch to the open unit of work, skipping records whose id is already stored or appended. */
+    Result append(Batch batch);
+
+    /** Makes everything appended since the last commit durable; returns once it is. */
+    void commit();
+
+    /** Appends and commits one batch. */
+    default Result store(Batch batch) {
+        Result result = append(batch);
+        commit();
+        return result;
+    }
 
     /** Records of one commit; both lists are owned by the batch. */
     record Batch(List<Event> events, List<QuarantinedRecord> quarantined) {

@@ -7,16 +7,20 @@ package dev.vigil.ingest;
  * @param maxRecordBytes the largest record, in bytes (default 1 MiB)
  * @param maxNestingDepth the deepest JSON nesting (default 64)
  * @param maxFieldsPerRecord the most fields one record may have after flattening (default 1000)
- * @param batchSize how many records are committed to the store at once (default 20,000)
+ * @param batchSize how many records are handed to the store at once (default 10,000)
+ * @param commitRecords how many records are committed together at most (default 131,072): past DuckDB's row-group
+ *     size (122,880) the store writes compressed row groups straight to its file instead of through its log
  */
-public record IngestLimits(int maxRecordBytes, int maxNestingDepth, int maxFieldsPerRecord, int batchSize) {
-    public static final IngestLimits DEFAULTS = new IngestLimits(1 << 20, 64, 1000, 20_000);
+public record IngestLimits(int maxRecordBytes, int maxNestingDepth, int maxFieldsPerRecord, int batchSize,
+        int commitRecords) {
+    public static final IngestLimits DEFAULTS = new IngestLimits(1 << 20, 64, 1000, 10_000, 131_072);
 
     public IngestLimits {
         check("max-record-bytes", maxRecordBytes, 64, Integer.MAX_VALUE / 2);
         check("max-nesting-depth", maxNestingDepth, 2, 10_000);
         check("max-fields-per-record", maxFieldsPerRecord, 1, 100_000);
         check("batch-size", batchSize, 1, 1_000_000);
+        check("commit-records", commitRecords, 1, 100_000_000);
     }
 
     private static void check(String name, int value, int min, int max) {

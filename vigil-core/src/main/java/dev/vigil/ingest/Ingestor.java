@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import net.openhft.hashing.LongHashFunction;
 
@@ -31,7 +32,8 @@ import net.openhft.hashing.LongHashFunction;
  * <p>Two threads share the work: a producer reads, parses and normalizes, and the calling thread commits batches to
  * the sink, so that the store's connection stays confined to the caller. A bounded queue of two batches between
  * them holds the producer back when the store is slower (backpressure), so memory stays bounded by the batch size
- * whatever the input's size.
+ * whatever the input's size. Batches are committed together once {@code ingest.commit-records} records are pending
+ * or two seconds have passed, whichever comes first, and at the end.
  *
  * <p>A record that cannot be parsed is quarantined with its reason and position; a source that breaks off (a
  * truncated archive) is reported in {@link IngestSummary#failedSources()} after what was read of it has been kept;
@@ -39,6 +41,8 @@ import net.openhft.hashing.LongHashFunction;
  */
 public final class Ingestor {
     private static final int OCCURRENCE_WINDOW = 65_536;
+    /** Commit at least this often, so that a slow stream is acknowledged within seconds. */
+    private static final long COMMIT_INTERVAL_NANOS = 2_000_000_000L;
     private static final int SAMPLE_LIMIT = 10;
     private static final LongHashFunction RAW_HASH = LongHashFunction.xx3();
 
@@ -106,14 +110,34 @@ public final class Ingestor {
             }
         });
         try {
+            List<EventSink.Batch> pending = new ArrayList<>();
+            List<EventSink.Result> pendingResults = new ArrayList<>();
+            long pendingRecords = 0;
+            long lastCommit = System.nanoTime();
             while (true) {
-                EventSink.Batch batch = queue.take();
-                if (batch == END) {
+                EventSink.Batch batch = queue.poll(COMMIT_INTERVAL_NANOS, TimeUnit.NANOSECONDS);
+                boolean end = batch == END;
+                if (batch != null && !end) {
+                    pending.add(batch);
+                    pendingResults.add(sink.append(batch));
+                    pendingRecords += batch.size();
+                }
+                boolean due = pendingRecords >= options.limits().commitRecords()
+                        || System.nanoTime() - lastCommit >= COMMIT_INTERVAL_NANOS;
+                if (!pending.isEmpty() && (end || due)) {
+                    sink.commit();
+                    for (int i = 0; i < pending.size(); i++) {
+                        run.acknowledge(pending.get(i), pendingResults.get(i));
+                    }
+                    pending.clear();
+                    pendingResults.clear();
+                    pendingRecords = 0;
+                    lastCommit = System.nanoTime();
+                    listener.progress(run.progress(producer.currentSource));
+                }
+                if (end) {
                     break;
                 }
-                EventSink.Result result = sink.store(batch);
-                run.acknowledge(batch, result);
-                listener.progress(run.progress(producer.currentSource));
             }
             thread.join();
         } catch (InterruptedException e) {

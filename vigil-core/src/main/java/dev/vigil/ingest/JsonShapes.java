@@ -326,7 +326,8 @@ public final class JsonShapes {
     }
 
     private String tableOrDefault(Map<String, Object> fields) {
-        for (String key : new String[] {"Type", "$table", "TableName"}) {
+        // Only exports that name their table explicitly are trusted; a bare "Type" means too many things in JSON logs.
+        for (String key : new String[] {"$table", "TableName"}) {
             if (fields.get(key) instanceof String type && isTableName(type)) {
                 return type;
             }

@@ -60,12 +60,14 @@ public final class TenantStore implements EventSink, AutoCloseable {
     static final int MAX_NATIVE_COLUMNS = 2000;
     private static final Pattern LOCK_PID = Pattern.compile("PID (\\d+)");
     private static final long EXACT_DOUBLE_LIMIT = 1L << 53;
+    private static final CommonColumn[] COMMON_COLUMNS = CommonColumn.values();
 
     private final TenantId tenant;
     private final Path file;
     private final Mode mode;
     private final DuckDBConnection connection;
     private Catalog catalog = new Catalog();
+    private boolean inTransaction;
 
     private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection) {
         this.tenant = tenant;
@@ -188,30 +190,56 @@ public final class TenantStore implements EventSink, AutoCloseable {
     // --- writing ------------------------------------------------------------------------------------------------
 
     @Override
-    public Result store(Batch batch) {
+    public Result append(Batch batch) {
         requireWritable();
         try {
-            connection.setAutoCommit(false);
-            try {
+            if (!inTransaction) {
+                connection.setAutoCommit(false);
                 // DuckDB's JDBC driver begins the transaction lazily, at the next statement; an appender created
                 // before that would commit on its own. So open it explicitly before anything is appended.
                 try (Statement begin = connection.createStatement()) {
                     begin.execute("SELECT 1");
                 }
-                Result result = storeInTransaction(batch);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly();
-                reloadCatalog();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+                inTransaction = true;
             }
-        } catch (SQLException e) {
+            return storeInTransaction(batch);
+        } catch (SQLException | RuntimeException e) {
+            abort();
+            if (e instanceof VigilException vigil) {
+                throw vigil;
+            }
             throw new VigilException(ErrorCode.STORE_FAILED, "storing a batch of " + batch.size() + " records in "
                     + file + " failed: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    @Override
+    public void commit() {
+        requireWritable();
+        if (!inTransaction) {
+            return;
+        }
+        try {
+            connection.commit();
+            connection.setAutoCommit(true);
+            inTransaction = false;
+        } catch (SQLException e) {
+            abort();
+            throw new VigilException(ErrorCode.STORE_FAILED, "committing to " + file + " failed: "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Rolls back everything since the last commit and re-reads the catalog, whose DDL was rolled back too. */
+    private void abort() {
+        try {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the original failure is what the caller reports
+        }
+        inTransaction = false;
+        reloadCatalog();
     }
 
     private Result storeInTransaction(Batch batch) throws SQLException {
@@ -387,24 +415,36 @@ public final class TenantStore implements EventSink, AutoCloseable {
 
     private int append(String table, List<Event> events, long ingestedAtMicros) throws SQLException {
         List<Catalog.Column> columns = catalog.columns(table);
-        Map<String, Integer> position = new HashMap<>();
+        FieldType[] types = new FieldType[columns.size()];
+        Map<String, Integer> folded = new HashMap<>();
         for (int i = 0; i < columns.size(); i++) {
-            position.put(columns.get(i).field().toLowerCase(java.util.Locale.ROOT), i);
+            types[i] = columns.get(i).type();
+            folded.put(columns.get(i).field().toLowerCase(java.util.Locale.ROOT), i);
         }
+        // Field names repeat from event to event: resolve each spelling once, not once per event.
+        Map<String, Integer> position = new HashMap<>();
         Object[] values = new Object[columns.size()];
         try (DuckDBAppender appender = connection.createAppender("main", table)) {
             for (Event event : events) {
                 java.util.Arrays.fill(values, null);
                 Map<String, Object> extra = null;
                 for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-                    Integer index = position.get(field.getKey().toLowerCase(java.util.Locale.ROOT));
-                    if (index != null && values[index] == null) {
-                        values[index] = field.getValue();
-                    } else if (field.getValue() != null) {
+                    Object value = field.getValue();
+                    if (value == null) {
+                        continue;
+                    }
+                    Integer index = position.get(field.getKey());
+                    if (index == null) {
+                        index = folded.getOrDefault(field.getKey().toLowerCase(java.util.Locale.ROOT), -1);
+                        position.put(field.getKey(), index);
+                    }
+                    if (index >= 0 && values[index] == null) {
+                        values[index] = value;
+                    } else {
                         if (extra == null) {
                             extra = new LinkedHashMap<>();
                         }
-                        extra.put(field.getKey(), field.getValue());
+                        extra.put(field.getKey(), value);
                     }
                 }
                 EventId id = event.id();
@@ -413,7 +453,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
                         .appendEpochMicros(event.timeMicros())
                         .append(tenant.value())
                         .append(table);
-                for (CommonColumn column : CommonColumn.values()) {
+                for (CommonColumn column : COMMON_COLUMNS) {
                     appendText(appender, event.common(column));
                 }
                 appender.append(event.raw())
@@ -421,7 +461,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
                         .appendEpochMicros(ingestedAtMicros);
                 appendText(appender, extra == null ? null : Json.write(extra));
                 for (int i = 0; i < values.length; i++) {
-                    appendValue(appender, columns.get(i).type(), values[i]);
+                    appendValue(appender, types[i], values[i]);
                 }
                 appender.endRow();
             }
@@ -480,7 +520,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
                         .append(record.position().byteOffset())
                         .append(record.reason().id())
                         .append(record.detail())
-                        .appendByteArray(record.raw())
+                        .append(record.raw())
                         .append(record.rawLength())
                         .appendEpochMicros(now)
                         .endRow();
@@ -493,14 +533,6 @@ public final class TenantStore implements EventSink, AutoCloseable {
     private void requireWritable() {
         if (mode != Mode.READ_WRITE) {
             throw new VigilException(ErrorCode.INTERNAL, "the store of tenant '" + tenant + "' was opened read-only");
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the original failure is what matters
         }
     }
 
