@@ -55,11 +55,13 @@ public final class IngestBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = 5;
         boolean store = true;
+        boolean storeOnly = false;
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--skip-store" -> store = false;
+                case "--store-only" -> storeOnly = true;
                 default -> paths.add(args[i]);
             }
         }
@@ -107,6 +109,40 @@ public final class IngestBenchmark {
         System.out.printf(Locale.ROOT, "parse + normalize / readTree baseline:     %.2f%n", normalize / tree);
         System.out.printf(Locale.ROOT, "parse + normalize / token-stream baseline: %.2f%n", normalize / tokens);
 
+        if (storeOnly) {
+            List<Event> events = new ArrayList<>();
+            for (byte[] record : records) {
+                try {
+                    RawRecord raw = new RawRecord(record, POSITION);
+                    events.add(normalizer.normalize(tenant, raw, parser.parse(raw), 0));
+                } catch (RecordRejectedException e) {
+                    // not counted
+                }
+            }
+            Path directory = Files.createTempDirectory("vigil-bench");
+            try (TenantStore tenantStore = TenantStore.open(directory, tenant, TenantStore.Mode.READ_WRITE)) {
+                long start = System.nanoTime();
+                long appendNanos = 0;
+                long commitNanos = 0;
+                for (int from = 0; from < events.size(); from += 10_000) {
+                    long a0 = System.nanoTime();
+                    tenantStore.append(new dev.vigil.ingest.EventSink.Batch(events.subList(from,
+                            Math.min(events.size(), from + 10_000)), List.of()));
+                    appendNanos += System.nanoTime() - a0;
+                    if ((from / 10_000) % 13 == 12 || from + 10_000 >= events.size()) {
+                        long c0 = System.nanoTime();
+                        tenantStore.commit();
+                        commitNanos += System.nanoTime() - c0;
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf(Locale.ROOT, "store only: %,d events in %.1f s (append %.1f s, commit %.1f s): %,.0f events/s%n",
+                        events.size(), seconds, appendNanos / 1e9, commitNanos / 1e9, events.size() / seconds);
+            } finally {
+                deleteRecursively(directory);
+            }
+            return;
+        }
         if (store) {
             Path directory = Files.createTempDirectory("vigil-bench");
             try (TenantStore tenantStore = TenantStore.open(directory, tenant, TenantStore.Mode.READ_WRITE)) {

@@ -56,17 +56,13 @@ public final class TenantStore implements EventSink, AutoCloseable {
         READ_ONLY
     }
 
-    /** Past this many native columns a table keeps further fields in {@code extra_fields} (JSON) instead. */
-    static final int MAX_NATIVE_COLUMNS = 2000;
     private static final Pattern LOCK_PID = Pattern.compile("PID (\\d+)");
-    private static final long EXACT_DOUBLE_LIMIT = 1L << 53;
-    private static final CommonColumn[] COMMON_COLUMNS = CommonColumn.values();
 
     private final TenantId tenant;
     private final Path file;
     private final Mode mode;
     private final DuckDBConnection connection;
-    private Catalog catalog = new Catalog();
+    private final EventTables tables;
     private boolean inTransaction;
 
     private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection) {
@@ -74,6 +70,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
         this.file = file;
         this.mode = mode;
         this.connection = connection;
+        this.tables = new EventTables(connection, tenant);
     }
 
     /**
@@ -126,10 +123,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
             if (mode == Mode.READ_WRITE) {
-                statement.execute("""
-                        CREATE TABLE IF NOT EXISTS vigil_columns (
-                            table_name VARCHAR NOT NULL, column_name VARCHAR NOT NULL, field_name VARCHAR NOT NULL,
-                            type VARCHAR NOT NULL, first_seen TIMESTAMPTZ NOT NULL DEFAULT now())""");
+                EventTables.createSchema(statement);
                 statement.execute("""
                         CREATE TABLE IF NOT EXISTS vigil_events (
                             event_id UUID NOT NULL, table_name VARCHAR NOT NULL)""");
@@ -141,40 +135,11 @@ public final class TenantStore implements EventSink, AutoCloseable {
                 statement.execute("CREATE TEMPORARY TABLE IF NOT EXISTS batch_ids (event_id UUID)");
             }
         }
-        loadCatalog();
+        tables.load();
         if (mode == Mode.READ_ONLY) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET enable_external_access = false");
                 statement.execute("SET lock_configuration = true");
-            }
-        }
-    }
-
-    private void loadCatalog() throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet tables = statement.executeQuery(
-                        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-                                + " AND table_name NOT LIKE 'vigil\\_%' ESCAPE '\\'")) {
-            while (tables.next()) {
-                catalog.addTable(tables.getString(1));
-            }
-        }
-        boolean hasColumns;
-        try (Statement statement = connection.createStatement();
-                ResultSet exists = statement.executeQuery(
-                        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'vigil_columns'")) {
-            exists.next();
-            hasColumns = exists.getLong(1) > 0;
-        }
-        if (!hasColumns) {
-            return;
-        }
-        try (Statement statement = connection.createStatement();
-                ResultSet columns = statement.executeQuery(
-                        "SELECT table_name, column_name, field_name, type FROM vigil_columns ORDER BY rowid")) {
-            while (columns.next()) {
-                catalog.put(columns.getString(1), new Catalog.Column(columns.getString(2), columns.getString(3),
-                        FieldType.fromSql(columns.getString(4))));
             }
         }
     }
@@ -220,6 +185,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
             return;
         }
         try {
+            tables.closeAppenders();
             connection.commit();
             connection.setAutoCommit(true);
             inTransaction = false;
@@ -232,6 +198,12 @@ public final class TenantStore implements EventSink, AutoCloseable {
 
     /** Rolls back everything since the last commit and re-reads the catalog, whose DDL was rolled back too. */
     private void abort() {
+        try {
+            // Flush open appenders into the transaction first: flushed after the rollback they would commit alone.
+            tables.closeAppenders();
+        } catch (SQLException ignored) {
+            // rolled back below either way
+        }
         try {
             connection.rollback();
             connection.setAutoCommit(true);
@@ -261,22 +233,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
             }
             byTable.computeIfAbsent(event.table(), t -> new ArrayList<>()).add(event);
         }
-        for (Map.Entry<String, List<Event>> entry : byTable.entrySet()) {
-            evolveSchema(entry.getKey(), entry.getValue());
-        }
-        long ingestedAt = System.currentTimeMillis() * 1000;
-        int storedNew = 0;
-        for (Map.Entry<String, List<Event>> entry : byTable.entrySet()) {
-            storedNew += append(entry.getKey(), entry.getValue(), ingestedAt);
-        }
-        try (DuckDBAppender ids = connection.createAppender("main", "vigil_events")) {
-            for (Map.Entry<String, List<Event>> entry : byTable.entrySet()) {
-                for (Event event : entry.getValue()) {
-                    ids.beginRow().appendUUID(event.id().mostSignificantBits(), event.id().leastSignificantBits())
-                            .append(entry.getKey()).endRow();
-                }
-            }
-        }
+        int storedNew = tables.write(byTable, System.currentTimeMillis() * 1000);
         int quarantinedNew = storeQuarantined(batch.quarantined());
         return new Result(storedNew, alreadyStored, quarantinedNew, batch.quarantined().size() - quarantinedNew);
     }
@@ -317,177 +274,6 @@ public final class TenantStore implements EventSink, AutoCloseable {
             }
         }
         return existing;
-    }
-
-    private void evolveSchema(String table, List<Event> events) throws SQLException {
-        if (!catalog.hasTable(table)) {
-            createTable(table);
-        }
-        Map<String, FieldType> wanted = new LinkedHashMap<>();
-        Map<String, String> spelling = new HashMap<>();
-        for (Event event : events) {
-            for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-                Object value = field.getValue();
-                if (value == null) {
-                    if (!wanted.containsKey(field.getKey().toLowerCase(java.util.Locale.ROOT))
-                            && catalog.column(table, field.getKey()) == null) {
-                        // a field only ever seen empty still becomes a column, typed as text until a value says else
-                        spelling.putIfAbsent(field.getKey().toLowerCase(java.util.Locale.ROOT), field.getKey());
-                        wanted.putIfAbsent(field.getKey().toLowerCase(java.util.Locale.ROOT), null);
-                    }
-                    continue;
-                }
-                String folded = field.getKey().toLowerCase(java.util.Locale.ROOT);
-                spelling.putIfAbsent(folded, field.getKey());
-                FieldType type = FieldType.of(value);
-                wanted.merge(folded, type, (a, b) -> a == null ? b : b == null ? a : a.widen(b));
-            }
-        }
-        for (Map.Entry<String, FieldType> entry : wanted.entrySet()) {
-            String field = spelling.get(entry.getKey());
-            FieldType type = entry.getValue() == null ? FieldType.VARCHAR : entry.getValue();
-            Catalog.Column column = catalog.column(table, field);
-            if (column == null) {
-                if (catalog.columnCount(table) >= MAX_NATIVE_COLUMNS) {
-                    continue; // kept in extra_fields
-                }
-                String name = catalog.columnNameFor(table, field);
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("ALTER TABLE " + quote(table) + " ADD COLUMN " + quote(name) + " " + type.sqlName());
-                }
-                recordColumn(table, name, field, type);
-            } else if (entry.getValue() != null && column.type() != type && column.type().widen(type) != column.type()) {
-                FieldType widened = column.type().widen(type);
-                if (widened == FieldType.DOUBLE && column.type() == FieldType.BIGINT && !fitsDouble(table, column)) {
-                    widened = FieldType.VARCHAR;
-                }
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column.name()) + " TYPE "
-                            + widened.sqlName());
-                }
-                try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE vigil_columns SET type = ? WHERE table_name = ? AND column_name = ?")) {
-                    update.setString(1, widened.sqlName());
-                    update.setString(2, table);
-                    update.setString(3, column.name());
-                    update.executeUpdate();
-                }
-                catalog.put(table, new Catalog.Column(column.name(), column.field(), widened));
-            }
-        }
-    }
-
-    /** Whether every integer stored in the column is exactly representable as a double. */
-    private boolean fitsDouble(String table, Catalog.Column column) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT coalesce(max(abs(" + quote(column.name()) + ")), 0) FROM "
-                        + quote(table))) {
-            rows.next();
-            return rows.getLong(1) <= EXACT_DOUBLE_LIMIT;
-        }
-    }
-
-    private void createTable(String table) throws SQLException {
-        StringBuilder ddl = new StringBuilder("CREATE TABLE " + quote(table) + " (event_id UUID NOT NULL, "
-                + "\"time\" TIMESTAMPTZ NOT NULL, tenant VARCHAR NOT NULL, \"table\" VARCHAR NOT NULL");
-        for (CommonColumn column : CommonColumn.values()) {
-            ddl.append(", ").append(quote(column.columnName())).append(" VARCHAR");
-        }
-        ddl.append(", raw VARCHAR NOT NULL, source VARCHAR NOT NULL, ingested_at TIMESTAMPTZ NOT NULL,"
-                + " extra_fields VARCHAR)");
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(ddl.toString());
-        }
-        catalog.addTable(table);
-    }
-
-    private void recordColumn(String table, String name, String field, FieldType type) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO vigil_columns (table_name, column_name, field_name, type) VALUES (?, ?, ?, ?)")) {
-            insert.setString(1, table);
-            insert.setString(2, name);
-            insert.setString(3, field);
-            insert.setString(4, type.sqlName());
-            insert.executeUpdate();
-        }
-        catalog.put(table, new Catalog.Column(name, field, type));
-    }
-
-    private int append(String table, List<Event> events, long ingestedAtMicros) throws SQLException {
-        List<Catalog.Column> columns = catalog.columns(table);
-        FieldType[] types = new FieldType[columns.size()];
-        Map<String, Integer> folded = new HashMap<>();
-        for (int i = 0; i < columns.size(); i++) {
-            types[i] = columns.get(i).type();
-            folded.put(columns.get(i).field().toLowerCase(java.util.Locale.ROOT), i);
-        }
-        // Field names repeat from event to event: resolve each spelling once, not once per event.
-        Map<String, Integer> position = new HashMap<>();
-        Object[] values = new Object[columns.size()];
-        try (DuckDBAppender appender = connection.createAppender("main", table)) {
-            for (Event event : events) {
-                java.util.Arrays.fill(values, null);
-                Map<String, Object> extra = null;
-                for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-                    Object value = field.getValue();
-                    if (value == null) {
-                        continue;
-                    }
-                    Integer index = position.get(field.getKey());
-                    if (index == null) {
-                        index = folded.getOrDefault(field.getKey().toLowerCase(java.util.Locale.ROOT), -1);
-                        position.put(field.getKey(), index);
-                    }
-                    if (index >= 0 && values[index] == null) {
-                        values[index] = value;
-                    } else {
-                        if (extra == null) {
-                            extra = new LinkedHashMap<>();
-                        }
-                        extra.put(field.getKey(), value);
-                    }
-                }
-                EventId id = event.id();
-                appender.beginRow()
-                        .appendUUID(id.mostSignificantBits(), id.leastSignificantBits())
-                        .appendEpochMicros(event.timeMicros())
-                        .append(tenant.value())
-                        .append(table);
-                for (CommonColumn column : COMMON_COLUMNS) {
-                    appendText(appender, event.common(column));
-                }
-                appender.append(event.raw())
-                        .append(event.position().toString())
-                        .appendEpochMicros(ingestedAtMicros);
-                appendText(appender, extra == null ? null : Json.write(extra));
-                for (int i = 0; i < values.length; i++) {
-                    appendValue(appender, types[i], values[i]);
-                }
-                appender.endRow();
-            }
-        }
-        return events.size();
-    }
-
-    private static void appendText(DuckDBAppender appender, String value) throws SQLException {
-        if (value == null) {
-            appender.appendNull();
-        } else {
-            appender.append(value);
-        }
-    }
-
-    private static void appendValue(DuckDBAppender appender, FieldType type, Object value) throws SQLException {
-        if (value == null) {
-            appender.appendNull();
-            return;
-        }
-        switch (type) {
-            case BOOLEAN -> appender.append(((Boolean) value).booleanValue());
-            case BIGINT -> appender.append(((Number) value).longValue());
-            case DOUBLE -> appender.append(((Number) value).doubleValue());
-            case VARCHAR -> appender.append(value.toString());
-        }
     }
 
     private int storeQuarantined(List<QuarantinedRecord> records) throws SQLException {
@@ -538,9 +324,8 @@ public final class TenantStore implements EventSink, AutoCloseable {
 
     /** The DDL of a failed batch was rolled back: re-read the catalog so that it matches the database again. */
     private void reloadCatalog() {
-        catalog = new Catalog();
         try {
-            loadCatalog();
+            tables.reload();
         } catch (SQLException e) {
             throw new VigilException(ErrorCode.STORE_FAILED, "cannot re-read the catalog of " + file, e);
         }
@@ -554,8 +339,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
         try (Statement statement = connection.createStatement();
                 ResultSet tables = statement.executeQuery("""
                         SELECT table_name FROM information_schema.tables
-                        WHERE table_schema = 'main' AND table_name NOT LIKE 'vigil\\_%' ESCAPE '\\'
-                        ORDER BY table_name""")) {
+                        WHERE table_schema = 'main' AND table_type = 'VIEW' ORDER BY table_name""")) {
             List<String> names = new ArrayList<>();
             while (tables.next()) {
                 names.add(tables.getString(1));
@@ -577,10 +361,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
             count.next();
             rows = count.getLong(1);
         }
-        Map<String, String> fieldByColumn = new HashMap<>();
-        for (Catalog.Column column : catalog.columns(table)) {
-            fieldByColumn.put(column.name().toLowerCase(java.util.Locale.ROOT), column.field());
-        }
+        Map<String, String> fieldByColumn = tables.fieldsByColumn(table);
         List<TableInfo.ColumnInfo> columns = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT column_name, data_type FROM information_schema.columns
