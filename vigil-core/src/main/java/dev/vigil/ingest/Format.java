@@ -23,7 +23,9 @@ public enum Format {
     SYSLOG(null),
     CEF(null),
     LEEF(null),
-    AUDITD(null);
+    AUDITD(null),
+    /** Any text, one record per line, kept whole in {@code Message}; only when forced. */
+    LINES(null);
 
     private final JsonShape jsonShape;
 

@@ -10,23 +10,38 @@ import java.nio.charset.StandardCharsets;
  * number of fields, more than one), then BSD syslog without a priority ({@code May  1 10:00:00 host ...}).
  */
 final class FormatSniffer {
-    /** What the sniffer found. {@code binaryKind} is set, and format null, for binary inputs. */
-    record Sniffed(Format format, boolean octetCounted, char csvDelimiter, String binaryKind) {
+    /** What kind of input a source is, when it is not a log format Vigil reads. */
+    enum Kind {
+        /** A log format Vigil reads: {@link Sniffed#format()} says which. */
+        LOG,
+        /** A file that is not a log at all (a packet capture, an executable, a document): skipped. */
+        NOT_A_LOG,
+        /** A log in a form Vigil cannot read (binary EVTX, zstd): quarantined whole with the reason. */
+        UNSUPPORTED_LOG,
+        /** Bytes that are no text and no known format: quarantined whole. */
+        BINARY,
+        /** Text in no format Vigil recognizes: skipped, with a hint to force one. */
+        UNKNOWN_TEXT
+    }
+
+    /** What the sniffer found; {@code description} says what a non-log input is. */
+    record Sniffed(Kind kind, Format format, boolean octetCounted, char csvDelimiter, String description) {
         static Sniffed of(Format format) {
-            return new Sniffed(format, false, ',', null);
+            return format == null ? new Sniffed(Kind.UNKNOWN_TEXT, null, false, ',', "text in no format Vigil recognizes")
+                    : new Sniffed(Kind.LOG, format, false, ',', null);
         }
 
-        static Sniffed binary(String kind) {
-            return new Sniffed(null, false, ',', kind);
+        static Sniffed other(Kind kind, String description) {
+            return new Sniffed(kind, null, false, ',', description);
         }
     }
 
     private FormatSniffer() {}
 
     static Sniffed sniff(byte[] head) {
-        String binary = binaryKind(head);
+        Sniffed binary = binaryKind(head);
         if (binary != null) {
-            return Sniffed.binary(binary);
+            return binary;
         }
         int start = 0;
         if (Inputs.startsWith(head, 0xEF, 0xBB, 0xBF)) {
@@ -56,7 +71,7 @@ final class FormatSniffer {
             int space = text.indexOf(' ');
             if (space > 0 && space < 10 && text.substring(0, space).chars().allMatch(Character::isDigit)
                     && text.length() > space + 1 && text.charAt(space + 1) == '<') {
-                return new Sniffed(Format.SYSLOG, true, ',', null);
+                return new Sniffed(Kind.LOG, Format.SYSLOG, true, ',', null);
             }
         }
         if (text.startsWith("type=") && text.contains("msg=audit(")) {
@@ -68,7 +83,7 @@ final class FormatSniffer {
                 int fields = countFields(lines[0], delimiter);
                 if (fields > 1 && (lines.length < 2 || lines[1].isEmpty() || countFields(lines[1], delimiter) == fields
                         || lines[1].indexOf('"') >= 0)) {
-                    return new Sniffed(Format.CSV, false, delimiter, null);
+                    return new Sniffed(Kind.LOG, Format.CSV, false, delimiter, null);
                 }
             }
         }
@@ -99,47 +114,52 @@ final class FormatSniffer {
         return fields;
     }
 
-    /** Names binary formats people mistake for logs; null for text. */
-    static String binaryKind(byte[] head) {
+    /** Recognizes binary inputs; null for text. */
+    static Sniffed binaryKind(byte[] head) {
         if (Inputs.startsWith(head, 0xD4, 0xC3, 0xB2, 0xA1) || Inputs.startsWith(head, 0xA1, 0xB2, 0xC3, 0xD4)
                 || Inputs.startsWith(head, 0x4D, 0x3C, 0xB2, 0xA1) || Inputs.startsWith(head, 0xA1, 0xB2, 0x3C, 0x4D)) {
-            return "a pcap packet capture";
+            return Sniffed.other(Kind.NOT_A_LOG, "a pcap packet capture");
         }
         if (Inputs.startsWith(head, 0x0A, 0x0D, 0x0D, 0x0A)) {
-            return "a pcapng packet capture";
-        }
-        if (Inputs.startsWith(head, 'E', 'l', 'f', 'F', 'i', 'l', 'e', 0)) {
-            return "a binary Windows .evtx log (convert it to JSON with evtx_dump first)";
+            return Sniffed.other(Kind.NOT_A_LOG, "a pcapng packet capture");
         }
         if (Inputs.startsWith(head, 0x7F, 'E', 'L', 'F')) {
-            return "an ELF executable";
+            return Sniffed.other(Kind.NOT_A_LOG, "an ELF executable");
         }
         if (Inputs.startsWith(head, 'M', 'Z')) {
-            return "a Windows executable";
+            return Sniffed.other(Kind.NOT_A_LOG, "a Windows executable");
         }
         if (Inputs.startsWith(head, '%', 'P', 'D', 'F')) {
-            return "a PDF document";
+            return Sniffed.other(Kind.NOT_A_LOG, "a PDF document");
+        }
+        if (Inputs.startsWith(head, 0x89, 'P', 'N', 'G') || Inputs.startsWith(head, 0xFF, 0xD8, 0xFF)
+                || Inputs.startsWith(head, 'G', 'I', 'F', '8')) {
+            return Sniffed.other(Kind.NOT_A_LOG, "an image");
+        }
+        if (Inputs.startsWith(head, 'E', 'l', 'f', 'F', 'i', 'l', 'e', 0)) {
+            return Sniffed.other(Kind.UNSUPPORTED_LOG,
+                    "a binary Windows .evtx log; convert it to JSON first (evtx_dump -o jsonl FILE)");
         }
         if (Inputs.startsWith(head, 'P', 'A', 'R', '1')) {
-            return "a Parquet file";
+            return Sniffed.other(Kind.UNSUPPORTED_LOG, "a Parquet file; export it to JSON or CSV first");
         }
         if (Inputs.startsWith(head, 0x28, 0xB5, 0x2F, 0xFD)) {
-            return "zstd-compressed data (decompress it first)";
+            return Sniffed.other(Kind.UNSUPPORTED_LOG, "zstd-compressed data; decompress it first (zstd -d)");
         }
         if (Inputs.startsWith(head, 0xFD, '7', 'z', 'X', 'Z', 0)) {
-            return "xz-compressed data (decompress it first)";
+            return Sniffed.other(Kind.UNSUPPORTED_LOG, "xz-compressed data; decompress it first (xz -d)");
         }
         int control = 0;
         int limit = Math.min(head.length, 512);
         for (int i = 0; i < limit; i++) {
             int b = head[i] & 0xFF;
             if (b == 0) {
-                return "binary data (it contains NUL bytes)";
+                return Sniffed.other(Kind.BINARY, "binary data (it contains NUL bytes)");
             }
             if (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != 0x0C && b != 0x1B) {
                 control++;
             }
         }
-        return control * 10 > limit ? "binary data (mostly control bytes)" : null;
+        return control * 10 > limit ? Sniffed.other(Kind.BINARY, "binary data (mostly control bytes)") : null;
     }
 }

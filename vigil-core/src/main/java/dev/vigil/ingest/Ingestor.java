@@ -328,15 +328,27 @@ public final class Ingestor {
             Format format = options.format();
             FormatSniffer.Sniffed sniffed = FormatSniffer.sniff(head);
             if (format == Format.AUTO) {
-                if (sniffed.binaryKind() != null) {
-                    quarantineWhole(name, buffered, QuarantineReason.BINARY_DATA,
-                            name + " is " + sniffed.binaryKind() + ", not a log Vigil can read");
-                    return null;
-                }
-                format = sniffed.format();
-                if (format == null) {
-                    quarantineLines(name, buffered);
-                    return null;
+                switch (sniffed.kind()) {
+                    case LOG -> format = sniffed.format();
+                    case NOT_A_LOG -> {
+                        run.skipped.add(new IngestSummary.Skipped(name, sniffed.description() + ", not a log"));
+                        return null;
+                    }
+                    case UNKNOWN_TEXT -> {
+                        run.skipped.add(new IngestSummary.Skipped(name, "not in a log format Vigil recognizes; to read"
+                                + " it line by line, use --format lines --table NAME"));
+                        return null;
+                    }
+                    case UNSUPPORTED_LOG -> {
+                        quarantineWhole(name, buffered, QuarantineReason.UNSUPPORTED_FORMAT, name + " is "
+                                + sniffed.description());
+                        return null;
+                    }
+                    case BINARY -> {
+                        quarantineWhole(name, buffered, QuarantineReason.BINARY_DATA, name + " is "
+                                + sniffed.description() + ", not log text");
+                        return null;
+                    }
                 }
             }
             int max = options.limits().maxRecordBytes();
@@ -351,6 +363,9 @@ public final class Ingestor {
                 case CEF -> new SourceFormat(new LineRecordReader(buffered, name, max), new CefParser(zone));
                 case LEEF -> new SourceFormat(new LineRecordReader(buffered, name, max), new LeefParser(zone));
                 case AUDITD -> new SourceFormat(new AuditRecordReader(buffered, name, max), new AuditParser());
+                case LINES -> new SourceFormat(new LineRecordReader(buffered, name, max),
+                        new TextLineParser(options.defaultTable().equals(IngestDefaults.DEFAULT_TABLE)
+                                ? TextLineParser.DEFAULT_TABLE : options.defaultTable()));
                 case CSV -> {
                     CsvRecordReader reader = new CsvRecordReader(buffered, name, max, sniffed.csvDelimiter());
                     yield new SourceFormat(reader, new CsvRecordParser(reader.header(), csvTable(name), zone,
@@ -386,25 +401,6 @@ public final class Ingestor {
             quarantine(record, reason, detail, length, new LinkedHashMap<>());
         }
 
-        private void quarantineLines(String name, InputStream in) throws IOException, InterruptedException {
-            Map<Long, Integer> occurrences = new LinkedHashMap<>();
-            try (LineRecordReader reader = new LineRecordReader(in, name, options.limits().maxRecordBytes())) {
-                while (true) {
-                    RawRecord record;
-                    try {
-                        record = reader.next();
-                    } catch (RecordReader.Oversized oversized) {
-                        record = oversized.prefix();
-                    }
-                    if (record == null) {
-                        break;
-                    }
-                    quarantine(record, QuarantineReason.UNSUPPORTED_FORMAT, "could not recognize the format of " + name
-                            + " from its first line; force one with --format (" + Format.names() + ")",
-                            record.length(), occurrences);
-                }
-            }
-        }
     }
 
     private static String describe(IOException e) {
