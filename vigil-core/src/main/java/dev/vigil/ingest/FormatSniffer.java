@@ -74,6 +74,10 @@ final class FormatSniffer {
                 return new Sniffed(Kind.LOG, Format.SYSLOG, true, ',', null);
             }
         }
+        String firstLine = text.lines().findFirst().orElse("");
+        if (SyslogParser.CISCO.matcher(firstLine).matches()) {
+            return Sniffed.of(Format.SYSLOG);
+        }
         if (text.startsWith("type=") && text.contains("msg=audit(")) {
             return Sniffed.of(Format.AUDITD);
         }

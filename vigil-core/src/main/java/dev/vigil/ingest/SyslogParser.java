@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parses one syslog message, RFC 5424 or RFC 3164 (BSD), telling them apart by the version number that follows
@@ -109,7 +111,42 @@ public final class SyslogParser implements RecordParser {
         if (rfc5424) {
             return parse5424(text, position, versionEnd, fields);
         }
+        if (!hasPriority) {
+            ParsedRecord cisco = parseCisco(text, fields);
+            if (cisco != null) {
+                return cisco;
+            }
+        }
         return parse3164(text, position, hasPriority, fields);
+    }
+
+    /**
+     * Cisco IOS messages as a collector stores them, with no PRI and the sender's address and sequence number in
+     * front: {@code 172.16.5.10 6705: Feb 17 13:40:03.673: %PARSER-5-CFGLOG_LOGGEDCMD: User:admin ...}. The
+     * {@code %FACILITY-SEVERITY-MNEMONIC} tag gives the severity and becomes the process name.
+     */
+    static final Pattern CISCO = Pattern.compile("^(?:(\\S+) )?(?:(\\d+): )?[*.]?([A-Z][a-z]{2} +\\d{1,2} \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?)"
+            + "(?: [A-Za-z]{2,5})?: %([A-Z0-9_]+)-([0-7])-([A-Z0-9_]+): ?(.*)$", Pattern.DOTALL);
+
+    private ParsedRecord parseCisco(String text, Map<String, Object> fields) {
+        Matcher matcher = CISCO.matcher(text);
+        if (!matcher.matches()) {
+            return null;
+        }
+        long[] timeMicros = {ParsedRecord.UNKNOWN_TIME};
+        String timestamp = matcher.group(3);
+        if (bsdTimestampEnd(timestamp, 0, timeMicros) != timestamp.length()) {
+            return null;
+        }
+        fields.remove("Facility");
+        fields.put("SeverityLevel", SEVERITIES.get(Integer.parseInt(matcher.group(5))));
+        fields.put("HostName", matcher.group(1));
+        fields.put("SequenceNumber", matcher.group(2) == null ? null : Long.parseLong(matcher.group(2)));
+        fields.put("ProcessName", matcher.group(4) + "-" + matcher.group(5) + "-" + matcher.group(6));
+        fields.put("CiscoFacility", matcher.group(4));
+        fields.put("MessageId", matcher.group(6));
+        fields.put("SyslogMessage", emptyToNull(matcher.group(7)));
+        return new ParsedRecord(TABLE, fields, timeMicros[0]);
     }
 
     private ParsedRecord parse5424(String text, int versionStart, int versionEnd, Map<String, Object> fields)
