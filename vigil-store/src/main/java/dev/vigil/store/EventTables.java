@@ -162,7 +162,7 @@ final class EventTables {
             if (partition == null) {
                 partition = choosePartition(table, columns);
                 if (partition == null) {
-                    partition = createPartition(table);
+                    partition = createPartition(table, columns);
                     viewChanged = true;
                 }
                 recordPartition(table, entry.getKey(), partition);
@@ -315,16 +315,22 @@ final class EventTables {
         return best;
     }
 
-    private Catalog.Partition createPartition(Catalog.Table table) throws SQLException {
+    /** Creates a partition with the fixed columns and, in the same statement, the native columns it starts with. */
+    private Catalog.Partition createPartition(Catalog.Table table, Set<String> columns) throws SQLException {
         String name = table.name + "/" + (table.partitions.size() + 1);
         StringBuilder ddl = new StringBuilder("CREATE TABLE " + partitionTable(name) + " (event_id UUID NOT NULL, "
                 + "\"time\" TIMESTAMPTZ NOT NULL, tenant VARCHAR NOT NULL, \"table\" VARCHAR NOT NULL");
         for (CommonColumn column : COMMON_COLUMNS) {
             ddl.append(", ").append(quote(column.columnName())).append(" VARCHAR");
         }
-        ddl.append(", raw VARCHAR NOT NULL, source VARCHAR NOT NULL, ingested_at TIMESTAMPTZ NOT NULL, extra_fields VARCHAR)");
-        execute(ddl.toString());
+        ddl.append(", raw VARCHAR NOT NULL, source VARCHAR NOT NULL, ingested_at TIMESTAMPTZ NOT NULL, extra_fields VARCHAR");
         Catalog.Partition partition = new Catalog.Partition(name);
+        for (String column : columns) {
+            Catalog.Column definition = table.byName.get(column);
+            ddl.append(", ").append(quote(definition.name())).append(' ').append(definition.type().sqlName());
+            partition.columns.add(column);
+        }
+        execute(ddl.append(')').toString());
         table.partitions.add(partition);
         return partition;
     }
