@@ -20,11 +20,15 @@ import tools.jackson.core.json.JsonFactory;
  * <p>Nested objects flatten to dotted names ({@code user.name}); arrays keep their exact JSON text, so nothing is
  * lost and no column explodes into thousands. Integers that do not fit a long stay text. The nesting depth, string
  * length and field count are bounded; a record past a bound is rejected with the bound's name, never parsed further.
+ * A parser is confined to one thread.
  */
 public final class JsonRecordParser implements RecordParser {
     private final JsonFactory factory;
     private final int maxFields;
     private final JsonShapes shapes;
+    private static final int MAX_CACHED_NAMES = 50_000;
+    private final Map<String, Map<String, String>> joinedNames = new java.util.HashMap<>();
+    private int joinedCount;
 
     public JsonRecordParser(IngestLimits limits, JsonShapes shapes) {
         requireNonNull(limits, "limits is null");
@@ -82,7 +86,7 @@ public final class JsonRecordParser implements RecordParser {
             throws RecordRejectedException {
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
-            String name = prefix.isEmpty() ? parser.currentName() : prefix + "." + parser.currentName();
+            String name = prefix.isEmpty() ? parser.currentName() : join(prefix, parser.currentName());
             JsonToken value = parser.nextToken();
             switch (value) {
                 case START_OBJECT -> readObject(parser, bytes, name, fields);
@@ -109,6 +113,31 @@ public final class JsonRecordParser implements RecordParser {
             throw new RecordRejectedException(QuarantineReason.MALFORMED_JSON,
                     "unexpected " + describe(token) + " at " + where(parser));
         }
+    }
+
+    /**
+     * {@code prefix.name}, from a cache: the same nested names recur in every record of a source, and building them
+     * anew for each record is a large share of the garbage ingest makes. The cache stops growing past a bound, so
+     * records with ever new names cannot exhaust memory.
+     */
+    private String join(String prefix, String name) {
+        Map<String, String> byName = joinedNames.get(prefix);
+        if (byName == null) {
+            if (joinedCount >= MAX_CACHED_NAMES) {
+                return prefix + "." + name;
+            }
+            byName = new java.util.HashMap<>();
+            joinedNames.put(prefix, byName);
+        }
+        String joined = byName.get(name);
+        if (joined == null) {
+            joined = prefix + "." + name;
+            if (joinedCount < MAX_CACHED_NAMES) {
+                byName.put(name, joined);
+                joinedCount++;
+            }
+        }
+        return joined;
     }
 
     private void put(Map<String, Object> fields, String name, Object value) throws RecordRejectedException {
