@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AddressesTest {
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({
+    @CsvSource(value = {
         "0.0.0.0, 0.0.0.0",
         "255.255.255.255, 255.255.255.255",
         "' 10.0.0.1 ', 10.0.0.1",

@@ -46,7 +46,7 @@ class JsonShapesTest {
     }
 
     @ParameterizedTest(name = "channel {0}, provider {1} -> {2}")
-    @CsvSource({
+    @CsvSource(value = {
         "'\"Security\"', Microsoft-Windows-Security-Auditing, SecurityEvent",
         "'\"security\"', Whatever, SecurityEvent",
         "null, Microsoft-Windows-Security-Auditing, SecurityEvent",
@@ -218,7 +218,7 @@ class JsonShapesTest {
     // --- Defender --------------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({
+    @CsvSource(value = {
         "ProcessCreated, DeviceProcessEvents",
         "ConnectionSuccess, DeviceNetworkEvents",
         "InboundConnectionAccepted, DeviceNetworkEvents",
@@ -259,7 +259,7 @@ class JsonShapesTest {
     // --- OCSF ------------------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({
+    @CsvSource(value = {
         "Email Activity, OcsfEmailActivity",
         "API Activity, OcsfAPIActivity",
         "network_activity, OcsfNetworkActivity",
@@ -285,7 +285,7 @@ class JsonShapesTest {
     // --- generic ---------------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({
+    @CsvSource(value = {
         "'{\"$table\":\"MyApp\",\"x\":1}', MyApp",
         "'{\"TableName\":\"Heartbeat\",\"x\":1}', Heartbeat",
         "'{\"$table\":\"Events; DROP TABLE x\",\"x\":1}', JsonEvent",

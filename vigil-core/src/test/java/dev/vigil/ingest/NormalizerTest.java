@@ -101,21 +101,21 @@ class NormalizerTest {
     }
 
     @ParameterizedTest(name = "Level {0} -> {1}")
-    @CsvSource({"0, informational", "1, critical", "2, high", "3, medium", "4, informational", "5, informational"})
+    @CsvSource(value = {"0, informational", "1, critical", "2, high", "3, medium", "4, informational", "5, informational"})
     void windowsLevelsMapToSeverities(long level, String severity) {
         assertThat(column("SecurityEvent", CommonColumn.SEVERITY, "Level", level)).isEqualTo(severity);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"0, informational", "1, low", "3, low", "4, medium", "6, medium", "7, high", "8, high", "9, critical",
-        "10, critical", "Very-High, critical", "Medium, medium", "warn, medium", "err, high", "notice, informational",
-        "odd, odd"})
+    @CsvSource(value = {"0, informational", "1, low", "3, low", "4, medium", "6, medium", "7, high", "8, high",
+        "9, critical", "10, critical", "Very-High, critical", "Medium, medium", "warn, medium", "err, high",
+        "notice, informational", "odd, odd"})
     void cefAndVendorSeveritiesMapToTheVocabulary(String value, String severity) {
         assertThat(column("CommonSecurityLog", CommonColumn.SEVERITY, "LogSeverity", value)).isEqualTo(severity);
     }
 
     @ParameterizedTest(name = "{0}={1} -> {2}")
-    @CsvSource({
+    @CsvSource(value = {
         "outcome, Succeeded, success",
         "outcome, ALLOWED, success",
         "outcome, ok, success",
@@ -137,13 +137,13 @@ class NormalizerTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"0, success", "50126, failure", "50053, failure"})
+    @CsvSource(value = {"0, success", "50126, failure", "50053, failure"})
     void signinLogsResultTypeZeroIsSuccessAndAnythingElseFailure(String resultType, String outcome) {
         assertThat(column("SigninLogs", CommonColumn.OUTCOME, "ResultType", resultType)).isEqualTo(outcome);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({
+    @CsvSource(value = {
         "0x8010000000000000, failure",
         "0x8020000000000000, success",
         "Audit Failure, failure",
@@ -195,7 +195,7 @@ class NormalizerTest {
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource({
+    @CsvSource(value = {
         "timestamp, 2024-05-01T10:00:00.5Z, 2024-05-01T10:00:00.500Z",
         "time, 2024-05-01 10:00:00, 2024-05-01T10:00:00Z",
         "eventTime, 'Wed, 1 May 2024 10:00:00 GMT', 2024-05-01T10:00:00Z",
@@ -206,7 +206,7 @@ class NormalizerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"1714557600, 2024-05-01T10:00:00Z", "1714557600123, 2024-05-01T10:00:00.123Z",
+    @CsvSource(value = {"1714557600, 2024-05-01T10:00:00Z", "1714557600123, 2024-05-01T10:00:00.123Z",
         "1714557600123456, 2024-05-01T10:00:00.123456Z", "1714557600123456789, 2024-05-01T10:00:00.123456Z"})
     void epochNumbersOfAnyPrecisionAreTimes(long epoch, String expected) {
         assertThat(normalize("JsonEvent", fields("ts", epoch)).timeMicros()).isEqualTo(micros(expected));
