@@ -27,7 +27,8 @@ final class Addresses {
             return s;
         }
         int colon = s.indexOf(':');
-        if (colon > 0 && s.indexOf(':', colon + 1) < 0 && isIpv4(s.substring(0, colon))) {
+        if (colon > 0 && s.indexOf(':', colon + 1) < 0 && isIpv4(s.substring(0, colon)) && colon + 1 < s.length()
+                && s.substring(colon + 1).chars().allMatch(c -> c >= '0' && c <= '9')) {
             return s.substring(0, colon);
         }
         int zone = s.indexOf('%');
@@ -61,7 +62,8 @@ final class Addresses {
     }
 
     static boolean isIpv6(String s) {
-        if (s.length() < 2 || s.length() > 45 || s.indexOf(':') < 0) {
+        if (s.length() < 2 || s.length() > 45 || s.indexOf(':') < 0 || s.contains(":::")
+                || (s.startsWith(":") && !s.startsWith("::")) || (s.endsWith(":") && !s.endsWith("::"))) {
             return false;
         }
         int groups = 0;

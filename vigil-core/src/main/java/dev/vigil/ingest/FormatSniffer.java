@@ -81,6 +81,11 @@ final class FormatSniffer {
         if (text.startsWith("type=") && text.contains("msg=audit(")) {
             return Sniffed.of(Format.AUDITD);
         }
+        // Before CSV: a BSD syslog line often has commas, and CEF over syslog always has '|' separators.
+        if (text.length() > 16 && text.substring(0, 3).matches("[A-Z][a-z]{2}") && text.charAt(3) == ' '
+                && text.charAt(9) == ':' && text.charAt(12) == ':') {
+            return Sniffed.of(Format.SYSLOG);
+        }
         String[] lines = text.split("\r?\n", 3);
         if (lines.length >= 2 || head.length < 512) {
             for (char delimiter : new char[] {',', '\t', ';', '|'}) {
@@ -90,10 +95,6 @@ final class FormatSniffer {
                     return new Sniffed(Kind.LOG, Format.CSV, false, delimiter, null);
                 }
             }
-        }
-        if (text.length() > 16 && text.substring(0, 3).matches("[A-Z][a-z]{2}") && text.charAt(3) == ' '
-                && text.charAt(9) == ':' && text.charAt(12) == ':') {
-            return Sniffed.of(Format.SYSLOG);
         }
         if (text.contains("CEF:")) {
             return Sniffed.of(Format.CEF);

@@ -23,6 +23,9 @@ import tools.jackson.core.json.JsonFactory;
  * A parser is confined to one thread.
  */
 public final class JsonRecordParser implements RecordParser {
+    private static final java.util.regex.Pattern START_MARKER =
+            java.util.regex.Pattern.compile(" \\(start marker at \\[Source: [^\\]]*\\]\\)");
+
     private final JsonFactory factory;
     private final int maxFields;
     private final JsonShapes shapes;
@@ -182,7 +185,8 @@ public final class JsonRecordParser implements RecordParser {
             return "malformed JSON";
         }
         int newline = message.indexOf('\n');
-        String line = newline < 0 ? message : message.substring(0, newline);
+        // Jackson cites the start marker with a redacted source and an unknown offset; that says nothing to a user.
+        String line = START_MARKER.matcher(newline < 0 ? message : message.substring(0, newline)).replaceAll("");
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 }

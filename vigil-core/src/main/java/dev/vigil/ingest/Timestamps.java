@@ -58,7 +58,9 @@ public final class Timestamps {
     /** Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude (years 1973 to 2286). */
     public static long fromEpochNumber(double value) {
         double abs = Math.abs(value);
-        if (abs >= 1e17) {
+        if (!(abs < 1e19)) {
+            return ParsedRecord.UNKNOWN_TIME; // past nanoseconds in 2286, or NaN: not a time, and would overflow
+        } else if (abs >= 1e17) {
             return (long) (value / 1000);
         } else if (abs >= 1e14) {
             return (long) value;

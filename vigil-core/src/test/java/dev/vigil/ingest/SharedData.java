@@ -1,5 +1,8 @@
 package dev.vigil.ingest;
 
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,5 +27,22 @@ final class SharedData {
 
     static boolean onContinuousIntegration() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /**
+     * The dataset's folder inside the shared data. Where it is absent the test is skipped with a message naming the
+     * public repository that holds it; under CI it fails instead, so that a broken checkout never passes silently.
+     */
+    static Path require(String dataset, String publicRepository) {
+        Optional<Path> found = folder().map(root -> root.resolve(dataset)).filter(Files::isDirectory);
+        if (found.isEmpty()) {
+            String message = "shared data folder '" + dataset + "' not found (set -Dvigil.shared.data or "
+                    + "VIGIL_SHARED_DATA); it is a copy of " + publicRepository;
+            if (onContinuousIntegration()) {
+                fail(message);
+            }
+            assumeTrue(false, message);
+        }
+        return found.get();
     }
 }
