@@ -34,7 +34,21 @@ public final class Main {
 
     /** Runs the command line and returns the exit code; used by {@link #main} and by tests. */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /**
+     * Runs the command line with its standard output and error sent to the given writers (null keeps the default)
+     * and returns the exit code; lets tests capture what a command prints.
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new Main());
+        if (out != null) {
+            commandLine.setOut(out);
+        }
+        if (err != null) {
+            commandLine.setErr(err);
+        }
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             boolean json = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
             return report(exception, cmd.getErr(), json);
