@@ -54,9 +54,9 @@ public final class Main {
             return report(exception, cmd.getErr(), json);
         });
         commandLine.setParameterExceptionHandler((exception, args1) -> {
-            PrintWriter err = exception.getCommandLine().getErr();
-            err.println("vigil: error[usage]: " + exception.getMessage());
-            err.println("  fix: run '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
+            PrintWriter usageErr = exception.getCommandLine().getErr();
+            usageErr.println("vigil: error[usage]: " + exception.getMessage());
+            usageErr.println("  fix: run '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
             return ErrorCode.USAGE.category().exitCode();
         });
         return commandLine.execute(args);
