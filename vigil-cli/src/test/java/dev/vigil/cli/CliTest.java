@@ -75,6 +75,19 @@ class CliTest {
     }
 
     @Test
+    void aCopyOfAFileInTheSameRunIsStoredOnceEvenAcrossBatches() throws IOException {
+        Path copy = Files.copy(input, dir.resolve("copy.json"));
+
+        JsonNode summary = vigil(data, "ingest", input.toString(), copy.toString(), "--json",
+                "--set", "ingest.batch-size=2").json();
+
+        assertThat(summary.get("stored_new").asLong()).as("%s", summary).isEqualTo(5);
+        assertThat(summary.get("already_stored").asLong()).isEqualTo(5);
+        assertThat(vigil(data, "sql", "SELECT count(*) FROM SysmonEvent", "--json").json().get("rows").get(0).get(0).asLong())
+                .isEqualTo(5);
+    }
+
+    @Test
     void theHumanSummaryListsTheTablesAndTheQuarantine() {
         Run run = vigil(data, "ingest", input.toString());
 
