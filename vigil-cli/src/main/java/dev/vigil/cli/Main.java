@@ -34,15 +34,29 @@ public final class Main {
 
     /** Runs the command line and returns the exit code; used by {@link #main} and by tests. */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /**
+     * Runs the command line with its standard output and error sent to the given writers (null keeps the default)
+     * and returns the exit code; lets tests capture what a command prints.
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new Main());
+        if (out != null) {
+            commandLine.setOut(out);
+        }
+        if (err != null) {
+            commandLine.setErr(err);
+        }
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             boolean json = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
             return report(exception, cmd.getErr(), json);
         });
         commandLine.setParameterExceptionHandler((exception, args1) -> {
-            PrintWriter err = exception.getCommandLine().getErr();
-            err.println("vigil: error[usage]: " + exception.getMessage());
-            err.println("  fix: run '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
+            PrintWriter usageErr = exception.getCommandLine().getErr();
+            usageErr.println("vigil: error[usage]: " + exception.getMessage());
+            usageErr.println("  fix: run '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
             return ErrorCode.USAGE.category().exitCode();
         });
         return commandLine.execute(args);
