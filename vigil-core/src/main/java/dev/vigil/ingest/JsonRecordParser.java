@@ -28,6 +28,7 @@ public final class JsonRecordParser implements RecordParser {
 
     private final JsonFactory factory;
     private final int maxFields;
+    private final int maxNestingDepth;
     private final JsonShapes shapes;
     private static final int MAX_CACHED_NAMES = 50_000;
     private final Map<String, Map<String, String>> joinedNames = new java.util.HashMap<>();
@@ -37,6 +38,7 @@ public final class JsonRecordParser implements RecordParser {
         requireNonNull(limits, "limits is null");
         this.shapes = requireNonNull(shapes, "shapes is null");
         this.maxFields = limits.maxFieldsPerRecord();
+        this.maxNestingDepth = limits.maxNestingDepth();
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxNestingDepth())
@@ -68,11 +70,14 @@ public final class JsonRecordParser implements RecordParser {
                         "unexpected " + describe(trailing) + " after the end of the object at " + where(parser));
             }
         } catch (StreamConstraintsException e) {
-            String message = e.getOriginalMessage();
-            QuarantineReason reason = message.contains("nesting depth")
-                    ? QuarantineReason.NESTING_TOO_DEEP
-                    : QuarantineReason.RECORD_TOO_LARGE;
-            throw new RecordRejectedException(reason, firstSentence(message));
+            String message = String.valueOf(e.getOriginalMessage());
+            if (message.contains("nesting depth")) {
+                throw new RecordRejectedException(QuarantineReason.NESTING_TOO_DEEP, "nesting deeper than "
+                        + maxNestingDepth + " levels (ingest.max-nesting-depth)");
+            }
+            // Jackson names its own setting; the user knows Vigil's
+            throw new RecordRejectedException(QuarantineReason.RECORD_TOO_LARGE,
+                    firstSentence(message.replaceAll(" \\(from `StreamReadConstraints[^)]*\\)", "")));
         } catch (JacksonException e) {
             String message = e.getOriginalMessage();
             QuarantineReason reason = message != null && message.startsWith("Invalid UTF-8")

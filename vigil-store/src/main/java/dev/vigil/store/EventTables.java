@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -189,10 +190,14 @@ final class EventTables {
     private boolean evolveColumns(Catalog.Table table, List<Event> events) throws SQLException {
         Map<String, FieldType> wanted = new LinkedHashMap<>();
         Map<String, String> spelling = new HashMap<>();
+        Set<String> inexactIntegers = new HashSet<>(); // fields with an integer a double cannot hold exactly
         for (Event event : events) {
             for (Map.Entry<String, Object> field : event.fields().entrySet()) {
                 String name = field.getKey();
                 Object value = field.getValue();
+                if (value instanceof Long number && (number > EXACT_DOUBLE_LIMIT || number < -EXACT_DOUBLE_LIMIT)) {
+                    inexactIntegers.add(fold(name));
+                }
                 Catalog.Column known = table.byField.get(fold(name));
                 FieldType type = value == null ? null : FieldType.of(value);
                 if (known != null && (type == null || known.type().widen(type) == known.type())) {
@@ -217,6 +222,9 @@ final class EventTables {
                 }
                 // a field only seen empty so far is text until a value says otherwise
                 FieldType type = entry.getValue() == null ? FieldType.VARCHAR : entry.getValue();
+                if (type == FieldType.DOUBLE && inexactIntegers.contains(entry.getKey())) {
+                    type = FieldType.VARCHAR; // a double column would round the large integers of this batch
+                }
                 String name = Catalog.columnNameFor(table, field);
                 Catalog.Column added = new Catalog.Column(name, field, type);
                 catalog.putColumn(table, added);
@@ -235,7 +243,8 @@ final class EventTables {
                     continue;
                 }
                 closeAppenders(); // the check below must see every row appended so far
-                if (widened == FieldType.DOUBLE && column.type() == FieldType.BIGINT && !fitsDouble(table, column)) {
+                if (widened == FieldType.DOUBLE && (inexactIntegers.contains(entry.getKey())
+                        || column.type() == FieldType.BIGINT && !fitsDouble(table, column))) {
                     widened = FieldType.VARCHAR;
                 }
                 for (Catalog.Partition partition : table.partitions) {
@@ -387,6 +396,16 @@ final class EventTables {
 
     private final Map<String, OpenAppender> appenders = new HashMap<>();
     private DuckDBAppender idAppender;
+
+    /**
+     * Moves the ids appended so far into {@code vigil_events}, so that the duplicate check of the next batch in the
+     * same transaction sees them.
+     */
+    void flushIds() throws SQLException {
+        if (idAppender != null) {
+            idAppender.flush();
+        }
+    }
 
     /** Moves every open appender's rows into its table; called before a commit and before DDL on a partition. */
     void closeAppenders() throws SQLException {

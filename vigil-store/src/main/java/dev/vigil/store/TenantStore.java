@@ -221,6 +221,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
                         + "' was sent to the store of tenant '" + tenant + "'");
             }
         }
+        tables.flushIds();
         Set<UUID> existing = existingIds(batch.events());
         Map<String, List<Event>> byTable = new LinkedHashMap<>();
         int alreadyStored = 0;
