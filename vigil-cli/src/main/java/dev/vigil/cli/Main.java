@@ -59,7 +59,36 @@ public final class Main {
             usageErr.println("  fix: run '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
             return ErrorCode.USAGE.category().exitCode();
         });
-        return commandLine.execute(args);
+        int exitCode = commandLine.execute(args);
+        audit(commandLine, exitCode);
+        return exitCode;
+    }
+
+    /**
+     * Records every command run in the log as an {@code audit} event: who ran what on which tenant, and how it ended.
+     * Only commands that got as far as reading the configuration are recorded, since the log lives in the data
+     * directory that the configuration names.
+     */
+    private static void audit(CommandLine commandLine, int exitCode) {
+        CommandLine.ParseResult parsed = commandLine.getParseResult();
+        if (parsed == null || !Logging.isConfigured()) {
+            return;
+        }
+        CommandLine.ParseResult sub = parsed.subcommand();
+        String command = sub == null ? "vigil" : sub.commandSpec().name();
+        String tenant = sub != null && sub.hasMatchedOption("--tenant") ? sub.matchedOptionValue("--tenant", "")
+                : command.equals("demo") ? "demo" : "default";
+        var event = Logging.logger().atInfo()
+                .addKeyValue("audit", true)
+                .addKeyValue("command", command)
+                .addKeyValue("tenant", tenant)
+                .addKeyValue("os_user", System.getProperty("user.name"))
+                .addKeyValue("exit_code", exitCode);
+        if (sub != null && command.equals("sql") && !sub.matchedPositionals().isEmpty()) {
+            Object query = sub.matchedPositionals().get(0).getValue();
+            event = event.addKeyValue("query", String.valueOf(query));
+        }
+        event.log("vigil {} exited with {}", command, exitCode);
     }
 
     static int report(Exception exception, PrintWriter err, boolean json) {

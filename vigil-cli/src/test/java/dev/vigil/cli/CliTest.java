@@ -138,6 +138,20 @@ class CliTest {
     }
 
     @Test
+    void everyCommandRunIsAuditedInTheLogWithItsTenantQueryAndExitCode() throws IOException {
+        vigil(data, "ingest", input.toString(), "--tenant", "acme");
+        vigil(data, "sql", "DELETE FROM SysmonEvent", "--tenant", "acme");
+
+        List<String> audit = Files.readAllLines(data.resolve("logs").resolve("vigil.log")).stream()
+                .filter(line -> line.contains("{\"audit\":\"true\"}")).toList();
+
+        assertThat(audit).hasSize(2);
+        assertThat(audit.get(0)).contains("{\"command\":\"ingest\"}", "{\"tenant\":\"acme\"}", "{\"exit_code\":\"0\"}");
+        assertThat(audit.get(1)).contains("{\"command\":\"sql\"}", "{\"exit_code\":\"4\"}",
+                "{\"query\":\"DELETE FROM SysmonEvent\"}");
+    }
+
+    @Test
     void sqlRefusesAWriteWithExitFourAndAFix() {
         vigil(data, "ingest", input.toString());
 

@@ -64,6 +64,18 @@ public final class CsvRecordParser implements RecordParser {
         this.timeColumns = times.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * The table of a row whose export names none: Defender advanced-hunting and Windows event exports are recognized
+     * by their columns, as in JSON; anything else goes to the default table.
+     */
+    private String tableOf(Map<String, Object> fields) {
+        return switch (JsonShapes.recognize(fields)) {
+            case DEFENDER -> JsonShapes.defenderTable(fields);
+            case NXLOG, EVTX, WINLOGBEAT -> JsonShapes.windowsTable(fields);
+            case AUTO, SENTINEL, OCSF, GENERIC -> defaultTable;
+        };
+    }
+
     @Override
     public ParsedRecord parse(RawRecord record) throws RecordRejectedException {
         String row = TextDecoding.decodeStrict(record);
@@ -76,7 +88,9 @@ public final class CsvRecordParser implements RecordParser {
         for (int i = 0; i < values.size(); i++) {
             fields.put(columnNames.get(i), typed(values.get(i)));
         }
-        String table = tableColumn >= 0 && !values.get(tableColumn).isEmpty() ? values.get(tableColumn) : defaultTable;
+        String table = tableColumn >= 0 && JsonShapes.isTableName(values.get(tableColumn))
+                ? values.get(tableColumn)
+                : tableOf(fields);
         long timeMicros = ParsedRecord.UNKNOWN_TIME;
         for (int column : timeColumns) {
             timeMicros = Timestamps.parseMicros(values.get(column), defaultZone);

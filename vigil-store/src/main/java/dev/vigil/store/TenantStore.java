@@ -57,6 +57,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
     }
 
     private static final Pattern LOCK_PID = Pattern.compile("PID (\\d+)");
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
 
     private final TenantId tenant;
     private final Path file;
@@ -219,6 +220,10 @@ public final class TenantStore implements EventSink, AutoCloseable {
             if (!event.tenant().equals(tenant)) {
                 throw new VigilException(ErrorCode.INTERNAL, "an event of tenant '" + event.tenant()
                         + "' was sent to the store of tenant '" + tenant + "'");
+            }
+            if (!TABLE_NAME.matcher(event.table()).matches() || event.table().regionMatches(true, 0, "vigil_", 0, 6)) {
+                throw new VigilException(ErrorCode.INTERNAL, "event " + event.id() + " from " + event.position()
+                        + " names the table '" + event.table() + "', which is not a valid event table name");
             }
         }
         tables.flushIds();
