@@ -65,4 +65,12 @@ final class CliTesting {
                 + "\"CommandLine\":\"cmd.exe /c echo " + sequence + "\",\"ProcessId\":\"" + (4000 + sequence % 10_000) + "\","
                 + "\"ParentImage\":\"C:\\\\Windows\\\\explorer.exe\",\"User\":\"CORP\\\\user" + (sequence % 20) + "\"}}}";
     }
+
+    /**
+     * The flag that lets a child JVM's libraries read memory through sun.misc.Unsafe quietly: JDK 23+ warns without
+     * it, older JDKs do not know it (they then get a harmless property instead).
+     */
+    static String unsafeMemoryAccessFlag() {
+        return Runtime.version().feature() >= 23 ? "--sun-misc-unsafe-memory-access=allow" : "-Dvigil.unsafe.flag=none";
+    }
 }

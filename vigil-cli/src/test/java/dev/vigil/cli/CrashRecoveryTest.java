@@ -97,7 +97,7 @@ class CrashRecoveryTest {
 
     private static ProcessBuilder ingest(Path input, Path data, boolean json) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx1g",
+                "--enable-native-access=ALL-UNNAMED", CliTesting.unsafeMemoryAccessFlag(), "-Xmx1g",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "ingest", input.toString(), "--data", data.toString(), "--set", "ingest.commit-records=20000"));
         if (json) {

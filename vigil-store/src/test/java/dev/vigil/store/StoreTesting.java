@@ -83,4 +83,12 @@ final class StoreTesting {
         return QuarantinedRecord.of(tenant, new SourcePosition(source, line, line * 100), reason, detail, bytes,
                 bytes.length, 0);
     }
+
+    /**
+     * The flag that lets a child JVM's libraries read memory through sun.misc.Unsafe quietly: JDK 23+ warns without
+     * it, older JDKs do not know it (they then get a harmless property instead).
+     */
+    static String unsafeMemoryAccessFlag() {
+        return Runtime.version().feature() >= 23 ? "--sun-misc-unsafe-memory-access=allow" : "-Dvigil.unsafe.flag=none";
+    }
 }

@@ -24,7 +24,7 @@ class TenantStoreLockTest {
     @Test
     void cannotBeOpenedForWritingAndSaysWhoHoldsIt() throws Exception {
         Process holder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "--enable-native-access=ALL-UNNAMED", StoreTesting.unsafeMemoryAccessFlag(),
                 "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), data.toString(), "acme"))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -51,7 +51,7 @@ class TenantStoreLockTest {
     @Test
     void canBeOpenedAgainOnceTheHolderIsGone() throws Exception {
         Process holder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "--enable-native-access=ALL-UNNAMED", StoreTesting.unsafeMemoryAccessFlag(),
                 "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), data.toString(), "acme"))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
