@@ -124,6 +124,10 @@ public final class TenantStore implements EventSink, AutoCloseable {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
             if (mode == Mode.READ_WRITE) {
+                // DuckDB folds its log into the file at every 16 MB by default, which during a bulk ingest rewrites
+                // and recompresses the same partially filled row groups over and over. A larger threshold checkpoints
+                // rarely; ingest checkpoints at its end, and recovery after a crash replays at most this much log.
+                statement.execute("SET checkpoint_threshold = '1GB'");
                 EventTables.createSchema(statement);
                 statement.execute("""
                         CREATE TABLE IF NOT EXISTS vigil_events (
