@@ -304,13 +304,28 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "demo", "ingest", "tables", "sql", "quarantine", "config"})
+    @ValueSource(strings = {"", "demo", "ingest", "tables", "sql", "quarantine", "config", "bench", "bench ingest"})
     void everyCommandHasHelp(String command) {
-        Run run = command.isEmpty() ? vigil("--help") : vigil(command, "--help");
+        List<String> args = new java.util.ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+        args.add("--help");
+        Run run = vigil(args.toArray(String[]::new));
 
         assertThat(run.exit()).as("%s", run).isZero();
         assertThat(run.out()).contains("Usage: vigil").contains(command).contains("--help");
         assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void benchIngestMeasuresParsingAgainstTheBaselineAndReportsRatios() throws IOException {
+        Run run = vigil("bench", "ingest", input.toString(), "--rounds", "1", "--no-store", "--json");
+
+        assertThat(run.exit()).as("%s", run).isZero();
+        var measurements = run.json().get("measurements");
+        assertThat(measurements).hasSize(3);
+        assertThat(measurements.get(0).get("name").asString()).startsWith("bare Jackson readTree");
+        assertThat(measurements.get(0).get("ratio_to_baseline").asDouble()).isEqualTo(1.0);
+        assertThat(measurements.get(2).get("name").asString()).startsWith("parse + normalize");
+        assertThat(measurements.get(2).get("records").asLong()).isEqualTo(5);
     }
 
     @Test

@@ -1,0 +1,119 @@
+package dev.vigil.cli;
+
+import dev.vigil.bench.IngestBenchmark;
+import dev.vigil.ingest.IngestSummary;
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.VigilException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil bench}: the benchmarks behind BENCHMARKS.md. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run Vigil's benchmarks; figures are reported with their ratio to a baseline measured in the same run.",
+        subcommands = BenchCommand.Ingest.class)
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** {@code vigil bench ingest [PATH...]}. */
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = {"Measure parse + normalize against a bare Jackson parse of the same bytes, and the end-to-end"
+                    + " ingest into a fresh store in a temporary folder (your data directory is not touched).",
+                    "Without PATH it reads the OTRF and EVTX-ATTACK-SAMPLES folders of ../shared/data."},
+            footer = {"", "The parse measurements hold --sample-mb of JSON in memory; raise the heap with"
+                    + " VIGIL_JAVA_OPTS=-Xmx4g for a bigger sample."})
+    static final class Ingest implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files, folders or archives to measure on.")
+        List<String> paths = new ArrayList<>();
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+                description = "Rounds of each parse measurement; the best counts (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--sample-mb", paramLabel = "MB", defaultValue = "256",
+                description = "JSON held in memory for the parse measurements (default: ${DEFAULT-VALUE}).")
+        long sampleMegabytes;
+
+        @Option(names = "--no-store", description = "Skip the end-to-end ingest into a store.")
+        boolean noStore;
+
+        @Option(names = "--store-only", description = "Measure the store alone, on the sample's events parsed beforehand.")
+        boolean storeOnly;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            List<String> inputs = paths.isEmpty() ? IngestBenchmark.defaultPaths() : paths;
+            for (String path : inputs) {
+                if (!Files.exists(Path.of(path))) {
+                    throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no such file or folder: " + path,
+                            "Name the data to measure on, or put the shared data at ../shared/data"
+                                    + " (or set VIGIL_SHARED_DATA).", null);
+                }
+            }
+            if (rounds < 1 || sampleMegabytes < 1) {
+                throw new VigilException(ErrorCode.USAGE, "--rounds and --sample-mb must be at least 1");
+            }
+            IngestBenchmark.Report report = new IngestBenchmark(new IngestBenchmark.Options(inputs, rounds,
+                    sampleMegabytes << 20, !noStore && !storeOnly, storeOnly), err).run();
+            if (json) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("paths", inputs);
+                body.put("cores", Runtime.getRuntime().availableProcessors());
+                body.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
+                body.put("java", Runtime.version().toString());
+                body.put("sample_bytes", report.sampleBytes());
+                body.put("measurements", report.measurements().stream().map(m -> {
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("name", m.name());
+                    entry.put("records", m.records());
+                    entry.put("seconds", Math.round(m.seconds() * 1000) / 1000.0);
+                    entry.put("records_per_second", Math.round(m.recordsPerSecond()));
+                    entry.put("ratio_to_baseline", Math.round(m.ratio() * 1000) / 1000.0);
+                    return entry;
+                }).toList());
+                out.println(Output.json(body));
+                return 0;
+            }
+            out.printf(Locale.ROOT, "Ingest benchmark on %s (%d cores, max heap %,d MiB, Java %s)%n%n", inputs,
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, Runtime.version());
+            List<List<Object>> rows = new ArrayList<>();
+            for (IngestBenchmark.Measurement m : report.measurements()) {
+                rows.add(List.of(m.name(), Math.round(m.recordsPerSecond()),
+                        String.format(Locale.ROOT, "%.2f", m.ratio())));
+            }
+            out.print(Output.table(List.of("measurement", "records/s", "ratio to baseline"), rows));
+            IngestSummary summary = report.endToEnd();
+            if (summary != null) {
+                out.printf(Locale.ROOT, "%nEnd to end: %,d records read, %,d stored, %,d quarantined in %.1f s.%n",
+                        summary.read(), summary.stored(), summary.quarantined(), summary.seconds());
+            }
+            return 0;
+        }
+    }
+}
