@@ -42,7 +42,7 @@ public final class VigilConfig {
     public IngestLimits ingestLimits() {
         return new IngestLimits(intValue(ConfigKey.INGEST_MAX_RECORD_BYTES), intValue(ConfigKey.INGEST_MAX_NESTING_DEPTH),
                 intValue(ConfigKey.INGEST_MAX_FIELDS_PER_RECORD), intValue(ConfigKey.INGEST_BATCH_SIZE),
-                intValue(ConfigKey.INGEST_COMMIT_RECORDS));
+                intValue(ConfigKey.INGEST_COMMIT_RECORDS), intValue(ConfigKey.INGEST_MAX_BATCH_BYTES));
     }
 
     public ZoneId defaultZone() {

@@ -213,6 +213,7 @@ public final class Ingestor {
         int sources;
         List<Event> events = new ArrayList<>();
         List<QuarantinedRecord> quarantined = new ArrayList<>();
+        long batchBytes;
 
         Producer(Run run, BlockingQueue<EventSink.Batch> queue) {
             this.run = run;
@@ -294,7 +295,9 @@ public final class Ingestor {
             }
             int occurrence = occurrences.merge(RAW_HASH.hashBytes(record.bytes()), 1, Integer::sum) - 1;
             events.add(normalizer.normalize(options.tenant(), record, parsed, occurrence));
-            if (events.size() + quarantined.size() >= options.limits().batchSize()) {
+            batchBytes += record.length();
+            if (events.size() + quarantined.size() >= options.limits().batchSize()
+                    || batchBytes >= options.limits().maxBatchBytes()) {
                 flush();
             }
         }
@@ -304,7 +307,9 @@ public final class Ingestor {
             int occurrence = occurrences.merge(RAW_HASH.hashBytes(record.bytes()) ^ fullLength, 1, Integer::sum) - 1;
             quarantined.add(QuarantinedRecord.of(options.tenant(), record.position(), reason, detail, record.bytes(),
                     fullLength, occurrence));
-            if (events.size() + quarantined.size() >= options.limits().batchSize()) {
+            batchBytes += record.length();
+            if (events.size() + quarantined.size() >= options.limits().batchSize()
+                    || batchBytes >= options.limits().maxBatchBytes()) {
                 flush();
             }
         }
@@ -314,6 +319,7 @@ public final class Ingestor {
                 return;
             }
             queue.put(new EventSink.Batch(events, quarantined));
+            batchBytes = 0;
             events = new ArrayList<>(Math.min(options.limits().batchSize(), 1 << 16));
             quarantined = new ArrayList<>();
         }

@@ -37,6 +37,6 @@ final class IngestTesting {
     static IngestLimits withMaxRecordBytes(int maxRecordBytes) {
         IngestLimits d = IngestLimits.DEFAULTS;
         return new IngestLimits(maxRecordBytes, d.maxNestingDepth(), d.maxFieldsPerRecord(), d.batchSize(),
-                d.commitRecords());
+                d.commitRecords(), d.maxBatchBytes());
     }
 }

@@ -204,7 +204,7 @@ class IngestorTest {
         }
         Path log = file("many.json", lines.toString());
         IngestLimits d = IngestLimits.DEFAULTS;
-        IngestLimits small = new IngestLimits(d.maxRecordBytes(), d.maxNestingDepth(), d.maxFieldsPerRecord(), 100, 300);
+        IngestLimits small = new IngestLimits(d.maxRecordBytes(), d.maxNestingDepth(), d.maxFieldsPerRecord(), 100, 300, d.maxBatchBytes());
 
         IngestSummary summary = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(HANG_GUARD,
                 () -> IngestTesting.ingestor(sink, small, new byte[0]).ingest(List.of(log.toString())));
@@ -214,6 +214,25 @@ class IngestorTest {
         assertThat(summary.stored()).isEqualTo(2_250);
         assertThat(sink.appends()).isEqualTo(25);
         assertThat(summary.quarantineSamples()).hasSize(10);
+    }
+
+    @Test
+    void aBatchIsHandedOverOnceItHoldsMaxBatchBytesOfRecordsWhateverItsCount() throws IOException {
+        String padding = "x".repeat(10_000);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            lines.append("{\"i\":").append(i).append(",\"pad\":\"").append(padding).append("\"}\n");
+        }
+        Path log = file("large.json", lines.toString());
+        IngestLimits d = IngestLimits.DEFAULTS;
+        IngestLimits bounded = new IngestLimits(d.maxRecordBytes(), d.maxNestingDepth(), d.maxFieldsPerRecord(),
+                d.batchSize(), d.commitRecords(), 1 << 16);
+
+        IngestSummary summary = IngestTesting.ingestor(sink, bounded, new byte[0]).ingest(List.of(log.toString()));
+
+        // 64 KiB holds six records of 10 KB and takes the seventh: 100 records in 15 batches, not one
+        assertThat(summary.stored()).isEqualTo(100);
+        assertThat(sink.appends()).isEqualTo(15);
     }
 
     @Test

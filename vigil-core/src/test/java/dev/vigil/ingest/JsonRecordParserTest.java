@@ -77,7 +77,7 @@ class JsonRecordParserTest {
     void moreFieldsThanTheLimitAreRejectedNamingTheFirstFieldPastIt() {
         IngestLimits d = IngestLimits.DEFAULTS;
         JsonRecordParser parser = new JsonRecordParser(
-                new IngestLimits(d.maxRecordBytes(), d.maxNestingDepth(), 3, d.batchSize(), d.commitRecords()),
+                new IngestLimits(d.maxRecordBytes(), d.maxNestingDepth(), 3, d.batchSize(), d.commitRecords(), d.maxBatchBytes()),
                 new JsonShapes("JsonEvent", JsonShape.AUTO));
 
         RecordRejectedException rejected = rejection(parser,
