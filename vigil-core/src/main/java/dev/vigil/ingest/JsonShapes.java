@@ -86,13 +86,21 @@ public final class JsonShapes {
     private static Map<String, Object> fromEvtxDump(Map<String, Object> fields) {
         Map<String, Object> out = new LinkedHashMap<>(fields.size() + 4);
         for (Map.Entry<String, Object> entry : fields.entrySet()) {
-            String name = entry.getKey();
+            // xmltodict-style converters write attributes as "@Name" where evtx_dump writes "#attributes.Name"
+            String name = entry.getKey().replace(".@", ".#attributes.");
             Object value = entry.getValue();
-            if (name.startsWith("Event.EventData.")) {
+            if (name.equals("Event.#attributes.xmlns") || name.startsWith("Event.EventData.#attributes")) {
+                continue; // the XML namespace says nothing about the event
+            } else if (name.equals("Event.EventData")) {
+                continue; // EventData: null, an event without data
+            } else if (name.equals("Event.EventData.Data") && value instanceof String array && expandNamedData(array, out)) {
+                continue; // [{"@Name":"SubjectUserSid","#text":"S-1-5-18"}, ...] became named fields
+            } else if (name.startsWith("Event.EventData.")) {
                 String field = name.substring("Event.EventData.".length());
                 putFirst(out, field.equals("#text") ? "EventData" : field, value, "EventData.");
             } else if (name.startsWith("Event.System.")) {
-                putFirst(out, systemName(name.substring("Event.System.".length())), value, "System.");
+                String field = systemName(name.substring("Event.System.".length()));
+                putFirst(out, field, coerceEventId(field, value), "System.");
             } else if (name.startsWith("Event.UserData.")) {
                 String rest = name.substring("Event.UserData.".length());
                 int dot = rest.indexOf('.');
@@ -100,10 +108,6 @@ public final class JsonShapes {
                 if (!leaf.startsWith("#attributes")) {
                     putFirst(out, leaf, value, "UserData.");
                 }
-            } else if (name.equals("Event.#attributes.xmlns") || name.startsWith("Event.EventData.#attributes")) {
-                continue; // the XML namespace says nothing about the event
-            } else if (name.equals("Event.EventData")) {
-                continue; // EventData: null, an event without data
             } else if (name.startsWith("Event.")) {
                 putFirst(out, name.substring("Event.".length()), value, "Event.");
             } else {
@@ -112,6 +116,48 @@ public final class JsonShapes {
         }
         return out;
     }
+
+    /**
+     * Expands EventData written as an array of named items, as XML-to-JSON converters write it:
+     * {@code [{"@Name":"TargetUserName","#text":"alice"}, ...]} (also {@code #attributes.Name}, {@code Name}, and the
+     * text as {@code #text} or {@code value}). Returns false, expanding nothing, for an array of unnamed values.
+     */
+    private static boolean expandNamedData(String array, Map<String, Object> out) {
+        if (array.isEmpty() || array.charAt(0) != '[') {
+            return false;
+        }
+        tools.jackson.databind.JsonNode items;
+        try {
+            items = ARRAY_READER.readTree(array);
+        } catch (tools.jackson.core.JacksonException e) {
+            return false;
+        }
+        Map<String, Object> named = new LinkedHashMap<>();
+        for (tools.jackson.databind.JsonNode item : items) {
+            tools.jackson.databind.JsonNode itemName = firstPresent(item, "@Name", "Name", "name");
+            if (itemName == null && item.has("#attributes")) {
+                itemName = item.get("#attributes").get("Name");
+            }
+            if (itemName == null || !itemName.isString()) {
+                return false;
+            }
+            tools.jackson.databind.JsonNode text = firstPresent(item, "#text", "value", "Value", "#value");
+            named.put(itemName.asString(), text == null || text.isNull() ? null : text.isString() ? text.asString() : text.toString());
+        }
+        named.forEach((key, value) -> putFirst(out, key, value, "EventData."));
+        return !named.isEmpty();
+    }
+
+    private static tools.jackson.databind.JsonNode firstPresent(tools.jackson.databind.JsonNode item, String... names) {
+        for (String name : names) {
+            if (item.has(name)) {
+                return item.get(name);
+            }
+        }
+        return null;
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper ARRAY_READER = tools.jackson.databind.json.JsonMapper.builder().build();
 
     /** {@code Provider.#attributes.Name} becomes {@code Provider_Name}; {@code TimeCreated} keeps its plain name. */
     private static String systemName(String path) {

@@ -309,4 +309,41 @@ class JsonShapesTest {
         assertThat(generic.table()).isEqualTo("JsonEvent");
         assertThat(generic.fields()).containsEntry("Hostname", "h");
     }
+
+    @Test
+    void xmlToJsonConvertersEventDataArrayOfNamedItemsBecomesNamedFields() throws Exception {
+        String json = """
+                {"Event":{"@xmlns":"http://schemas.microsoft.com/win/2004/08/events/event",
+                  "System":{"Provider":{"@Name":"Microsoft-Windows-Security-Auditing"},
+                            "EventID":{"@Qualifiers":"","#text":"4624"},"Channel":"Security","Computer":"DC01",
+                            "TimeCreated":{"@SystemTime":"2024-05-01T10:00:00.1234567Z"}},
+                  "EventData":{"Data":[{"@Name":"TargetUserName","#text":"alice"},
+                                       {"@Name":"IpAddress","#text":"10.0.0.5"},
+                                       {"@Name":"SubjectLogonId"}]}}}""";
+
+        ParsedRecord parsed = new JsonRecordParser(IngestLimits.DEFAULTS, new JsonShapes("JsonEvent", JsonShape.AUTO))
+                .parse(RawRecord.of(json, new dev.vigil.model.SourcePosition("t", 1, 0)));
+
+        assertThat(parsed.table()).isEqualTo("SecurityEvent");
+        assertThat(parsed.fields())
+                .containsEntry("EventID", 4624L)
+                .containsEntry("Provider_Name", "Microsoft-Windows-Security-Auditing")
+                .containsEntry("TargetUserName", "alice")
+                .containsEntry("IpAddress", "10.0.0.5")
+                .containsEntry("SubjectLogonId", null)
+                .doesNotContainKeys("Data", "#attributes.xmlns", "EventData.Data");
+        assertThat(parsed.timeMicros()).isEqualTo(Timestamps.parseMicros("2024-05-01T10:00:00.123456Z"));
+    }
+
+    @Test
+    void anEventDataArrayOfUnnamedValuesIsKeptAsItIs() throws Exception {
+        String json = """
+                {"Event":{"System":{"EventID":7036,"Channel":"System","Computer":"WS1"},
+                  "EventData":{"Data":["Windows Update","running"]}}}""";
+
+        ParsedRecord parsed = new JsonRecordParser(IngestLimits.DEFAULTS, new JsonShapes("JsonEvent", JsonShape.AUTO))
+                .parse(RawRecord.of(json, new dev.vigil.model.SourcePosition("t", 1, 0)));
+
+        assertThat(parsed.fields()).containsEntry("Data", "[\"Windows Update\",\"running\"]");
+    }
 }
