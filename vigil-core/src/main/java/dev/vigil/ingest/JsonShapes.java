@@ -307,6 +307,12 @@ public final class JsonShapes {
             return new ParsedRecord(table, windows.fields(), windows.timeMicros());
         }
         long time = Timestamps.parseMicros(text(fields.get("TimeGenerated")));
+        if ("Syslog".equals(type)) {
+            String lifted = EmbeddedWindowsXml.lift(fields, "SyslogMessage");
+            if (lifted != null) {
+                return new ParsedRecord(lifted, fields, time);
+            }
+        }
         return new ParsedRecord(type != null && isTableName(type) ? type : tableOrDefault(fields), fields, time);
     }
 

@@ -196,7 +196,8 @@ public final class SyslogParser implements RecordParser {
                 ? null : text.substring(structuredDataStart, structuredDataEnd));
         fields.putAll(parameters);
         fields.put("SyslogMessage", message);
-        return new ParsedRecord(TABLE, fields, timeMicros);
+        String lifted = EmbeddedWindowsXml.lift(fields, "SyslogMessage");
+        return new ParsedRecord(lifted == null ? TABLE : lifted, fields, timeMicros);
     }
 
     /** Reads the space-separated RFC 5424 header fields, each of which must be present and non-empty. */
@@ -370,7 +371,8 @@ public final class SyslogParser implements RecordParser {
         fields.put("ProcessName", processName);
         fields.put("ProcessID", processId);
         fields.put("SyslogMessage", message);
-        return new ParsedRecord(TABLE, fields, timeMicros[0]);
+        String lifted = EmbeddedWindowsXml.lift(fields, "SyslogMessage");
+        return new ParsedRecord(lifted == null ? TABLE : lifted, fields, timeMicros[0]);
     }
 
     /**
