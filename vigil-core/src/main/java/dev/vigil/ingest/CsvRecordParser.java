@@ -56,7 +56,9 @@ public final class CsvRecordParser implements RecordParser {
         for (String timeColumn : TIME_COLUMNS) {
             for (int i = 0; i < header.size(); i++) {
                 String name = header.get(i);
-                if (name != null && name.strip().toLowerCase(Locale.ROOT).equals(timeColumn)) {
+                // Log Analytics portal exports name the zone in the header: "TimeGenerated [UTC]"
+                if (name != null && name.replaceAll("\\s*\\[[^\\]]*\\]\\s*$", "").strip().toLowerCase(Locale.ROOT)
+                        .equals(timeColumn)) {
                     times.add(i);
                 }
             }

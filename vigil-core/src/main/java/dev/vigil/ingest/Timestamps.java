@@ -31,6 +31,8 @@ public final class Timestamps {
             DateTimeFormatter.ofPattern("MMM d yyyy HH:mm:ss[.SSS] XXX", Locale.ROOT));
     private static final List<DateTimeFormatter> FALLBACK_LOCAL = List.of(
             DateTimeFormatter.ofPattern("M/d/yyyy[ h:mm:ss[.SSS] a][ H:mm:ss[.SSS]]", Locale.ROOT),
+            // Azure portal exports: "5/1/2024, 10:00:00.123 AM"
+            DateTimeFormatter.ofPattern("M/d/yyyy, h:mm:ss[.SSS] a", Locale.ROOT),
             DateTimeFormatter.ofPattern("MMM d yyyy HH:mm:ss[.SSS]", Locale.ROOT),
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss[ Z]", Locale.ROOT));
 

@@ -27,4 +27,14 @@ class CsvTableTest {
 
         assertThat(parsed.table()).as(rule).isEqualTo(expectedTable);
     }
+
+    @org.junit.jupiter.api.Test
+    void aLogAnalyticsPortalExportGivesItsTimeInTheHeaderZoneAndTheUsDateFormat() throws Exception {
+        CsvRecordParser parser = new CsvRecordParser(List.of("TimeGenerated [UTC]", "Computer", "EventID"), "DemoLog",
+                ZoneOffset.UTC);
+
+        ParsedRecord parsed = parser.parse(record("\"5/1/2024, 10:00:00.123 AM\",dc1,4624"));
+
+        assertThat(parsed.timeMicros()).isEqualTo(Timestamps.parseMicros("2024-05-01T10:00:00.123Z"));
+    }
 }
