@@ -44,6 +44,10 @@ final class BenchCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        /** Taken like every command's; the benchmark's store is a temporary one, the log goes to DIR/logs. */
+        @picocli.CommandLine.Mixin
+        CommonOptions common;
+
         @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files, folders or archives to measure on.")
         List<String> paths = new ArrayList<>();
 
@@ -66,6 +70,7 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            common.load();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             List<String> inputs = paths.isEmpty() ? IngestBenchmark.defaultPaths() : paths;
