@@ -41,6 +41,8 @@ import net.openhft.hashing.LongHashFunction;
  */
 public final class Ingestor {
     private static final int OCCURRENCE_WINDOW = 65_536;
+    /** How much of a source is looked at to recognize its format (and an API response's record array). */
+    private static final int HEAD_BYTES = 1 << 16;
     /** Commit at least this often, so that a slow stream is acknowledged within seconds. */
     private static final long COMMIT_INTERVAL_NANOS = 2_000_000_000L;
     private static final int SAMPLE_LIMIT = 10;
@@ -328,8 +330,8 @@ public final class Ingestor {
         private SourceFormat open(String name, InputStream in) throws IOException, InterruptedException {
             java.io.BufferedInputStream buffered = in instanceof java.io.BufferedInputStream b ? b
                     : new java.io.BufferedInputStream(in, 1 << 16);
-            buffered.mark(8192);
-            byte[] head = buffered.readNBytes(8192);
+            buffered.mark(HEAD_BYTES);
+            byte[] head = buffered.readNBytes(HEAD_BYTES);
             buffered.reset();
             Format format = options.format();
             FormatSniffer.Sniffed sniffed = FormatSniffer.sniff(head);
@@ -361,8 +363,15 @@ public final class Ingestor {
             ZoneId zone = options.defaultZone();
             return switch (format) {
                 case AUTO -> throw new IllegalStateException("AUTO was resolved above");
-                case JSON, NDJSON, EVTX_JSON, WINLOGBEAT, NXLOG, SENTINEL, DEFENDER, OCSF ->
-                        new SourceFormat(new JsonRecordReader(buffered, name, max), jsonParser);
+                case JSON, NDJSON, EVTX_JSON, WINLOGBEAT, NXLOG, SENTINEL, DEFENDER, OCSF -> {
+                    JsonEnvelope envelope = JsonEnvelope.detect(head);
+                    if (envelope == null) {
+                        yield new SourceFormat(new JsonRecordReader(buffered, name, max), jsonParser);
+                    }
+                    buffered.skipNBytes(envelope.arrayOffset());
+                    yield new SourceFormat(JsonRecordReader.ofArray(buffered, name, max, envelope.arrayLine(),
+                            envelope.arrayOffset()), jsonParser);
+                }
                 case SYSLOG -> new SourceFormat(sniffed.octetCounted()
                         ? new OctetCountingRecordReader(buffered, name, max)
                         : new LineRecordReader(buffered, name, max), new SyslogParser(clock, zone));

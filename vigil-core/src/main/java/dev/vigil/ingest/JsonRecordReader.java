@@ -30,20 +30,44 @@ public final class JsonRecordReader implements RecordReader {
     private Boolean lineMode; // null until the first object has been seen
     private boolean started;
 
+    private final boolean oneArray;
+    private boolean finished;
+
     public JsonRecordReader(InputStream in, String source, int maxRecordBytes) {
+        this(in, source, maxRecordBytes, false, 1, 0);
+    }
+
+    private JsonRecordReader(InputStream in, String source, int maxRecordBytes, boolean oneArray, long line,
+            long offset) {
         this.in = requireNonNull(in, "in is null");
         this.source = requireNonNull(source, "source is null");
         this.maxRecordBytes = maxRecordBytes;
+        this.oneArray = oneArray;
+        this.line = line;
+        this.consumed = offset;
+    }
+
+    /**
+     * A reader of the objects of one array, for the array of an API response ({@link JsonEnvelope}): the stream
+     * starts at the array's {@code [} (at the given line and offset of the whole source, which positions report), and
+     * the records end with the array's {@code ]}; what follows it is not read.
+     */
+    static JsonRecordReader ofArray(InputStream in, String source, int maxRecordBytes, long line, long offset) {
+        return new JsonRecordReader(in, source, maxRecordBytes, true, line, offset);
     }
 
     @Override
     public RawRecord next() throws IOException {
         // Skip whitespace and the punctuation of a top-level array.
         while (true) {
-            if (position == limit && !fill()) {
+            if (finished || (position == limit && !fill())) {
                 return null;
             }
             byte b = buffer[position];
+            if (oneArray && b == ']') {
+                finished = true; // the wrapped array ends here; the rest of the response is not records
+                return null;
+            }
             if (!started) {
                 started = true;
                 if (b == (byte) 0xEF && skipBom()) {
