@@ -24,6 +24,8 @@ public enum Format {
     CEF(null),
     LEEF(null),
     AUDITD(null),
+    /** Windows events as XML (Event Viewer, wevtutil, forwarded events). */
+    WINDOWS_XML(null),
     /** Any text, one record per line, kept whole in {@code Message}; only when forced. */
     LINES(null);
 

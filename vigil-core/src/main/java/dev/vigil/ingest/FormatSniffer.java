@@ -58,6 +58,10 @@ final class FormatSniffer {
         if (first == '{' || first == '[') {
             return Sniffed.of(Format.JSON);
         }
+        if (first == '<' && (text.startsWith("<?xml") || text.startsWith("<Events") || text.startsWith("<Event ")
+                || text.startsWith("<Event>")) && text.contains("<System>")) {
+            return Sniffed.of(Format.WINDOWS_XML);
+        }
         if (text.startsWith("CEF:")) {
             return Sniffed.of(Format.CEF);
         }

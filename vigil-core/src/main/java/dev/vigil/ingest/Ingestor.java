@@ -378,6 +378,7 @@ public final class Ingestor {
                 case CEF -> new SourceFormat(new LineRecordReader(buffered, name, max), new CefParser(zone));
                 case LEEF -> new SourceFormat(new LineRecordReader(buffered, name, max), new LeefParser(zone));
                 case AUDITD -> new SourceFormat(new AuditRecordReader(buffered, name, max), new AuditParser());
+                case WINDOWS_XML -> new SourceFormat(new XmlEventReader(buffered, name, max), new WindowsXmlParser());
                 case LINES -> new SourceFormat(new LineRecordReader(buffered, name, max),
                         new TextLineParser(options.defaultTable().equals(IngestDefaults.DEFAULT_TABLE)
                                 ? TextLineParser.DEFAULT_TABLE : options.defaultTable()));
