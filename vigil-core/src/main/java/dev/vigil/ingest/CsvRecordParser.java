@@ -74,6 +74,7 @@ public final class CsvRecordParser implements RecordParser {
         return switch (JsonShapes.recognize(fields)) {
             case DEFENDER -> JsonShapes.defenderTable(fields);
             case NXLOG, EVTX, WINLOGBEAT -> JsonShapes.windowsTable(fields);
+            case ZEEK -> JsonShapes.zeekTable(fields, "");
             case AUTO, SENTINEL, OCSF, GENERIC -> defaultTable;
         };
     }

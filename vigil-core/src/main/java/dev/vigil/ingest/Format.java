@@ -19,6 +19,7 @@ public enum Format {
     SENTINEL(JsonShape.SENTINEL),
     DEFENDER(JsonShape.DEFENDER),
     OCSF(JsonShape.OCSF),
+    ZEEK(JsonShape.ZEEK),
     CSV(null),
     SYSLOG(null),
     CEF(null),

@@ -90,12 +90,14 @@ final class FormatSniffer {
                 && text.charAt(9) == ':' && text.charAt(12) == ':') {
             return Sniffed.of(Format.SYSLOG);
         }
+        // CSV: a header and a first row that split into the same number of fields, more than one. A row whose
+        // quoted field spans lines counts at least as many. Prose with a comma in its first line is not CSV.
         String[] lines = text.split("\r?\n", 3);
-        if (lines.length >= 2 || head.length < 512) {
+        if (lines.length >= 2 && !lines[1].isBlank() && !lines[0].startsWith("#")) {
             for (char delimiter : new char[] {',', '\t', ';', '|'}) {
                 int fields = countFields(lines[0], delimiter);
-                if (fields > 1 && (lines.length < 2 || lines[1].isEmpty() || countFields(lines[1], delimiter) == fields
-                        || lines[1].indexOf('"') >= 0)) {
+                int rowFields = countFields(lines[1], delimiter);
+                if (fields > 1 && (rowFields == fields || (lines[1].indexOf('"') >= 0 && rowFields < fields))) {
                     return new Sniffed(Kind.LOG, Format.CSV, false, delimiter, null);
                 }
             }

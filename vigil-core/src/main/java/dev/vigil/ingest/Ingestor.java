@@ -363,7 +363,7 @@ public final class Ingestor {
             ZoneId zone = options.defaultZone();
             return switch (format) {
                 case AUTO -> throw new IllegalStateException("AUTO was resolved above");
-                case JSON, NDJSON, EVTX_JSON, WINLOGBEAT, NXLOG, SENTINEL, DEFENDER, OCSF -> {
+                case JSON, NDJSON, EVTX_JSON, WINLOGBEAT, NXLOG, SENTINEL, DEFENDER, OCSF, ZEEK -> {
                     JsonEnvelope envelope = JsonEnvelope.detect(head);
                     if (envelope == null) {
                         yield new SourceFormat(new JsonRecordReader(buffered, name, max), jsonParser);

@@ -46,12 +46,16 @@ public final class JsonRecordParser implements RecordParser {
                         .maxNameLength(4096)
                         .maxNumberLength(1000)
                         .build())
+                // Hand-written and exported JSON often has trailing commas or comments; the raw bytes are kept
+                // as they are either way, so accepting them loses nothing.
+                .enable(tools.jackson.core.json.JsonReadFeature.ALLOW_TRAILING_COMMA)
+                .enable(tools.jackson.core.json.JsonReadFeature.ALLOW_JAVA_COMMENTS)
                 .build();
     }
 
     @Override
     public ParsedRecord parse(RawRecord record) throws RecordRejectedException {
-        return shapes.classify(parseFields(record.bytes()));
+        return shapes.classify(parseFields(record.bytes()), record.position().source());
     }
 
     /** The record's fields, flattened; exposed for the shape tests and the benchmark. */

@@ -16,6 +16,8 @@ public enum JsonShape {
     DEFENDER,
     /** Open Cybersecurity Schema Framework events ({@code class_uid}). */
     OCSF,
+    /** Zeek (Bro) network logs in JSON ({@code ts}, {@code uid}, {@code id.orig_h}), table {@code Zeek<Log>}. */
+    ZEEK,
     /** Any other JSON object: kept as it is, in the default table. */
     GENERIC
 }

@@ -39,8 +39,14 @@ public final class JsonShapes {
     }
 
     public ParsedRecord classify(Map<String, Object> fields) {
+        return classify(fields, "");
+    }
+
+    /** @param source where the record came from; names the table of producers that do not say, like Zeek */
+    public ParsedRecord classify(Map<String, Object> fields, String source) {
         JsonShape shape = forced == JsonShape.AUTO ? recognize(fields) : forced;
         return switch (shape) {
+            case ZEEK -> new ParsedRecord(zeekTable(fields, source), fields, zeekTime(fields));
             case EVTX -> windows(fromEvtxDump(fields));
             case WINLOGBEAT -> windows(fromWinlogbeat(fields));
             case NXLOG -> windows(fromNxlog(fields));
@@ -77,6 +83,10 @@ public final class JsonShapes {
         }
         if (fields.containsKey("TimeGenerated")) {
             return JsonShape.SENTINEL;
+        }
+        if (fields.containsKey("ts") && (fields.containsKey("_path") || fields.containsKey("uid")
+                && fields.containsKey("id.orig_h"))) {
+            return JsonShape.ZEEK;
         }
         return JsonShape.GENERIC;
     }
@@ -352,21 +362,69 @@ public final class JsonShapes {
         return "DefenderEvents";
     }
 
+    /** {@code Zeek} and the log's name: {@code _path} ({@code conn}), else the file's name ({@code conn.log}). */
+    static String zeekTable(Map<String, Object> fields, String source) {
+        String path = text(fields.get("_path"));
+        if (path == null || path.isBlank()) {
+            String base = source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf('!')) + 1);
+            int dot = base.indexOf('.');
+            path = dot > 0 ? base.substring(0, dot) : base;
+        }
+        String table = "Zeek" + pascalCase(path);
+        return isTableName(table) ? table : "Zeek";
+    }
+
+    private static long zeekTime(Map<String, Object> fields) {
+        Object ts = fields.get("ts");
+        return ts instanceof Number number ? Timestamps.fromEpochNumber(number.doubleValue()) : Timestamps.parseMicros(text(ts));
+    }
+
+    static String pascalCase(String text) {
+        StringBuilder out = new StringBuilder();
+        for (String word : text.split("[^A-Za-z0-9]+")) {
+            if (!word.isEmpty()) {
+                out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
+        }
+        return out.toString();
+    }
+
     private static String ocsfTable(Map<String, Object> fields) {
         String className = text(fields.get("class_name"));
+        if (className == null && fields.get("class_uid") instanceof Long uid) {
+            className = OCSF_CLASSES.get(uid.intValue());
+        }
         if (className != null) {
-            StringBuilder table = new StringBuilder("Ocsf");
-            for (String word : className.split("[^A-Za-z0-9]+")) {
-                if (!word.isEmpty()) {
-                    table.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-                }
-            }
-            if (isTableName(table.toString())) {
-                return table.toString();
+            String table = "Ocsf" + pascalCase(className);
+            if (isTableName(table)) {
+                return table;
             }
         }
         return "Ocsf" + text(fields.get("class_uid"));
     }
+
+    /** OCSF 1.x event classes by uid, for events that carry only the uid. */
+    private static final Map<Integer, String> OCSF_CLASSES = Map.ofEntries(
+            Map.entry(1001, "File System Activity"), Map.entry(1002, "Kernel Extension Activity"),
+            Map.entry(1003, "Kernel Activity"), Map.entry(1004, "Memory Activity"), Map.entry(1005, "Module Activity"),
+            Map.entry(1006, "Scheduled Job Activity"), Map.entry(1007, "Process Activity"),
+            Map.entry(1008, "Event Log Activity"), Map.entry(1009, "Script Activity"),
+            Map.entry(2001, "Security Finding"), Map.entry(2002, "Vulnerability Finding"),
+            Map.entry(2003, "Compliance Finding"), Map.entry(2004, "Detection Finding"),
+            Map.entry(2005, "Incident Finding"), Map.entry(2006, "Data Security Finding"),
+            Map.entry(3001, "Account Change"), Map.entry(3002, "Authentication"), Map.entry(3003, "Authorize Session"),
+            Map.entry(3004, "Entity Management"), Map.entry(3005, "User Access Management"),
+            Map.entry(3006, "Group Management"), Map.entry(4001, "Network Activity"), Map.entry(4002, "HTTP Activity"),
+            Map.entry(4003, "DNS Activity"), Map.entry(4004, "DHCP Activity"), Map.entry(4005, "RDP Activity"),
+            Map.entry(4006, "SMB Activity"), Map.entry(4007, "SSH Activity"), Map.entry(4008, "FTP Activity"),
+            Map.entry(4009, "Email Activity"), Map.entry(4010, "Network File Activity"),
+            Map.entry(4011, "Email File Activity"), Map.entry(4012, "Email URL Activity"),
+            Map.entry(4013, "NTP Activity"), Map.entry(4014, "Tunnel Activity"),
+            Map.entry(5001, "Device Inventory Info"), Map.entry(5002, "Device Config State"),
+            Map.entry(5003, "User Inventory Info"), Map.entry(5004, "Operating System Patch State"),
+            Map.entry(6001, "Web Resources Activity"), Map.entry(6002, "Application Lifecycle"),
+            Map.entry(6003, "API Activity"), Map.entry(6004, "Web Resource Access Activity"),
+            Map.entry(6005, "Datastore Activity"), Map.entry(6006, "File Hosting Activity"));
 
     private static long ocsfTime(Map<String, Object> fields) {
         Object time = fields.get("time");

@@ -274,12 +274,35 @@ class JsonShapesTest {
     }
 
     @Test
-    void ocsfWithoutAClassNameGoesToOcsfAndTheClassUid() throws Exception {
+    void ocsfWithoutAClassNameIsNamedFromItsClassUid() throws Exception {
         ParsedRecord parsed = classify("{\"class_uid\":3002,\"metadata\":{\"version\":\"1.0.0\"},"
                 + "\"time_dt\":\"2023-01-01T00:00:00Z\"}");
 
-        assertThat(parsed.table()).isEqualTo("Ocsf3002");
+        assertThat(parsed.table()).isEqualTo("OcsfAuthentication");
         assertThat(parsed.timeMicros()).isEqualTo(micros("2023-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void ocsfWithAnUnknownClassUidGoesToOcsfAndTheUid() throws Exception {
+        assertThat(classify("{\"class_uid\":9999,\"category_uid\":9}").table()).isEqualTo("Ocsf9999");
+    }
+
+    @Test
+    void zeekJsonLogsGoToZeekAndTheirPath() throws Exception {
+        ParsedRecord parsed = classify("{\"_path\":\"conn\",\"ts\":1700000000.5,\"uid\":\"C1\",\"id.orig_h\":\"10.0.0.1\","
+                + "\"id.resp_h\":\"10.0.0.2\"}");
+
+        assertThat(parsed.table()).isEqualTo("ZeekConn");
+        assertThat(parsed.timeMicros()).isEqualTo(1_700_000_000_500_000L);
+        assertThat(new JsonShapes("JsonEvent", JsonShape.AUTO).classify(new java.util.LinkedHashMap<>(java.util.Map.of(
+                "ts", "2024-05-01T10:00:00Z", "uid", "C2", "id.orig_h", "10.0.0.1")), "logs/dns.log").table())
+                .isEqualTo("ZeekDns");
+    }
+
+    @Test
+    void trailingCommasAndCommentsAreAccepted() throws Exception {
+        assertThat(classify("{\"a\": 1, // the first\n \"b\": [1, 2,], /* done */}").fields())
+                .containsEntry("a", 1L).containsEntry("b", "[1, 2,]");
     }
 
     // --- generic ---------------------------------------------------------------------------------------------
