@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
  * number of fields, more than one), then BSD syslog without a priority ({@code May  1 10:00:00 host ...}).
  */
 final class FormatSniffer {
+    /** "May  1 10:00:00" or, as Cisco ASA writes it, "Oct 10 2018 12:34:56", at the start of a line. */
+    private static final java.util.regex.Pattern BSD_TIMESTAMP = java.util.regex.Pattern.compile(
+            "[A-Z][a-z]{2} [ 0-9]?[0-9] (?:[0-9]{4} )?[0-9]{2}:[0-9]{2}:[0-9]{2}");
     /** What kind of input a source is, when it is not a log format Vigil reads. */
     enum Kind {
         /** A log format Vigil reads: {@link Sniffed#format()} says which. */
@@ -86,8 +89,7 @@ final class FormatSniffer {
             return Sniffed.of(Format.AUDITD);
         }
         // Before CSV: a BSD syslog line often has commas, and CEF over syslog always has '|' separators.
-        if (text.length() > 16 && text.substring(0, 3).matches("[A-Z][a-z]{2}") && text.charAt(3) == ' '
-                && text.charAt(9) == ':' && text.charAt(12) == ':') {
+        if (BSD_TIMESTAMP.matcher(firstLine).lookingAt()) {
             return Sniffed.of(Format.SYSLOG);
         }
         // CSV: a header and a first row that split into the same number of fields, more than one. A row whose

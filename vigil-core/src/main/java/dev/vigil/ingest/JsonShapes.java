@@ -45,6 +45,9 @@ public final class JsonShapes {
     /** @param source where the record came from; names the table of producers that do not say, like Zeek */
     public ParsedRecord classify(Map<String, Object> fields, String source) {
         JsonShape shape = forced == JsonShape.AUTO ? recognize(fields) : forced;
+        if (shape == JsonShape.GENERIC && fields.get("ts") instanceof Number && isZeekFileName(source)) {
+            shape = JsonShape.ZEEK; // x509.log, dhcp.log ... have no uid, but their file and epoch "ts" say Zeek
+        }
         return switch (shape) {
             case ZEEK -> new ParsedRecord(zeekTable(fields, source), fields, zeekTime(fields));
             case EVTX -> windows(fromEvtxDump(fields));
@@ -360,6 +363,11 @@ public final class JsonShapes {
             return "IdentityDirectoryEvents";
         }
         return "DefenderEvents";
+    }
+
+    private static boolean isZeekFileName(String source) {
+        String base = source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf('!')) + 1);
+        return base.matches("[a-z0-9_]+(\\.[0-9:_-]+)?\\.log(\\.gz)?");
     }
 
     /** {@code Zeek} and the log's name: {@code _path} ({@code conn}), else the file's name ({@code conn.log}). */

@@ -128,6 +128,21 @@ public final class SyslogParser implements RecordParser {
     static final Pattern CISCO = Pattern.compile("^(?:(\\S+) )?(?:(\\d+): )?[*.]?([A-Z][a-z]{2} +\\d{1,2} \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?)"
             + "(?: [A-Za-z]{2,5})?: %([A-Z0-9_]+)-([0-7])-([A-Z0-9_]+): ?(.*)$", Pattern.DOTALL);
 
+    private static final Pattern CISCO_MNEMONIC = Pattern.compile("^%([A-Z0-9_]+)-([0-7])-([A-Z0-9_]+): ?");
+
+    /** Cisco ASA/IOS messages start with {@code %FACILITY-SEVERITY-MNEMONIC:}; the severity there is the real one. */
+    private static void addCiscoMnemonic(Map<String, Object> fields, String message) {
+        if (message == null || message.isEmpty() || message.charAt(0) != '%') {
+            return;
+        }
+        Matcher matcher = CISCO_MNEMONIC.matcher(message);
+        if (matcher.find()) {
+            fields.put("SeverityLevel", SEVERITIES.get(Integer.parseInt(matcher.group(2))));
+            fields.put("CiscoFacility", matcher.group(1));
+            fields.put("MessageId", matcher.group(3));
+        }
+    }
+
     private ParsedRecord parseCisco(String text, Map<String, Object> fields) {
         Matcher matcher = CISCO.matcher(text);
         if (!matcher.matches()) {
@@ -371,6 +386,7 @@ public final class SyslogParser implements RecordParser {
         fields.put("ProcessName", processName);
         fields.put("ProcessID", processId);
         fields.put("SyslogMessage", message);
+        addCiscoMnemonic(fields, message);
         String lifted = EmbeddedWindowsXml.lift(fields, "SyslogMessage");
         return new ParsedRecord(lifted == null ? TABLE : lifted, fields, timeMicros[0]);
     }
@@ -426,6 +442,14 @@ public final class SyslogParser implements RecordParser {
         }
         int day = Integer.parseInt(text, dayStart, i, 10);
         int timeStart = i + 1;
+        int year = -1; // Cisco ASA and others write the year: "Oct 10 2018 12:34:56"
+        if (timeStart + 5 < length && allDigits(text, timeStart, timeStart + 4) && text.charAt(timeStart + 4) == ' ') {
+            year = Integer.parseInt(text, timeStart, timeStart + 4, 10);
+            timeStart += 5;
+            if (timeStart + 8 > length) {
+                return -1;
+            }
+        }
         if (!allDigits(text, timeStart, timeStart + 2) || text.charAt(timeStart + 2) != ':'
                 || !allDigits(text, timeStart + 3, timeStart + 5) || text.charAt(timeStart + 5) != ':'
                 || !allDigits(text, timeStart + 6, timeStart + 8)) {
@@ -459,7 +483,17 @@ public final class SyslogParser implements RecordParser {
         } catch (DateTimeException e) {
             return -1;
         }
-        long micros = inferYear(month, day, time);
+        long micros;
+        if (year >= 0) {
+            try {
+                java.time.Instant instant = LocalDate.of(year, month, day).atTime(time).atZone(defaultZone).toInstant();
+                micros = instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+            } catch (DateTimeException e) {
+                return -1;
+            }
+        } else {
+            micros = inferYear(month, day, time);
+        }
         if (micros == ParsedRecord.UNKNOWN_TIME) {
             return -1;
         }
