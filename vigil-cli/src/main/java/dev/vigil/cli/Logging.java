@@ -6,7 +6,10 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.FileSize;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.vigil.config.VigilConfig;
 import java.nio.file.Files;
@@ -14,8 +17,8 @@ import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
 /**
- * Structured logging to {@code <data>/logs/vigil.log}: one JSON object per line by default (level, logger, message,
- * key-value pairs, exception), or text. The terminal is for the user and gets no log lines; errors reach it through
+ * Structured logging to {@code <data>/logs/vigil.log}, rolled at 10 MB with five old files kept: one JSON object
+ * per line by default (level, logger, message, key-value pairs, exception), or text. The terminal is for the user and gets no log lines; errors reach it through
  * the command's own messages.
  */
 final class Logging {
@@ -54,12 +57,26 @@ final class Logging {
         }
         encoder.setContext(context);
         encoder.start();
-        FileAppender<ILoggingEvent> file = new FileAppender<>();
+        // Rolled at 10 MB, five old files kept: a long-running ingest cannot fill the disk with its log.
+        RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
         file.setContext(context);
         file.setName("file");
         file.setFile(directory.resolve("vigil.log").toString());
         file.setAppend(true);
         file.setEncoder(encoder);
+        FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+        rolling.setContext(context);
+        rolling.setParent(file);
+        rolling.setFileNamePattern(directory.resolve("vigil.%i.log").toString());
+        rolling.setMinIndex(1);
+        rolling.setMaxIndex(5);
+        rolling.start();
+        SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+        trigger.setContext(context);
+        trigger.setMaxFileSize(FileSize.valueOf("10MB"));
+        trigger.start();
+        file.setRollingPolicy(rolling);
+        file.setTriggeringPolicy(trigger);
         file.start();
         root.addAppender(file);
         configured = true;
