@@ -90,10 +90,6 @@ final class Catalog {
         return tables.computeIfAbsent(fold(name), k -> new Table(name));
     }
 
-    Collection<Table> tables() {
-        return tables.values();
-    }
-
     void putColumn(Table table, Column column) {
         table.byField.put(fold(column.field()), column);
         table.byName.put(fold(column.name()), column);

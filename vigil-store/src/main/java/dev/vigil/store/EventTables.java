@@ -62,10 +62,6 @@ final class EventTables {
                     table_name VARCHAR NOT NULL, event_code VARCHAR NOT NULL, partition_name VARCHAR NOT NULL)""");
     }
 
-    Catalog catalog() {
-        return catalog;
-    }
-
     /** Re-reads the catalog from the database, e.g. after a rollback undid DDL. */
     void reload() throws SQLException {
         appenders.clear(); // their rows went with the rollback
