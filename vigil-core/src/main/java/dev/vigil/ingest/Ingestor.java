@@ -45,6 +45,7 @@ public final class Ingestor {
     private static final int HEAD_BYTES = 1 << 16;
     /** Commit at least this often, so that a slow stream is acknowledged within seconds. */
     private static final long COMMIT_INTERVAL_NANOS = 2_000_000_000L;
+    private static final long BATCH_AGE_NANOS = 1_000_000_000L;
     private static final int SAMPLE_LIMIT = 10;
     private static final LongHashFunction RAW_HASH = LongHashFunction.xx3();
 
@@ -216,6 +217,8 @@ public final class Ingestor {
         List<Event> events = new ArrayList<>();
         List<QuarantinedRecord> quarantined = new ArrayList<>();
         long batchBytes;
+        /** When the current batch began: a slow stream's records go to the store within a second, not a batch. */
+        long batchStarted = System.nanoTime();
 
         Producer(Run run, BlockingQueue<EventSink.Batch> queue) {
             this.run = run;
@@ -299,7 +302,8 @@ public final class Ingestor {
             events.add(normalizer.normalize(options.tenant(), record, parsed, occurrence));
             batchBytes += record.length();
             if (events.size() + quarantined.size() >= options.limits().batchSize()
-                    || batchBytes >= options.limits().maxBatchBytes()) {
+                    || batchBytes >= options.limits().maxBatchBytes()
+                    || System.nanoTime() - batchStarted >= BATCH_AGE_NANOS) {
                 flush();
             }
         }
@@ -311,7 +315,8 @@ public final class Ingestor {
                     fullLength, occurrence));
             batchBytes += record.length();
             if (events.size() + quarantined.size() >= options.limits().batchSize()
-                    || batchBytes >= options.limits().maxBatchBytes()) {
+                    || batchBytes >= options.limits().maxBatchBytes()
+                    || System.nanoTime() - batchStarted >= BATCH_AGE_NANOS) {
                 flush();
             }
         }
@@ -322,8 +327,34 @@ public final class Ingestor {
             }
             queue.put(new EventSink.Batch(events, quarantined));
             batchBytes = 0;
+            batchStarted = System.nanoTime();
             events = new ArrayList<>(Math.min(options.limits().batchSize(), 1 << 16));
             quarantined = new ArrayList<>();
+        }
+
+        /**
+         * The first bytes of a source, to recognize its format: up to {@link #HEAD_BYTES} of a file, but from a stream
+         * that delivers slowly (stdin fed by {@code tail -f}) only what has arrived once a whole line is there, so
+         * that its first records are not held back until 64 KiB have come.
+         */
+        private static byte[] readHead(java.io.BufferedInputStream in) throws IOException {
+            byte[] head = new byte[HEAD_BYTES];
+            int length = 0;
+            boolean sawLine = false;
+            while (length < head.length) {
+                int read = in.read(head, length, head.length - length);
+                if (read < 0) {
+                    break;
+                }
+                for (int i = length; i < length + read && !sawLine; i++) {
+                    sawLine = head[i] == '\n';
+                }
+                length += read;
+                if (sawLine && in.available() == 0) {
+                    break;
+                }
+            }
+            return java.util.Arrays.copyOf(head, length);
         }
 
         /** Picks reader and parser for a source; quarantines a binary source whole and returns null. */
@@ -331,7 +362,7 @@ public final class Ingestor {
             java.io.BufferedInputStream buffered = in instanceof java.io.BufferedInputStream b ? b
                     : new java.io.BufferedInputStream(in, 1 << 16);
             buffered.mark(HEAD_BYTES);
-            byte[] head = buffered.readNBytes(HEAD_BYTES);
+            byte[] head = readHead(buffered);
             buffered.reset();
             Format format = options.format();
             FormatSniffer.Sniffed sniffed = FormatSniffer.sniff(head);

@@ -157,7 +157,7 @@ public final class Inputs {
     private void visitStream(String name, InputStream raw, SourceVisitor visitor, int depth) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(SNIFF_BYTES);
-        byte[] head = in.readNBytes(SNIFF_BYTES);
+        byte[] head = readAvailable(in, SNIFF_BYTES);
         in.reset();
         if (head.length == 0) {
             skipListener.skipped(name, "empty");
@@ -202,6 +202,27 @@ public final class Inputs {
             }
             visitStream(entryName, new NonClosing(archive), visitor, depth + 1);
         }
+    }
+
+    /**
+     * Up to {@code max} bytes: waits for the first, then takes only what has already arrived, so that a slow stream
+     * (stdin fed by {@code tail -f}) is not held back until {@code max} bytes come. Files and archives have their
+     * bytes available, so they fill the whole head.
+     */
+    private static byte[] readAvailable(InputStream in, int max) throws IOException {
+        byte[] head = new byte[max];
+        int length = 0;
+        while (length < max) {
+            int read = in.read(head, length, max - length);
+            if (read < 0) {
+                break;
+            }
+            length += read;
+            if (in.available() == 0) {
+                break;
+            }
+        }
+        return java.util.Arrays.copyOf(head, length);
     }
 
     private static boolean isTar(byte[] head) {

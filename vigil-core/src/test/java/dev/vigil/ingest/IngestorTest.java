@@ -236,6 +236,31 @@ class IngestorTest {
     }
 
     @Test
+    void aSlowStreamIsStoredAsItArrivesNotWhenABatchIsFull() throws Exception {
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.PipedInputStream stdin = new java.io.PipedInputStream(feed, 1 << 16);
+        Thread ingest = Thread.ofPlatform().start(() ->
+                IngestTesting.ingestor(sink, IngestLimits.DEFAULTS, stdin).ingest(List.of("-")));
+        try {
+            feed.write("{\"n\":1}\n{\"n\":2}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            feed.flush();
+            Thread.sleep(1_200);
+            feed.write("{\"n\":3}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            feed.flush();
+
+            // the stream stays open: the records must be committed anyway, long before a batch of 10,000 fills
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (sink.events().size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(sink.events()).hasSize(3);
+        } finally {
+            feed.close();
+            ingest.join(15_000);
+        }
+    }
+
+    @Test
     void aMissingPathFailsBeforeAnythingIsRead() throws IOException {
         Path log = file("a.json", "{\"a\":1}\n");
 
