@@ -13,10 +13,10 @@ import java.util.stream.Stream;
  * property {@code vigil.shared.data}, else the environment variable {@code VIGIL_SHARED_DATA}, else
  * {@code ../shared/data} from the project root, which is {@code ../../shared/data} from a module.
  */
-final class SharedData {
+public final class SharedData {
     private SharedData() {}
 
-    static Optional<Path> folder() {
+    public static Optional<Path> folder() {
         return Stream.of(System.getProperty("vigil.shared.data"), System.getenv("VIGIL_SHARED_DATA"),
                         "../shared/data", "../../shared/data")
                 .filter(candidate -> candidate != null && !candidate.isBlank())
@@ -25,7 +25,7 @@ final class SharedData {
                 .findFirst();
     }
 
-    static boolean onContinuousIntegration() {
+    public static boolean onContinuousIntegration() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
@@ -33,7 +33,7 @@ final class SharedData {
      * The dataset's folder inside the shared data. Where it is absent the test is skipped with a message naming the
      * public repository that holds it; under CI it fails instead, so that a broken checkout never passes silently.
      */
-    static Path require(String dataset, String publicRepository) {
+    public static Path require(String dataset, String publicRepository) {
         Optional<Path> found = folder().map(root -> root.resolve(dataset)).filter(Files::isDirectory);
         if (found.isEmpty()) {
             String message = "shared data folder '" + dataset + "' not found (set -Dvigil.shared.data or "
