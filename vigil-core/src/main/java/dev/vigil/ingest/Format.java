@@ -25,6 +25,8 @@ public enum Format {
     CEF(null),
     LEEF(null),
     AUDITD(null),
+    /** Zeek's native tab-separated logs ({@code #separator}, {@code #fields}, ...). */
+    ZEEK_TSV(null),
     /** Windows events as XML (Event Viewer, wevtutil, forwarded events). */
     WINDOWS_XML(null),
     /** Any text, one record per line, kept whole in {@code Message}; only when forced. */

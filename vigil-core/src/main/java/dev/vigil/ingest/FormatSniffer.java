@@ -65,6 +65,9 @@ final class FormatSniffer {
                 || text.startsWith("<Event>")) && text.contains("<System>")) {
             return Sniffed.of(Format.WINDOWS_XML);
         }
+        if (text.startsWith("#separator ")) {
+            return Sniffed.of(Format.ZEEK_TSV);
+        }
         if (text.startsWith("CEF:")) {
             return Sniffed.of(Format.CEF);
         }

@@ -410,6 +410,10 @@ public final class Ingestor {
                 case LEEF -> new SourceFormat(new LineRecordReader(buffered, name, max), new LeefParser(zone));
                 case AUDITD -> new SourceFormat(new AuditRecordReader(buffered, name, max), new AuditParser());
                 case WINDOWS_XML -> new SourceFormat(new XmlEventReader(buffered, name, max), new WindowsXmlParser());
+                case ZEEK_TSV -> {
+                    ZeekTsvReader reader = new ZeekTsvReader(buffered, name, max);
+                    yield new SourceFormat(reader, new ZeekTsvParser(reader));
+                }
                 case LINES -> new SourceFormat(new LineRecordReader(buffered, name, max),
                         new TextLineParser(options.defaultTable().equals(IngestDefaults.DEFAULT_TABLE)
                                 ? TextLineParser.DEFAULT_TABLE : options.defaultTable()));
