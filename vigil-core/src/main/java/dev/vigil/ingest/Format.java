@@ -25,6 +25,8 @@ public enum Format {
     CEF(null),
     LEEF(null),
     AUDITD(null),
+    /** Windows events as Splunk's classic WinEventLog text (a time line, Key=Value lines, Message=). */
+    WINEVENTLOG_TEXT(null),
     /** Zeek's native tab-separated logs ({@code #separator}, {@code #fields}, ...). */
     ZEEK_TSV(null),
     /** Windows events as XML (Event Viewer, wevtutil, forwarded events). */

@@ -65,6 +65,9 @@ final class FormatSniffer {
                 || text.startsWith("<Event>")) && text.contains("<System>")) {
             return Sniffed.of(Format.WINDOWS_XML);
         }
+        if (WinEventLogTextReader.looksLikeOne(text)) {
+            return Sniffed.of(Format.WINEVENTLOG_TEXT);
+        }
         if (text.startsWith("#separator ")) {
             return Sniffed.of(Format.ZEEK_TSV);
         }

@@ -410,6 +410,8 @@ public final class Ingestor {
                 case LEEF -> new SourceFormat(new LineRecordReader(buffered, name, max), new LeefParser(zone));
                 case AUDITD -> new SourceFormat(new AuditRecordReader(buffered, name, max), new AuditParser());
                 case WINDOWS_XML -> new SourceFormat(new XmlEventReader(buffered, name, max), new WindowsXmlParser());
+                case WINEVENTLOG_TEXT -> new SourceFormat(new WinEventLogTextReader(buffered, name, max),
+                        new WinEventLogTextParser(zone));
                 case ZEEK_TSV -> {
                     ZeekTsvReader reader = new ZeekTsvReader(buffered, name, max);
                     yield new SourceFormat(reader, new ZeekTsvParser(reader));

@@ -23,10 +23,18 @@ public final class LineRecordReader implements RecordReader {
     private long lineNumber;
     private byte[] line = new byte[256];
 
+    private final boolean keepBlankLines;
+
     public LineRecordReader(InputStream in, String source, int maxRecordBytes) {
+        this(in, source, maxRecordBytes, false);
+    }
+
+    /** A reader that returns blank lines too, as empty records, for readers that group lines into one record. */
+    LineRecordReader(InputStream in, String source, int maxRecordBytes, boolean keepBlankLines) {
         this.in = requireNonNull(in, "in is null");
         this.source = requireNonNull(source, "source is null");
         this.maxRecordBytes = maxRecordBytes;
+        this.keepBlankLines = keepBlankLines;
     }
 
     @Override
@@ -69,7 +77,7 @@ public final class LineRecordReader implements RecordReader {
                 length--;
                 fullLength--;
             }
-            if (isBlank(length)) {
+            if (!keepBlankLines && isBlank(length)) {
                 if (!terminated) {
                     return null;
                 }

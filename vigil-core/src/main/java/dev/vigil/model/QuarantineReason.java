@@ -20,6 +20,7 @@ public enum QuarantineReason {
     MALFORMED_LEEF("The LEEF header is incomplete: LEEF:1.0 needs 5 and LEEF:2.0 6 '|'-separated fields."),
     MALFORMED_CSV("The CSV row does not match the header; check quoting and the number of columns."),
     MALFORMED_AUDIT("The line is not a Linux audit record (type=... msg=audit(...))."),
+    MALFORMED_WINEVENTLOG("The event is not in Splunk's WinEventLog text form (a time line, then Key=Value lines)."),
     MALFORMED_ZEEK("The row does not match its Zeek log's #fields header."),
     MALFORMED_XML("The XML is not a complete Windows event; re-export it with wevtutil qe /f:xml or Event Viewer.");
 
