@@ -395,6 +395,9 @@ public final class Ingestor {
             return switch (format) {
                 case AUTO -> throw new IllegalStateException("AUTO was resolved above");
                 case JSON, NDJSON, EVTX_JSON, WINLOGBEAT, NXLOG, SENTINEL, DEFENDER, OCSF, ZEEK -> {
+                    if (LogAnalyticsReader.looksLikeOne(head)) {
+                        yield new SourceFormat(new LogAnalyticsReader(buffered, name, max), jsonParser);
+                    }
                     JsonEnvelope envelope = JsonEnvelope.detect(head);
                     if (envelope == null) {
                         yield new SourceFormat(new JsonRecordReader(buffered, name, max), jsonParser);
