@@ -35,3 +35,17 @@ VIGIL_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED)
 if (( $(java_major "$JAVA_HOME/bin/java") >= 23 )); then
   VIGIL_JVM_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
 fi
+
+# Maven builds Vigil. On a fresh Debian machine where we are root, install it rather than stop; elsewhere say how.
+ensure_maven() {
+  command -v mvn >/dev/null 2>&1 && return 0
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "vigil: installing Maven (apt-get install maven)..." >&2
+    if apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven >/dev/null 2>&1; then
+      return 0
+    fi
+  fi
+  echo "vigil: error[usage]: Maven is needed to build Vigil and was not found" >&2
+  echo "  fix: install it (e.g. 'apt-get install maven') and run the command again." >&2
+  exit 2
+}
