@@ -71,8 +71,18 @@ final class Catalog {
             this.name = name;
         }
 
+        /** Columns by the exact spelling of a field: spellings repeat from event to event, folding them does not. */
+        private final Map<String, Column> bySpelling = new HashMap<>();
+
         Column column(String field) {
-            return byField.get(fold(field));
+            Column column = bySpelling.get(field);
+            if (column == null) {
+                column = byField.get(fold(field));
+                if (column != null && bySpelling.size() < 100_000) {
+                    bySpelling.put(field, column);
+                }
+            }
+            return column;
         }
 
         Collection<Column> columns() {
@@ -93,6 +103,7 @@ final class Catalog {
     void putColumn(Table table, Column column) {
         table.byField.put(fold(column.field()), column);
         table.byName.put(fold(column.name()), column);
+        table.bySpelling.clear(); // a widened column replaces the one cached under every spelling
     }
 
     /** The column name for a new native field: the field's own name unless it clashes with a fixed or used one. */

@@ -194,7 +194,7 @@ final class EventTables {
                 if (value instanceof Long number && (number > EXACT_DOUBLE_LIMIT || number < -EXACT_DOUBLE_LIMIT)) {
                     inexactIntegers.add(fold(name));
                 }
-                Catalog.Column known = table.byField.get(fold(name));
+                Catalog.Column known = table.column(name);
                 FieldType type = value == null ? null : FieldType.of(value);
                 if (known != null && (type == null || known.type().widen(type) == known.type())) {
                     continue; // the common case: a known field whose value fits
