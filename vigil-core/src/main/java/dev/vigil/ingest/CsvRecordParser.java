@@ -160,8 +160,7 @@ public final class CsvRecordParser implements RecordParser {
         if (!decimal || i != length) {
             return value;
         }
-        double number = Double.parseDouble(value);
-        return Double.isInfinite(number) ? value : number;
+        return Decimals.exactOrText(value);
     }
 
     private static boolean isDigit(char c) {

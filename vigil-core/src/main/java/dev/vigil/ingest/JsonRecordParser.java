@@ -113,7 +113,8 @@ public final class JsonRecordParser implements RecordParser {
                     case INT, LONG -> (Object) parser.getLongValue();
                     default -> parser.getString();
                 });
-                case VALUE_NUMBER_FLOAT -> put(fields, name, parser.getDoubleValue());
+                // a decimal with more digits than a double holds stays text: never truncated
+                case VALUE_NUMBER_FLOAT -> put(fields, name, Decimals.exactOrText(parser.getString()));
                 case VALUE_TRUE -> put(fields, name, Boolean.TRUE);
                 case VALUE_FALSE -> put(fields, name, Boolean.FALSE);
                 case VALUE_NULL -> put(fields, name, null);

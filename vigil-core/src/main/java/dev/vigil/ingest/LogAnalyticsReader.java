@@ -134,7 +134,7 @@ public final class LogAnalyticsReader implements RecordReader {
         return switch (token) {
             case VALUE_STRING -> parser.getString();
             case VALUE_NUMBER_INT -> parser.getNumberValue();
-            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+            case VALUE_NUMBER_FLOAT -> Decimals.exactOrText(parser.getString());
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
             default -> null;

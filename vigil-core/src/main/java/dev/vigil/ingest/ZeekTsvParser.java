@@ -58,7 +58,7 @@ public final class ZeekTsvParser implements RecordParser {
         try {
             return switch (type) {
                 case "count", "int", "port" -> Long.parseLong(value);
-                case "double", "time", "interval" -> Double.parseDouble(value);
+                case "double", "time", "interval" -> Decimals.exactOrText(value);
                 case "bool" -> value.equals("T") ? Boolean.TRUE : value.equals("F") ? Boolean.FALSE : value;
                 default -> value;
             };
