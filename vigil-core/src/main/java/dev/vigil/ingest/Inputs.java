@@ -74,8 +74,15 @@ public final class Inputs {
         }
     }
 
+    /** Folders already walked, by real path: a symbolic link back up the tree must not loop forever. */
+    private final java.util.Set<Path> walkedFolders = new java.util.HashSet<>();
+
     private void walkPath(Path path, SourceVisitor visitor) throws IOException {
         if (Files.isDirectory(path)) {
+            if (!walkedFolders.add(path.toRealPath())) {
+                skipListener.skipped(path.toString(), "a folder already read (a link leads back to it)");
+                return;
+            }
             List<Path> children;
             try (Stream<Path> list = Files.list(path)) {
                 children = new ArrayList<>(list.sorted().toList());

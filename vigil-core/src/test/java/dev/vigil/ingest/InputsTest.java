@@ -245,4 +245,19 @@ class InputsTest {
 
         assertThat(error).isNotNull();
     }
+
+    @org.junit.jupiter.api.Test
+    void aLinkBackUpTheTreeIsReadOnceNotForever(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+        java.nio.file.Files.writeString(root.resolve("a.json"), "{\"a\":1}\n");
+        java.nio.file.Files.createSymbolicLink(root.resolve("loop"), root);
+        java.util.List<String> sources = new java.util.ArrayList<>();
+        java.util.List<String> skipped = new java.util.ArrayList<>();
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () ->
+                new Inputs((name, reason) -> skipped.add(reason), java.io.InputStream.nullInputStream())
+                        .walk(java.util.List.of(root.toString()), (name, in) -> sources.add(name)));
+
+        org.assertj.core.api.Assertions.assertThat(sources).hasSize(1);
+        org.assertj.core.api.Assertions.assertThat(skipped).contains("a folder already read (a link leads back to it)");
+    }
 }
