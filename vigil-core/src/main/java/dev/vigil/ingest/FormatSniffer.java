@@ -61,8 +61,10 @@ final class FormatSniffer {
         if (first == '{' || first == '[') {
             return Sniffed.of(Format.JSON);
         }
-        if (first == '<' && (text.startsWith("<?xml") || text.startsWith("<Events") || text.startsWith("<Event ")
-                || text.startsWith("<Event>")) && text.contains("<System>")) {
+        // evtx_dump's default output puts "Record N" before each event's XML
+        boolean evtxDumpText = text.startsWith("Record ") && text.contains("<Event");
+        if ((first == '<' && (text.startsWith("<?xml") || text.startsWith("<Events") || text.startsWith("<Event ")
+                || text.startsWith("<Event>")) || evtxDumpText) && text.contains("<System>")) {
             return Sniffed.of(Format.WINDOWS_XML);
         }
         if (WinEventLogTextReader.looksLikeOne(text)) {

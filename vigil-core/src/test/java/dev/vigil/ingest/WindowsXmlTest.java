@@ -94,4 +94,20 @@ class WindowsXmlTest {
             assertThat(reader.next().text()).isEqualTo(small);
         }
     }
+
+    @Test
+    void evtxDumpsDefaultTextOutputIsReadAsXmlEvents() throws IOException {
+        String dump = "Record 1\n<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Event xmlns=\"x\">\n  <System>\n"
+                + "    <EventID>4624</EventID>\n    <Channel>Security</Channel>\n    <Computer>DC1</Computer>\n"
+                + "  </System>\n  <EventData>\n    <Data Name=\"TargetUserName\">bob</Data>\n  </EventData>\n</Event>\n"
+                + "Record 2\n<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Event xmlns=\"x\">\n  <System>\n"
+                + "    <EventID>4634</EventID>\n    <Channel>Security</Channel>\n  </System>\n</Event>\n";
+        InMemoryEventSink sink = new InMemoryEventSink();
+
+        IngestSummary summary = IngestTesting.ingest(sink, Files.writeString(dir.resolve("dump.txt"), dump));
+
+        assertThat(summary.read()).isEqualTo(2);
+        assertThat(sink.events()).extracting(e -> e.fields().get("EventID")).containsExactly(4624L, 4634L);
+        assertThat(sink.events().get(0).fields()).containsEntry("TargetUserName", "bob");
+    }
 }
