@@ -61,6 +61,9 @@ final class FormatSniffer {
         if (first == '{' || first == '[') {
             return Sniffed.of(Format.JSON);
         }
+        if (text.startsWith("Record ") && text.matches("(?s)Record \\d+\\r?\\n\\s*\\{.*")) {
+            return Sniffed.of(Format.JSON); // evtx_dump -o json: "Record N" before each pretty-printed event
+        }
         // evtx_dump's default output puts "Record N" before each event's XML
         boolean evtxDumpText = text.startsWith("Record ") && text.contains("<Event");
         if ((first == '<' && (text.startsWith("<?xml") || text.startsWith("<Events") || text.startsWith("<Event ")

@@ -12,6 +12,7 @@ import dev.vigil.model.VigilException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -400,7 +401,9 @@ public final class Ingestor {
                     }
                     JsonEnvelope envelope = JsonEnvelope.detect(head);
                     if (envelope == null) {
-                        yield new SourceFormat(new JsonRecordReader(buffered, name, max), jsonParser);
+                        JsonRecordReader reader = new JsonRecordReader(buffered, name, max);
+                        boolean evtxDump = head.length > 7 && new String(head, 0, 7, StandardCharsets.US_ASCII).equals("Record ");
+                        yield new SourceFormat(evtxDump ? reader.skippingEvtxDumpHeaders() : reader, jsonParser);
                     }
                     buffered.skipNBytes(envelope.arrayOffset());
                     yield new SourceFormat(JsonRecordReader.ofArray(buffered, name, max, envelope.arrayLine(),

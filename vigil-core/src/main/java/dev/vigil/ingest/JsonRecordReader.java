@@ -56,8 +56,30 @@ public final class JsonRecordReader implements RecordReader {
         return new JsonRecordReader(in, source, maxRecordBytes, true, line, offset);
     }
 
+    private static final java.util.regex.Pattern EVTX_DUMP_HEADER = java.util.regex.Pattern.compile("Record \\d{1,19}");
+    private boolean skipEvtxDumpHeaders;
+
+    /**
+     * Has the reader pass over the {@code Record N} lines that {@code evtx_dump -o json} writes before each event,
+     * which are the tool's separators, not records.
+     */
+    JsonRecordReader skippingEvtxDumpHeaders() {
+        this.skipEvtxDumpHeaders = true;
+        return this;
+    }
+
     @Override
     public RawRecord next() throws IOException {
+        while (true) {
+            RawRecord record = readOne();
+            if (record == null || !skipEvtxDumpHeaders || record.length() > 32 || record.length() == 0
+                    || record.bytes()[0] == '{' || !EVTX_DUMP_HEADER.matcher(record.text().strip()).matches()) {
+                return record;
+            }
+        }
+    }
+
+    private RawRecord readOne() throws IOException {
         // Skip whitespace and the punctuation of a top-level array.
         while (true) {
             if (finished || (position == limit && !fill())) {

@@ -110,4 +110,19 @@ class WindowsXmlTest {
         assertThat(sink.events()).extracting(e -> e.fields().get("EventID")).containsExactly(4624L, 4634L);
         assertThat(sink.events().get(0).fields()).containsEntry("TargetUserName", "bob");
     }
+
+    @Test
+    void evtxDumpsJsonOutputWithRecordLinesIsReadAsJsonEvents() throws IOException {
+        String dump = "Record 1\n{\n  \"Event\": {\n    \"System\": {\"EventID\": 4624, \"Channel\": \"Security\"},\n"
+                + "    \"EventData\": {\"TargetUserName\": \"bob\"}\n  }\n}\nRecord 2\n{\n  \"Event\": {\n"
+                + "    \"System\": {\"EventID\": 4634, \"Channel\": \"Security\"}\n  }\n}\n";
+        InMemoryEventSink sink = new InMemoryEventSink();
+
+        IngestSummary summary = IngestTesting.ingest(sink, Files.writeString(dir.resolve("dump.json"), dump));
+
+        assertThat(summary.quarantined()).isZero();
+        assertThat(summary.read()).isEqualTo(2);
+        assertThat(sink.events()).extracting(e -> e.fields().get("EventID")).containsExactly(4624L, 4634L);
+        assertThat(sink.events().get(0).position().line()).isEqualTo(2);
+    }
 }
