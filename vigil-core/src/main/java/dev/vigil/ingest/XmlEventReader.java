@@ -18,18 +18,14 @@ public final class XmlEventReader implements RecordReader {
     private static final byte[] START = "<Event".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "</Event>".getBytes(StandardCharsets.US_ASCII);
 
-    private final InputStream in;
+    private final ByteSource in;
     private final String source;
     private final int maxRecordBytes;
-    private final byte[] buffer = new byte[1 << 16];
-    private int position;
-    private int limit;
-    private long consumed;
     private long line = 1;
     private byte[] record = new byte[4096];
 
     public XmlEventReader(InputStream in, String source, int maxRecordBytes) {
-        this.in = requireNonNull(in, "in is null");
+        this.in = new ByteSource(requireNonNull(in, "in is null"));
         this.source = requireNonNull(source, "source is null");
         this.maxRecordBytes = maxRecordBytes;
     }
@@ -55,14 +51,14 @@ public final class XmlEventReader implements RecordReader {
             }
             if (b == START[matched]) {
                 if (matched == 0) {
-                    startOffset = consumed + position - 1;
+                    startOffset = in.offset() - 1;
                     startLine = line;
                 }
                 matched++;
             } else {
                 matched = b == START[0] ? 1 : 0;
                 if (matched == 1) {
-                    startOffset = consumed + position - 1;
+                    startOffset = in.offset() - 1;
                     startLine = line;
                 }
             }
@@ -102,21 +98,11 @@ public final class XmlEventReader implements RecordReader {
     }
 
     private int read() throws IOException {
-        if (position == limit) {
-            consumed += limit;
-            position = 0;
-            limit = 0;
-            int read = in.read(buffer, 0, buffer.length);
-            if (read <= 0) {
-                return -1;
-            }
-            limit = read;
-        }
-        byte b = buffer[position++];
+        int b = in.read();
         if (b == '\n') {
             line++;
         }
-        return b & 0xFF;
+        return b;
     }
 
     @Override
