@@ -5,7 +5,6 @@ import dev.vigil.demo.DemoOrganization;
 import dev.vigil.ingest.Format;
 import dev.vigil.ingest.IngestSummary;
 import dev.vigil.ingest.Ingestor;
-import dev.vigil.ingest.Normalizer;
 import dev.vigil.model.TenantId;
 import dev.vigil.store.QueryResult;
 import dev.vigil.store.TenantStore;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -70,9 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         IngestSummary summary;
         IngestCommand.Progress progress = new IngestCommand.Progress(err);
         try (TenantStore store = TenantStore.open(config.dataDirectory(), tenant, TenantStore.Mode.READ_WRITE)) {
-            Ingestor ingestor = new Ingestor(new Ingestor.Options(tenant, Format.AUTO, config.defaultTable(),
-                    config.ingestLimits(), config.defaultZone()), Normalizer.standard(Clock.systemUTC()), store, progress,
-                    Clock.systemUTC(), System.in);
+            Ingestor ingestor = IngestCommand.ingestor(config, store, Format.AUTO, config.defaultTable(), progress);
             summary = ingestor.ingest(files.stream().map(Path::toString).toList());
             progress.finish();
             store.checkpoint();

@@ -62,10 +62,7 @@ final class IngestCommand implements Callable<Integer> {
         Progress progress = new Progress(err);
         IngestSummary summary;
         try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_WRITE)) {
-            Ingestor.Options options = new Ingestor.Options(config.tenant(), format,
-                    table != null ? table : config.defaultTable(), config.ingestLimits(), config.defaultZone());
-            Ingestor ingestor = new Ingestor(options, Normalizer.standard(Clock.systemUTC()), store, progress,
-                    Clock.systemUTC(), System.in);
+            Ingestor ingestor = ingestor(config, store, format, table != null ? table : config.defaultTable(), progress);
             Logging.logger().atInfo().addKeyValue("tenant", config.tenant().value()).addKeyValue("paths", paths)
                     .log("ingest started");
             summary = ingestor.ingest(paths);
@@ -89,6 +86,15 @@ final class IngestCommand implements Callable<Integer> {
             return Main.EXIT_PARTIAL;
         }
         return 0;
+    }
+
+    /** An ingestor of the configured tenant into its store, as every command that ingests builds it. */
+    static Ingestor ingestor(VigilConfig config, TenantStore store, Format format, String defaultTable,
+            Ingestor.ProgressListener progress) {
+        Ingestor.Options options = new Ingestor.Options(store.tenant(), format, defaultTable, config.ingestLimits(),
+                config.defaultZone());
+        return new Ingestor(options, Normalizer.standard(Clock.systemUTC()), store, progress, Clock.systemUTC(),
+                System.in);
     }
 
     static Map<String, Object> toJson(VigilConfig config, IngestSummary summary) {

@@ -5,7 +5,6 @@ import dev.vigil.store.QueryResult;
 import dev.vigil.store.TenantStore;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

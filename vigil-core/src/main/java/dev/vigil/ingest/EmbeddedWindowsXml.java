@@ -81,10 +81,7 @@ final class EmbeddedWindowsXml {
         if (security.find()) {
             lifted.putIfAbsent("Security_UserID", security.group(1));
         }
-        Matcher data = DATA.matcher(xml);
-        while (data.find()) {
-            lifted.putIfAbsent(data.group(1), data.group(2) == null ? null : unescape(data.group(2)));
-        }
+        putNamedData(xml, lifted);
         java.util.List<String> unnamed = new java.util.ArrayList<>();
         Matcher plain = UNNAMED_DATA.matcher(xml);
         while (plain.find()) {
@@ -108,6 +105,14 @@ final class EmbeddedWindowsXml {
             }
         }
         return lifted;
+    }
+
+    /** Adds the {@code <Data Name="x">value</Data>} items of the XML to the fields, without overwriting any. */
+    static void putNamedData(String xml, Map<String, Object> fields) {
+        Matcher data = DATA.matcher(xml);
+        while (data.find()) {
+            fields.putIfAbsent(data.group(1), data.group(2) == null ? null : unescape(data.group(2)));
+        }
     }
 
     private static String unescape(String value) {

@@ -333,37 +333,12 @@ public final class Ingestor {
             quarantined = new ArrayList<>();
         }
 
-        /**
-         * The first bytes of a source, to recognize its format: up to {@link #HEAD_BYTES} of a file, but from a stream
-         * that delivers slowly (stdin fed by {@code tail -f}) only what has arrived once a whole line is there, so
-         * that its first records are not held back until 64 KiB have come.
-         */
-        private static byte[] readHead(java.io.BufferedInputStream in) throws IOException {
-            byte[] head = new byte[HEAD_BYTES];
-            int length = 0;
-            boolean sawLine = false;
-            while (length < head.length) {
-                int read = in.read(head, length, head.length - length);
-                if (read < 0) {
-                    break;
-                }
-                for (int i = length; i < length + read && !sawLine; i++) {
-                    sawLine = head[i] == '\n';
-                }
-                length += read;
-                if (sawLine && in.available() == 0) {
-                    break;
-                }
-            }
-            return java.util.Arrays.copyOf(head, length);
-        }
-
         /** Picks reader and parser for a source; quarantines a binary source whole and returns null. */
         private SourceFormat open(String name, InputStream in) throws IOException, InterruptedException {
             java.io.BufferedInputStream buffered = in instanceof java.io.BufferedInputStream b ? b
                     : new java.io.BufferedInputStream(in, 1 << 16);
             buffered.mark(HEAD_BYTES);
-            byte[] head = readHead(buffered);
+            byte[] head = Inputs.readHead(buffered, HEAD_BYTES, true);
             buffered.reset();
             Format format = options.format();
             FormatSniffer.Sniffed sniffed = FormatSniffer.sniff(head);
@@ -437,18 +412,7 @@ public final class Ingestor {
             if (!options.defaultTable().equals(IngestDefaults.DEFAULT_TABLE)) {
                 return options.defaultTable();
             }
-            String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('!')) + 1);
-            int dot = base.indexOf('.');
-            if (dot > 0) {
-                base = base.substring(0, dot);
-            }
-            StringBuilder table = new StringBuilder();
-            for (String word : base.split("[^A-Za-z0-9]+")) {
-                if (!word.isEmpty()) {
-                    table.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-                }
-            }
-            String candidate = table.toString();
+            String candidate = JsonShapes.pascalCase(JsonShapes.fileStem(name));
             return JsonShapes.isTableName(candidate) ? candidate : IngestDefaults.DEFAULT_TABLE;
         }
 

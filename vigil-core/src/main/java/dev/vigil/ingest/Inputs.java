@@ -164,7 +164,7 @@ public final class Inputs {
     private void visitStream(String name, InputStream raw, SourceVisitor visitor, int depth) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(SNIFF_BYTES);
-        byte[] head = readAvailable(in, SNIFF_BYTES);
+        byte[] head = readHead(in, SNIFF_BYTES, false);
         in.reset();
         if (head.length == 0) {
             skipListener.skipped(name, "empty");
@@ -212,20 +212,25 @@ public final class Inputs {
     }
 
     /**
-     * Up to {@code max} bytes: waits for the first, then takes only what has already arrived, so that a slow stream
-     * (stdin fed by {@code tail -f}) is not held back until {@code max} bytes come. Files and archives have their
-     * bytes available, so they fill the whole head.
+     * Up to {@code max} of a stream's first bytes, to recognize what it is: waits for the first bytes, then takes only
+     * what has already arrived, so that a slow stream (stdin fed by {@code tail -f}) is not held back until
+     * {@code max} bytes come; with {@code wholeLine}, it waits until at least one whole line is there. Files and
+     * archives have their bytes available, so they fill the whole head.
      */
-    private static byte[] readAvailable(InputStream in, int max) throws IOException {
+    static byte[] readHead(InputStream in, int max, boolean wholeLine) throws IOException {
         byte[] head = new byte[max];
         int length = 0;
+        boolean sawLine = !wholeLine;
         while (length < max) {
             int read = in.read(head, length, max - length);
             if (read < 0) {
                 break;
             }
+            for (int i = length; i < length + read && !sawLine; i++) {
+                sawLine = head[i] == '\n';
+            }
             length += read;
-            if (in.available() == 0) {
+            if (sawLine && in.available() == 0) {
                 break;
             }
         }

@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Recognizes who produced a JSON record and rewrites it into its table's native shape.
@@ -23,11 +21,11 @@ import java.util.regex.Pattern;
  * configured default table. A forced {@link JsonShape} skips recognition.
  */
 public final class JsonShapes {
-    private static final Pattern XML_DATA = Pattern.compile(
-            "<Data Name=['\"]([^'\"]{1,200})['\"]\\s*(?:/>|>(.*?)</Data>)", Pattern.DOTALL);
 
     private final String defaultTable;
     private final JsonShape forced;
+    /** Parses EventData written as JSON text; made on first need, confined like the shapes to one thread. */
+    private JsonRecordParser embeddedJson;
 
     /**
      * @param defaultTable the table for JSON that no known producer claims
@@ -269,36 +267,26 @@ public final class JsonShapes {
     }
 
     /** Sentinel and MMA exports keep EventData as XML or JSON text: lift its fields to the top. */
-    private static void expandEmbeddedEventData(Map<String, Object> fields) {
+    private void expandEmbeddedEventData(Map<String, Object> fields) {
         if (!(fields.get("EventData") instanceof String data) || data.isEmpty()) {
             return;
         }
         char first = data.charAt(0);
         if (first == '<') {
-            Matcher matcher = XML_DATA.matcher(data);
-            while (matcher.find()) {
-                String value = matcher.group(2);
-                fields.putIfAbsent(matcher.group(1), value == null ? null : unescapeXml(value));
-            }
+            EmbeddedWindowsXml.putNamedData(data, fields);
             fields.remove("EventData");
         } else if (first == '{') {
             try {
-                Map<String, Object> inner = new JsonRecordParser(IngestLimits.DEFAULTS, new JsonShapes("x", JsonShape.GENERIC))
-                        .parseFields(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (embeddedJson == null) {
+                    embeddedJson = new JsonRecordParser(IngestLimits.DEFAULTS, new JsonShapes(defaultTable, JsonShape.GENERIC));
+                }
+                Map<String, Object> inner = embeddedJson.parseFields(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 inner.forEach(fields::putIfAbsent);
                 fields.remove("EventData");
             } catch (RecordRejectedException e) {
                 // not JSON after all: keep the text as it is
             }
         }
-    }
-
-    private static String unescapeXml(String value) {
-        if (value.indexOf('&') < 0) {
-            return value;
-        }
-        return value.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
-                .replace("&amp;", "&");
     }
 
     private static Object coerceEventId(String target, Object value) {
@@ -365,8 +353,20 @@ public final class JsonShapes {
         return "DefenderEvents";
     }
 
+    /** The file name of a source: what follows its last folder or archive separator ({@code a.zip!logs/conn.log}). */
+    static String fileName(String source) {
+        return source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf('!')) + 1);
+    }
+
+    /** The file name up to its first dot: {@code conn} for {@code conn.2024-05-01.log.gz}. */
+    static String fileStem(String source) {
+        String name = fileName(source);
+        int dot = name.indexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
     private static boolean isZeekFileName(String source) {
-        String base = source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf('!')) + 1);
+        String base = fileName(source);
         return base.matches("[a-z0-9_]+(\\.[0-9:_-]+)?\\.log(\\.gz)?");
     }
 
@@ -374,9 +374,7 @@ public final class JsonShapes {
     static String zeekTable(Map<String, Object> fields, String source) {
         String path = text(fields.get("_path"));
         if (path == null || path.isBlank()) {
-            String base = source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf('!')) + 1);
-            int dot = base.indexOf('.');
-            path = dot > 0 ? base.substring(0, dot) : base;
+            path = fileStem(source);
         }
         String table = "Zeek" + pascalCase(path);
         return isTableName(table) ? table : "Zeek";

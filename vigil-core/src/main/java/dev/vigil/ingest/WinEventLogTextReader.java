@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
@@ -81,9 +80,5 @@ public final class WinEventLogTextReader implements RecordReader {
         String[] firstLines = head.split("\r?\n", 3);
         return firstLines.length >= 2 && TIME_LINE.matcher(firstLines[0].strip()).matches()
                 && firstLines[1].startsWith("LogName=");
-    }
-
-    static String text(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -2,8 +2,6 @@ package dev.vigil.ingest;
 
 import static dev.vigil.ingest.ParserTesting.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.model.QuarantineReason;
 import java.io.ByteArrayInputStream;
@@ -12,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -20,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class AuditTest {
-    private static final String SAMPLE = "otrf-security-datasets/datasets/atomic/linux/discovery/host/sh_arp_cache.zip";
+    private static final String SAMPLE = "datasets/atomic/linux/discovery/host/sh_arp_cache.zip";
     private final AuditParser parser = new AuditParser();
 
     private static List<RawRecord> readAll(InputStream in) throws Exception {
@@ -34,16 +31,8 @@ class AuditTest {
     }
 
     private static InputStream sample() throws Exception {
-        Optional<Path> folder = SharedData.folder();
-        if (folder.isEmpty() || !folder.get().resolve(SAMPLE).toFile().isFile()) {
-            String message = "the auditd sample " + SAMPLE + " from the public repository OTRF/Security-Datasets is"
-                    + " not in the shared data folder (set vigil.shared.data or VIGIL_SHARED_DATA)";
-            if (SharedData.onContinuousIntegration()) {
-                fail(message);
-            }
-            assumeTrue(false, message);
-        }
-        ZipInputStream zip = new ZipInputStream(java.nio.file.Files.newInputStream(folder.get().resolve(SAMPLE)));
+        Path otrf = SharedData.require("otrf-security-datasets", "OTRF/Security-Datasets");
+        ZipInputStream zip = new ZipInputStream(java.nio.file.Files.newInputStream(otrf.resolve(SAMPLE)));
         ZipEntry entry = zip.getNextEntry();
         assertThat(entry).isNotNull();
         return zip;

@@ -4,25 +4,21 @@ import static dev.vigil.store.Catalog.quote;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.ingest.EventSink;
-import dev.vigil.model.CommonColumn;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Event;
 import dev.vigil.model.EventId;
-import dev.vigil.model.FieldType;
 import dev.vigil.model.QuarantinedRecord;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -225,10 +221,6 @@ public final class TenantStore implements EventSink, AutoCloseable {
                 throw new VigilException(ErrorCode.INTERNAL, "an event of tenant '" + event.tenant()
                         + "' was sent to the store of tenant '" + tenant + "'");
             }
-            if (!TABLE_NAME.matcher(event.table()).matches() || event.table().regionMatches(true, 0, "vigil_", 0, 6)) {
-                throw new VigilException(ErrorCode.INTERNAL, "event " + event.id() + " from " + event.position()
-                        + " names the table '" + event.table() + "', which is not a valid event table name");
-            }
         }
         tables.flushIds();
         Set<UUID> existing = existingIds(batch.events());
@@ -242,6 +234,14 @@ public final class TenantStore implements EventSink, AutoCloseable {
                 continue;
             }
             byTable.computeIfAbsent(event.table(), t -> new ArrayList<>()).add(event);
+        }
+        for (Map.Entry<String, List<Event>> entry : byTable.entrySet()) { // once per table, not per event
+            String table = entry.getKey();
+            if (!TABLE_NAME.matcher(table).matches() || table.regionMatches(true, 0, "vigil_", 0, 6)) {
+                Event event = entry.getValue().get(0);
+                throw new VigilException(ErrorCode.INTERNAL, "event " + event.id() + " from " + event.position()
+                        + " names the table '" + table + "', which is not a valid event table name");
+            }
         }
         int storedNew = tables.write(byTable, System.currentTimeMillis() * 1000);
         int quarantinedNew = storeQuarantined(batch.quarantined());
