@@ -36,8 +36,12 @@ final class TablesCommand implements Callable<Integer> {
         VigilConfig config = common.load();
         PrintWriter out = spec.commandLine().getOut();
         List<TableInfo> tables;
-        try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_ONLY)) {
-            tables = store.tables();
+        if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
+            tables = List.of(); // a tenant with no data yet has no tables: an answer, not an error
+        } else {
+            try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_ONLY)) {
+                tables = store.tables();
+            }
         }
         if (json) {
             List<Map<String, Object>> list = new ArrayList<>();

@@ -118,6 +118,17 @@ class CliTest {
     }
 
     @Test
+    void tablesOfATenantWithoutDataIsAnEmptyAnswerNotAnError() {
+        Run run = vigil(data, "tables", "--tenant", "fresh");
+        Run json = vigil(data, "tables", "--tenant", "fresh", "--json");
+
+        assertThat(run.exit()).as("%s", run).isZero();
+        assertThat(run.out()).contains("Tenant 'fresh' has no tables yet").contains("vigil ingest PATH");
+        assertThat(json.json().get("tables")).isEmpty();
+        assertThat(data.resolve("tenants").resolve("fresh")).doesNotExist();
+    }
+
+    @Test
     void tablesPrintsATableForPeople() {
         vigil(data, "ingest", input.toString());
 

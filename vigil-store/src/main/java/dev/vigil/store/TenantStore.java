@@ -80,8 +80,8 @@ public final class TenantStore implements EventSink, AutoCloseable {
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(tenant, "tenant is null");
         requireNonNull(mode, "mode is null");
-        Path directory = dataDirectory.resolve("tenants").resolve(tenant.value());
-        Path file = directory.resolve("events.duckdb");
+        Path file = databaseFile(dataDirectory, tenant);
+        Path directory = file.getParent();
         if (mode == Mode.READ_ONLY && !Files.exists(file)) {
             throw new VigilException(ErrorCode.TABLE_NOT_FOUND, "tenant '" + tenant + "' has no data in "
                     + dataDirectory.toAbsolutePath(), "Ingest data first: vigil ingest PATH --tenant " + tenant, null);
@@ -103,6 +103,15 @@ public final class TenantStore implements EventSink, AutoCloseable {
         } catch (SQLException e) {
             throw translateOpenFailure(file, e);
         }
+    }
+
+    /** Whether the tenant has a store under the data directory, i.e. anything was ever ingested for it. */
+    public static boolean exists(Path dataDirectory, TenantId tenant) {
+        return Files.exists(databaseFile(dataDirectory, tenant));
+    }
+
+    private static Path databaseFile(Path dataDirectory, TenantId tenant) {
+        return dataDirectory.resolve("tenants").resolve(tenant.value()).resolve("events.duckdb");
     }
 
     private static VigilException translateOpenFailure(Path file, SQLException e) {
