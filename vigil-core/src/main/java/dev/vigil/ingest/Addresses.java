@@ -3,7 +3,7 @@ package dev.vigil.ingest;
 /**
  * Recognizes IP address literals without ever resolving names (InetAddress would query DNS for a host name).
  */
-final class Addresses {
+public final class Addresses {
     private Addresses() {}
 
     /**
@@ -11,7 +11,7 @@ final class Addresses {
      * ({@code ::ffff:10.0.0.1}) becomes plain IPv4, brackets and a zone id are dropped, and an IPv4 address with a
      * port ({@code 10.0.0.1:443}) keeps only the address.
      */
-    static String normalizeIp(String text) {
+    public static String normalizeIp(String text) {
         String s = text.strip();
         if (s.startsWith("[")) {
             int close = s.indexOf(']');

@@ -17,6 +17,8 @@ public enum ErrorCode {
     FORMAT_UNKNOWN(Category.USER_ERROR, "Pass --format with one of the supported formats (`vigil ingest --help` lists them)."),
     QUERY_INVALID(Category.USER_ERROR, "Fix the query at the position named; `vigil tables` lists the tables and their columns."),
     QUERY_NOT_READ_ONLY(Category.FORBIDDEN, "Only SELECT, WITH, DESCRIBE, SHOW, EXPLAIN, SUMMARIZE and PRAGMA reads are allowed; change data through `vigil ingest`."),
+    RULE_INVALID(Category.USER_ERROR, "Fix the rule at the file, line and column named; the Sigma specification's rules, modifiers and correlation appendices say what is allowed."),
+    RULE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil rules list` to see the rules of this tenant and their ids."),
     TABLE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil tables` to list the tables of this tenant."),
     STORE_LOCKED(Category.CONFLICT, "Another Vigil process holds the data directory; stop it, or point --data at another directory."),
     STORE_FAILED(Category.INTERNAL, "Check free disk space and the data directory's permissions; the log has the details."),
