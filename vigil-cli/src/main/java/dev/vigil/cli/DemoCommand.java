@@ -6,6 +6,7 @@ import dev.vigil.ingest.Format;
 import dev.vigil.ingest.IngestSummary;
 import dev.vigil.ingest.Ingestor;
 import dev.vigil.model.TenantId;
+import dev.vigil.sigma.DetectingSink;
 import dev.vigil.store.QueryResult;
 import dev.vigil.store.TenantStore;
 import java.io.IOException;
@@ -68,15 +69,18 @@ final class DemoCommand implements Callable<Integer> {
         IngestSummary summary;
         IngestCommand.Progress progress = new IngestCommand.Progress(err);
         try (TenantStore store = TenantStore.open(config.dataDirectory(), tenant, TenantStore.Mode.READ_WRITE)) {
-            Ingestor ingestor = IngestCommand.ingestor(config, store, Format.AUTO, config.defaultTable(), progress);
+            DetectingSink<TenantStore> detecting = IngestCommand.detecting(config, store, err);
+            Ingestor ingestor = IngestCommand.ingestor(config, detecting != null ? detecting : store, Format.AUTO,
+                    config.defaultTable(), progress);
             summary = ingestor.ingest(files.stream().map(Path::toString).toList());
             progress.finish();
+            Long alerts = IngestCommand.detected(store, detecting);
             store.checkpoint();
             if (json) {
-                out.println(Output.json(IngestCommand.toJson(config, summary)));
+                out.println(Output.json(IngestCommand.toJson(config, summary, alerts)));
                 return 0;
             }
-            IngestCommand.printSummary(out, config, summary);
+            IngestCommand.printSummary(out, config, summary, alerts);
             Map<String, String> questions = new LinkedHashMap<>();
             questions.put("Who failed to sign in the most, and from where?", """
                     SELECT src_ip, count(*) AS failures, count(DISTINCT "user") AS accounts,

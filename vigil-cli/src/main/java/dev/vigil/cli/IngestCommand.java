@@ -1,11 +1,14 @@
 package dev.vigil.cli;
 
 import dev.vigil.config.VigilConfig;
+import dev.vigil.ingest.EventSink;
 import dev.vigil.ingest.Format;
 import dev.vigil.ingest.IngestSummary;
 import dev.vigil.ingest.Ingestor;
 import dev.vigil.ingest.Normalizer;
 import dev.vigil.model.ErrorCode;
+import dev.vigil.sigma.DetectingSink;
+import dev.vigil.sigma.Detector;
 import dev.vigil.store.TenantStore;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -29,7 +32,9 @@ import picocli.CommandLine.Spec;
                 "Formats are recognized per file: JSON, NDJSON and concatenated JSON (evtx_dump, Winlogbeat, NXLog,"
                         + " Sentinel, Defender, OCSF), CSV, syslog (RFC 3164/5424, octet-counted), CEF, LEEF, auditd.",
                 "A record counts as stored only once it is durable; bad records are quarantined with their reason"
-                        + " (see 'vigil quarantine'). Re-ingesting the same input stores nothing twice."},
+                        + " (see 'vigil quarantine'). Re-ingesting the same input stores nothing twice.",
+                "The tenant's enabled Sigma rules (see 'vigil rules') run on every record; their alerts are stored"
+                        + " with the records (see 'vigil alerts')."},
         footer = {"", "Examples:", "  vigil ingest ./logs", "  zcat syslog.gz | vigil ingest - --format syslog",
                 "  vigil ingest export.csv --table FirewallLog --json"})
 final class IngestCommand implements Callable<Integer> {
@@ -61,11 +66,15 @@ final class IngestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err);
         IngestSummary summary;
+        Long alerts;
         try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_WRITE)) {
-            Ingestor ingestor = ingestor(config, store, format, table != null ? table : config.defaultTable(), progress);
+            DetectingSink<TenantStore> detecting = detecting(config, store, err);
+            Ingestor ingestor = ingestor(config, detecting != null ? detecting : store, format,
+                    table != null ? table : config.defaultTable(), progress);
             Logging.logger().atInfo().addKeyValue("tenant", config.tenant().value()).addKeyValue("paths", paths)
                     .log("ingest started");
             summary = ingestor.ingest(paths);
+            alerts = detected(store, detecting);
             store.checkpoint();
         } finally {
             progress.finish();
@@ -74,9 +83,9 @@ final class IngestCommand implements Callable<Integer> {
                 .addKeyValue("stored", summary.stored()).addKeyValue("quarantined", summary.quarantined())
                 .addKeyValue("seconds", summary.seconds()).log("ingest finished");
         if (json) {
-            out.println(Output.json(toJson(config, summary)));
+            out.println(Output.json(toJson(config, summary, alerts)));
         } else {
-            printSummary(out, config, summary);
+            printSummary(out, config, summary, alerts);
         }
         out.flush();
         if (!summary.failedSources().isEmpty()) {
@@ -88,16 +97,54 @@ final class IngestCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** An ingestor of the configured tenant into its store, as every command that ingests builds it. */
-    static Ingestor ingestor(VigilConfig config, TenantStore store, Format format, String defaultTable,
+    /**
+     * An ingestor of the configured tenant into its store (or the store behind detection), as every command that
+     * ingests builds it.
+     */
+    static Ingestor ingestor(VigilConfig config, EventSink sink, Format format, String defaultTable,
             Ingestor.ProgressListener progress) {
-        Ingestor.Options options = new Ingestor.Options(store.tenant(), format, defaultTable, config.ingestLimits(),
+        Ingestor.Options options = new Ingestor.Options(config.tenant(), format, defaultTable, config.ingestLimits(),
                 config.defaultZone());
-        return new Ingestor(options, Normalizer.standard(Clock.systemUTC()), store, progress, Clock.systemUTC(),
+        return new Ingestor(options, Normalizer.standard(Clock.systemUTC()), sink, progress, Clock.systemUTC(),
                 System.in);
     }
 
-    static Map<String, Object> toJson(VigilConfig config, IngestSummary summary) {
+    /**
+     * The store behind detection when the tenant has enabled rules that can run, else null: ingest then writes to the
+     * store directly, as it did before rules existed. Stored rules that no longer load are reported on {@code err}
+     * and skipped.
+     */
+    static DetectingSink<TenantStore> detecting(VigilConfig config, TenantStore store, PrintWriter err) {
+        TenantRules rules = TenantRules.load(store);
+        if (!rules.problems().isEmpty()) {
+            rules.problems().forEach(p -> Logging.logger().warn("stored rule not loaded: {}", p));
+            err.println("vigil: note: " + rules.problems().size() + " stored rule(s) could not be loaded and do not"
+                    + " run (details in the log); import their files again with 'vigil rules import'");
+            err.flush();
+        }
+        if (rules.isEmpty()) {
+            return null;
+        }
+        Logging.logger().atInfo().addKeyValue("tenant", config.tenant().value())
+                .addKeyValue("rules", rules.rules().rules().size()).log("detection on ingest");
+        return new DetectingSink<>(store, new Detector(config.tenant(), rules.rules()));
+    }
+
+    /**
+     * After an ingest through detection: records the rules' statistics and returns how many new alerts were stored;
+     * null when there was no detection.
+     */
+    static Long detected(TenantStore store, DetectingSink<TenantStore> detecting) {
+        if (detecting == null) {
+            return null;
+        }
+        store.addRuleStats(detecting.detector().stats());
+        store.commit();
+        return detecting.alertsStored();
+    }
+
+    /** @param alerts new alerts stored, or null when the tenant has no rules (then the summary has no alerts) */
+    static Map<String, Object> toJson(VigilConfig config, IngestSummary summary, Long alerts) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("tenant", config.tenant().value());
         json.put("read", summary.read());
@@ -105,6 +152,9 @@ final class IngestCommand implements Callable<Integer> {
         json.put("stored_new", summary.storedNew());
         json.put("already_stored", summary.alreadyStored());
         json.put("quarantined", summary.quarantined());
+        if (alerts != null) {
+            json.put("alerts", alerts);
+        }
         json.put("quarantined_by_reason", new java.util.TreeMap<>(summary.quarantinedByReason()));
         json.put("tables", new java.util.TreeMap<>(summary.tables()));
         json.put("sources", summary.sources());
@@ -117,13 +167,16 @@ final class IngestCommand implements Callable<Integer> {
         return json;
     }
 
-    static void printSummary(PrintWriter out, VigilConfig config, IngestSummary summary) {
+    static void printSummary(PrintWriter out, VigilConfig config, IngestSummary summary, Long alerts) {
         out.printf(Locale.ROOT, "Ingested %s records from %d sources into tenant '%s' in %.1f s (%s records/s)%n",
                 Output.count(summary.read()), summary.sources(), config.tenant(), summary.seconds(),
                 Output.count(Math.round(summary.eventsPerSecond())));
         out.printf(Locale.ROOT, "  stored       %12s  (new %s, already stored %s)%n", Output.count(summary.stored()),
                 Output.count(summary.storedNew()), Output.count(summary.alreadyStored()));
         out.printf(Locale.ROOT, "  quarantined  %12s%n", Output.count(summary.quarantined()));
+        if (alerts != null) {
+            out.printf(Locale.ROOT, "  alerts       %12s  (new; see 'vigil alerts')%n", Output.count(alerts));
+        }
         summary.quarantinedByReason().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry ->
                 out.printf(Locale.ROOT, "    %-22s %10s%n", entry.getKey(), Output.count(entry.getValue())));
         if (!summary.tables().isEmpty()) {

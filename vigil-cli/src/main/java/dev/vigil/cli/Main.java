@@ -16,13 +16,15 @@ import picocli.CommandLine.Command;
  *   <li>4: forbidden (a write through {@code vigil sql})</li>
  *   <li>5: conflict (another process holds the data directory)</li>
  *   <li>6: a limit was exceeded</li>
- *   <li>7: partial success: some inputs could not be read to the end (what was read is stored)</li>
+ *   <li>7: partial success: some inputs could not be read to the end (what was read is stored), or some rules could
+ *       not be imported (the others are stored)</li>
  * </ul>
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Vigil: a self-hosted security copilot over your own security data.",
         subcommands = {DemoCommand.class, IngestCommand.class, TablesCommand.class, SqlCommand.class,
-                QuarantineCommand.class, ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                QuarantineCommand.class, RulesCommand.class, DetectCommand.class, AlertsCommand.class,
+                ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'vigil COMMAND --help' for a command's options.",
                 "Exit codes: 0 ok, 1 internal, 2 usage, 3 not found, 4 forbidden, 5 conflict, 6 limit, 7 partial."})
 public final class Main {
@@ -50,7 +52,8 @@ public final class Main {
             commandLine.setErr(err);
         }
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
-            boolean json = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
+            CommandLine.ParseResult leaf = leaf(parseResult);
+            boolean json = leaf != parseResult && leaf.hasMatchedOption("--json");
             return report(exception, cmd.getErr(), json);
         });
         commandLine.setParameterExceptionHandler((exception, args1) -> {
@@ -74,8 +77,10 @@ public final class Main {
         if (parsed == null || !Logging.isConfigured()) {
             return;
         }
-        CommandLine.ParseResult sub = parsed.subcommand();
-        String command = sub == null ? "vigil" : sub.commandSpec().name();
+        CommandLine.ParseResult sub = parsed.subcommand() == null ? null : leaf(parsed);
+        // nested commands are recorded by their path below vigil, e.g. "rules import"
+        String command = sub == null ? "vigil"
+                : sub.commandSpec().qualifiedName(" ").replaceFirst("^vigil ", "");
         String tenant = sub != null && sub.hasMatchedOption("--tenant") ? sub.matchedOptionValue("--tenant", "")
                 : command.equals("demo") ? "demo" : "default";
         var event = Logging.logger().atInfo()
@@ -89,6 +94,15 @@ public final class Main {
             event = event.addKeyValue("query", String.valueOf(query));
         }
         event.log("vigil {} exited with {}", command, exitCode);
+    }
+
+    /** The innermost command that was run, e.g. {@code import} of {@code vigil rules import}. */
+    private static CommandLine.ParseResult leaf(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult leaf = parsed;
+        while (leaf.subcommand() != null) {
+            leaf = leaf.subcommand();
+        }
+        return leaf;
     }
 
     static int report(Exception exception, PrintWriter err, boolean json) {

@@ -240,6 +240,7 @@ public final class RuleSet {
         final LiteralIndex anyField;
         final int[][] anyFieldPlans;
 
+
         TableIndex(CompiledRule.Plan[] plans, List<Integer> ids) {
             Map<String, List<Integer>> selectors = new HashMap<>();
             List<Integer> any = new ArrayList<>();
@@ -260,52 +261,72 @@ public final class RuleSet {
             }
             selectors.forEach((k, v) -> bySelector.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
             anySelector = any.stream().mapToInt(Integer::intValue).toArray();
-            LiteralIndex anyIndex = null;
-            int[][] anyPlans = null;
+            // Keyword literals may occur in any field: every field's automaton holds them too, and fields without
+            // literals of their own are scanned with an automaton of the keyword literals alone. Each field of an
+            // event is then scanned once.
+            Map<String, List<Integer>> keywords = literals.getOrDefault(LiteralIndex.ANY_FIELD, Map.of());
             for (Map.Entry<String, Map<String, List<Integer>>> e : literals.entrySet()) {
-                LiteralIndex automaton = new LiteralIndex();
-                int[][] owners = new int[e.getValue().size()][];
-                for (Map.Entry<String, List<Integer>> lit : e.getValue().entrySet()) {
-                    owners[automaton.add(lit.getKey())] = lit.getValue().stream().mapToInt(Integer::intValue)
-                            .distinct().toArray();
-                }
-                automaton.build();
-                if (e.getKey().equals(LiteralIndex.ANY_FIELD)) {
-                    anyIndex = automaton;
-                    anyPlans = owners;
-                } else {
-                    automata.put(e.getKey(), automaton);
-                    literalPlans.put(e.getKey(), owners);
+                if (!e.getKey().equals(LiteralIndex.ANY_FIELD)) {
+                    Map<String, List<Integer>> merged = new LinkedHashMap<>(e.getValue());
+                    keywords.forEach((lit, owners) -> merged.merge(lit, owners, (a, b) -> {
+                        List<Integer> both = new ArrayList<>(a);
+                        both.addAll(b);
+                        return both;
+                    }));
+                    add(e.getKey(), merged);
                 }
             }
-            anyField = anyIndex;
-            anyFieldPlans = anyPlans;
+            if (!keywords.isEmpty()) {
+                add(LiteralIndex.ANY_FIELD, keywords);
+            }
+            LiteralIndex keywordIndex = automata.remove(LiteralIndex.ANY_FIELD);
+            anyField = keywordIndex;
+            anyFieldPlans = keywordIndex == null ? null : literalPlans.remove(LiteralIndex.ANY_FIELD);
         }
 
-        /** Stamps {@code seen[plan] = epoch} for every plan one of whose literals occurs in the event. */
-        void scan(EventView event, int[] seen, int epoch) {
-            for (Map.Entry<String, LiteralIndex> e : automata.entrySet()) {
-                String text = event.lower(e.getKey());
-                if (text != null) {
-                    int[][] owners = literalPlans.get(e.getKey());
-                    e.getValue().scan(text, id -> {
-                        for (int p : owners[id]) {
-                            seen[p] = epoch;
-                        }
-                    });
-                }
+        private void add(String field, Map<String, List<Integer>> literalOwners) {
+            LiteralIndex automaton = new LiteralIndex();
+            int[][] owners = new int[literalOwners.size()][];
+            for (Map.Entry<String, List<Integer>> lit : literalOwners.entrySet()) {
+                owners[automaton.add(lit.getKey())] = lit.getValue().stream().mapToInt(Integer::intValue)
+                        .distinct().toArray();
             }
-            if (anyField != null) {
-                for (String field : event.fields().keySet()) {
-                    String text = event.lower(field);
+            automaton.build();
+            automata.put(field, automaton);
+            literalPlans.put(field, owners);
+        }
+
+        /**
+         * Stamps {@code seen[plan] = epoch} for every plan one of whose literals occurs in the event. Fields are read
+         * as they are: the automata fold case themselves.
+         */
+        void scan(EventView event, int[] seen, int epoch) {
+            if (anyField == null) {
+                for (Map.Entry<String, LiteralIndex> e : automata.entrySet()) {
+                    String text = event.text(e.getKey());
                     if (text != null) {
-                        anyField.scan(text, id -> {
-                            for (int p : anyFieldPlans[id]) {
+                        int[][] owners = literalPlans.get(e.getKey());
+                        e.getValue().scan(text, id -> {
+                            for (int p : owners[id]) {
                                 seen[p] = epoch;
                             }
                         });
                     }
                 }
+                return;
+            }
+            for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+                String text = EventView.text(field.getValue());
+                if (text == null) {
+                    continue;
+                }
+                LiteralIndex automaton = automata.get(field.getKey());
+                int[][] owners = automaton == null ? anyFieldPlans : literalPlans.get(field.getKey());
+                (automaton == null ? anyField : automaton).scan(text, id -> {
+                    for (int p : owners[id]) {
+                        seen[p] = epoch;
+                    }
+                });
             }
         }
     }

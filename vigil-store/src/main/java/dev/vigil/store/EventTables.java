@@ -517,6 +517,12 @@ final class EventTables {
         }
     }
 
+    /** The table's name as stored (tables are found ignoring case), or null when the tenant has no such table. */
+    String storedName(String tableName) {
+        Catalog.Table table = catalog.table(tableName);
+        return table == null ? null : table.name;
+    }
+
     /** The native field each column of a table holds, by folded column name. */
     Map<String, String> fieldsByColumn(String tableName) {
         Catalog.Table table = catalog.table(tableName);

@@ -4,12 +4,15 @@ import static dev.vigil.store.Catalog.quote;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.ingest.EventSink;
+import dev.vigil.model.Alert;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Event;
 import dev.vigil.model.EventId;
 import dev.vigil.model.QuarantinedRecord;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
+import dev.vigil.sigma.AlertSink;
+import dev.vigil.sigma.RuleSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +22,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBAppender;
@@ -41,10 +48,15 @@ import org.duckdb.DuckDBConnection;
  * (DuckDB syncs its write-ahead log on commit); a crash before that leaves none of it. Records whose id is already
  * stored are skipped, which makes re-ingesting idempotent.
  *
+ * <p>Beside the events it keeps the tenant's alerts ({@code vigil_alerts}) and Sigma rule set ({@code vigil_rule_files},
+ * {@code vigil_rules}). Every write, of events, alerts or rules, joins the one open unit of work (begun by the first
+ * write after a commit) and becomes durable at {@link #commit()}; a failed write discards the whole unit of work. So
+ * the alerts of a batch are committed with its events, or neither is.
+ *
  * <p>A store is confined to the thread that uses it, like its DuckDB connection. Only one process may open a
  * tenant's database for writing; a second gets {@link ErrorCode#STORE_LOCKED}.
  */
-public final class TenantStore implements EventSink, AutoCloseable {
+public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** How a store is opened. */
     public enum Mode {
         READ_WRITE,
@@ -60,6 +72,8 @@ public final class TenantStore implements EventSink, AutoCloseable {
     private final Mode mode;
     private final DuckDBConnection connection;
     private final EventTables tables;
+    private final AlertTable alerts;
+    private final RuleTables rules;
     private boolean inTransaction;
 
     private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection) {
@@ -68,6 +82,8 @@ public final class TenantStore implements EventSink, AutoCloseable {
         this.mode = mode;
         this.connection = connection;
         this.tables = new EventTables(connection, tenant);
+        this.alerts = new AlertTable(connection, tenant);
+        this.rules = new RuleTables(connection);
     }
 
     /**
@@ -95,6 +111,10 @@ public final class TenantStore implements EventSink, AutoCloseable {
         if (mode == Mode.READ_ONLY) {
             properties.setProperty("duckdb.read_only", "true");
         }
+        // Without it the driver materializes a whole result before the first row: a scan of a large table for a
+        // retro-hunt would need memory for all of it. Streaming is a setting of the database instance, so every
+        // connection of the store (including the one a scan duplicates) streams.
+        properties.setProperty("jdbc_stream_results", "true");
         try {
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
             TenantStore store = new TenantStore(tenant, file, mode, connection);
@@ -143,6 +163,8 @@ public final class TenantStore implements EventSink, AutoCloseable {
                             byte_offset BIGINT, reason VARCHAR NOT NULL, detail VARCHAR NOT NULL, raw BLOB NOT NULL,
                             raw_length BIGINT NOT NULL, quarantined_at TIMESTAMPTZ NOT NULL DEFAULT now())""");
                 statement.execute("CREATE TEMPORARY TABLE IF NOT EXISTS batch_ids (event_id UUID)");
+                AlertTable.createSchema(statement);
+                RuleTables.createSchema(statement);
             }
         }
         tables.load();
@@ -168,15 +190,7 @@ public final class TenantStore implements EventSink, AutoCloseable {
     public Result append(Batch batch) {
         requireWritable();
         try {
-            if (!inTransaction) {
-                connection.setAutoCommit(false);
-                // DuckDB's JDBC driver begins the transaction lazily, at the next statement; an appender created
-                // before that would commit on its own. So open it explicitly before anything is appended.
-                try (Statement begin = connection.createStatement()) {
-                    begin.execute("SELECT 1");
-                }
-                inTransaction = true;
-            }
+            beginIfNeeded();
             return storeInTransaction(batch);
         } catch (SQLException | RuntimeException e) {
             abort();
@@ -186,6 +200,61 @@ public final class TenantStore implements EventSink, AutoCloseable {
             throw new VigilException(ErrorCode.STORE_FAILED, "storing a batch of " + batch.size() + " records in "
                     + file + " failed: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /** Opens the unit of work unless one is open: every write goes through here before it writes anything. */
+    private void beginIfNeeded() throws SQLException {
+        if (!inTransaction) {
+            connection.setAutoCommit(false);
+            // DuckDB's JDBC driver begins the transaction lazily, at the next statement; an appender created
+            // before that would commit on its own. So open it explicitly before anything is appended.
+            try (Statement begin = connection.createStatement()) {
+                begin.execute("SELECT 1");
+            }
+            inTransaction = true;
+        }
+    }
+
+    /** Work on the open unit of work (begun if needed); on any failure the whole unit of work is rolled back. */
+    private <T> T write(String what, SqlWork<T> work) {
+        requireWritable();
+        try {
+            beginIfNeeded();
+            return work.run();
+        } catch (SQLException | RuntimeException e) {
+            abort();
+            if (e instanceof VigilException vigil) {
+                throw vigil;
+            }
+            throw new VigilException(ErrorCode.STORE_FAILED, what + " in " + file + " failed: "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** A read; a table that a store written by an older version lacks reads as empty. */
+    private <T> T read(String what, String table, T empty, SqlWork<T> work) {
+        try {
+            return hasTable(table) ? work.run() : empty;
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, what + " from " + file + " failed: "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private boolean hasTable(String table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?")) {
+            statement.setString(1, table);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1) > 0;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
     }
 
     @Override
@@ -347,6 +416,177 @@ public final class TenantStore implements EventSink, AutoCloseable {
             tables.reload();
         } catch (SQLException e) {
             throw new VigilException(ErrorCode.STORE_FAILED, "cannot re-read the catalog of " + file, e);
+        }
+    }
+
+    // --- alerts -------------------------------------------------------------------------------------------------
+
+    /**
+     * Appends the alerts to the open unit of work (begun if needed), skipping those whose id is already stored or
+     * appended; they become durable at {@link #commit()}, together with the events appended in the same unit.
+     *
+     * @return how many of them were new
+     */
+    @Override
+    public int appendAlerts(List<Alert> newAlerts) {
+        requireNonNull(newAlerts, "newAlerts is null");
+        for (Alert alert : newAlerts) {
+            if (!alert.tenant().equals(tenant)) {
+                throw new VigilException(ErrorCode.INTERNAL, "an alert of tenant '" + alert.tenant()
+                        + "' was sent to the store of tenant '" + tenant + "'");
+            }
+        }
+        if (newAlerts.isEmpty()) {
+            return 0;
+        }
+        return write("storing " + newAlerts.size() + " alerts", () -> alerts.append(newAlerts));
+    }
+
+    /** Stored alerts that match the query, newest first. */
+    public List<Alert> alerts(AlertQuery query) {
+        requireNonNull(query, "query is null");
+        return read("reading alerts", "vigil_alerts", List.of(), () -> alerts.read(query));
+    }
+
+    /** How many alerts are stored. */
+    public long alertCount() {
+        return read("counting alerts", "vigil_alerts", 0L, alerts::count);
+    }
+
+    // --- rules --------------------------------------------------------------------------------------------------
+
+    /**
+     * Stores a rule file and its documents in the open unit of work (begun if needed); see {@link #putRuleFiles}.
+     *
+     * @param rows one per document of the file, each with this source and a ref of its own
+     */
+    public void putRuleFile(String source, String yaml, List<RuleRow> rows) {
+        putRuleFiles(List.of(new RuleFile(source, yaml, rows)));
+    }
+
+    /**
+     * Stores rule files and their documents in the open unit of work (begun if needed). Each file replaces what an
+     * earlier import of the same source stored, and takes over the refs it defines from any other file; a file left
+     * without documents is not kept. A document already stored under its ref keeps its enabled flag and statistics,
+     * so that updating a rule pack does not re-enable what the user switched off.
+     *
+     * @throws IllegalArgumentException when two documents of the files share a ref
+     */
+    public void putRuleFiles(List<RuleFile> files) {
+        requireNonNull(files, "files is null");
+        Map<String, String> owners = new HashMap<>();
+        for (RuleFile file : files) {
+            for (RuleRow row : file.rows()) {
+                String owner = owners.putIfAbsent(row.ref(), file.source());
+                if (owner != null) {
+                    throw new IllegalArgumentException("the ref " + row.ref() + " is defined by both " + owner
+                            + " and " + file.source());
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        write("storing " + files.size() + " rule files", () -> {
+            rules.put(files);
+            return null;
+        });
+    }
+
+    /** Every stored document of the tenant's rule set, by source and ref. */
+    public List<RuleRow> rules() {
+        return read("reading the rules", "vigil_rules", List.of(), rules::list);
+    }
+
+    /**
+     * The rule files (source to YAML) that hold at least one enabled document that did not fail; what detection
+     * loads. Their disabled documents are to be dropped ({@link #disabledRuleRefs()}).
+     */
+    public Map<String, String> enabledRuleFiles() {
+        return read("reading the rule files", "vigil_rule_files", Map.of(), rules::enabledFiles);
+    }
+
+    /** The refs of the documents the user disabled. */
+    public Set<String> disabledRuleRefs() {
+        return read("reading the rules", "vigil_rules", Set.of(), rules::disabledRefs);
+    }
+
+    /**
+     * Enables or disables documents by ref, in the open unit of work (begun if needed).
+     *
+     * @return how many changed (those already in the wanted state do not count)
+     * @throws VigilException {@code RULE_NOT_FOUND} naming every ref the tenant does not have; nothing changes then
+     */
+    public int setEnabled(Collection<String> refs, boolean enabled) {
+        requireNonNull(refs, "refs is null");
+        Set<String> known = new HashSet<>();
+        for (RuleRow row : rules()) {
+            known.add(row.ref());
+        }
+        List<String> unknown = new LinkedHashSet<>(refs).stream().filter(ref -> !known.contains(ref)).toList();
+        if (!unknown.isEmpty()) {
+            throw new VigilException(ErrorCode.RULE_NOT_FOUND, (unknown.size() == 1 ? "no rule '" + unknown.get(0)
+                    + "'" : "no rules " + String.join(", ", unknown.stream().map(r -> "'" + r + "'").toList()))
+                    + " in tenant '" + tenant + "'; nothing was changed");
+        }
+        return write((enabled ? "enabling" : "disabling") + " rules", () -> rules.setEnabled(refs, enabled));
+    }
+
+    /**
+     * Adds a detector's per-rule statistics to the stored ones, in the open unit of work (begun if needed): hits and
+     * evaluations add up, the mean cost is weighted by the evaluations behind each. Rules no longer stored are
+     * ignored.
+     */
+    public void addRuleStats(List<RuleSet.RuleStats> stats) {
+        requireNonNull(stats, "stats is null");
+        if (stats.stream().allMatch(s -> s.evaluations() == 0)) {
+            return;
+        }
+        write("storing rule statistics", () -> {
+            rules.addStats(stats);
+            return null;
+        });
+    }
+
+    // --- retro-hunt ---------------------------------------------------------------------------------------------
+
+    /**
+     * Reads the committed events of the named tables (found ignoring case; tables the tenant does not have are
+     * skipped) whose time is at or after {@code sinceMicros} ({@link Long#MIN_VALUE} for all), and hands them to the
+     * consumer {@code batchSize} at a time, in no particular order. Rows stream from the database on a connection of
+     * their own, so memory stays constant however much is stored, and the consumer may write through this store
+     * (append alerts, commit) while the scan goes on; it does not see what was written after the scan began.
+     *
+     * <p>Events come back with their stored id, table, time, common columns, raw record and source position, and
+     * their native fields under their native names, {@code extra_fields} included, without nulls.
+     */
+    public void scanEvents(Collection<String> tableNames, long sinceMicros, int batchSize,
+            Consumer<List<Event>> consumer) {
+        requireNonNull(tableNames, "tableNames is null");
+        requireNonNull(consumer, "consumer is null");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, not " + batchSize);
+        }
+        Set<String> stored = new LinkedHashSet<>();
+        for (String name : tableNames) {
+            String table = tables.storedName(name);
+            if (table != null) {
+                stored.add(table);
+            }
+        }
+        if (stored.isEmpty()) {
+            return;
+        }
+        String current = null;
+        try (DuckDBConnection scan = connection.duplicate()) {
+            EventScanner scanner = new EventScanner(scan, tenant);
+            for (String table : stored) {
+                current = table;
+                scanner.scan(table, tables.fieldsByColumn(table), sinceMicros, batchSize, consumer);
+            }
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "reading the events of " + current + " from " + file
+                    + " failed: " + firstLine(e.getMessage()), e);
         }
     }
 

@@ -1,0 +1,140 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.VigilConfig;
+import dev.vigil.model.Alert;
+import dev.vigil.model.EventId;
+import dev.vigil.store.AlertQuery;
+import dev.vigil.store.TenantStore;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil alerts}: the alerts the tenant's rules raised, newest first. */
+@Command(name = "alerts", mixinStandardHelpOptions = true,
+        description = {"List the alerts the tenant's rules raised, newest first, with the ids of the events behind"
+                + " them (query those with 'vigil sql').",
+                "Rules raise alerts on ingest and with 'vigil detect'."},
+        footer = {"", "Examples:", "  vigil alerts --since 24h --level high",
+                "  vigil alerts --rule 5f1d0b3e-7a7c-4b61-9d8c-2c3b4d5e6f70 --json"})
+final class AlertsCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rule", paramLabel = "REF", description = "Only alerts of this rule (repeatable).")
+    List<String> rules = new ArrayList<>();
+
+    @Option(names = "--since", paramLabel = "TIME",
+            description = "Only alerts at or after this time: 30d, 24h, 15m back from now, or an ISO date or time"
+                    + " (UTC unless it names an offset).")
+    String since;
+
+    @Option(names = "--level", paramLabel = "LEVEL", converter = LevelConverter.class,
+            description = "Only alerts of this level or higher: informational, low, medium, high, critical.")
+    String level;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
+            description = "Most alerts to list (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--json", description = "Print the alerts as a JSON array, one object per alert.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        VigilConfig config = common.load();
+        PrintWriter out = spec.commandLine().getOut();
+        long sinceMicros = since == null ? Long.MIN_VALUE : TimeArguments.micros("--since", since, Clock.systemUTC());
+        AlertQuery query = new AlertQuery(rules, sinceMicros, level, Math.max(1, limit));
+        List<Alert> alerts = List.of();
+        long total = 0;
+        if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
+            try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
+                    TenantStore.Mode.READ_ONLY)) {
+                alerts = store.alerts(query);
+                total = store.alertCount();
+            }
+        }
+        if (json) {
+            out.println(Output.json(alerts.stream().map(AlertsCommand::toJson).toList()));
+            return 0;
+        }
+        if (alerts.isEmpty()) {
+            out.println(total == 0 ? "Tenant '" + config.tenant() + "' has no alerts. Rules raise them on ingest and"
+                    + " with 'vigil detect' (import rules with 'vigil rules import PATH')."
+                    : "No alert of tenant '" + config.tenant() + "' matches (it has " + Output.count(total)
+                            + " alerts in all).");
+            return 0;
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        for (Alert alert : alerts) {
+            rows.add(List.of(TIME.format(Instant.EPOCH.plus(alert.timeMicros(), ChronoUnit.MICROS)), alert.level(),
+                    alert.title(), entity(alert, "host"), entity(alert, "user"), alert.table(),
+                    alert.eventIds().get(0) + (alert.eventIds().size() > 1 ? " (+" + (alert.eventIds().size() - 1)
+                            + ")" : "")));
+        }
+        out.print(Output.table(List.of("time (UTC)", "level", "title", "host", "user", "table", "event"), rows));
+        out.printf(Locale.ROOT, "(%s of %s alerts, newest first; --json gives every field)%n",
+                Output.count(alerts.size()), Output.count(total));
+        return 0;
+    }
+
+    private static String entity(Alert alert, String kind) {
+        return alert.entities().stream().filter(e -> e.kind().equals(kind)).map(Alert.Entity::value).findFirst()
+                .orElse("");
+    }
+
+    static Map<String, Object> toJson(Alert alert) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", alert.id().toString());
+        json.put("rule_id", alert.ruleId());
+        json.put("title", alert.title());
+        json.put("level", alert.level());
+        json.put("status", alert.status());
+        json.put("time", Instant.EPOCH.plus(alert.timeMicros(), ChronoUnit.MICROS).toString());
+        json.put("techniques", alert.techniques());
+        json.put("event_ids", alert.eventIds().stream().map(EventId::toString).toList());
+        json.put("table", alert.table());
+        json.put("matched_fields", new TreeMap<>(alert.matchedFields()));
+        json.put("entities", alert.entities().stream().map(e -> {
+            Map<String, String> entity = new LinkedHashMap<>();
+            entity.put("kind", e.kind());
+            entity.put("value", e.value());
+            return entity;
+        }).toList());
+        json.put("source", alert.source());
+        return json;
+    }
+
+    static final class LevelConverter implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String level = value.toLowerCase(Locale.ROOT);
+            if (!AlertQuery.LEVELS.contains(level)) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a level; use one of "
+                        + String.join(", ", AlertQuery.LEVELS));
+            }
+            return level;
+        }
+    }
+}
