@@ -97,6 +97,12 @@ final class DetectCommand implements Callable<Integer> {
                         Output.count(detector.events()), Output.count(found[0]), Output.count(found[1]),
                         events.get(0).table()));
             });
+            List<Alert> correlated = detector.finish(); // correlations over everything scanned, in time order
+            if (!correlated.isEmpty()) {
+                found[1] += store.appendAlerts(correlated);
+                found[0] += correlated.size();
+                correlated.forEach(a -> byRule.merge(a.ruleId(), 1L, Long::sum));
+            }
             store.addRuleStats(detector.stats());
             store.commit();
             store.checkpoint();

@@ -138,6 +138,7 @@ final class IngestCommand implements Callable<Integer> {
         if (detecting == null) {
             return null;
         }
+        detecting.finish();
         store.addRuleStats(detecting.detector().stats());
         store.commit();
         return detecting.alertsStored();

@@ -57,7 +57,6 @@ final class RulesImportCommand implements Callable<Integer> {
     /** Bigger files are refused unread; the parser would refuse them anyway (see SigmaParser.MAX_FILE_CHARS). */
     private static final long MAX_FILE_BYTES = 4L * SigmaParser.MAX_FILE_CHARS;
     private static final int PROGRESS_EVERY = 500;
-    private static final String CORRELATION_REASON = "correlation rules are stored but not evaluated yet";
 
     @Mixin
     CommonOptions common;
@@ -337,8 +336,17 @@ final class RulesImportCommand implements Callable<Integer> {
                     case SigmaDocument.Correlation correlation -> {
                         kind = RuleRow.Kind.CORRELATION;
                         correlations++;
-                        state = RuleRow.State.INACTIVE;
-                        reason = CORRELATION_REASON;
+                        if (failure != null) {
+                            state = RuleRow.State.FAILED;
+                            reason = failure;
+                            failures.add(new Failure(meta.source(), ref, failure));
+                        } else if (correlation.rules().stream().anyMatch(loadedRefs::contains)) {
+                            state = RuleRow.State.ACTIVE;
+                            loaded++;
+                        } else {
+                            state = RuleRow.State.INACTIVE;
+                            reason = "it names no rule that runs here";
+                        }
                     }
                 }
                 if (state == RuleRow.State.INACTIVE) {

@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <p>A document is loaded when its row is enabled, did not fail, and names this file as its source (a ref taken over
  * by a later import of another file is loaded from that file only). Filters come along with the rules they name;
- * correlations are not evaluated yet and stay out.
+ * correlations run over the matches of the rules they name.
  *
  * @param rules the compiled set; null when no document is enabled, so that a tenant without rules costs ingest nothing
  *     (not even reading the log-source mapping)
@@ -80,7 +80,7 @@ record TenantRules(RuleSet rules, List<String> problems) {
                 boolean keep = switch (document) {
                     case SigmaDocument.Rule rule -> wanted.isEmpty() || wanted.contains(ref);
                     case SigmaDocument.Filter filter -> true;
-                    case SigmaDocument.Correlation correlation -> false;
+                    case SigmaDocument.Correlation correlation -> wanted.isEmpty() || wanted.contains(ref);
                 };
                 if (runs && keep) {
                     documents.add(document);

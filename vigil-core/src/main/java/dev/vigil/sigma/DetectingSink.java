@@ -36,6 +36,18 @@ public final class DetectingSink<S extends EventSink & AlertSink> implements Eve
         store.commit();
     }
 
+    /**
+     * Feeds what detection still holds (buffered correlation signals, open correlation windows) and commits the
+     * alerts that come of it; call once after the last batch.
+     */
+    public void finish() {
+        List<dev.vigil.model.Alert> alerts = detector.finish();
+        if (!alerts.isEmpty()) {
+            alertsStored += store.appendAlerts(alerts);
+        }
+        store.commit();
+    }
+
     /** New alerts appended (stored once committed). */
     public long alertsStored() {
         return alertsStored;

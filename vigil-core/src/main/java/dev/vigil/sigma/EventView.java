@@ -44,13 +44,35 @@ public final class EventView {
         return fields;
     }
 
+    /**
+     * Field names fold case on a miss: the store keeps one column for names that differ only in case
+     * ({@code ProcessId}, {@code ProcessID}) and gives events back under the first spelling it saw, so matching at
+     * ingest and on a retro-hunt must not depend on the spelling. Built on the first miss of an event only.
+     */
+    private Map<String, String> folded;
+
     public boolean has(String field) {
-        return fields.containsKey(field);
+        return fields.containsKey(field) || spelling(field) != null;
     }
 
     /** The field's value as text, or null when the field is absent or null. */
     public String text(String field) {
-        return text(fields.get(field));
+        Object value = fields.get(field);
+        if (value == null && !fields.containsKey(field)) {
+            String other = spelling(field);
+            value = other == null ? null : fields.get(other);
+        }
+        return text(value);
+    }
+
+    private String spelling(String field) {
+        if (folded == null) {
+            folded = new HashMap<>();
+            for (String name : fields.keySet()) {
+                folded.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+            }
+        }
+        return folded.get(field.toLowerCase(Locale.ROOT));
     }
 
     /** The field's text lower-cased, or null. */

@@ -79,15 +79,41 @@ public final class RuleSet {
                         } else {
                             rules.add(compiled);
                         }
-                    } catch (IllegalArgumentException e) {
-                        failures.add(new Failure(rule.meta().source(), rule.meta().reference(), e.getMessage()));
+                    } catch (RuntimeException e) {
+                        failures.add(new Failure(rule.meta().source(), rule.meta().reference(),
+                                e.getMessage() == null ? e.toString() : e.getMessage()));
                     }
                 }
                 case Correlation c -> correlations.add(c);
                 case Filter ignored -> { }
             }
         }
-        return new RuleSet(rules, correlations, failures, inactive);
+        return new RuleSet(rules, evaluable(correlations, failures), failures, inactive);
+    }
+
+    /**
+     * The correlations the engine can evaluate; the others go to the failures with the engine's reasons (no timespan,
+     * a count it can never reach, a cycle of references, two with one name).
+     */
+    private static List<Correlation> evaluable(List<Correlation> correlations, List<Failure> failures) {
+        try {
+            new CorrelationEngine(correlations, CorrelationEngine.Limits.defaults());
+            return correlations;
+        } catch (SigmaRuleException all) {
+            List<Correlation> good = new ArrayList<>();
+            for (Correlation c : correlations) {
+                try {
+                    List<Correlation> trial = new ArrayList<>(good);
+                    trial.add(c);
+                    new CorrelationEngine(trial, CorrelationEngine.Limits.defaults());
+                    good.add(c);
+                } catch (SigmaRuleException e) {
+                    failures.add(new Failure(c.meta().source(), c.meta().reference(),
+                            String.join("; ", e.problems())));
+                }
+            }
+            return good;
+        }
     }
 
     static String describe(SigmaDocument.LogSource ls) {
