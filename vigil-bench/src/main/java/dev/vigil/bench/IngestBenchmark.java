@@ -230,7 +230,7 @@ public final class IngestBenchmark {
     }
 
     /** The JSON records of the paths, up to about {@code maxBytes} of them. */
-    private static List<byte[]> load(List<String> paths, long maxBytes) throws IOException {
+    static List<byte[]> load(List<String> paths, long maxBytes) throws IOException {
         List<byte[]> records = new ArrayList<>();
         long[] total = {0};
         Inputs inputs = new Inputs((name, reason) -> { }, InputStream.nullInputStream());

@@ -86,17 +86,31 @@ final class AlertsCommand implements Callable<Integer> {
                             + " alerts in all).");
             return 0;
         }
-        List<List<Object>> rows = new ArrayList<>();
-        for (Alert alert : alerts) {
-            rows.add(List.of(TIME.format(Instant.EPOCH.plus(alert.timeMicros(), ChronoUnit.MICROS)), alert.level(),
-                    alert.title(), entity(alert, "host"), entity(alert, "user"), alert.table(),
-                    alert.eventIds().get(0) + (alert.eventIds().size() > 1 ? " (+" + (alert.eventIds().size() - 1)
-                            + ")" : "")));
-        }
-        out.print(Output.table(List.of("time (UTC)", "level", "title", "host", "user", "table", "event"), rows));
+        printTable(out, alerts);
         out.printf(Locale.ROOT, "(%s of %s alerts, newest first; --json gives every field)%n",
                 Output.count(alerts.size()), Output.count(total));
         return 0;
+    }
+
+    /** The alerts as a table for people: time, level, title, what they are about, table and evidence. */
+    static void printTable(PrintWriter out, List<Alert> alerts) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Alert alert : alerts) {
+            rows.add(List.of(TIME.format(Instant.EPOCH.plus(alert.timeMicros(), ChronoUnit.MICROS)), alert.level(),
+                    alert.title(), about(alert), alert.table().isEmpty() ? "(correlation)" : alert.table(),
+                    alert.eventIds().get(0) + (alert.eventIds().size() > 1 ? " (+" + (alert.eventIds().size() - 1)
+                            + ")" : "")));
+        }
+        out.print(Output.table(List.of("time (UTC)", "level", "title", "on", "table", "event"), rows));
+    }
+
+    /** The host and user of an event's alert, or the group a correlation fired for ({@code IPAddress=...}). */
+    private static String about(Alert alert) {
+        if (alert.source().equals("sigma-correlation")) {
+            return String.join(" ", alert.entities().stream().map(e -> e.kind() + "=" + e.value()).toList());
+        }
+        return String.join(" ", java.util.stream.Stream.of(entity(alert, "host"), entity(alert, "user"))
+                .filter(v -> !v.isEmpty()).toList());
     }
 
     private static String entity(Alert alert, String kind) {

@@ -69,6 +69,10 @@ final class DemoCommand implements Callable<Integer> {
         IngestSummary summary;
         IngestCommand.Progress progress = new IngestCommand.Progress(err);
         try (TenantStore store = TenantStore.open(config.dataDirectory(), tenant, TenantStore.Mode.READ_WRITE)) {
+            int rules = RulesImportCommand.importBuiltin(store);
+            if (!json) {
+                out.println("Loaded Vigil's " + rules + " built-in detection rules into tenant '" + tenant + "'");
+            }
             DetectingSink<TenantStore> detecting = IngestCommand.detecting(config, store, err);
             Ingestor ingestor = IngestCommand.ingestor(config, detecting != null ? detecting : store, Format.AUTO,
                     config.defaultTable(), progress);
@@ -81,6 +85,14 @@ final class DemoCommand implements Callable<Integer> {
                 return 0;
             }
             IngestCommand.printSummary(out, config, summary, alerts);
+            List<dev.vigil.model.Alert> raised = store.alerts(new dev.vigil.store.AlertQuery(List.of(), Long.MIN_VALUE,
+                    "low", 20));
+            if (!raised.isEmpty()) {
+                out.println();
+                out.println("What the rules found (low and above, newest first; 'vigil alerts --tenant " + tenant
+                        + "' for all):");
+                AlertsCommand.printTable(out, raised);
+            }
             Map<String, String> questions = new LinkedHashMap<>();
             questions.put("Who failed to sign in the most, and from where?", """
                     SELECT src_ip, count(*) AS failures, count(DISTINCT "user") AS accounts,

@@ -4,6 +4,7 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
 import dev.vigil.sigma.CompiledRule;
+import dev.vigil.sigma.BuiltinRules;
 import dev.vigil.sigma.LogSourceMap;
 import dev.vigil.sigma.Placeholders;
 import dev.vigil.sigma.RuleSet;
@@ -64,8 +65,11 @@ final class RulesImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Sigma rule files, or folders to search for them.")
-    List<Path> paths;
+    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Sigma rule files, or folders to search for them.")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--builtin", description = "Also import Vigil's own rule pack (shipped in the jar).")
+    boolean builtin;
 
     @Option(names = "--json", description = "Print the summary as one JSON object on standard output.")
     boolean json;
@@ -83,7 +87,11 @@ final class RulesImportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         int[] skipped = new int[1];
-        List<Path> files = ruleFiles(paths, skipped);
+        if (paths.isEmpty() && !builtin) {
+            throw new VigilException(ErrorCode.USAGE, "no rules named", "Name rule files or folders, e.g."
+                    + " 'vigil rules import ../shared/data/sigma/rules', or pass --builtin for Vigil's own pack", null);
+        }
+        List<Path> files = paths.isEmpty() ? List.of() : ruleFiles(paths, skipped);
         StatusLine status = new StatusLine(err);
         List<ParsedFile> read = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
@@ -100,6 +108,15 @@ final class RulesImportCommand implements Callable<Integer> {
                     status.show(String.format(Locale.ROOT, "rules import: %s of %s files read, %s documents, %s failed"
                             + "  %s", Output.count(i + 1), Output.count(files.size()), Output.count(documents.size()),
                             Output.count(failures.size()), StatusLine.shorten(files.get(i).toString())));
+                }
+            }
+            if (builtin) {
+                for (BuiltinRules.File file : BuiltinRules.files()) {
+                    ParsedFile ruleFile = parse(file.source(), file.yaml(), failures);
+                    if (ruleFile != null) {
+                        read.add(ruleFile);
+                        documents.addAll(ruleFile.documents());
+                    }
                 }
             }
             RuleSet compiled = RuleSet.compile(documents, LogSourceMap.builtIn(), Placeholders.none());
@@ -123,7 +140,8 @@ final class RulesImportCommand implements Callable<Integer> {
             }
             status.finish();
             double seconds = (System.nanoTime() - start) / 1e9;
-            Summary summary = new Summary(config.tenant().value(), files.size(), skipped[0], documents.size(),
+            Summary summary = new Summary(config.tenant().value(), read.size() + (int) failures.stream()
+                    .filter(f -> f.rule() == null).map(Failure::source).distinct().count(), skipped[0], documents.size(),
                     classified, failures, seconds);
             Logging.logger().atInfo().addKeyValue("tenant", config.tenant().value()).addKeyValue("files", files.size())
                     .addKeyValue("loaded", classified.loaded()).addKeyValue("inactive", classified.inactive())
@@ -150,6 +168,37 @@ final class RulesImportCommand implements Callable<Integer> {
         err.println("  fix: " + ErrorCode.RULE_INVALID.fix());
         err.flush();
         return Main.EXIT_PARTIAL;
+    }
+
+    /**
+     * Imports Vigil's own rule pack into the store, quietly, as {@code vigil demo} does for its tenant; rules
+     * imported before keep their enabled flag and statistics.
+     *
+     * @return the number of rules and correlations that run
+     */
+    static int importBuiltin(TenantStore store) {
+        List<Failure> failures = new ArrayList<>();
+        List<ParsedFile> read = new ArrayList<>();
+        List<SigmaDocument> documents = new ArrayList<>();
+        for (BuiltinRules.File file : BuiltinRules.files()) {
+            ParsedFile ruleFile = parse(file.source(), file.yaml(), failures);
+            if (ruleFile != null) {
+                read.add(ruleFile);
+                documents.addAll(ruleFile.documents());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new VigilException(ErrorCode.INTERNAL, "the built-in rule pack does not load: " + failures);
+        }
+        Classified classified = classify(read, RuleSet.compile(documents, LogSourceMap.builtIn(),
+                Placeholders.none()), failures);
+        List<RuleFile> stored = new ArrayList<>();
+        for (ParsedFile file : read) {
+            stored.add(new RuleFile(file.source(), file.yaml(), classified.rowsByFile().get(file.source())));
+        }
+        store.putRuleFiles(stored);
+        store.commit();
+        return classified.loaded();
     }
 
     /** The .yml and .yaml files under the paths, in name order; a file named directly is taken whatever its name. */
@@ -239,6 +288,10 @@ final class RulesImportCommand implements Callable<Integer> {
             failures.add(new Failure(source, null, "cannot read the file: " + e.getMessage()));
             return null;
         }
+        return parse(source, yaml, failures);
+    }
+
+    private static ParsedFile parse(String source, String yaml, List<Failure> failures) {
         try {
             return new ParsedFile(source, yaml, SigmaParser.parse(yaml, source));
         } catch (SigmaRuleException e) {

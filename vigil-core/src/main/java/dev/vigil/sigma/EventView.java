@@ -15,7 +15,7 @@ public final class EventView {
     private final String table;
     private final Map<String, Object> fields;
     private final Event event;
-    private final Map<String, String> lowered = new HashMap<>();
+    private Map<String, String> lowered;
 
     public EventView(String table, Map<String, Object> fields) {
         this(table, fields, null);
@@ -77,6 +77,9 @@ public final class EventView {
 
     /** The field's text lower-cased, or null. */
     public String lower(String field) {
+        if (lowered == null) {
+            lowered = new HashMap<>();
+        }
         String cached = lowered.get(field);
         if (cached == null && !lowered.containsKey(field)) {
             String text = text(field);

@@ -180,7 +180,7 @@ final class LiteralIndex {
      * Calls {@code hit} with the id of every literal occurring in the text, and of long literals whose chosen run
      * of characters occurs (ids may repeat).
      */
-    void scan(String text, java.util.function.IntConsumer hit) {
+    void scan(String text, Hits hit) {
         boolean automaton = size > 1;
         boolean grams = gramCount > 0;
         int[] table = delta;
@@ -198,9 +198,7 @@ final class LiteralIndex {
                 node = k == 0 ? 0 : table[node * width + k];
                 int[] out = outputs[node];
                 if (out != null) {
-                    for (int id : out) {
-                        hit.accept(id);
-                    }
+                    hit.addAll(out);
                 }
             }
             if (grams) {
@@ -244,6 +242,31 @@ final class LiteralIndex {
         }
         longLiterals.clear();
         longIds.clear();
+    }
+
+    /** Literal ids found by a scan, in a buffer reused from scan to scan. */
+    static final class Hits {
+        int[] ids = new int[64];
+        int size;
+
+        void addAll(int[] more) {
+            if (size + more.length > ids.length) {
+                ids = Arrays.copyOf(ids, Math.max(ids.length * 2, size + more.length));
+            }
+            System.arraycopy(more, 0, ids, size, more.length);
+            size += more.length;
+        }
+
+        void add(int id) {
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, size * 2);
+            }
+            ids[size++] = id;
+        }
+
+        void clear() {
+            size = 0;
+        }
     }
 
     /** Eight characters packed into a long, one byte each: exact for Latin-1, a harmless hash beyond it. */
@@ -309,13 +332,11 @@ final class LiteralIndex {
         gramIds[i] = ids;
     }
 
-    private void probe(long key, java.util.function.IntConsumer hit) {
+    private void probe(long key, Hits hit) {
         int mask = gramKeys.length - 1;
         for (int i = slot(key, mask); gramIds[i] != null; i = (i + 1) & mask) {
             if (gramKeys[i] == key) {
-                for (int id : gramIds[i]) {
-                    hit.accept(id);
-                }
+                hit.addAll(gramIds[i]);
                 return;
             }
         }

@@ -160,6 +160,9 @@ public final class RuleSet {
     /** Matches events against the set; one per thread. Keeps per-rule evaluation and hit counts. */
     public final class Evaluator {
         private final int[] seen = new int[plans.length];
+        private final LiteralIndex.Hits found = new LiteralIndex.Hits();
+        /** Plans whose literal occurred in the event, each once. */
+        private final LiteralIndex.Hits candidates = new LiteralIndex.Hits();
         private int epoch;
         private final long[] evaluations = new long[rules.size()];
         private final long[] hits = new long[rules.size()];
@@ -174,48 +177,58 @@ public final class RuleSet {
             if (index == null) {
                 return List.of();
             }
-            int[] selected = index.bySelector.get(selectorKey(event, index));
-            List<Match> matches = null;
-            if (++epoch == 0) {
-                java.util.Arrays.fill(seen, 0);
-                epoch = 1;
+            String key = selectorKey(event);
+            List<Match> matches = check(index.ungatedAny, event, null);
+            int[] ungated = index.ungatedBySelector.get(key);
+            if (ungated != null) {
+                matches = check(ungated, event, matches);
             }
-            boolean scanned = false;
-            for (int[] candidates : selected == null ? new int[][] {index.anySelector}
-                    : new int[][] {selected, index.anySelector}) {
-                for (int p : candidates) {
-                    CompiledRule.Plan plan = plans[p];
-                    if (plan.requirement() != null) {
-                        if (!scanned) {
-                            index.scan(event, seen, epoch);
-                            scanned = true;
-                        }
-                        if (seen[p] != epoch) {
-                            continue;
-                        }
-                    }
-                    int r = planRule[p];
-                    evaluations[r]++;
-                    fullChecks++;
-                    boolean matched;
-                    if ((evaluations[r] & 255) == 1) {
-                        long start = System.nanoTime();
-                        matched = plan.matches(event);
-                        sampledNanos[r] += System.nanoTime() - start;
-                        samples[r]++;
-                    } else {
-                        matched = plan.matches(event);
-                    }
-                    if (matched) {
-                        hits[r]++;
-                        if (matches == null) {
-                            matches = new ArrayList<>(2);
-                        }
-                        matches.add(new Match(rules.get(r), plan.matchedFields(event)));
+            if (index.gatedAny || index.gatedSelectors.contains(key)) {
+                if (++epoch == 0) {
+                    java.util.Arrays.fill(seen, 0);
+                    epoch = 1;
+                }
+                candidates.clear();
+                index.scan(event, seen, epoch, found, candidates);
+                for (int k = 0; k < candidates.size; k++) {
+                    int p = candidates.ids[k];
+                    List<String> selector = plans[p].selector();
+                    if (selector.isEmpty() || selector.contains(key)) {
+                        matches = check(p, event, matches);
                     }
                 }
             }
             return matches == null ? List.of() : matches;
+        }
+
+        private List<Match> check(int[] ids, EventView event, List<Match> matches) {
+            for (int p : ids) {
+                matches = check(p, event, matches);
+            }
+            return matches;
+        }
+
+        private List<Match> check(int p, EventView event, List<Match> matches) {
+            CompiledRule.Plan plan = plans[p];
+            int r = planRule[p];
+            evaluations[r]++;
+            fullChecks++;
+            boolean matched;
+            if ((evaluations[r] & 255) == 1) {
+                long start = System.nanoTime();
+                matched = plan.matches(event);
+                sampledNanos[r] += System.nanoTime() - start;
+                samples[r]++;
+            } else {
+                matched = plan.matches(event);
+            }
+            if (!matched) {
+                return matches;
+            }
+            hits[r]++;
+            List<Match> out = matches == null ? new ArrayList<>(2) : matches;
+            out.add(new Match(rules.get(r), plan.matchedFields(event)));
+            return out;
         }
 
         /** Matches without the candidate index: every rule of the table checked in full (the benchmark's baseline). */
@@ -252,15 +265,19 @@ public final class RuleSet {
     /** @param meanNanos mean cost of one full check of the rule, sampled */
     public record RuleStats(String ruleId, long evaluations, long hits, double meanNanos) {}
 
-    private static String selectorKey(EventView event, TableIndex index) {
+    private static String selectorKey(EventView event) {
         String v = event.lower("EventID");
         return v == null ? "" : v;
     }
 
     /** The candidate index of one table. */
     private static final class TableIndex {
-        final Map<String, int[]> bySelector = new HashMap<>();
-        final int[] anySelector;
+        /** Plans without a usable literal, by the EventID their log source selects, and those for any event. */
+        final Map<String, int[]> ungatedBySelector = new HashMap<>();
+        final int[] ungatedAny;
+        /** The EventIDs for which some plan needs a literal, and whether a plan for any EventID does. */
+        final java.util.Set<String> gatedSelectors = new java.util.HashSet<>();
+        final boolean gatedAny;
         final Map<String, LiteralIndex> automata = new LinkedHashMap<>();
         final Map<String, int[][]> literalPlans = new HashMap<>();
         final LiteralIndex anyField;
@@ -271,9 +288,16 @@ public final class RuleSet {
             Map<String, List<Integer>> selectors = new HashMap<>();
             List<Integer> any = new ArrayList<>();
             Map<String, Map<String, List<Integer>>> literals = new LinkedHashMap<>();
+            boolean anyGated = false;
             for (int id : ids) {
                 CompiledRule.Plan plan = plans[id];
-                if (plan.selector().isEmpty()) {
+                if (plan.requirement() != null) {
+                    if (plan.selector().isEmpty()) {
+                        anyGated = true;
+                    } else {
+                        plan.selector().forEach(s -> gatedSelectors.add(s.toLowerCase(Locale.ROOT)));
+                    }
+                } else if (plan.selector().isEmpty()) {
                     any.add(id);
                 } else {
                     plan.selector().forEach(s -> selectors.computeIfAbsent(s.toLowerCase(Locale.ROOT),
@@ -285,8 +309,9 @@ public final class RuleSet {
                             .computeIfAbsent(l, k -> new ArrayList<>()).add(id)));
                 }
             }
-            selectors.forEach((k, v) -> bySelector.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
-            anySelector = any.stream().mapToInt(Integer::intValue).toArray();
+            selectors.forEach((k, v) -> ungatedBySelector.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+            ungatedAny = any.stream().mapToInt(Integer::intValue).toArray();
+            gatedAny = anyGated;
             // Keyword literals may occur in any field: every field's automaton holds them too, and fields without
             // literals of their own are scanned with an automaton of the keyword literals alone. Each field of an
             // event is then scanned once.
@@ -326,33 +351,40 @@ public final class RuleSet {
          * Stamps {@code seen[plan] = epoch} for every plan one of whose literals occurs in the event. Fields are read
          * as they are: the automata fold case themselves.
          */
-        void scan(EventView event, int[] seen, int epoch) {
+        void scan(EventView event, int[] seen, int epoch, LiteralIndex.Hits hits, LiteralIndex.Hits candidates) {
             if (anyField == null) {
                 for (Map.Entry<String, LiteralIndex> e : automata.entrySet()) {
                     String text = event.text(e.getKey());
                     if (text != null) {
-                        int[][] owners = literalPlans.get(e.getKey());
-                        e.getValue().scan(text, id -> {
-                            for (int p : owners[id]) {
-                                seen[p] = epoch;
-                            }
-                        });
+                        hits.clear();
+                        e.getValue().scan(text, hits);
+                        stamp(hits, literalPlans.get(e.getKey()), seen, epoch, candidates);
                     }
                 }
                 return;
             }
-            for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-                String text = EventView.text(field.getValue());
-                if (text == null) {
-                    continue;
+            // forEach reaches the event's own map, without an entry wrapper per field
+            event.fields().forEach((name, value) -> {
+                String text = EventView.text(value);
+                if (text != null) {
+                    LiteralIndex automaton = automata.get(name);
+                    hits.clear();
+                    (automaton == null ? anyField : automaton).scan(text, hits);
+                    stamp(hits, automaton == null ? anyFieldPlans : literalPlans.get(name), seen, epoch, candidates);
                 }
-                LiteralIndex automaton = automata.get(field.getKey());
-                int[][] owners = automaton == null ? anyFieldPlans : literalPlans.get(field.getKey());
-                (automaton == null ? anyField : automaton).scan(text, id -> {
-                    for (int p : owners[id]) {
+            });
+        }
+
+        private static void stamp(LiteralIndex.Hits hits, int[][] owners, int[] seen, int epoch,
+                LiteralIndex.Hits candidates) {
+            int[] ids = hits.ids;
+            for (int k = 0; k < hits.size; k++) {
+                for (int p : owners[ids[k]]) {
+                    if (seen[p] != epoch) {
                         seen[p] = epoch;
+                        candidates.add(p);
                     }
-                });
+                }
             }
         }
     }
