@@ -75,6 +75,61 @@ class SigmaRegressionTest {
                 .isGreaterThanOrEqualTo(wanted);
     }
 
+    /**
+     * The candidate index drops no match: over every regression event, with the whole SigmaHQ corpus loaded, the
+     * indexed matching finds exactly what checking every rule of the event's table finds.
+     */
+    @org.junit.jupiter.api.Test
+    void the_candidate_index_finds_what_checking_every_rule_finds() throws IOException {
+        Path sigma = SharedData.require("sigma", "https://github.com/SigmaHQ/sigma");
+        List<SigmaDocument> documents = new ArrayList<>();
+        for (String folder : List.of("rules", "rules-emerging-threats", "rules-threat-hunting")) {
+            try (Stream<Path> files = Files.walk(sigma.resolve(folder))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".yml")).toList()) {
+                    try {
+                        documents.addAll(SigmaParser.parse(Files.readString(file), file.toString()));
+                    } catch (SigmaRuleException e) {
+                        // counted by the import tests; this test is about matching
+                    }
+                }
+            }
+        }
+        RuleSet rules = RuleSet.compile(documents, LogSourceMap.builtIn(), Placeholders.none());
+        assertThat(rules.rules()).hasSizeGreaterThan(3_000);
+        List<dev.vigil.model.Event> events = new ArrayList<>();
+        EventSink keep = new EventSink() {
+            @Override
+            public Result append(Batch batch) {
+                events.addAll(batch.events());
+                return new Result(batch.events().size(), 0, batch.quarantined().size(), 0);
+            }
+
+            @Override
+            public void commit() {}
+        };
+        Clock clock = Clock.systemUTC();
+        new Ingestor(new Ingestor.Options(TenantId.DEFAULT, Format.AUTO, IngestDefaults.DEFAULT_TABLE,
+                IngestLimits.DEFAULTS, ZoneOffset.UTC), Normalizer.standard(clock), keep,
+                Ingestor.ProgressListener.NONE, clock, new ByteArrayInputStream(new byte[0]))
+                .ingest(List.of(sigma.resolve("regression_data").toString()));
+        assertThat(events).hasSizeGreaterThan(200);
+
+        RuleSet.Evaluator indexed = rules.evaluator();
+        RuleSet.Evaluator exhaustive = rules.evaluator();
+        long matches = 0;
+        for (dev.vigil.model.Event event : events) {
+            List<String> fast = indexed.match(EventView.of(event)).stream().map(m -> m.rule().id()).sorted().toList();
+            List<String> all = exhaustive.matchExhaustively(EventView.of(event)).stream().map(m -> m.rule().id())
+                    .sorted().toList();
+            assertThat(fast).as("rules matching event %s", event.id()).isEqualTo(all);
+            matches += all.size();
+        }
+        assertThat(matches).isGreaterThanOrEqualTo(events.size() / 2);
+        long everyRule = events.stream().mapToLong(e -> rules.rules().stream()
+                .filter(r -> r.tables().contains(e.table())).count()).sum();
+        assertThat(indexed.fullChecks()).as("full rule checks left by the index").isLessThan(everyRule / 20);
+    }
+
     /** Keeps what ingest stores, in memory. */
     static final class CollectingSink implements EventSink, AlertSink {
         final List<Alert> alerts = new ArrayList<>();
