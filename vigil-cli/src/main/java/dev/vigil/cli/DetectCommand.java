@@ -72,7 +72,7 @@ final class DetectCommand implements Callable<Integer> {
         Set<String> tables = new LinkedHashSet<>();
         Set<String> scanned = new LinkedHashSet<>();
         try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_WRITE)) {
-            TenantRules loaded = TenantRules.load(store, rules);
+            TenantRules loaded = TenantRules.load(store, rules, config.placeholders());
             if (loaded.isEmpty()) {
                 throw noRules(config);
             }

@@ -115,7 +115,7 @@ final class IngestCommand implements Callable<Integer> {
      * and skipped.
      */
     static DetectingSink<TenantStore> detecting(VigilConfig config, TenantStore store, PrintWriter err) {
-        TenantRules rules = TenantRules.load(store);
+        TenantRules rules = TenantRules.load(store, config.placeholders());
         if (!rules.problems().isEmpty()) {
             rules.problems().forEach(p -> Logging.logger().warn("stored rule not loaded: {}", p));
             err.println("vigil: note: " + rules.problems().size() + " stored rule(s) could not be loaded and do not"

@@ -119,7 +119,7 @@ final class RulesImportCommand implements Callable<Integer> {
                     }
                 }
             }
-            RuleSet compiled = RuleSet.compile(documents, LogSourceMap.builtIn(), Placeholders.none());
+            RuleSet compiled = RuleSet.compile(documents, LogSourceMap.builtIn(), config.placeholders());
             classified = classify(read, compiled, failures);
             if (!classified.rowsByFile().isEmpty()) {
                 if (files.size() >= PROGRESS_EVERY) {

@@ -41,18 +41,19 @@ record TenantRules(RuleSet rules, List<String> problems) {
     }
 
     /** Every enabled rule of the tenant. */
-    static TenantRules load(TenantStore store) {
-        return load(store, List.of());
+    static TenantRules load(TenantStore store, Placeholders placeholders) {
+        return load(store, List.of(), placeholders);
     }
 
     /**
      * The enabled rules of the tenant, or only those named.
      *
      * @param only refs of the rules to run; empty for all
+     * @param placeholders the values of the expand modifier's placeholders
      * @throws VigilException {@code RULE_NOT_FOUND} for a ref the tenant does not have, {@code USAGE} for one that is
      *     disabled or cannot run, each saying what to do
      */
-    static TenantRules load(TenantStore store, Collection<String> only) {
+    static TenantRules load(TenantStore store, Collection<String> only, Placeholders placeholders) {
         Map<String, RuleRow> rows = new HashMap<>();
         for (RuleRow row : store.rules()) {
             rows.put(row.ref(), row);
@@ -90,7 +91,7 @@ record TenantRules(RuleSet rules, List<String> problems) {
         if (documents.isEmpty()) {
             return new TenantRules(null, problems);
         }
-        RuleSet rules = RuleSet.compile(documents, LogSourceMap.builtIn(), Placeholders.none());
+        RuleSet rules = RuleSet.compile(documents, LogSourceMap.builtIn(), placeholders);
         rules.failures().forEach(f -> problems.add(f.source() + ": " + f.reference() + ": " + f.reason()));
         return new TenantRules(rules, problems);
     }

@@ -33,6 +33,9 @@ public enum ConfigKey {
             "The time zone of timestamps that carry none (BSD syslog, Sysmon UtcTime is UTC anyway).", Parsers::zone),
     INGEST_DEFAULT_TABLE("ingest.default-table", "JsonEvent",
             "The table for JSON records that no known producer claims.", Parsers::table),
+    DETECTION_PLACEHOLDERS("detection.placeholders", "",
+            "A YAML file giving the values of Sigma placeholders for the expand modifier (name: [value, ...]);"
+                    + " rules using a placeholder it does not define are refused.", Parsers::optionalFile),
     LOG_LEVEL("log.level", "info", "The level of the log file: error, warn, info, debug or trace.",
             Parsers.oneOf("error", "warn", "info", "debug", "trace")),
     LOG_FORMAT("log.format", "json", "The log file's format: json (one object per line) or text.",
@@ -84,6 +87,11 @@ public enum ConfigKey {
                 throw new IllegalArgumentException("must not be empty");
             }
             return value;
+        }
+
+        /** A file path, or empty for none; the file is read where it is used, with errors naming it. */
+        static Object optionalFile(String value) {
+            return value.strip();
         }
 
         static Object tenant(String value) {

@@ -53,6 +53,13 @@ public final class VigilConfig {
         return (String) values.get(ConfigKey.INGEST_DEFAULT_TABLE);
     }
 
+    /** The placeholder values for Sigma's expand modifier, read from the file the configuration names. */
+    public dev.vigil.sigma.Placeholders placeholders() {
+        String file = (String) values.get(ConfigKey.DETECTION_PLACEHOLDERS);
+        return file == null || file.isBlank() ? dev.vigil.sigma.Placeholders.none()
+                : dev.vigil.sigma.Placeholders.load(java.nio.file.Path.of(file));
+    }
+
     public String logLevel() {
         return (String) values.get(ConfigKey.LOG_LEVEL);
     }

@@ -99,10 +99,11 @@ final class ItemCompiler {
                     throw new IllegalArgumentException("the regular expression '" + v.asText() + "' is not valid: "
                             + e.getDescription() + " near index " + e.getIndex());
                 }
-                perValue.add(field == null ? keyword(text -> pattern.matcher(text).find(), true)
+                BoundedRegex regex = new BoundedRegex(pattern);
+                perValue.add(field == null ? keyword(regex::find, true)
                         : e -> {
                             String text = e.text(field);
-                            return text != null && pattern.matcher(text).find();
+                            return text != null && regex.find(text);
                         });
             }
         } else {
@@ -319,6 +320,83 @@ final class ItemCompiler {
             case YEAR -> t.getYear();
             default -> throw new IllegalStateException(part.name());
         };
+    }
+
+    /**
+     * A rule's regular expression, matched with a step budget. Java's engine backtracks, so a hostile or careless
+     * pattern ({@code (a+)+$}) can take exponential time on one field; past the budget the match is abandoned as
+     * failed, and the first time a pattern runs out it is logged, so one rule cannot stall ingest.
+     */
+    static final class BoundedRegex {
+        /** Character reads allowed per character of text, and a floor for short texts. */
+        static final int STEPS_PER_CHAR = 200;
+        static final int MIN_STEPS = 20_000;
+
+        private final Pattern pattern;
+        private final java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+
+        BoundedRegex(Pattern pattern) {
+            this.pattern = pattern;
+        }
+
+        boolean find(String text) {
+            try {
+                return pattern.matcher(new Budgeted(text, MIN_STEPS + (long) STEPS_PER_CHAR * text.length())).find();
+            } catch (BudgetExceeded e) {
+                if (reported.compareAndSet(false, true)) {
+                    org.slf4j.LoggerFactory.getLogger(ItemCompiler.class).warn("the regular expression '{}' ran out of"
+                            + " its step budget on a {}-character value and was taken as not matching; rewrite it"
+                            + " without nested quantifiers", pattern.pattern(), text.length());
+                }
+                return false;
+            }
+        }
+    }
+
+    private static final class BudgetExceeded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BudgetExceeded() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The text, counting reads down from a budget shared by its sub-sequences. */
+    private static final class Budgeted implements CharSequence {
+        private final String text;
+        private final long[] left;
+
+        Budgeted(String text, long budget) {
+            this(text, new long[] {budget});
+        }
+
+        private Budgeted(String text, long[] left) {
+            this.text = text;
+            this.left = left;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--left[0] < 0) {
+                throw new BudgetExceeded();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Budgeted(text.substring(start, end), left);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /** An IPv4 or IPv6 network. */
