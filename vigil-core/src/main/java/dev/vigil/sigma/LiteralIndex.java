@@ -1,247 +1,82 @@
 package dev.vigil.sigma;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Finds, in one pass over a text, the registered literals it may contain. The candidate index keeps one per stored
  * field, so an event's field is scanned once for all the rules that need a literal in it, instead of once per rule.
  *
- * <p>Short literals go into an Aho-Corasick automaton, made a dense table over the literals' alphabet. A long literal
- * is found by its least common run of {@value #GRAM} characters instead: the scan slides a window of that width over
- * the text and looks each window up in a small hash table. A text holding the literal holds every run of it, so no
- * literal is missed; a text holding only the run gives a false candidate, which the full rule check then rejects. This
- * keeps the automaton small (thousands of 64-character hashes would make it tens of megabytes, and every step a cache
- * miss) and the scan cost per character constant.
+ * <p>A literal of 4 characters or more is found by its least common run of 4 (literals under 8 characters) or 8
+ * (longer ones) characters: the scan slides both windows over the text and looks each up in a bit filter small enough
+ * for the processor's first-level cache, and only on a hit in a hash table. A text holding a literal holds every run
+ * of it, so no literal is missed; a text holding only the run gives a false candidate, which the full rule check
+ * rejects. Choosing each literal's rarest run matters: {@code c:\windo} is in thousands of literals and most paths,
+ * {@code rundll32} singles its literal out. The few 3-character literals go to an Aho-Corasick automaton, flattened
+ * into a dense table. The scan folds case itself, so no lower-cased copy of a field is made.
  */
 final class LiteralIndex {
 
     /** The field name under which keyword (field-less) literals are registered: they may occur in any field. */
     static final String ANY_FIELD = "*";
 
+    private final Windows shortWindows = new Windows(4);
+    private final Windows longWindows = new Windows(8);
+
+    // the automaton, for literals shorter than the short window
     private char[][] labels = new char[16][];
     private int[][] children = new int[16][];
     private int[] fail = new int[16];
     /** Literal ids ending at each node, including those reached through suffix links; null when none. */
     private int[][] outputs = new int[16][];
     private int size = 1;
-    private int literals;
-    /** After {@link #build}: the automaton as a dense table over the literals' alphabet, row per node. */
-    private int[] delta;
+    /** Per node row and character class: the next row offset times two, plus one where literals end. */
+    private int[] steps;
     private int classes;
     /** Alphabet class of each ASCII character; 0 for characters no literal holds. */
     private final int[] asciiClass = new int[128];
-    private final java.util.Map<Character, Integer> otherClass = new java.util.HashMap<>();
+    private final Map<Character, Integer> otherClass = new HashMap<>();
+    /** Alphabet class of each Latin-1 character, case folded. */
+    private final int[] latinClass = new int[256];
+
+    private int literals;
+    /** Whether every literal is Latin-1, so that texts can be scanned as bytes. */
+    private boolean latin1 = true;
 
     LiteralIndex() {
         labels[0] = new char[0];
         children[0] = new int[0];
     }
 
-    /** Literals at least this long are found by one run of this many of their characters. */
-    static final int GRAM = 8;
-
-    /** Open-addressed table of the long literals' packed windows; a null id list marks a free slot. */
-    private long[] gramKeys = new long[16];
-    private int[][] gramIds = new int[16][];
-    private int gramCount;
-    /**
-     * One bit per hash of a registered window, small enough to stay in the processor's first-level cache: most
-     * windows of a text are no literal's, and the bit rules them out without touching the larger table.
-     */
-    private final long[] gramFilter = new long[FILTER_BITS / 64];
-    private static final int FILTER_BITS = 1 << 17;
-    private final List<String> longLiterals = new ArrayList<>();
-    private final List<Integer> longIds = new ArrayList<>();
-
-    /**
-     * Adds a literal (already lower-cased) and returns its id. Texts are scanned as they are, folding case character
-     * by character, so scanning needs no lower-cased copy of every field.
-     */
+    /** Adds a literal (already lower-cased) of at least 3 characters and returns its id. */
     int add(String literal) {
-        if (literal.length() >= GRAM) {
-            int id = literals++;
-            longLiterals.add(literal);
-            longIds.add(id);
-            return id;
-        }
-        int node = 0;
-        for (int i = 0; i < literal.length(); i++) {
-            char c = literal.charAt(i);
-            int child = child(node, c);
-            if (child < 0) {
-                child = newNode();
-                insertChild(node, c, child);
-            }
-            node = child;
+        if (literal.chars().anyMatch(ch -> ch > 0xFF)) {
+            latin1 = false;
         }
         int id = literals++;
-        outputs[node] = outputs[node] == null ? new int[] {id} : append(outputs[node], id);
+        if (literal.length() >= longWindows.width) {
+            longWindows.pending(literal, id);
+        } else if (literal.length() >= shortWindows.width) {
+            shortWindows.pending(literal, id);
+        } else {
+            addToAutomaton(literal, id);
+        }
         return id;
     }
 
-    /** Links failures and folds suffix outputs; call once after the last {@link #add}. */
+    /** Prepares the index for scanning; call once after the last {@link #add}. */
     void build() {
-        chooseGrams();
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        for (int child : children[0]) {
-            fail[child] = 0;
-            queue.add(child);
-        }
-        while (!queue.isEmpty()) {
-            int node = queue.poll();
-            char[] ls = labels[node];
-            int[] cs = children[node];
-            for (int k = 0; k < cs.length; k++) {
-                int child = cs[k];
-                int f = fail[node];
-                while (f != 0 && child(f, ls[k]) < 0) {
-                    f = fail[f];
-                }
-                int target = child(f, ls[k]);
-                fail[child] = target >= 0 && target != child ? target : 0;
-                int[] inherited = outputs[fail[child]];
-                if (inherited != null) {
-                    outputs[child] = outputs[child] == null ? inherited.clone() : concat(outputs[child], inherited);
-                }
-                queue.add(child);
-            }
-        }
+        shortWindows.build();
+        longWindows.build();
+        linkFailures();
         buildTable();
-    }
-
-    /**
-     * Turns the trie and its failure links into a dense transition table, so that a scan takes one array read per
-     * character instead of a search and a walk along failure links. Characters that no literal holds share class 0,
-     * which always leads back to the root.
-     */
-    private void buildTable() {
-        classes = 1;
-        for (int node = 0; node < size; node++) {
-            for (char c : labels[node]) {
-                if (classOf(c) == 0) {
-                    if (c < 128) {
-                        asciiClass[c] = classes;
-                        // the scan folds case itself: an upper-case letter steps like its lower-case one
-                        if (c >= 'a' && c <= 'z') {
-                            asciiClass[c - 32] = classes;
-                        }
-                        classes++;
-                    } else {
-                        otherClass.put(c, classes++);
-                    }
-                }
-            }
-        }
-        delta = new int[size * classes];
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        queue.add(0);
-        while (!queue.isEmpty()) {
-            int node = queue.poll();
-            int row = node * classes;
-            int failRow = fail[node] * classes;
-            for (int k = 1; k < classes; k++) {
-                delta[row + k] = node == 0 ? 0 : delta[failRow + k];
-            }
-            char[] ls = labels[node];
-            int[] cs = children[node];
-            for (int k = 0; k < ls.length; k++) {
-                delta[row + classOf(ls[k])] = cs[k];
-                queue.add(cs[k]);
-            }
-        }
-        labels = null; // the table replaces the trie
-        children = null;
-    }
-
-    private int classOf(char c) {
-        if (c < 128) {
-            return asciiClass[c];
-        }
-        if (otherClass.isEmpty()) {
-            return 0;
-        }
-        Integer k = otherClass.get(Character.toLowerCase(c));
-        return k == null ? 0 : k;
-    }
-
-    /** Bytes the automaton holds, for the benchmark's memory figure. */
-    long tableBytes() {
-        return (long) delta.length * Integer.BYTES;
-    }
-
-    int literalCount() {
-        return literals;
-    }
-
-    /**
-     * Calls {@code hit} with the id of every literal occurring in the text, and of long literals whose chosen run
-     * of characters occurs (ids may repeat).
-     */
-    void scan(String text, Hits hit) {
-        boolean automaton = size > 1;
-        boolean grams = gramCount > 0;
-        int[] table = delta;
-        int width = classes;
-        int[] ascii = asciiClass;
-        long[] filter = gramFilter;
-        int node = 0;
-        long key = 0;
-        int length = text.length();
-        // one pass for both: the automaton steps on every character, the window once GRAM characters are in it
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
-            if (automaton) {
-                int k = c < 128 ? ascii[c] : classOf(c);
-                node = k == 0 ? 0 : table[node * width + k];
-                int[] out = outputs[node];
-                if (out != null) {
-                    hit.addAll(out);
-                }
-            }
-            if (grams) {
-                key = (key << 8) | fold(c);
-                if (i >= GRAM - 1) {
-                    int bit = filterBit(key);
-                    if ((filter[bit >>> 6] & (1L << bit)) != 0) {
-                        probe(key, hit);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Registers each long literal under its least common window: a window many literals share ("c:\\windo") would
-     * make every path a candidate for all of them, while a literal's rarest window ("rundll32") singles it out.
-     */
-    private void chooseGrams() {
-        java.util.Map<Long, Integer> frequency = new java.util.HashMap<>();
-        for (String literal : longLiterals) {
-            java.util.Set<Long> windows = new java.util.HashSet<>();
-            for (int i = 0; i + GRAM <= literal.length(); i++) {
-                windows.add(pack(literal, i));
-            }
-            windows.forEach(w -> frequency.merge(w, 1, Integer::sum));
-        }
-        for (int k = 0; k < longLiterals.size(); k++) {
-            String literal = longLiterals.get(k);
-            long best = pack(literal, 0);
-            int bestCount = Integer.MAX_VALUE;
-            for (int i = 0; i + GRAM <= literal.length(); i++) {
-                long window = pack(literal, i);
-                int count = frequency.get(window);
-                if (count <= bestCount) {
-                    best = window;
-                    bestCount = count;
-                }
-            }
-            addGram(best, longIds.get(k));
-        }
-        longLiterals.clear();
-        longIds.clear();
     }
 
     /** Literal ids found by a scan, in a buffer reused from scan to scan. */
@@ -269,77 +104,321 @@ final class LiteralIndex {
         }
     }
 
-    /** Eight characters packed into a long, one byte each: exact for Latin-1, a harmless hash beyond it. */
-    private static long pack(String s, int from) {
-        long key = 0;
-        for (int i = from; i < from + GRAM; i++) {
-            key = (key << 8) | fold(s.charAt(i));
+    /**
+     * Adds to {@code hit} the id of every literal occurring in the text, and of literals whose chosen run of
+     * characters occurs (ids may repeat).
+     */
+    void scan(String text, Hits hit) {
+        if (latin1) {
+            // A character beyond Latin-1 becomes '?', which no literal can need in its place: no literal is missed.
+            scanBytes(text.getBytes(StandardCharsets.ISO_8859_1), hit);
+        } else {
+            scanChars(text, hit);
         }
-        return key;
     }
 
-    /** The character lower-cased (the scan reads texts as they are) and squeezed into a byte. */
+    private void scanBytes(byte[] text, Hits hit) {
+        boolean automaton = size > 1;
+        boolean small = shortWindows.count > 0;
+        boolean large = longWindows.count > 0;
+        int[] table = steps;
+        int[] byteClass = latinClass;
+        long[] smallFilter = shortWindows.filter;
+        long[] largeFilter = longWindows.filter;
+        int row = 0;
+        long key = 0;
+        for (int i = 0; i < text.length; i++) {
+            int b = text[i] & 0xFF;
+            if (automaton) {
+                int k = byteClass[b];
+                int step = k == 0 ? 0 : table[row + k];
+                row = step >>> 1;
+                if ((step & 1) != 0) {
+                    hit.addAll(outputs[row / classes]);
+                }
+            }
+            key = (key << 8) | FOLD[b];
+            if (small && i >= 3) {
+                long window = key & 0xFFFFFFFFL;
+                int bit = filterBit(window);
+                if ((smallFilter[bit >>> 6] & (1L << bit)) != 0) {
+                    shortWindows.probe(window, hit);
+                }
+            }
+            if (large && i >= 7) {
+                int bit = filterBit(key);
+                if ((largeFilter[bit >>> 6] & (1L << bit)) != 0) {
+                    longWindows.probe(key, hit);
+                }
+            }
+        }
+    }
+
+    private void scanChars(String text, Hits hit) {
+        boolean automaton = size > 1;
+        int row = 0;
+        long key = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (automaton) {
+                int k = classOf(c);
+                int step = k == 0 ? 0 : steps[row + k];
+                row = step >>> 1;
+                if ((step & 1) != 0) {
+                    hit.addAll(outputs[row / classes]);
+                }
+            }
+            key = (key << 8) | fold(c);
+            if (i >= 3 && shortWindows.mayHold(key & 0xFFFFFFFFL)) {
+                shortWindows.probe(key & 0xFFFFFFFFL, hit);
+            }
+            if (i >= 7 && longWindows.mayHold(key)) {
+                longWindows.probe(key, hit);
+            }
+        }
+    }
+
+    /** {@link #fold} of each Latin-1 character. */
+    private static final long[] FOLD = new long[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            FOLD[b] = fold((char) b);
+        }
+    }
+
+    /** The character lower-cased (texts are scanned as they are) and squeezed into a byte. */
     private static long fold(char c) {
         char lower = c < 128 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
         return (lower ^ (lower >>> 8)) & 0xFF;
     }
 
     private static int filterBit(long key) {
-        return (int) ((key * 0xC2B2AE3D27D4EB4FL) >>> 47); // the top 17 bits
+        return (int) ((key * 0xC2B2AE3D27D4EB4FL) >>> (64 - FILTER_BITS_LOG));
     }
 
-    private static int slot(long key, int mask) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 29)) & mask;
-    }
+    private static final int FILTER_BITS_LOG = 17;
 
-    private void addGram(long key, int id) {
-        int bit = filterBit(key);
-        gramFilter[bit >>> 6] |= 1L << bit;
-        if ((gramCount + 1) * 2 > gramKeys.length) {
-            long[] oldKeys = gramKeys;
-            int[][] oldIds = gramIds;
-            gramKeys = new long[oldKeys.length * 2];
-            gramIds = new int[oldKeys.length * 2][];
-            for (int i = 0; i < oldKeys.length; i++) {
-                if (oldIds[i] != null) {
-                    insertGram(oldKeys[i], oldIds[i]);
+    /**
+     * The literals found by a run of {@code width} of their characters: each literal's least common run (among the
+     * literals of this index) goes into an open-addressed table, behind a bit filter of 16 KB.
+     */
+    private static final class Windows {
+        final int width;
+        final long[] filter = new long[(1 << FILTER_BITS_LOG) / 64];
+        private long[] keys = new long[16];
+        private int[][] ids = new int[16][];
+        int count;
+        private final List<String> literals = new ArrayList<>();
+        private final List<Integer> literalIds = new ArrayList<>();
+
+        Windows(int width) {
+            this.width = width;
+        }
+
+        void pending(String literal, int id) {
+            literals.add(literal);
+            literalIds.add(id);
+        }
+
+        void build() {
+            Map<Long, Integer> frequency = new HashMap<>();
+            for (String literal : literals) {
+                Set<Long> runs = new HashSet<>();
+                for (int i = 0; i + width <= literal.length(); i++) {
+                    runs.add(pack(literal, i));
+                }
+                runs.forEach(w -> frequency.merge(w, 1, Integer::sum));
+            }
+            for (int k = 0; k < literals.size(); k++) {
+                String literal = literals.get(k);
+                long best = pack(literal, 0);
+                int bestCount = Integer.MAX_VALUE;
+                for (int i = 0; i + width <= literal.length(); i++) {
+                    long run = pack(literal, i);
+                    int n = frequency.get(run);
+                    if (n <= bestCount) {
+                        best = run;
+                        bestCount = n;
+                    }
+                }
+                add(best, literalIds.get(k));
+            }
+            literals.clear();
+            literalIds.clear();
+        }
+
+        private long pack(String s, int from) {
+            long key = 0;
+            for (int i = from; i < from + width; i++) {
+                key = (key << 8) | fold(s.charAt(i));
+            }
+            return key;
+        }
+
+        boolean mayHold(long key) {
+            int bit = filterBit(key);
+            return (filter[bit >>> 6] & (1L << bit)) != 0;
+        }
+
+        private void add(long key, int id) {
+            int bit = filterBit(key);
+            filter[bit >>> 6] |= 1L << bit;
+            if ((count + 1) * 2 > keys.length) {
+                long[] oldKeys = keys;
+                int[][] oldIds = ids;
+                keys = new long[oldKeys.length * 2];
+                ids = new int[oldKeys.length * 2][];
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldIds[i] != null) {
+                        insert(oldKeys[i], oldIds[i]);
+                    }
+                }
+            }
+            int mask = keys.length - 1;
+            for (int i = slot(key, mask);; i = (i + 1) & mask) {
+                if (ids[i] == null) {
+                    keys[i] = key;
+                    ids[i] = new int[] {id};
+                    count++;
+                    return;
+                }
+                if (keys[i] == key) {
+                    ids[i] = append(ids[i], id);
+                    return;
                 }
             }
         }
-        int mask = gramKeys.length - 1;
-        for (int i = slot(key, mask);; i = (i + 1) & mask) {
-            if (gramIds[i] == null) {
-                gramKeys[i] = key;
-                gramIds[i] = new int[] {id};
-                gramCount++;
-                return;
+
+        private void insert(long key, int[] list) {
+            int mask = keys.length - 1;
+            int i = slot(key, mask);
+            while (ids[i] != null) {
+                i = (i + 1) & mask;
             }
-            if (gramKeys[i] == key) {
-                gramIds[i] = append(gramIds[i], id);
-                return;
+            keys[i] = key;
+            ids[i] = list;
+        }
+
+        void probe(long key, Hits hit) {
+            int mask = keys.length - 1;
+            for (int i = slot(key, mask); ids[i] != null; i = (i + 1) & mask) {
+                if (keys[i] == key) {
+                    hit.addAll(ids[i]);
+                    return;
+                }
+            }
+        }
+
+        private static int slot(long key, int mask) {
+            long h = key * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 29)) & mask;
+        }
+    }
+
+    // --- the automaton ----------------------------------------------------------------------------------------
+
+    private void addToAutomaton(String literal, int id) {
+        int node = 0;
+        for (int i = 0; i < literal.length(); i++) {
+            char c = literal.charAt(i);
+            int child = child(node, c);
+            if (child < 0) {
+                child = newNode();
+                insertChild(node, c, child);
+            }
+            node = child;
+        }
+        outputs[node] = outputs[node] == null ? new int[] {id} : append(outputs[node], id);
+    }
+
+    /** Links failures (breadth first) and folds each node's suffix outputs into its own. */
+    private void linkFailures() {
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int child : children[0]) {
+            fail[child] = 0;
+            queue.add(child);
+        }
+        while (!queue.isEmpty()) {
+            int node = queue.poll();
+            char[] ls = labels[node];
+            int[] cs = children[node];
+            for (int k = 0; k < cs.length; k++) {
+                int child = cs[k];
+                int f = fail[node];
+                while (f != 0 && child(f, ls[k]) < 0) {
+                    f = fail[f];
+                }
+                int target = child(f, ls[k]);
+                fail[child] = target >= 0 && target != child ? target : 0;
+                int[] inherited = outputs[fail[child]];
+                if (inherited != null) {
+                    outputs[child] = outputs[child] == null ? inherited.clone() : concat(outputs[child], inherited);
+                }
+                queue.add(child);
             }
         }
     }
 
-    private void insertGram(long key, int[] ids) {
-        int mask = gramKeys.length - 1;
-        int i = slot(key, mask);
-        while (gramIds[i] != null) {
-            i = (i + 1) & mask;
-        }
-        gramKeys[i] = key;
-        gramIds[i] = ids;
-    }
-
-    private void probe(long key, Hits hit) {
-        int mask = gramKeys.length - 1;
-        for (int i = slot(key, mask); gramIds[i] != null; i = (i + 1) & mask) {
-            if (gramKeys[i] == key) {
-                hit.addAll(gramIds[i]);
-                return;
+    /**
+     * Turns the trie and its failure links into a dense table over the literals' alphabet, so that a scan takes one
+     * array read per character. Characters that no literal holds share class 0, which always leads back to the root.
+     */
+    private void buildTable() {
+        classes = 1;
+        for (int node = 0; node < size; node++) {
+            for (char c : labels[node]) {
+                if (classOf(c) == 0) {
+                    if (c < 128) {
+                        asciiClass[c] = classes;
+                        if (c >= 'a' && c <= 'z') {
+                            asciiClass[c - 32] = classes; // an upper-case letter steps like its lower-case one
+                        }
+                        classes++;
+                    } else {
+                        otherClass.put(c, classes++);
+                    }
+                }
             }
         }
+        int[] next = new int[size * classes];
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        queue.add(0);
+        while (!queue.isEmpty()) {
+            int node = queue.poll();
+            int row = node * classes;
+            int failRow = fail[node] * classes;
+            for (int k = 1; k < classes; k++) {
+                next[row + k] = node == 0 ? 0 : next[failRow + k];
+            }
+            char[] ls = labels[node];
+            int[] cs = children[node];
+            for (int k = 0; k < ls.length; k++) {
+                next[row + classOf(ls[k])] = cs[k];
+                queue.add(cs[k]);
+            }
+        }
+        steps = new int[next.length];
+        for (int e = 0; e < next.length; e++) {
+            steps[e] = (next[e] * classes) << 1 | (outputs[next[e]] != null ? 1 : 0);
+        }
+        for (int b = 0; b < 256; b++) {
+            latinClass[b] = classOf((char) b);
+        }
+        labels = null; // the table replaces the trie
+        children = null;
+        fail = null;
+    }
+
+    private int classOf(char c) {
+        if (c < 128) {
+            return asciiClass[c];
+        }
+        if (otherClass.isEmpty()) {
+            return 0;
+        }
+        Integer k = otherClass.get(Character.toLowerCase(c));
+        return k == null ? 0 : k;
     }
 
     private int child(int node, char c) {
