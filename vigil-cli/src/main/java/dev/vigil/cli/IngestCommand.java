@@ -139,7 +139,9 @@ final class IngestCommand implements Callable<Integer> {
             return null;
         }
         detecting.finish();
-        store.addRuleStats(detecting.detector().stats());
+        if (detecting.detector() != null) {
+            store.addRuleStats(detecting.detector().stats());
+        }
         store.commit();
         return detecting.alertsStored();
     }

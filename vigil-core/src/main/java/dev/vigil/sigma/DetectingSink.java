@@ -14,16 +14,33 @@ public final class DetectingSink<S extends EventSink & AlertSink> implements Eve
 
     private final S store;
     private final Detector detector;
+    private final List<EventDetector> others;
     private long alertsStored;
 
     public DetectingSink(S store, Detector detector) {
+        this(store, detector, List.of());
+    }
+
+    /**
+     * @param detector the Sigma rules, or null when the tenant has none
+     * @param others further detection stages (indicator matching ...), run on every batch after the rules
+     */
+    public DetectingSink(S store, Detector detector, List<EventDetector> others) {
         this.store = requireNonNull(store, "store is null");
-        this.detector = requireNonNull(detector, "detector is null");
+        this.detector = detector;
+        this.others = List.copyOf(others);
+        if (detector == null && this.others.isEmpty()) {
+            throw new IllegalArgumentException("a detecting sink needs a detector");
+        }
     }
 
     @Override
     public Result append(Batch batch) {
-        List<dev.vigil.model.Alert> alerts = detector.detect(batch.events());
+        List<dev.vigil.model.Alert> alerts = new java.util.ArrayList<>(
+                detector == null ? List.of() : detector.detect(batch.events()));
+        for (EventDetector other : others) {
+            alerts.addAll(other.detect(batch.events()));
+        }
         Result result = store.append(batch);
         if (!alerts.isEmpty()) {
             alertsStored += store.appendAlerts(alerts);
@@ -41,7 +58,11 @@ public final class DetectingSink<S extends EventSink & AlertSink> implements Eve
      * alerts that come of it; call once after the last batch.
      */
     public void finish() {
-        List<dev.vigil.model.Alert> alerts = detector.finish();
+        List<dev.vigil.model.Alert> alerts = new java.util.ArrayList<>(
+                detector == null ? List.of() : detector.finish());
+        for (EventDetector other : others) {
+            alerts.addAll(other.finish());
+        }
         if (!alerts.isEmpty()) {
             alertsStored += store.appendAlerts(alerts);
         }
@@ -53,6 +74,7 @@ public final class DetectingSink<S extends EventSink & AlertSink> implements Eve
         return alertsStored;
     }
 
+    /** The Sigma detector, or null when the tenant has no rules. */
     public Detector detector() {
         return detector;
     }

@@ -26,7 +26,7 @@ import java.util.Set;
  * the events behind it. As the specification says, a rule a correlation refers to alerts on its own only when one of
  * those correlations sets {@code generate: true}. Confined to one thread, like the evaluator it holds.
  */
-public final class Detector {
+public final class Detector implements EventDetector {
 
     /** Signals held before they are sorted and fed; each holds only the few fields correlations read. */
     static final int SIGNAL_BUFFER = 100_000;
@@ -56,6 +56,7 @@ public final class Detector {
         }
     }
 
+    @Override
     public List<Alert> detect(List<Event> events) {
         List<Alert> out = new ArrayList<>();
         for (Event event : events) {
@@ -78,6 +79,7 @@ public final class Detector {
     }
 
     /** Feeds the buffered signals and closes every correlation window; call once after the last events. */
+    @Override
     public List<Alert> finish() {
         List<Alert> out = feed(true);
         alerts += out.size();
