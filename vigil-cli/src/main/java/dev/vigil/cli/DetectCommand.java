@@ -6,6 +6,7 @@ import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
 import dev.vigil.sigma.CompiledRule;
 import dev.vigil.sigma.Detector;
+import dev.vigil.sigma.SigmaDocument;
 import dev.vigil.store.TenantStore;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -110,8 +111,9 @@ final class DetectCommand implements Callable<Integer> {
             status.finish();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, CompiledRule> ruleById = new HashMap<>();
-        detector.rules().rules().forEach(r -> ruleById.putIfAbsent(r.id(), r));
+        Map<String, SigmaDocument.Meta> ruleById = new HashMap<>();
+        detector.rules().rules().forEach(r -> ruleById.putIfAbsent(r.id(), r.rule().meta()));
+        detector.rules().correlations().forEach(c -> ruleById.putIfAbsent(c.meta().reference(), c.meta()));
         List<Map.Entry<String, Long>> top = byRule.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(TOP_RULES).toList();
@@ -132,9 +134,9 @@ final class DetectCommand implements Callable<Integer> {
             body.put("by_rule", top.stream().map(e -> {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("rule_id", e.getKey());
-                CompiledRule rule = ruleById.get(e.getKey());
-                entry.put("title", rule == null ? "" : rule.rule().meta().title());
-                entry.put("level", rule == null ? "" : rule.rule().meta().level());
+                SigmaDocument.Meta rule = ruleById.get(e.getKey());
+                entry.put("title", rule == null ? "" : rule.title());
+                entry.put("level", rule == null || rule.level() == null ? "" : rule.level());
                 entry.put("alerts", e.getValue());
                 return entry;
             }).toList());
@@ -153,10 +155,9 @@ final class DetectCommand implements Callable<Integer> {
             out.println();
             List<List<Object>> rows = new ArrayList<>();
             for (Map.Entry<String, Long> entry : top) {
-                CompiledRule rule = ruleById.get(entry.getKey());
-                rows.add(List.of(entry.getKey(), rule == null ? "" : rule.rule().meta().title(),
-                        rule == null || rule.rule().meta().level() == null ? "" : rule.rule().meta().level(),
-                        entry.getValue()));
+                SigmaDocument.Meta rule = ruleById.get(entry.getKey());
+                rows.add(List.of(entry.getKey(), rule == null ? "" : rule.title(),
+                        rule == null || rule.level() == null ? "" : rule.level(), entry.getValue()));
             }
             out.print(Output.table(List.of("rule", "title", "level", "alerts"), rows));
             if (byRule.size() > TOP_RULES) {

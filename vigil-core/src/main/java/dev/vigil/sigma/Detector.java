@@ -39,6 +39,8 @@ public final class Detector implements EventDetector {
     private final Set<String> correlationFields = new HashSet<>();
     private final List<CorrelationEngine.Signal> pending = new ArrayList<>();
     private long alerts;
+    /** Alerts raised per correlation, for the rules' statistics. */
+    private final Map<String, Long> correlationHits = new HashMap<>();
 
     public Detector(TenantId tenant, RuleSet rules) {
         this.tenant = requireNonNull(tenant, "tenant is null");
@@ -116,6 +118,7 @@ public final class Detector implements EventDetector {
             SigmaDocument.Meta meta = f.correlation().meta();
             if (correlations.generatesOwnAlerts(meta.id(), meta.name()) && !f.eventIds().isEmpty()) {
                 out.add(alert(f));
+                correlationHits.merge(meta.reference(), 1L, Long::sum);
             }
         }
         return out;
@@ -155,9 +158,14 @@ public final class Detector implements EventDetector {
         return correlations == null ? null : correlations.stats();
     }
 
-    /** Per-rule evaluation counts, hits and sampled cost since this detector was made. */
+    /**
+     * Per-rule evaluation counts, hits and sampled cost since this detector was made; correlations report the alerts
+     * they raised as hits (their work is per signal, not per event, so they report no evaluations).
+     */
     public List<RuleSet.RuleStats> stats() {
-        return evaluator.stats();
+        List<RuleSet.RuleStats> out = new ArrayList<>(evaluator.stats());
+        correlationHits.forEach((reference, hits) -> out.add(new RuleSet.RuleStats(reference, 0, hits, 0)));
+        return out;
     }
 
     public long events() {
