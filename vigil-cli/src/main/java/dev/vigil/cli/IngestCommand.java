@@ -6,6 +6,7 @@ import dev.vigil.ingest.Format;
 import dev.vigil.ingest.IngestSummary;
 import dev.vigil.ingest.Ingestor;
 import dev.vigil.ingest.Normalizer;
+import dev.vigil.intel.ioc.IocDetector;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.sigma.DetectingSink;
 import dev.vigil.sigma.Detector;
@@ -110,9 +111,9 @@ final class IngestCommand implements Callable<Integer> {
     }
 
     /**
-     * The store behind detection when the tenant has enabled rules that can run, else null: ingest then writes to the
-     * store directly, as it did before rules existed. Stored rules that no longer load are reported on {@code err}
-     * and skipped.
+     * The store behind detection when the tenant has enabled rules that can run or active indicators, else null:
+     * ingest then writes to the store directly, as it did before rules existed. Stored rules that no longer load are
+     * reported on {@code err} and skipped.
      */
     static DetectingSink<TenantStore> detecting(VigilConfig config, TenantStore store, PrintWriter err) {
         TenantRules rules = TenantRules.load(store, config.placeholders());
@@ -122,12 +123,14 @@ final class IngestCommand implements Callable<Integer> {
                     + " run (details in the log); import their files again with 'vigil rules import'");
             err.flush();
         }
+        IocDetector indicators = TenantIndicators.detector(config, store); // null when it has no active indicators
         if (rules.isEmpty()) {
-            return null;
+            return indicators == null ? null : new DetectingSink<>(store, null, List.of(indicators));
         }
         Logging.logger().atInfo().addKeyValue("tenant", config.tenant().value())
                 .addKeyValue("rules", rules.rules().rules().size()).log("detection on ingest");
-        return new DetectingSink<>(store, new Detector(config.tenant(), rules.rules()));
+        return new DetectingSink<>(store, new Detector(config.tenant(), rules.rules()),
+                indicators == null ? List.of() : List.of(indicators));
     }
 
     /**

@@ -4,6 +4,9 @@ import static dev.vigil.store.Catalog.quote;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.ingest.EventSink;
+import dev.vigil.intel.ioc.Indicator;
+import dev.vigil.intel.ioc.IndicatorType;
+import dev.vigil.intel.ioc.IndicatorValues;
 import dev.vigil.model.Alert;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Event;
@@ -21,6 +24,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,10 +52,11 @@ import org.duckdb.DuckDBConnection;
  * (DuckDB syncs its write-ahead log on commit); a crash before that leaves none of it. Records whose id is already
  * stored are skipped, which makes re-ingesting idempotent.
  *
- * <p>Beside the events it keeps the tenant's alerts ({@code vigil_alerts}) and Sigma rule set ({@code vigil_rule_files},
- * {@code vigil_rules}). Every write, of events, alerts or rules, joins the one open unit of work (begun by the first
- * write after a commit) and becomes durable at {@link #commit()}; a failed write discards the whole unit of work. So
- * the alerts of a batch are committed with its events, or neither is.
+ * <p>Beside the events it keeps the tenant's alerts ({@code vigil_alerts}), Sigma rule set ({@code vigil_rule_files},
+ * {@code vigil_rules}) and threat-intelligence indicators ({@code vigil_indicators}). Every write, of events, alerts,
+ * rules or indicators, joins the one open unit of work (begun by the first write after a commit) and becomes durable
+ * at {@link #commit()}; a failed write discards the whole unit of work. So the alerts of a batch are committed with
+ * its events, or neither is.
  *
  * <p>A store is confined to the thread that uses it, like its DuckDB connection. Only one process may open a
  * tenant's database for writing; a second gets {@link ErrorCode#STORE_LOCKED}.
@@ -74,6 +79,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private final EventTables tables;
     private final AlertTable alerts;
     private final RuleTables rules;
+    private final IndicatorTable indicators;
     private boolean inTransaction;
 
     private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection) {
@@ -84,6 +90,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         this.tables = new EventTables(connection, tenant);
         this.alerts = new AlertTable(connection, tenant);
         this.rules = new RuleTables(connection);
+        this.indicators = new IndicatorTable(connection);
     }
 
     /**
@@ -165,6 +172,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                 statement.execute("CREATE TEMPORARY TABLE IF NOT EXISTS batch_ids (event_id UUID)");
                 AlertTable.createSchema(statement);
                 RuleTables.createSchema(statement);
+                IndicatorTable.createSchema(statement);
             }
         }
         tables.load();
@@ -546,6 +554,84 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
             rules.addStats(stats);
             return null;
         });
+    }
+
+    // --- threat intelligence ------------------------------------------------------------------------------------
+
+    /**
+     * Merges indicators into the tenant's ({@code vigil_indicators}) in the open unit of work (begun if needed): a
+     * value already stored keeps one row, its provenance merged with the new one (every feed, the highest
+     * confidence, the earliest first seen, the latest last seen).
+     */
+    public IndicatorUpsert putIndicators(Collection<Indicator> newIndicators) {
+        requireNonNull(newIndicators, "newIndicators is null");
+        if (newIndicators.isEmpty()) {
+            return new IndicatorUpsert(0, 0, 0);
+        }
+        return write("storing " + newIndicators.size() + " indicators", () -> indicators.upsert(newIndicators));
+    }
+
+    /** Hands the indicators active at the instant (every stored one when it is null) to the consumer, streaming. */
+    public void scanIndicators(Instant activeAt, Consumer<Indicator> consumer) {
+        requireNonNull(consumer, "consumer is null");
+        read("reading indicators", "vigil_indicators", null, () -> {
+            indicators.scan(activeAt, consumer);
+            return null;
+        });
+    }
+
+    /** The indicators active at the instant; for many, prefer {@link #scanIndicators}. */
+    public List<Indicator> indicators(Instant activeAt) {
+        requireNonNull(activeAt, "activeAt is null");
+        List<Indicator> out = new ArrayList<>();
+        scanIndicators(activeAt, out::add);
+        return out;
+    }
+
+    /** The most recently seen indicators active at the instant, of one type (null for all). */
+    public List<Indicator> indicatorSample(IndicatorType type, Instant activeAt, int limit) {
+        requireNonNull(activeAt, "activeAt is null");
+        return read("reading indicators", "vigil_indicators", List.of(),
+                () -> indicators.sample(type, activeAt, Math.max(1, limit)));
+    }
+
+    /**
+     * The stored indicators, active or not, with these types and values (see
+     * {@link IndicatorValues#matchingKeys} for those a value matches).
+     */
+    public List<Indicator> indicatorsByKey(Collection<IndicatorValues.Value> keys) {
+        requireNonNull(keys, "keys is null");
+        return keys.isEmpty() ? List.of() : read("reading indicators", "vigil_indicators", List.of(),
+                () -> indicators.byKeys(keys));
+    }
+
+    /** The tenant's indicators counted at the instant: active, expired, pending, by type and feed. */
+    public IndicatorCounts indicatorCounts(Instant at) {
+        requireNonNull(at, "at is null");
+        return read("counting indicators", "vigil_indicators",
+                new IndicatorCounts(0, 0, 0, 0, Map.of(), Map.of()), () -> indicators.counts(at));
+    }
+
+    /** Removes the indicators whose validity ended by the instant, in the open unit of work; returns how many. */
+    public int expireIndicators(Instant at) {
+        requireNonNull(at, "at is null");
+        return write("removing expired indicators", () -> indicators.expire(at));
+    }
+
+    /**
+     * Where a value appears in the tenant's events and alerts (see {@link Sightings}).
+     *
+     * @param value the value in normal form ({@link IndicatorValues})
+     */
+    public Sightings sightings(IndicatorType type, String value, int recentAlerts) {
+        requireNonNull(type, "type is null");
+        requireNonNull(value, "value is null");
+        try {
+            return new SightingQuery(connection).run(type, value, recentAlerts);
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "searching " + file + " for " + value + " failed: "
+                    + firstLine(e.getMessage()), e);
+        }
     }
 
     // --- retro-hunt ---------------------------------------------------------------------------------------------
