@@ -223,9 +223,10 @@ final class IntelCommand implements Callable<Integer> {
             dev.vigil.intel.attack.Summary attack = KnowledgeCommands.importAttack(config, file);
             Logging.logger().atInfo().addKeyValue("file", file.toString()).addKeyValue("techniques",
                     attack.techniques() + attack.subtechniques()).log("ATT&CK knowledge imported");
-            return String.format(java.util.Locale.ROOT, "ATT&CK %s knowledge: %d techniques (%d + %d sub-techniques),"
+            return String.format(java.util.Locale.ROOT, "ATT&CK%s knowledge: %d techniques (%d + %d sub-techniques),"
                     + " %d groups, %d software, %d mitigations; see 'vigil intel technique', 'actor' and 'search'",
-                    attack.attackVersion(), attack.techniques() + attack.subtechniques(), attack.techniques(),
+                    attack.attackVersion().isBlank() ? "" : " " + attack.attackVersion(),
+                    attack.techniques() + attack.subtechniques(), attack.techniques(),
                     attack.subtechniques(), attack.groups(), attack.software(), attack.mitigations());
         }
 

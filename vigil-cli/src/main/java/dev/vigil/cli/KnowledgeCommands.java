@@ -272,7 +272,11 @@ final class KnowledgeCommands {
                     + " are detected by enabled rules, %d are not, %d fired here.%n", techniques.size(),
                     software.size(), config.tenant(), covered.size(), uncovered.size(), fired.size());
             List<List<Object>> rows = new ArrayList<>();
-            for (Technique t : techniques) {
+            // what fired and what we detect first: the analyst's first question is "are we seeing it?"
+            List<Technique> ordered = techniques.stream().sorted(java.util.Comparator
+                    .comparingLong((Technique t) -> -ours.alerts(t.id()))
+                    .thenComparingInt(t -> -ours.rules(t.id()).size()).thenComparing(Technique::id)).toList();
+            for (Technique t : ordered) {
                 rows.add(List.of(t.id(), t.name(), ours.rules(t.id()).size(), ours.alerts(t.id())));
             }
             out.print(Output.table(List.of("technique", "name", "our rules", "alerts here"), rows));
