@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil bench}: the benchmarks behind BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run Vigil's benchmarks; figures are reported with their ratio to a baseline measured in the same run.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Sigma.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Sigma.class, BenchCommand.Ioc.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -264,6 +264,68 @@ final class BenchCommand implements Callable<Integer> {
                     "correlation engine (4 correlations)", correlation.signalsPerSecond(),
                     correlation.signalsPerSecond() / correlation.baselinePerSecond());
             return report.missedByIndex() == 0 ? 0 : Main.EXIT_PARTIAL;
+        }
+    }
+
+    /** {@code vigil bench ioc [PATH...]}. */
+    @Command(name = "ioc", mixinStandardHelpOptions = true,
+            description = {"Measure indicator matching with N generated indicators loaded: their heap footprint, matching"
+                    + " events/s, and ingest (parse + normalize) with matching on as a ratio to ingest with it off,"
+                    + " in the same run.",
+                    "Without PATH it reads the OTRF and EVTX-ATTACK-SAMPLES folders of ../shared/data."})
+    static final class Ioc implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        CommonOptions common;
+
+        @Parameters(arity = "0..*", paramLabel = "PATH", description = "Event files, folders or archives to measure on.")
+        List<String> paths = new ArrayList<>();
+
+        @Option(names = "--indicators", paramLabel = "N", defaultValue = "1000000",
+                description = "Indicators to generate and load (default: ${DEFAULT-VALUE}).")
+        int indicators;
+
+        @Option(names = "--sample-mb", paramLabel = "MB", defaultValue = "256",
+                description = "JSON records held in memory (default: ${DEFAULT-VALUE}).")
+        long sampleMegabytes;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+                description = "Rounds of each measurement; the best counts (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            common.load();
+            List<String> inputs = paths.isEmpty() ? IngestBenchmark.defaultPaths() : paths;
+            for (String path : inputs) {
+                if (!Files.exists(Path.of(path))) {
+                    throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no such file or folder: " + path,
+                            "Name the events to measure on, or put the shared data at ../shared/data", null);
+                }
+            }
+            dev.vigil.bench.IocBenchmark.Report report = new dev.vigil.bench.IocBenchmark(
+                    new dev.vigil.bench.IocBenchmark.Options(inputs, sampleMegabytes << 20, Math.max(1, indicators),
+                            Math.max(1, rounds)), spec.commandLine().getErr()).run();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Output.json(report));
+                return 0;
+            }
+            out.printf(Locale.ROOT, "%,d indicators: %,d MiB of heap (%.0f bytes each), built in %.1f s%n",
+                    report.indicators(), report.heapBytes() >> 20, report.heapBytesPerIndicator(), report.buildSeconds());
+            out.printf(Locale.ROOT, "%-52s %,12.0f events/s%n", "matching alone", report.matchingPerSecond());
+            out.printf(Locale.ROOT, "%-52s %,12.0f records/s%n", "parse + normalize (matching off)",
+                    report.normalizePerSecond());
+            out.printf(Locale.ROOT, "%-52s %,12.0f records/s  %5.2f of off%n", "parse + normalize + matching",
+                    report.matchingOnPerSecond(), report.ratio());
+            out.printf(Locale.ROOT, "%-52s %,12.0f records/s  %5.2f of off%n", "ingest pipeline with matching",
+                    report.pipelineOnPerSecond(), report.pipelineRatio());
+            return 0;
         }
     }
 }

@@ -210,9 +210,9 @@ final class IntelCommand implements Callable<Integer> {
         }
 
         /**
-         * A STIX knowledge bundle without indicators (ATT&CK's enterprise bundle, a threat report of attack
-         * patterns and malware): not for this importer. It is skipped, and the message returned is shown in the
-         * file's row (and as {@code skipped} in the JSON); this is where the ATT&CK importer takes such a file over.
+         * A STIX knowledge bundle without indicators: MITRE's ATT&CK bundle is kept as the ATT&CK knowledge (see
+         * {@link KnowledgeCommands}); any other such bundle has nothing to import. The message returned is shown in
+         * the file's row (and as {@code skipped} in the JSON).
          */
         static String importKnowledge(VigilConfig config, Path file, IndicatorImport result) {
             if (!result.otherObjectsSorted().containsKey("attack-pattern")) {

@@ -152,15 +152,22 @@ class IntelCliTest {
     }
 
     @Test
-    void knowledgeBundlesAreLeftToTheAttackImporter() throws IOException {
+    void knowledgeBundlesGoToTheAttackImporterAndOtherKnowledgeIsSkipped() throws IOException {
         Path attack = Files.writeString(dir.resolve("enterprise-attack.json"), """
                 {"type": "bundle", "id": "bundle--1", "objects": [{"type": "attack-pattern",
                  "id": "attack-pattern--0a3ead4e-6d47-4ccb-854c-a6a4f9d96b22", "name": "Phishing"}]}""");
+        Path campaign = Files.writeString(dir.resolve("campaign.json"), """
+                {"type": "campaign", "spec_version": "2.1", "id": "campaign--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
+                 "name": "Spear Phishing"}""");
 
-        Run run = vigil(data, "intel", "import", attack.toString());
+        Run knowledge = vigil(data, "intel", "import", attack.toString());
+        Run other = vigil(data, "intel", "import", campaign.toString(), "--json");
 
-        assertThat(run.exit()).as("%s", run).isZero();
-        assertThat(run.out()).contains("knowledge bundle: import with the ATT&CK importer");
+        assertThat(knowledge.exit()).as("%s", knowledge).isZero();
+        assertThat(knowledge.out()).contains("ATT&CK knowledge");
+        assertThat(other.exit()).as("%s", other).isZero();
+        assertThat(other.json().get("files").get(0).get("skipped").asString()).isEqualTo("a STIX bundle with no"
+                + " indicator and no ATT&CK technique: nothing to import");
     }
 
     @Test
