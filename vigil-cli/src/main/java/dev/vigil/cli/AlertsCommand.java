@@ -104,6 +104,27 @@ final class AlertsCommand implements Callable<Integer> {
         out.print(Output.table(List.of("time (UTC)", "level", "title", "on", "table", "event"), rows));
     }
 
+    /** The alerts grouped by what raised them: level, title, how many, first and last time, and what they were on. */
+    static void printSummary(PrintWriter out, List<Alert> alerts) {
+        Map<String, List<Alert>> byTitle = new LinkedHashMap<>();
+        for (Alert alert : alerts) {
+            byTitle.computeIfAbsent(alert.title(), t -> new ArrayList<>()).add(alert);
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        byTitle.values().stream()
+                .sorted(java.util.Comparator.comparingLong((List<Alert> group) -> group.stream()
+                        .mapToLong(Alert::timeMicros).min().orElse(0)))
+                .forEach(group -> {
+                    long first = group.stream().mapToLong(Alert::timeMicros).min().orElseThrow();
+                    long last = group.stream().mapToLong(Alert::timeMicros).max().orElseThrow();
+                    Alert sample = group.getFirst();
+                    rows.add(List.of(TIME.format(Instant.EPOCH.plus(first, ChronoUnit.MICROS)),
+                            TIME.format(Instant.EPOCH.plus(last, ChronoUnit.MICROS)), sample.level(), sample.title(),
+                            group.size(), about(sample)));
+                });
+        out.print(Output.table(List.of("first (UTC)", "last (UTC)", "level", "title", "alerts", "on"), rows));
+    }
+
     /** The host and user of an event's alert, or the group a correlation fired for ({@code IPAddress=...}). */
     private static String about(Alert alert) {
         if (alert.source().equals("sigma-correlation")) {

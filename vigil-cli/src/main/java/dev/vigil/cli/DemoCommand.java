@@ -70,8 +70,10 @@ final class DemoCommand implements Callable<Integer> {
         IngestCommand.Progress progress = new IngestCommand.Progress(err);
         try (TenantStore store = TenantStore.open(config.dataDirectory(), tenant, TenantStore.Mode.READ_WRITE)) {
             int rules = RulesImportCommand.importBuiltin(store);
+            int indicators = importDemoFeed(store);
             if (!json) {
-                out.println("Loaded Vigil's " + rules + " built-in detection rules into tenant '" + tenant + "'");
+                out.println("Loaded Vigil's " + rules + " built-in detection rules and a partner threat feed of "
+                        + indicators + " indicators into tenant '" + tenant + "'");
             }
             DetectingSink<TenantStore> detecting = IngestCommand.detecting(config, store, err);
             Ingestor ingestor = IngestCommand.ingestor(config, detecting != null ? detecting : store, Format.AUTO,
@@ -86,12 +88,12 @@ final class DemoCommand implements Callable<Integer> {
             }
             IngestCommand.printSummary(out, config, summary, alerts);
             List<dev.vigil.model.Alert> raised = store.alerts(new dev.vigil.store.AlertQuery(List.of(), Long.MIN_VALUE,
-                    "low", 20));
+                    "low", 10_000));
             if (!raised.isEmpty()) {
                 out.println();
-                out.println("What the rules found (low and above, newest first; 'vigil alerts --tenant " + tenant
-                        + "' for all):");
-                AlertsCommand.printTable(out, raised);
+                out.println("What the rules and the threat feed found (alerts of level low and above, by what raised"
+                        + " them; 'vigil alerts --tenant " + tenant + "' lists each):");
+                AlertsCommand.printSummary(out, raised);
             }
             Map<String, String> questions = new LinkedHashMap<>();
             questions.put("Who failed to sign in the most, and from where?", """
@@ -118,5 +120,21 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Explore it: vigil tables --tenant " + tenant + "   |   vigil sql --tenant " + tenant
                 + " \"SELECT action, count(*) FROM SecurityEvent GROUP BY ALL\"");
         return 0;
+    }
+
+    /**
+     * The demo's threat feed, as a partner would share it: a plain list naming the attackers' infrastructure, so that
+     * ingest matches it and raises indicator alerts beside the rules' alerts.
+     */
+    private static int importDemoFeed(TenantStore store) {
+        String feed = "# Kestrel Freight partner feed: infrastructure seen in recent intrusions against freight companies\n"
+                + DemoOrganization.C2_ADDRESS + "\n" + DemoOrganization.SSH_ATTACKER_IP + "\n"
+                + "update-kestrel-freight.example\n";
+        dev.vigil.intel.ioc.IndicatorImport imported = dev.vigil.intel.ioc.IndicatorFiles.read("demo-partner-feed.txt",
+                feed.getBytes(java.nio.charset.StandardCharsets.UTF_8), dev.vigil.intel.ioc.IntelFormat.PLAIN,
+                new dev.vigil.intel.ioc.ImportOptions("partner-feed", 80, java.time.Instant.now()));
+        store.putIndicators(imported.indicators());
+        store.commit();
+        return imported.indicators().size();
     }
 }
