@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -135,11 +134,11 @@ public final class IocBenchmark {
                 records.stream().mapToLong(r -> r.length).sum() >> 20, events.size());
         Set<String> planted = observedValues(events, PLANTED);
 
-        long heapBefore = usedHeapAfterGc();
+        long heapBefore = SigmaBenchmark.usedHeapAfterGc();
         long start = System.nanoTime();
         IndicatorIndex index = generate(options.indicators(), planted);
         double buildSeconds = (System.nanoTime() - start) / 1e9;
-        long heap = usedHeapAfterGc() - heapBefore;
+        long heap = SigmaBenchmark.usedHeapAfterGc() - heapBefore;
         progress.printf(Locale.ROOT, "bench: %,d indicators %s indexed in %.1f s; the index holds %,d MiB of heap"
                 + " (%.1f bytes per indicator; its arrays %,d MiB)%n", index.size(), index.countsByType(), buildSeconds,
                 heap >> 20, (double) heap / index.size(), index.arrayBytes() >> 20);
@@ -392,13 +391,6 @@ public final class IocBenchmark {
         progress.printf(Locale.ROOT, "bench: %-44s best %,10.0f events/s, median %,10.0f%n", name,
                 rates[rates.length - 1], rates[rates.length / 2]);
         return rates[rates.length - 1];
-    }
-
-    private static long usedHeapAfterGc() {
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** {@code java -cp ... dev.vigil.bench.IocBenchmark [--indicators N] [--sample-mb N] [--rounds N] [PATH...]} */

@@ -2,11 +2,7 @@ package dev.vigil.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vigil.ingest.EventSink;
-import dev.vigil.ingest.Format;
-import dev.vigil.ingest.IngestDefaults;
 import dev.vigil.ingest.IngestLimits;
-import dev.vigil.ingest.Ingestor;
 import dev.vigil.ingest.JsonRecordParser;
 import dev.vigil.ingest.JsonShape;
 import dev.vigil.ingest.JsonShapes;
@@ -24,14 +20,12 @@ import dev.vigil.sigma.RuleSet;
 import dev.vigil.sigma.SigmaDocument;
 import dev.vigil.sigma.SigmaParser;
 import dev.vigil.sigma.SigmaRuleException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -280,32 +274,8 @@ public final class SigmaBenchmark {
         return sorted[sorted.length - 1];
     }
 
-    /** Reads events through the real ingest path, keeping the first {@code max}. */
-    static List<EventView> load(List<String> paths, int max) {
-        List<EventView> views = new ArrayList<>();
-        EventSink sink = new EventSink() {
-            @Override
-            public Result append(Batch batch) {
-                for (Event e : batch.events()) {
-                    if (views.size() < max) {
-                        views.add(EventView.of(e));
-                    }
-                }
-                return new Result(batch.events().size(), 0, batch.quarantined().size(), 0);
-            }
-
-            @Override
-            public void commit() {}
-        };
-        Clock clock = Clock.systemUTC();
-        Ingestor ingestor = new Ingestor(new Ingestor.Options(TenantId.of("bench"), Format.AUTO,
-                IngestDefaults.DEFAULT_TABLE, IngestLimits.DEFAULTS, ZoneOffset.UTC), Normalizer.standard(clock), sink,
-                Ingestor.ProgressListener.NONE, clock, new ByteArrayInputStream(new byte[0]));
-        ingestor.ingest(paths);
-        return views;
-    }
-
-    private static long usedHeapAfterGc() {
+    /** Heap in use after full collections: what a structure built in between holds. */
+    static long usedHeapAfterGc() {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }

@@ -35,6 +35,19 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The paths to measure on (the shared data's OTRF and EVTX folders when none are named), each checked. */
+    static List<String> inputs(List<String> paths) {
+        List<String> inputs = paths.isEmpty() ? IngestBenchmark.defaultPaths() : paths;
+        for (String path : inputs) {
+            if (!Files.exists(Path.of(path))) {
+                throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no such file or folder: " + path,
+                        "Name the data to measure on, or put the shared data at ../shared/data"
+                                + " (or set VIGIL_SHARED_DATA).", null);
+            }
+        }
+        return inputs;
+    }
+
     /** {@code vigil bench ingest [PATH...]}. */
     @Command(name = "ingest", mixinStandardHelpOptions = true,
             description = {"Measure parse + normalize against a bare Jackson parse of the same bytes, and the end-to-end"
@@ -75,14 +88,7 @@ final class BenchCommand implements Callable<Integer> {
             common.load();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            List<String> inputs = paths.isEmpty() ? IngestBenchmark.defaultPaths() : paths;
-            for (String path : inputs) {
-                if (!Files.exists(Path.of(path))) {
-                    throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no such file or folder: " + path,
-                            "Name the data to measure on, or put the shared data at ../shared/data"
-                                    + " (or set VIGIL_SHARED_DATA).", null);
-                }
-            }
+            List<String> inputs = inputs(paths);
             if (rounds < 1 || sampleMegabytes < 1) {
                 throw new VigilException(ErrorCode.USAGE, "--rounds and --sample-mb must be at least 1");
             }
@@ -225,14 +231,8 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             common.load();
-            List<String> inputs = paths.isEmpty() ? IngestBenchmark.defaultPaths() : paths;
+            List<String> inputs = inputs(paths);
             List<Path> ruleFolders = rules.isEmpty() ? SigmaBenchmark.defaultRules() : rules;
-            for (String path : inputs) {
-                if (!Files.exists(Path.of(path))) {
-                    throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no such file or folder: " + path,
-                            "Name the events to measure on, or put the shared data at ../shared/data", null);
-                }
-            }
             if (ruleFolders.isEmpty() || ruleFolders.stream().anyMatch(p -> !Files.exists(p))) {
                 throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no Sigma rules at " + ruleFolders,
                         "Name the rule folders with --rules DIR.", null);
@@ -301,13 +301,7 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             common.load();
-            List<String> inputs = paths.isEmpty() ? IngestBenchmark.defaultPaths() : paths;
-            for (String path : inputs) {
-                if (!Files.exists(Path.of(path))) {
-                    throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no such file or folder: " + path,
-                            "Name the events to measure on, or put the shared data at ../shared/data", null);
-                }
-            }
+            List<String> inputs = inputs(paths);
             dev.vigil.bench.IocBenchmark.Report report = new dev.vigil.bench.IocBenchmark(
                     new dev.vigil.bench.IocBenchmark.Options(inputs, sampleMegabytes << 20, Math.max(1, indicators),
                             Math.max(1, rounds)), spec.commandLine().getErr()).run();

@@ -21,17 +21,13 @@ import dev.vigil.store.TableInfo;
 import dev.vigil.store.TenantStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -249,58 +245,13 @@ final class IntelCommand implements Callable<Integer> {
 
         /** The regular files under the paths, hidden ones left out, in name order; missing paths are an error. */
         private static List<Path> files(List<Path> paths) {
-            List<Path> files = new ArrayList<>();
-            Set<Path> seen = new HashSet<>();
-            for (Path path : paths) {
-                Path root = path.normalize();
-                if (!Files.exists(root)) {
-                    throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no file or folder " + path,
-                            "Check the path; pass files of indicators or folders that hold them.", null);
-                }
-                if (Files.isRegularFile(root)) {
-                    if (seen.add(root.toAbsolutePath())) {
-                        files.add(root);
-                    }
-                    continue;
-                }
-                List<Path> found = new ArrayList<>();
-                try {
-                    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
-                            return !directory.equals(root) && isHidden(directory) ? FileVisitResult.SKIP_SUBTREE
-                                    : FileVisitResult.CONTINUE;
-                        }
-
-                        @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                            if (Files.isRegularFile(file) && !isHidden(file)) {
-                                found.add(file);
-                            }
-                            return FileVisitResult.CONTINUE;
-                        }
-                    });
-                } catch (IOException e) {
-                    throw new VigilException(ErrorCode.INPUT_UNREADABLE, "cannot read the folder " + path + ": "
-                            + e.getMessage(), e);
-                }
-                found.sort(null);
-                for (Path file : found) {
-                    if (seen.add(file.toAbsolutePath())) {
-                        files.add(file);
-                    }
-                }
-            }
+            List<Path> files = FileArguments.files(paths, file -> true, new int[1],
+                    "Check the path; pass files of indicators or folders that hold them.");
             if (files.isEmpty()) {
                 throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no files in " + paths, "Point at files of"
                         + " indicators or at folders that hold them.", null);
             }
             return files;
-        }
-
-        private static boolean isHidden(Path path) {
-            Path name = path.getFileName();
-            return name != null && name.toString().startsWith(".");
         }
 
         /** What one file gave; {@code skipped} says why its content was not imported here, or is null. */

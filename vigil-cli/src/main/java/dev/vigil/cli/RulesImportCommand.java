@@ -19,11 +19,8 @@ import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -203,53 +200,8 @@ final class RulesImportCommand implements Callable<Integer> {
 
     /** The .yml and .yaml files under the paths, in name order; a file named directly is taken whatever its name. */
     static List<Path> ruleFiles(List<Path> paths, int[] skipped) {
-        List<Path> files = new ArrayList<>();
-        Set<Path> seen = new HashSet<>();
-        for (Path path : paths) {
-            Path root = path.normalize();
-            if (!Files.exists(root)) {
-                throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no file or folder " + path,
-                        "Check the path; pass Sigma rule files or folders that hold them.", null);
-            }
-            if (Files.isRegularFile(root)) {
-                if (seen.add(root.toAbsolutePath())) {
-                    files.add(root);
-                }
-                continue;
-            }
-            List<Path> found = new ArrayList<>();
-            try {
-                Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
-                        // hidden folders (.git, .github with its workflow YAML) hold no rules
-                        return !directory.equals(root) && isHidden(directory) ? FileVisitResult.SKIP_SUBTREE
-                                : FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                        boolean regular = attributes.isRegularFile()
-                                || attributes.isSymbolicLink() && Files.isRegularFile(file);
-                        if (regular && !isHidden(file)) {
-                            found.add(file);
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-            } catch (IOException e) {
-                throw new VigilException(ErrorCode.INPUT_UNREADABLE, "cannot read the folder " + path + ": "
-                        + e.getMessage(), e);
-            }
-            found.sort(null);
-            for (Path file : found) {
-                if (!isRuleFile(file)) {
-                    skipped[0]++;
-                } else if (seen.add(file.toAbsolutePath())) {
-                    files.add(file);
-                }
-            }
-        }
+        List<Path> files = FileArguments.files(paths, RulesImportCommand::isRuleFile, skipped,
+                "Check the path; pass Sigma rule files or folders that hold them.");
         if (files.isEmpty()) {
             throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no .yml or .yaml files in " + paths.stream()
                     .map(Path::toString).toList(), "Point at Sigma rule files or at folders that hold them,"
@@ -261,11 +213,6 @@ final class RulesImportCommand implements Callable<Integer> {
     private static boolean isRuleFile(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".yml") || name.endsWith(".yaml");
-    }
-
-    private static boolean isHidden(Path path) {
-        Path name = path.getFileName();
-        return name != null && name.toString().startsWith(".");
     }
 
     /** Reads and parses one file; a failure is recorded and null returned. */

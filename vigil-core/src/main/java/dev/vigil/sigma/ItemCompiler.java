@@ -452,8 +452,4 @@ final class ItemCompiler {
             return (bytes[full] & mask) == (network[full] & mask);
         }
     }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
-    }
 }

@@ -80,38 +80,8 @@ final class Modifiers {
 
     /** "; did you mean 'contains'?" for a misspelt modifier, or a list of all when nothing is close. */
     static String suggest(String name) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (Modifier m : Modifier.values()) {
-            int d = distance(name.toLowerCase(java.util.Locale.ROOT), m.sigmaName());
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = m.sigmaName();
-            }
-        }
-        if (bestDistance <= Math.max(2, name.length() / 3)) {
-            return "; did you mean '" + best + "'?";
-        }
-        return "; known modifiers: " + String.join(", ",
-                java.util.Arrays.stream(Modifier.values()).map(Modifier::sigmaName).toList());
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        List<String> names = java.util.Arrays.stream(Modifier.values()).map(Modifier::sigmaName).toList();
+        return SigmaValidator.nearest(name, names).map(best -> "; did you mean '" + best + "'?")
+                .orElse("; known modifiers: " + String.join(", ", names));
     }
 }
