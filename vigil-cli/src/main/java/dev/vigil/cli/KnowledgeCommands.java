@@ -366,7 +366,8 @@ final class KnowledgeCommands {
             } else {
                 Path path = Path.of(file);
                 if (!Files.isRegularFile(path)) {
-                    throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no such file: " + file);
+                    throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no such file: " + file,
+                            "Name the report's text file, or '-' to read it from standard input.", null);
                 }
                 if (Files.size(path) > 16L << 20) {
                     throw new VigilException(ErrorCode.LIMIT_EXCEEDED, file + " is larger than 16 MiB",
