@@ -16,10 +16,12 @@ import java.util.UUID;
  * @param level the rule's level: informational, low, medium, high, critical
  * @param timeMicros the time of the (last) event behind it
  * @param matchedFields the fields and values that made the rule match
+ * @param incidentRef for an alert imported from a product that grouped it already (Defender, Sentinel), that
+ *     product's incident reference, such as {@code defender:1234}; empty for Vigil's own detections
  */
 public record Alert(UUID id, TenantId tenant, String source, String ruleId, String title, String level,
         String status, long timeMicros, List<String> techniques, Map<String, String> matchedFields,
-        List<Entity> entities, List<EventId> eventIds, String table) {
+        List<Entity> entities, List<EventId> eventIds, String table, String incidentRef) {
 
     public Alert {
         requireNonNull(id, "id is null");
@@ -37,6 +39,15 @@ public record Alert(UUID id, TenantId tenant, String source, String ruleId, Stri
             throw new IllegalArgumentException("an alert needs the ids of the events behind it");
         }
         table = table == null ? "" : table;
+        incidentRef = incidentRef == null ? "" : incidentRef;
+    }
+
+    /** An alert of Vigil's own detection, which no product has grouped into an incident. */
+    public Alert(UUID id, TenantId tenant, String source, String ruleId, String title, String level, String status,
+            long timeMicros, List<String> techniques, Map<String, String> matchedFields, List<Entity> entities,
+            List<EventId> eventIds, String table) {
+        this(id, tenant, source, ruleId, title, level, status, timeMicros, techniques, matchedFields, entities,
+                eventIds, table, "");
     }
 
     /** The id of the alert that {@code ruleId} raises over these events in this tenant. */
@@ -48,6 +59,9 @@ public record Alert(UUID id, TenantId tenant, String source, String ruleId, Stri
         return UUID.nameUUIDFromBytes(key.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The entity kind of a process instance's globally unique id (Sysmon's ProcessGuid). */
+    public static final String PROCESS_GUID = "process_guid";
+
     /** A host, user, address, process, file hash, domain or URL that an alert involves. */
     public record Entity(String kind, String value) {
         public Entity {
@@ -56,9 +70,19 @@ public record Alert(UUID id, TenantId tenant, String source, String ruleId, Stri
         }
     }
 
-    /** The entities of an event, from its common columns. */
+    /**
+     * The entities of an event: its common columns, and the process's lineage where the source records it (Sysmon's
+     * {@code ProcessGuid} and {@code ParentProcessGuid}, both as {@code process_guid}, so that an alert on a process
+     * and one on its child share an entity).
+     */
     public static List<Entity> entitiesOf(Event event) {
         List<Entity> out = new java.util.ArrayList<>();
+        for (String field : new String[] {"ProcessGuid", "ParentProcessGuid"}) {
+            if (event.fields().get(field) instanceof String guid && guid.length() > 8
+                    && !guid.startsWith("{00000000-0000-0000-0000")) {
+                out.add(new Entity(PROCESS_GUID, guid.toLowerCase(java.util.Locale.ROOT)));
+            }
+        }
         for (CommonColumn c : new CommonColumn[] {CommonColumn.HOST, CommonColumn.USER, CommonColumn.SRC_IP,
                 CommonColumn.DST_IP, CommonColumn.PROCESS, CommonColumn.PARENT_PROCESS, CommonColumn.FILE_HASH,
                 CommonColumn.DOMAIN, CommonColumn.URL}) {

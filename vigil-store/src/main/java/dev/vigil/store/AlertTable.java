@@ -25,7 +25,7 @@ import tools.jackson.core.type.TypeReference;
  */
 final class AlertTable {
     private static final String COLUMNS = "alert_id, tenant, source, rule_id, title, level, status, \"time\","
-            + " techniques, matched_fields, entities, event_ids, table_name";
+            + " techniques, matched_fields, entities, event_ids, table_name, incident_ref";
     /** The levels as a SQL list literal, least severe first; an unknown level has position 0 in it. */
     private static final String LEVEL_LIST = AlertQuery.LEVELS.stream().map(l -> "'" + l + "'")
             .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
@@ -46,7 +46,10 @@ final class AlertTable {
                     alert_id UUID NOT NULL, tenant VARCHAR NOT NULL, source VARCHAR NOT NULL, rule_id VARCHAR NOT NULL,
                     title VARCHAR NOT NULL, level VARCHAR NOT NULL, status VARCHAR NOT NULL, "time" TIMESTAMPTZ NOT NULL,
                     techniques VARCHAR[] NOT NULL, matched_fields JSON NOT NULL, entities JSON NOT NULL,
-                    event_ids UUID[] NOT NULL, table_name VARCHAR NOT NULL, created_at TIMESTAMPTZ NOT NULL)""");
+                    event_ids UUID[] NOT NULL, table_name VARCHAR NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+                    incident_ref VARCHAR NOT NULL DEFAULT '')""");
+        // Stores made before imported alerts kept their product's incident reference.
+        statement.execute("ALTER TABLE vigil_alerts ADD COLUMN IF NOT EXISTS incident_ref VARCHAR DEFAULT ''");
         // Alerts of a batch are staged here, then inserted set-wise minus those already stored: one anti-join per
         // batch instead of a lookup per alert.
         statement.execute("CREATE TEMPORARY TABLE IF NOT EXISTS batch_alerts AS SELECT " + COLUMNS
@@ -86,6 +89,7 @@ final class AlertTable {
                         .append(Json.write(entities))
                         .append(eventIds)
                         .append(alert.table())
+                        .append(alert.incidentRef())
                         .endRow();
             }
         }
@@ -99,7 +103,7 @@ final class AlertTable {
     List<Alert> read(AlertQuery query) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT alert_id, source, rule_id, title, level, status,"
                 + " epoch_us(\"time\"), techniques, CAST(matched_fields AS VARCHAR), CAST(entities AS VARCHAR),"
-                + " event_ids, table_name FROM vigil_alerts WHERE true");
+                + " event_ids, table_name, coalesce(incident_ref, '') FROM vigil_alerts WHERE true");
         List<Object> parameters = new ArrayList<>();
         if (!query.ruleIds().isEmpty()) {
             sql.append(" AND rule_id IN (").append("?, ".repeat(query.ruleIds().size() - 1)).append("?)");
@@ -144,7 +148,7 @@ final class AlertTable {
         }
         return new Alert(rows.getObject(1, UUID.class), tenant, rows.getString(2), rows.getString(3),
                 rows.getString(4), rows.getString(5), rows.getString(6), rows.getLong(7), techniques,
-                Json.read(rows.getString(9), FIELDS), entities, eventIds, rows.getString(12));
+                Json.read(rows.getString(9), FIELDS), entities, eventIds, rows.getString(12), rows.getString(13));
     }
 
     private static Object[] elements(Array array) throws SQLException {

@@ -1,0 +1,337 @@
+package dev.vigil.incident;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.model.Alert;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Groups alerts into incidents, one alert at a time.
+ *
+ * <p>An alert joins an open incident when it shares an entity (host, user, address, file hash, process, domain, URL)
+ * with one of the incident's alerts at most the {@linkplain CorrelationPolicy#joinWindow join window} apart, or up to
+ * the {@linkplain CorrelationPolicy#progressionWindow progression window} apart when it reaches a later ATT&CK
+ * tactic. An alert that belongs to several open incidents merges them into the oldest. Common entities (see
+ * {@link Prevalence}) tie nothing together; closed incidents take no new alert and are never merged. Alerts that a
+ * product grouped already ({@link Alert#incidentRef()}) keep that grouping: they go to the incident of their
+ * reference, and two products' incidents are never merged; Vigil's own alerts may still join them.
+ *
+ * <p>Each entity remembers its few most recent incidents, so placing an alert costs time in proportion to its
+ * entities, whatever the number of stored alerts. Entities quiet for longer than the progression window are forgotten
+ * as time moves on, which bounds memory by the activity within that window.
+ *
+ * <p>The correlator is deterministic: the same alerts in the same order give the same incidents and reasons. It is
+ * not thread-safe.
+ */
+public final class Correlator {
+    private static final int SWEEP_EVERY = 4096;
+
+    private final CorrelationPolicy policy;
+    private final TacticStages stages;
+    private final Prevalence baseline;
+    private final long joinMicros;
+    private final long progressionMicros;
+    private final Map<EntityKey, EntityState> entities = new HashMap<>();
+    private final Map<Long, IncidentState> incidents = new HashMap<>();
+    private final Map<String, Long> byReference = new HashMap<>();
+    private long nextNumber;
+    private long watermark = Long.MIN_VALUE;
+    private int sinceSweep;
+
+    /**
+     * @param firstNumber the number the next new incident gets (after those stored)
+     */
+    public Correlator(CorrelationPolicy policy, TacticStages stages, Prevalence baseline, long firstNumber) {
+        this.policy = requireNonNull(policy, "policy is null");
+        this.stages = requireNonNull(stages, "stages is null");
+        this.baseline = requireNonNull(baseline, "baseline is null");
+        this.joinMicros = policy.joinWindow().toNanos() / 1000;
+        this.progressionMicros = policy.progressionWindow().toNanos() / 1000;
+        if (firstNumber < 1) {
+            throw new IllegalArgumentException("incident numbers start at 1, not " + firstNumber);
+        }
+        this.nextNumber = firstNumber;
+    }
+
+    /** Places an alert in an incident, opening or merging incidents as needed. */
+    public Assignment add(Alert alert) {
+        Set<EntityKey> keys = keys(alert);
+        int stage = stages.stage(alert.techniques());
+        long time = alert.timeMicros();
+        Assignment assignment;
+        if (!alert.incidentRef().isEmpty()) {
+            long number = byReference.computeIfAbsent(alert.incidentRef(), ref -> open(time, ref));
+            long root = find(number);
+            assignment = new Assignment(alert.id(), root, incidents.get(root).alerts == 0, JoinReason.imported(
+                    alert.incidentRef()), List.of());
+        } else {
+            assignment = place(alert.id(), keys, stage, time);
+        }
+        IncidentState incident = incidents.get(assignment.incident());
+        incident.alerts++;
+        incident.first = Math.min(incident.first, time);
+        incident.last = Math.max(incident.last, time);
+        post(keys, assignment.incident(), alert.id(), stage, time);
+        learn(keys);
+        advance(time);
+        return assignment;
+    }
+
+    /**
+     * Remembers an alert already placed in an incident (when the correlator starts over stored incidents), so that
+     * new alerts can join it.
+     */
+    public void remember(Alert alert, long incident, boolean closed) {
+        IncidentState state = incidents.computeIfAbsent(incident, n -> new IncidentState(n, alert.timeMicros(),
+                alert.incidentRef()));
+        state.closed |= closed;
+        state.alerts++;
+        state.first = Math.min(state.first, alert.timeMicros());
+        state.last = Math.max(state.last, alert.timeMicros());
+        if (!alert.incidentRef().isEmpty()) {
+            byReference.putIfAbsent(alert.incidentRef(), incident);
+        }
+        nextNumber = Math.max(nextNumber, incident + 1);
+        Set<EntityKey> keys = keys(alert);
+        post(keys, incident, alert.id(), stages.stage(alert.techniques()), alert.timeMicros());
+        learn(keys);
+        advance(alert.timeMicros());
+    }
+
+    /** Closes an incident: it takes no new alert and is never merged. */
+    public void close(long incident) {
+        IncidentState state = incidents.get(find(incident));
+        if (state != null) {
+            state.closed = true;
+        }
+    }
+
+    /** The incident an incident was merged into, or itself. */
+    public long find(long incident) {
+        long current = incident;
+        IncidentState state = incidents.get(current);
+        while (state != null && state.mergedInto != 0) {
+            current = state.mergedInto;
+            state = incidents.get(current);
+        }
+        return current;
+    }
+
+    /** Whether an entity is common enough that it ties nothing together. */
+    public boolean isCommon(EntityKey key) {
+        EntityState state = entities.get(key);
+        int learned = state == null || state.partners == null ? 0 : state.partners.size();
+        return policy.common(Math.max(baseline.partners(key), learned), baseline.hosts());
+    }
+
+    /** The number of entities remembered now. */
+    public int rememberedEntities() {
+        return entities.size();
+    }
+
+    private Assignment place(UUID alert, Set<EntityKey> keys, int stage, long time) {
+        // the best reason per candidate incident, incidents in number order
+        TreeMap<Long, JoinReason> candidates = new TreeMap<>();
+        for (EntityKey key : keys) {
+            EntityState state = entities.get(key);
+            if (state == null || isCommon(key)) {
+                continue;
+            }
+            for (int i = 0; i < state.size; i++) {
+                long root = find(state.incident[i]);
+                IncidentState incident = incidents.get(root);
+                if (incident == null || incident.closed) {
+                    continue;
+                }
+                long gap = time - state.time[i];
+                JoinReason reason = null;
+                if (Math.abs(gap) <= joinMicros) {
+                    reason = new JoinReason(JoinReason.Kind.SHARED_ENTITY, key, state.alert[i], gap, "");
+                } else if (gap > 0 && gap <= progressionMicros && state.stage[i] >= 0 && stage > state.stage[i]) {
+                    reason = new JoinReason(JoinReason.Kind.PROGRESSION, key, state.alert[i], gap,
+                            stages.tacticName(state.stage[i]) + " → " + stages.tacticName(stage));
+                }
+                if (reason != null) {
+                    candidates.merge(root, reason, Correlator::better);
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            long number = open(time, "");
+            return new Assignment(alert, number, true, JoinReason.first(), List.of());
+        }
+        // The oldest incident absorbs the others; a product's incident is never absorbed into another's, so among
+        // those only the oldest takes part.
+        long target = candidates.firstKey();
+        for (long number : candidates.keySet()) {
+            if (!incidents.get(number).reference.isEmpty()) {
+                target = number;
+                break;
+            }
+        }
+        List<Assignment.Merge> merged = new ArrayList<>();
+        for (Map.Entry<Long, JoinReason> candidate : candidates.entrySet()) {
+            long number = candidate.getKey();
+            IncidentState other = incidents.get(number);
+            if (number == target || !other.reference.isEmpty()) {
+                continue;
+            }
+            IncidentState into = incidents.get(target);
+            other.mergedInto = target;
+            into.alerts += other.alerts;
+            into.first = Math.min(into.first, other.first);
+            into.last = Math.max(into.last, other.last);
+            merged.add(new Assignment.Merge(number, candidate.getValue()));
+        }
+        return new Assignment(alert, target, false, candidates.get(target), merged);
+    }
+
+    /** Of two reasons to join the same incident, the shared entity nearest in time; a progression last. */
+    private static JoinReason better(JoinReason a, JoinReason b) {
+        if (a.kind() != b.kind()) {
+            return a.kind() == JoinReason.Kind.SHARED_ENTITY ? a : b;
+        }
+        if (Math.abs(a.gapMicros()) != Math.abs(b.gapMicros())) {
+            return Math.abs(a.gapMicros()) < Math.abs(b.gapMicros()) ? a : b;
+        }
+        return a.entity().compareTo(b.entity()) <= 0 ? a : b;
+    }
+
+    private long open(long time, String reference) {
+        long number = nextNumber++;
+        incidents.put(number, new IncidentState(number, time, reference));
+        return number;
+    }
+
+    private void post(Set<EntityKey> keys, long incident, UUID alert, int stage, long time) {
+        for (EntityKey key : keys) {
+            entities.computeIfAbsent(key, k -> new EntityState(policy.postingsPerEntity()))
+                    .post(incident, alert, stage, time, this);
+        }
+    }
+
+    /** Partners learned from alerts: each non-host entity's hosts, each host's users. */
+    private void learn(Set<EntityKey> keys) {
+        List<String> hosts = new ArrayList<>(2);
+        List<String> users = new ArrayList<>(2);
+        for (EntityKey key : keys) {
+            if (key.kind() == EntityKey.Kind.HOST) {
+                hosts.add(key.value());
+            } else if (key.kind() == EntityKey.Kind.USER) {
+                users.add(key.value());
+            }
+        }
+        for (EntityKey key : keys) {
+            List<String> partners = key.kind() == EntityKey.Kind.HOST ? users : hosts;
+            if (partners.isEmpty()) {
+                continue;
+            }
+            EntityState state = entities.get(key);
+            if (state.partners == null) {
+                state.partners = new HashSet<>(4);
+            }
+            for (String partner : partners) {
+                if (state.partners.size() > policy.commonPartners()) {
+                    break; // common already: no need to count further
+                }
+                if (!partner.equals(key.value())) {
+                    state.partners.add(partner);
+                }
+            }
+        }
+    }
+
+    /** Moves the watermark and now and then forgets entities quiet for longer than the progression window. */
+    private void advance(long time) {
+        watermark = Math.max(watermark, time);
+        if (++sinceSweep < SWEEP_EVERY) {
+            return;
+        }
+        sinceSweep = 0;
+        long horizon = watermark - progressionMicros;
+        for (Iterator<EntityState> it = entities.values().iterator(); it.hasNext(); ) {
+            if (it.next().latest < horizon) {
+                it.remove();
+            }
+        }
+    }
+
+    static Set<EntityKey> keys(Alert alert) {
+        Set<EntityKey> keys = new LinkedHashSet<>();
+        for (Alert.Entity entity : alert.entities()) {
+            EntityKey.of(entity).ifPresent(keys::add);
+        }
+        return keys;
+    }
+
+    private static final class IncidentState {
+        final String reference;
+        long first;
+        long last;
+        int alerts;
+        boolean closed;
+        long mergedInto;
+
+        IncidentState(long number, long time, String reference) {
+            this.first = time;
+            this.last = time;
+            this.reference = reference;
+        }
+    }
+
+    /** An entity's most recent incidents (one posting each, its latest alert there) and its learned partners. */
+    private static final class EntityState {
+        final long[] incident;
+        final long[] time;
+        final UUID[] alert;
+        final int[] stage;
+        int size;
+        long latest = Long.MIN_VALUE;
+        Set<String> partners;
+
+        EntityState(int capacity) {
+            incident = new long[capacity];
+            time = new long[capacity];
+            alert = new UUID[capacity];
+            stage = new int[capacity];
+        }
+
+        void post(long number, UUID id, int alertStage, long at, Correlator correlator) {
+            latest = Math.max(latest, at);
+            int slot = -1;
+            for (int i = 0; i < size; i++) {
+                if (correlator.find(incident[i]) == number) {
+                    slot = i;
+                    break;
+                }
+            }
+            if (slot >= 0) {
+                if (at < time[slot]) {
+                    return; // keep the latest alert of the incident
+                }
+            } else if (size < incident.length) {
+                slot = size++;
+            } else {
+                slot = 0; // the incident seen least recently makes room
+                for (int i = 1; i < size; i++) {
+                    if (time[i] < time[slot]) {
+                        slot = i;
+                    }
+                }
+            }
+            incident[slot] = number;
+            time[slot] = at;
+            alert[slot] = id;
+            stage[slot] = alertStage;
+        }
+    }
+}
