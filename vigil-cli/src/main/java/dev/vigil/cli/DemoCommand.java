@@ -75,15 +75,22 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("Loaded Vigil's " + rules + " built-in detection rules and a partner threat feed of "
                         + indicators + " indicators into tenant '" + tenant + "'");
             }
+            String attack = importAttackIfFound(config);
+            if (!json) {
+                out.println(attack);
+            }
             DetectingSink<TenantStore> detecting = IngestCommand.detecting(config, store, err);
             Ingestor ingestor = IngestCommand.ingestor(config, detecting != null ? detecting : store, Format.AUTO,
                     config.defaultTable(), progress);
             summary = ingestor.ingest(files.stream().map(Path::toString).toList());
             progress.finish();
             Long alerts = IngestCommand.detected(store, detecting);
+            dev.vigil.incident.CorrelationSummary correlated = Incidents.correlate(store, config, err);
             store.checkpoint();
             if (json) {
-                out.println(Output.json(IngestCommand.toJson(config, summary, alerts)));
+                Map<String, Object> body = IngestCommand.toJson(config, summary, alerts);
+                body.put("incidents", correlated);
+                out.println(Output.json(body));
                 return 0;
             }
             IngestCommand.printSummary(out, config, summary, alerts);
@@ -95,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
                         + " them; 'vigil alerts --tenant " + tenant + "' lists each):");
                 AlertsCommand.printSummary(out, raised);
             }
+            printIncidents(out, store, config);
             Map<String, String> questions = new LinkedHashMap<>();
             questions.put("Who failed to sign in the most, and from where?", """
                     SELECT src_ip, count(*) AS failures, count(DISTINCT "user") AS accounts,
@@ -120,6 +128,76 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Explore it: vigil tables --tenant " + tenant + "   |   vigil sql --tenant " + tenant
                 + " \"SELECT action, count(*) FROM SecurityEvent GROUP BY ALL\"");
         return 0;
+    }
+
+    /**
+     * ATT&CK knowledge gives incidents their tactics, actor hypotheses and mitigations. Vigil does not ship MITRE's
+     * bundle; the demo imports it when the data directory lacks it and a copy is at hand (VIGIL_ATTACK_BUNDLE, or the
+     * shared data beside this checkout).
+     */
+    private static String importAttackIfFound(VigilConfig config) {
+        if (java.nio.file.Files.exists(KnowledgeCommands.attackFile(config))) {
+            return "Using the ATT&CK knowledge already in " + config.dataDirectory();
+        }
+        List<Path> candidates = new java.util.ArrayList<>();
+        String fromEnvironment = System.getenv("VIGIL_ATTACK_BUNDLE");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            candidates.add(Path.of(fromEnvironment));
+        }
+        candidates.add(Path.of("..", "shared", "data", "mitre-attack", "enterprise-attack.json"));
+        try {
+            Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // vigil-cli/target/vigil.jar -> the checkout's parent
+            Path checkout = jar.getParent() == null ? null : jar.getParent().getParent();
+            if (checkout != null && checkout.getParent() != null && checkout.getParent().getParent() != null) {
+                candidates.add(checkout.getParent().getParent().resolve(Path.of("shared", "data", "mitre-attack",
+                        "enterprise-attack.json")));
+            }
+        } catch (java.net.URISyntaxException | SecurityException e) {
+            // no code location: the other candidates remain
+        }
+        for (Path candidate : candidates) {
+            if (java.nio.file.Files.isRegularFile(candidate)) {
+                var summary = KnowledgeCommands.importAttack(config, candidate);
+                return "Imported MITRE ATT&CK (" + summary.techniques() + " techniques, " + summary.groups()
+                        + " groups) from " + candidate.normalize();
+            }
+        }
+        return "No ATT&CK bundle found: incidents show no tactics or actor hypotheses until you run"
+                + " 'vigil intel import enterprise-attack.json' (or set VIGIL_ATTACK_BUNDLE)";
+    }
+
+    /** The incidents the alerts formed, and the summary of the most severe, as an analyst would open it first. */
+    private static void printIncidents(PrintWriter out, TenantStore store, VigilConfig config) {
+        dev.vigil.model.Principal demo = new dev.vigil.model.Principal("demo", dev.vigil.model.Role.OWNER);
+        List<dev.vigil.incident.Incident> incidents = store.incidents().list(demo, java.util.Optional.empty(),
+                java.util.Optional.of("medium"), 20);
+        if (incidents.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("The alerts correlate into these incidents (medium and above; 'vigil incidents --tenant "
+                + config.tenant() + "' lists all):");
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        for (dev.vigil.incident.Incident incident : incidents) {
+            rows.add(List.of(incident.number(), incident.severity(), incident.title(), incident.alertCount()));
+        }
+        out.print(Output.table(List.of("#", "severity", "title", "alerts"), rows));
+        // the incident that matters most, by its impact score, as an analyst would open it first
+        IncidentsCommand.Loaded loaded = null;
+        for (dev.vigil.incident.Incident incident : incidents) {
+            IncidentsCommand.Loaded candidate = IncidentsCommand.Loaded.load(store, config, demo, incident.number());
+            if (loaded == null || candidate.view().impact().score() > loaded.view().impact().score()) {
+                loaded = candidate;
+            }
+        }
+        dev.vigil.incident.Incident worst = loaded.view().incident();
+        out.println();
+        out.println("Incident " + worst.number() + " in brief ('vigil incidents show " + worst.number() + " --tenant "
+                + config.tenant() + "' has the timeline, entities, impact, source and response):");
+        for (dev.vigil.incident.IncidentView.Sentence sentence : loaded.view().summary()) {
+            out.println("  " + sentence.text());
+        }
     }
 
     /**

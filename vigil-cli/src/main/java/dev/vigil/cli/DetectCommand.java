@@ -69,6 +69,7 @@ final class DetectCommand implements Callable<Integer> {
         StatusLine status = new StatusLine(err);
         Map<String, Long> byRule = new HashMap<>();
         long[] found = new long[2]; // alerts raised, of which new
+        dev.vigil.incident.CorrelationSummary incidents = null;
         Detector detector;
         Set<String> tables = new LinkedHashSet<>();
         Set<String> scanned = new LinkedHashSet<>();
@@ -106,6 +107,9 @@ final class DetectCommand implements Callable<Integer> {
             }
             store.addRuleStats(detector.stats());
             store.commit();
+            if (found[1] > 0) {
+                incidents = Incidents.correlate(store, config, err);
+            }
             store.checkpoint();
         } finally {
             status.finish();
@@ -141,6 +145,9 @@ final class DetectCommand implements Callable<Integer> {
                 return entry;
             }).toList());
             body.put("seconds", Math.round(seconds * 1000) / 1000.0);
+            if (incidents != null) {
+                body.put("incidents", incidents);
+            }
             out.println(Output.json(body));
             return 0;
         }
@@ -151,6 +158,9 @@ final class DetectCommand implements Callable<Integer> {
                 seconds);
         out.printf(Locale.ROOT, "  alerts  %10s  (new %s, already stored %s)%n", Output.count(found[0]),
                 Output.count(found[1]), Output.count(found[0] - found[1]));
+        if (incidents != null) {
+            out.println("  " + Incidents.line(incidents));
+        }
         if (!top.isEmpty()) {
             out.println();
             List<List<Object>> rows = new ArrayList<>();

@@ -68,6 +68,7 @@ final class IngestCommand implements Callable<Integer> {
         Progress progress = new Progress(err);
         IngestSummary summary;
         Long alerts;
+        dev.vigil.incident.CorrelationSummary incidents = null;
         try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_WRITE)) {
             DetectingSink<TenantStore> detecting = detecting(config, store, err);
             Ingestor ingestor = ingestor(config, detecting != null ? detecting : store, format,
@@ -76,6 +77,9 @@ final class IngestCommand implements Callable<Integer> {
                     .log("ingest started");
             summary = ingestor.ingest(paths);
             alerts = detected(store, detecting);
+            if (alerts != null && alerts > 0) {
+                incidents = Incidents.correlate(store, config, err);
+            }
             store.checkpoint();
         } finally {
             progress.finish();
@@ -84,9 +88,16 @@ final class IngestCommand implements Callable<Integer> {
                 .addKeyValue("stored", summary.stored()).addKeyValue("quarantined", summary.quarantined())
                 .addKeyValue("seconds", summary.seconds()).log("ingest finished");
         if (json) {
-            out.println(Output.json(toJson(config, summary, alerts)));
+            Map<String, Object> body = toJson(config, summary, alerts);
+            if (incidents != null) {
+                body.put("incidents", incidents);
+            }
+            out.println(Output.json(body));
         } else {
             printSummary(out, config, summary, alerts);
+            if (incidents != null) {
+                out.println(Incidents.line(incidents));
+            }
         }
         out.flush();
         if (!summary.failedSources().isEmpty()) {

@@ -36,6 +36,18 @@ public enum ConfigKey {
     DETECTION_PLACEHOLDERS("detection.placeholders", "",
             "A YAML file giving the values of Sigma placeholders for the expand modifier (name: [value, ...]);"
                     + " rules using a placeholder it does not define are refused.", Parsers::optionalFile),
+    INCIDENTS_JOIN_WINDOW("incidents.join-window", "3h",
+            "Alerts that share an entity join one incident when at most this far apart (30m, 3h, 1d).",
+            Parsers.duration(java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(30))),
+    INCIDENTS_PROGRESSION_WINDOW("incidents.progression-window", "24h",
+            "Alerts that share an entity and reach a later ATT&CK tactic join up to this far apart (at least the join"
+                    + " window).", Parsers.duration(java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(90))),
+    RESPONSE_WEBHOOK_URL("response.webhook-url", "",
+            "Where approved response actions are sent, as a signed JSON POST (http or https); empty records approvals"
+                    + " without carrying them out.", Parsers::optionalUrl),
+    RESPONSE_WEBHOOK_SECRET("response.webhook-secret", "",
+            "The shared secret that signs webhook payloads (HMAC-SHA256 in X-Vigil-Signature); set it through"
+                    + " VIGIL_RESPONSE_WEBHOOK_SECRET rather than a file.", Parsers::optionalFile),
     LOG_LEVEL("log.level", "info", "The level of the log file: error, warn, info, debug or trace.",
             Parsers.oneOf("error", "warn", "info", "debug", "trace")),
     LOG_FORMAT("log.format", "json", "The log file's format: json (one object per line) or text.",
@@ -92,6 +104,52 @@ public enum ConfigKey {
         /** A file path, or empty for none; the file is read where it is used, with errors naming it. */
         static Object optionalFile(String value) {
             return value.strip();
+        }
+
+        /** A duration as people write it: {@code 90s}, {@code 30m}, {@code 3h}, {@code 2d}, or ISO-8601 {@code PT3H}. */
+        static Function<String, Object> duration(java.time.Duration min, java.time.Duration max) {
+            return value -> {
+                java.time.Duration parsed;
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})\\s*([smhd])")
+                        .matcher(value.toLowerCase(Locale.ROOT));
+                if (m.matches()) {
+                    long n = Long.parseLong(m.group(1));
+                    parsed = switch (m.group(2)) {
+                        case "s" -> java.time.Duration.ofSeconds(n);
+                        case "m" -> java.time.Duration.ofMinutes(n);
+                        case "h" -> java.time.Duration.ofHours(n);
+                        default -> java.time.Duration.ofDays(n);
+                    };
+                } else {
+                    try {
+                        parsed = java.time.Duration.parse(value.toUpperCase(Locale.ROOT));
+                    } catch (java.time.format.DateTimeParseException e) {
+                        throw new IllegalArgumentException("'" + value + "' is not a duration; write 30m, 3h or 2d");
+                    }
+                }
+                if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+                    throw new IllegalArgumentException(value + " is out of range; use " + min.toMinutes()
+                            + " minutes to " + max.toDays() + " days");
+                }
+                return parsed;
+            };
+        }
+
+        /** An http or https URL, or empty for none. */
+        static Object optionalUrl(String value) {
+            String url = value.strip();
+            if (url.isEmpty()) {
+                return url;
+            }
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new IllegalArgumentException("'" + value + "' is not an http or https URL with a host");
+                }
+                return url;
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a URL: " + e.getReason());
+            }
         }
 
         static Object tenant(String value) {

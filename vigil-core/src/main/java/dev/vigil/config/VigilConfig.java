@@ -60,6 +60,20 @@ public final class VigilConfig {
                 : dev.vigil.sigma.Placeholders.load(java.nio.file.Path.of(file));
     }
 
+    /** How incidents are correlated, from the {@code incidents.*} keys. */
+    public dev.vigil.incident.CorrelationPolicy correlationPolicy() {
+        dev.vigil.incident.CorrelationPolicy defaults = dev.vigil.incident.CorrelationPolicy.defaults();
+        java.time.Duration join = (java.time.Duration) value(ConfigKey.INCIDENTS_JOIN_WINDOW);
+        java.time.Duration progression = (java.time.Duration) value(ConfigKey.INCIDENTS_PROGRESSION_WINDOW);
+        if (progression.compareTo(join) < 0) {
+            throw new dev.vigil.model.VigilException(dev.vigil.model.ErrorCode.CONFIG_INVALID,
+                    "incidents.progression-window (" + progression + ") is shorter than incidents.join-window ("
+                            + join + ")");
+        }
+        return new dev.vigil.incident.CorrelationPolicy(join, progression, defaults.commonPartners(),
+                defaults.commonShare(), defaults.postingsPerEntity());
+    }
+
     public String logLevel() {
         return (String) values.get(ConfigKey.LOG_LEVEL);
     }

@@ -160,14 +160,15 @@ public final class DemoOrganization {
             ZonedDateTime time = start.plusMinutes(minute).plusSeconds(random.nextInt(180));
             String host = pick(workstations);
             String image = pick(COMMON_PROCESSES);
+            String user = userOfWorkstation(host); // people work on their own workstation
             out.add(sysmon(time, record++, 1, host, ordered("Image", image, "CommandLine", "\"" + image + "\"",
-                    "ParentImage", "C:\\Windows\\explorer.exe", "User", DOMAIN + "\\" + pick(users),
+                    "ParentImage", "C:\\Windows\\explorer.exe", "User", DOMAIN + "\\" + user,
                     "Hashes", "SHA256=" + hex(64), "IntegrityLevel", "Medium")));
             if (random.nextInt(2) == 0) {
                 out.add(sysmon(time.plusSeconds(1), record++, 3, host, ordered("Image", image, "Protocol", "tcp",
                         "SourceIp", addressOf(host), "SourcePort", String.valueOf(49_152 + random.nextInt(10_000)),
                         "DestinationIp", "52.96." + random.nextInt(255) + "." + random.nextInt(255),
-                        "DestinationPort", "443", "User", DOMAIN + "\\" + pick(users))));
+                        "DestinationPort", "443", "User", DOMAIN + "\\" + user)));
             }
             if (random.nextInt(3) == 0) {
                 out.add(sysmon(time.plusSeconds(2), record++, 22, host, ordered("Image", image,

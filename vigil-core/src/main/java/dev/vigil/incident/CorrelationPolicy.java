@@ -8,9 +8,10 @@ import java.time.Duration;
  * @param joinWindow alerts that share an entity join when they are at most this far apart
  * @param progressionWindow alerts that share an entity further apart than {@code joinWindow} still join, up to this
  *     far apart, when the later one reaches a later ATT&CK tactic (execution, then persistence, then lateral movement)
- * @param commonPartners an entity with at least this many partners (distinct hosts; distinct users for a host) is
- *     common and ties nothing together ...
- * @param commonShare ... and so is one whose partners are at least this share of all hosts the baseline knows
+ * @param commonPartners an entity is common, and ties nothing together, when it has at least this many partners
+ *     (distinct hosts; distinct users for a host) ...
+ * @param commonShare ... and they are at least this share of all the baseline's hosts (users for a host), so that
+ *     in a large organization the bar rises with its size
  * @param postingsPerEntity how many recent incidents each entity remembers; bounds memory and the cost per alert
  */
 public record CorrelationPolicy(Duration joinWindow, Duration progressionWindow, int commonPartners,
@@ -35,13 +36,13 @@ public record CorrelationPolicy(Duration joinWindow, Duration progressionWindow,
         }
     }
 
-    /** Three hours to join, a day for a tactic progression, common from 10 partners or a fifth of the hosts. */
+    /** Three hours to join, a day for a tactic progression, common from 10 partners and 5% of the population. */
     public static CorrelationPolicy defaults() {
-        return new CorrelationPolicy(Duration.ofHours(3), Duration.ofHours(24), 10, 0.2, 4);
+        return new CorrelationPolicy(Duration.ofHours(3), Duration.ofHours(24), 10, 0.05, 4);
     }
 
-    /** Whether {@code partners} make an entity common, among {@code hosts} known hosts. */
-    boolean common(int partners, int hosts) {
-        return partners >= commonPartners || (hosts >= commonPartners && partners >= commonShare * hosts);
+    /** Whether {@code partners} make an entity common, in a population of {@code population} hosts (or users). */
+    boolean common(int partners, int population) {
+        return partners >= commonPartners && partners >= commonShare * population;
     }
 }

@@ -130,7 +130,7 @@ public final class Correlator {
     public boolean isCommon(EntityKey key) {
         EntityState state = entities.get(key);
         int learned = state == null || state.partners == null ? 0 : state.partners.size();
-        return policy.common(Math.max(baseline.partners(key), learned), baseline.hosts());
+        return policy.common(Math.max(baseline.partners(key), learned), baseline.population(key));
     }
 
     /** The number of entities remembered now. */

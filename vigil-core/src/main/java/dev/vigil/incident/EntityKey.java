@@ -59,8 +59,38 @@ public record EntityKey(Kind kind, String value) implements Comparable<EntityKey
             case Alert.PROCESS_GUID -> Optional.of(new EntityKey(Kind.PROCESS, value.toLowerCase(Locale.ROOT)));
             case "domain" -> Optional.of(new EntityKey(Kind.DOMAIN, trimDot(value.toLowerCase(Locale.ROOT))));
             case "url" -> Optional.of(new EntityKey(Kind.URL, value));
-            default -> Optional.empty(); // process images, parent images: names, not identities
+            case "process", "parent_process" -> Optional.empty(); // images are names, not identities
+            default -> inferred(entity.kind().toLowerCase(Locale.ROOT), value);
         };
+    }
+
+    /**
+     * An entity whose kind is a source's field name, as correlation rules group by ({@code IPAddress},
+     * {@code TargetUserName}, {@code Computer}) and products name entities ({@code Ip}, {@code Account},
+     * {@code Host}): its kind is read from the name.
+     */
+    static Optional<EntityKey> inferred(String kind, String value) {
+        if (kind.contains("guid") && kind.contains("process")) {
+            return Optional.of(new EntityKey(Kind.PROCESS, value.toLowerCase(Locale.ROOT)));
+        }
+        if (kind.contains("sha") || kind.contains("md5") || kind.contains("hash")) {
+            return hash(value);
+        }
+        if (kind.endsWith("ip") || kind.contains("ipaddress") || kind.contains("ip_address") || kind.equals("address")
+                || kind.endsWith("_ip")) {
+            return ip(value);
+        }
+        if (kind.contains("host") || kind.contains("computer") || kind.contains("device")
+                || kind.contains("workstation")) {
+            return host(value);
+        }
+        if (kind.contains("user") || kind.contains("account") || kind.contains("upn") || kind.contains("principal")) {
+            return user(value);
+        }
+        if (kind.contains("url")) {
+            return Optional.of(new EntityKey(Kind.URL, value));
+        }
+        return Optional.empty();
     }
 
     /** A host by its first DNS label, lower-cased: {@code WORKSTATION5.theshire.local} is {@code workstation5}. */

@@ -17,24 +17,37 @@ import java.util.Map;
 public final class Prevalence {
     private final Map<EntityKey, Integer> partners;
     private final int hosts;
+    private final int users;
 
     /**
      * @param partners per entity, its number of distinct partners in the events (hosts, or users for a host)
      * @param hosts the number of distinct hosts in the events
+     * @param users the number of distinct users in the events
      */
-    public Prevalence(Map<EntityKey, Integer> partners, int hosts) {
+    public Prevalence(Map<EntityKey, Integer> partners, int hosts, int users) {
         this.partners = Map.copyOf(requireNonNull(partners, "partners is null"));
         this.hosts = hosts;
+        this.users = users;
     }
 
     /** No baseline: prevalence is learned from alerts only. */
     public static Prevalence none() {
-        return new Prevalence(Map.of(), 0);
+        return new Prevalence(Map.of(), 0, 0);
+    }
+
+    /** The population an entity's partners are counted in: users for a host, hosts for anything else. */
+    public int population(EntityKey key) {
+        return key.kind() == EntityKey.Kind.HOST ? users : hosts;
     }
 
     /** The baseline's partner count of an entity, 0 when the events never name it. */
     public int partners(EntityKey key) {
         return partners.getOrDefault(key, 0);
+    }
+
+    /** Whether the baseline makes an entity common under a policy. */
+    public boolean isCommon(EntityKey key, CorrelationPolicy policy) {
+        return policy.common(partners(key), population(key));
     }
 
     /** The number of distinct hosts in the baseline. */
@@ -51,6 +64,7 @@ public final class Prevalence {
     public static final class Builder {
         private final Map<EntityKey, Integer> partners = new HashMap<>();
         private int hosts;
+        private int users;
 
         /** Records an entity's partner count (the highest given wins). */
         public Builder add(EntityKey key, int count) {
@@ -63,8 +77,13 @@ public final class Prevalence {
             return this;
         }
 
+        public Builder users(int count) {
+            this.users = count;
+            return this;
+        }
+
         public Prevalence build() {
-            return new Prevalence(partners, hosts);
+            return new Prevalence(partners, hosts, users);
         }
     }
 }

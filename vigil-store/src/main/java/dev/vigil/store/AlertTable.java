@@ -101,25 +101,33 @@ final class AlertTable {
     }
 
     List<Alert> read(AlertQuery query) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT alert_id, source, rule_id, title, level, status,"
-                + " epoch_us(\"time\"), techniques, CAST(matched_fields AS VARCHAR), CAST(entities AS VARCHAR),"
-                + " event_ids, table_name, coalesce(incident_ref, '') FROM vigil_alerts WHERE true");
+        StringBuilder where = new StringBuilder("true");
         List<Object> parameters = new ArrayList<>();
         if (!query.ruleIds().isEmpty()) {
-            sql.append(" AND rule_id IN (").append("?, ".repeat(query.ruleIds().size() - 1)).append("?)");
+            where.append(" AND rule_id IN (").append("?, ".repeat(query.ruleIds().size() - 1)).append("?)");
             parameters.addAll(query.ruleIds());
         }
         if (query.sinceMicros() != Long.MIN_VALUE) {
-            sql.append(" AND \"time\" >= make_timestamptz(?::BIGINT)");
+            where.append(" AND \"time\" >= make_timestamptz(?::BIGINT)");
             parameters.add(query.sinceMicros());
         }
         if (query.minimumLevel() != null) {
-            sql.append(" AND list_position(").append(LEVEL_LIST).append(", lower(level)) >= ?");
+            where.append(" AND list_position(").append(LEVEL_LIST).append(", lower(level)) >= ?");
             parameters.add(AlertQuery.rank(query.minimumLevel()) + 1); // list positions count from 1
         }
-        sql.append(" ORDER BY \"time\" DESC, alert_id LIMIT ").append(query.limit());
+        return read(where.toString(), parameters, "\"time\" DESC, alert_id LIMIT " + query.limit());
+    }
+
+    /**
+     * The alerts of {@code vigil_alerts a} that satisfy a condition, in an order; the condition may name other
+     * columns of {@code a} and join through subqueries.
+     */
+    List<Alert> read(String where, List<?> parameters, String orderBy) throws SQLException {
+        String sql = "SELECT alert_id, source, rule_id, title, level, status, epoch_us(\"time\"), techniques,"
+                + " CAST(matched_fields AS VARCHAR), CAST(entities AS VARCHAR), event_ids, table_name,"
+                + " coalesce(incident_ref, '') FROM vigil_alerts a WHERE " + where + " ORDER BY " + orderBy;
         List<Alert> alerts = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }

@@ -78,6 +78,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private final DuckDBConnection connection;
     private final EventTables tables;
     private final AlertTable alerts;
+    private final IncidentStore incidents;
     private final RuleTables rules;
     private final IndicatorTable indicators;
     private boolean inTransaction;
@@ -91,6 +92,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         this.alerts = new AlertTable(connection, tenant);
         this.rules = new RuleTables(connection);
         this.indicators = new IndicatorTable(connection);
+        this.incidents = new IncidentStore(this, connection, alerts);
     }
 
     /**
@@ -173,6 +175,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                 AlertTable.createSchema(statement);
                 RuleTables.createSchema(statement);
                 IndicatorTable.createSchema(statement);
+                IncidentStore.createSchema(statement);
             }
         }
         tables.load();
@@ -224,7 +227,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     }
 
     /** Work on the open unit of work (begun if needed); on any failure the whole unit of work is rolled back. */
-    private <T> T write(String what, SqlWork<T> work) {
+    <T> T write(String what, SqlWork<T> work) {
         requireWritable();
         try {
             beginIfNeeded();
@@ -240,7 +243,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     }
 
     /** A read; a table that a store written by an older version lacks reads as empty. */
-    private <T> T read(String what, String table, T empty, SqlWork<T> work) {
+    <T> T read(String what, String table, T empty, SqlWork<T> work) {
         try {
             return hasTable(table) ? work.run() : empty;
         } catch (SQLException e) {
@@ -261,7 +264,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     }
 
     @FunctionalInterface
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run() throws SQLException;
     }
 
@@ -459,6 +462,11 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** How many alerts are stored. */
     public long alertCount() {
         return read("counting alerts", "vigil_alerts", 0L, alerts::count);
+    }
+
+    /** The tenant's incidents: correlation, lifecycle and what the incident view reads. */
+    public IncidentStore incidents() {
+        return incidents;
     }
 
     // --- rules --------------------------------------------------------------------------------------------------
