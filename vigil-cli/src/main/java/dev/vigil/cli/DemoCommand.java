@@ -2,9 +2,14 @@ package dev.vigil.cli;
 
 import dev.vigil.config.VigilConfig;
 import dev.vigil.demo.DemoOrganization;
+import dev.vigil.incident.CorrelationSummary;
+import dev.vigil.incident.Incident;
+import dev.vigil.incident.IncidentView;
 import dev.vigil.ingest.Format;
 import dev.vigil.ingest.IngestSummary;
 import dev.vigil.ingest.Ingestor;
+import dev.vigil.model.Principal;
+import dev.vigil.model.Role;
 import dev.vigil.model.TenantId;
 import dev.vigil.sigma.DetectingSink;
 import dev.vigil.store.QueryResult;
@@ -12,12 +17,16 @@ import dev.vigil.store.TenantStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
             summary = ingestor.ingest(files.stream().map(Path::toString).toList());
             progress.finish();
             Long alerts = IngestCommand.detected(store, detecting);
-            dev.vigil.incident.CorrelationSummary correlated = Incidents.correlate(store, config, err);
+            CorrelationSummary correlated = Incidents.correlate(store, config, err);
             store.checkpoint();
             if (json) {
                 Map<String, Object> body = IngestCommand.toJson(config, summary, alerts);
@@ -136,10 +145,10 @@ final class DemoCommand implements Callable<Integer> {
      * shared data beside this checkout).
      */
     private static String importAttackIfFound(VigilConfig config) {
-        if (java.nio.file.Files.exists(KnowledgeCommands.attackFile(config))) {
+        if (Files.exists(KnowledgeCommands.attackFile(config))) {
             return "Using the ATT&CK knowledge already in " + config.dataDirectory();
         }
-        List<Path> candidates = new java.util.ArrayList<>();
+        List<Path> candidates = new ArrayList<>();
         String fromEnvironment = System.getenv("VIGIL_ATTACK_BUNDLE");
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             candidates.add(Path.of(fromEnvironment));
@@ -153,11 +162,11 @@ final class DemoCommand implements Callable<Integer> {
                 candidates.add(checkout.getParent().getParent().resolve(Path.of("shared", "data", "mitre-attack",
                         "enterprise-attack.json")));
             }
-        } catch (java.net.URISyntaxException | SecurityException e) {
+        } catch (URISyntaxException | SecurityException e) {
             // no code location: the other candidates remain
         }
         for (Path candidate : candidates) {
-            if (java.nio.file.Files.isRegularFile(candidate)) {
+            if (Files.isRegularFile(candidate)) {
                 var summary = KnowledgeCommands.importAttack(config, candidate);
                 return "Imported MITRE ATT&CK (" + summary.techniques() + " techniques, " + summary.groups()
                         + " groups) from " + candidate.normalize();
@@ -169,33 +178,33 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The incidents the alerts formed, and the summary of the most severe, as an analyst would open it first. */
     private static void printIncidents(PrintWriter out, TenantStore store, VigilConfig config) {
-        dev.vigil.model.Principal demo = new dev.vigil.model.Principal("demo", dev.vigil.model.Role.OWNER);
-        List<dev.vigil.incident.Incident> incidents = store.incidents().list(demo, java.util.Optional.empty(),
-                java.util.Optional.of("medium"), 20);
+        Principal demo = new Principal("demo", Role.OWNER);
+        List<Incident> incidents = store.incidents().list(demo, Optional.empty(),
+                Optional.of("medium"), 20);
         if (incidents.isEmpty()) {
             return;
         }
         out.println();
         out.println("The alerts correlate into these incidents (medium and above; 'vigil incidents --tenant "
                 + config.tenant() + "' lists all):");
-        List<List<Object>> rows = new java.util.ArrayList<>();
-        for (dev.vigil.incident.Incident incident : incidents) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Incident incident : incidents) {
             rows.add(List.of(incident.number(), incident.severity(), incident.title(), incident.alertCount()));
         }
         out.print(Output.table(List.of("#", "severity", "title", "alerts"), rows));
         // the incident that matters most, by its impact score, as an analyst would open it first
         IncidentsCommand.Loaded loaded = null;
-        for (dev.vigil.incident.Incident incident : incidents) {
+        for (Incident incident : incidents) {
             IncidentsCommand.Loaded candidate = IncidentsCommand.Loaded.load(store, config, demo, incident.number());
             if (loaded == null || candidate.view().impact().score() > loaded.view().impact().score()) {
                 loaded = candidate;
             }
         }
-        dev.vigil.incident.Incident worst = loaded.view().incident();
+        Incident worst = loaded.view().incident();
         out.println();
         out.println("Incident " + worst.number() + " in brief ('vigil incidents show " + worst.number() + " --tenant "
                 + config.tenant() + "' has the timeline, entities, impact, source and response):");
-        for (dev.vigil.incident.IncidentView.Sentence sentence : loaded.view().summary()) {
+        for (IncidentView.Sentence sentence : loaded.view().summary()) {
             out.println("  " + sentence.text());
         }
     }

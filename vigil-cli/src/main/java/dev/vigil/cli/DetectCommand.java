@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.model.Alert;
 import dev.vigil.model.ErrorCode;
@@ -69,7 +70,7 @@ final class DetectCommand implements Callable<Integer> {
         StatusLine status = new StatusLine(err);
         Map<String, Long> byRule = new HashMap<>();
         long[] found = new long[2]; // alerts raised, of which new
-        dev.vigil.incident.CorrelationSummary incidents = null;
+        CorrelationSummary incidents = null;
         Detector detector;
         Set<String> tables = new LinkedHashSet<>();
         Set<String> scanned = new LinkedHashSet<>();

@@ -3,12 +3,10 @@ package dev.vigil.cli;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.incident.TacticStages;
-import dev.vigil.intel.attack.AttackKnowledge;
 import dev.vigil.store.TenantStore;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Optional;
 
 /** Correlation as the commands that raise alerts run it: after ingest, detect and the demo. */
 final class Incidents {
@@ -16,11 +14,10 @@ final class Incidents {
 
     /** Places the tenant's new alerts in incidents, showing progress on {@code err}. */
     static CorrelationSummary correlate(TenantStore store, VigilConfig config, PrintWriter err) {
-        Optional<AttackKnowledge> attack = KnowledgeCommands.loadIfPresent(config);
         StatusLine status = new StatusLine(err);
         try {
             CorrelationSummary summary = store.incidents().correlate(config.correlationPolicy(),
-                    attack.map(TacticStages::of).orElse(TacticStages.unknown()), Instant.now(),
+                    TacticStages.lazy(() -> KnowledgeCommands.loadIfPresent(config)), Instant.now(),
                     step -> status.update(() -> "incidents: " + step));
             store.commit();
             Logging.logger().atInfo().addKeyValue("tenant", config.tenant().value())

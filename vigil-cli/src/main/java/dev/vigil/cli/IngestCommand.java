@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.ingest.EventSink;
 import dev.vigil.ingest.Format;
@@ -68,7 +69,7 @@ final class IngestCommand implements Callable<Integer> {
         Progress progress = new Progress(err);
         IngestSummary summary;
         Long alerts;
-        dev.vigil.incident.CorrelationSummary incidents = null;
+        CorrelationSummary incidents = null;
         try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_WRITE)) {
             DetectingSink<TenantStore> detecting = detecting(config, store, err);
             Ingestor ingestor = ingestor(config, detecting != null ? detecting : store, format,

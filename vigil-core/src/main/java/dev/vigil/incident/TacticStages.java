@@ -35,6 +35,33 @@ public interface TacticStages {
         };
     }
 
+    /**
+     * Stages from knowledge loaded on first use, so that a run with no alert to place does not pay for reading the
+     * ATT&CK bundle; without knowledge, no stage is known.
+     */
+    static TacticStages lazy(java.util.function.Supplier<Optional<AttackKnowledge>> knowledge) {
+        return new TacticStages() {
+            private TacticStages loaded;
+
+            private TacticStages loaded() {
+                if (loaded == null) {
+                    loaded = knowledge.get().map(TacticStages::of).orElse(unknown());
+                }
+                return loaded;
+            }
+
+            @Override
+            public int stage(List<String> techniques) {
+                return techniques.isEmpty() ? -1 : loaded().stage(techniques);
+            }
+
+            @Override
+            public String tacticName(int stage) {
+                return loaded().tacticName(stage);
+            }
+        };
+    }
+
     /** The stages of ATT&CK's enterprise matrix. */
     static TacticStages of(AttackKnowledge knowledge) {
         List<Tactic> tactics = knowledge.tactics();
