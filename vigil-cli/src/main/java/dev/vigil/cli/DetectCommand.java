@@ -1,7 +1,7 @@
 package dev.vigil.cli;
 
-import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.model.Alert;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;

@@ -1,7 +1,7 @@
 package dev.vigil.cli;
 
-import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.ingest.EventSink;
 import dev.vigil.ingest.Format;
 import dev.vigil.ingest.IngestSummary;
