@@ -139,8 +139,10 @@ public final class Correlator {
     }
 
     private Assignment place(UUID alert, Set<EntityKey> keys, int stage, long time) {
-        // the best reason per candidate incident, incidents in number order
-        TreeMap<Long, JoinReason> candidates = new TreeMap<>();
+        // the best reason per candidate incident, incidents in number order: tied through an identity (host, user,
+        // process, internal address), or through an artefact only (file hash, domain, URL, external address)
+        TreeMap<Long, JoinReason> tied = new TreeMap<>();
+        TreeMap<Long, JoinReason> byArtefact = new TreeMap<>();
         for (EntityKey key : keys) {
             EntityState state = entities.get(key);
             if (state == null || isCommon(key)) {
@@ -161,14 +163,19 @@ public final class Correlator {
                             stages.tacticName(state.stage[i]) + " → " + stages.tacticName(stage));
                 }
                 if (reason != null) {
-                    candidates.merge(root, reason, Correlator::better);
+                    (key.isArtefact() ? byArtefact : tied).merge(root, reason, Correlator::better);
                 }
             }
         }
-        if (candidates.isEmpty()) {
+        if (tied.isEmpty() && byArtefact.isEmpty()) {
             long number = open(time, "");
             return new Assignment(alert, number, true, JoinReason.first(), List.of());
         }
+        // Artefacts are not unique to one intrusion (a public tool, a system library, a CDN address), while a host,
+        // an account or a process instance is: an artefact lets an alert join an incident it has no identity tie
+        // to, but never merges two incidents, and an identity tie wins over it.
+        boolean mergeable = !tied.isEmpty();
+        TreeMap<Long, JoinReason> candidates = mergeable ? tied : byArtefact;
         // The oldest incident absorbs the others; a product's incident is never absorbed into another's, so among
         // those only the oldest takes part.
         long target = candidates.firstKey();
@@ -182,7 +189,7 @@ public final class Correlator {
         for (Map.Entry<Long, JoinReason> candidate : candidates.entrySet()) {
             long number = candidate.getKey();
             IncidentState other = incidents.get(number);
-            if (number == target || !other.reference.isEmpty()) {
+            if (!mergeable || number == target || !other.reference.isEmpty()) {
                 continue;
             }
             IncidentState into = incidents.get(target);

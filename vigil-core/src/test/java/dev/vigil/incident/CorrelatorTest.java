@@ -306,6 +306,24 @@ class CorrelatorTest {
         }
 
         @Test
+        void anArtefactJoinsAnAlertWithNoOtherTieButNeverMergesTwoIncidents() {
+            Correlator correlator = correlator();
+            String hash = "4ed2a27860fa154415f65452ff1f94bd6af762982e2f3470030c504dc3c8a354";
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1", "file_hash", hash));
+            Assignment onlyTheHash = correlator.add(alert(2, 5, "host", "ws2", "file_hash", hash));
+            Assignment other = correlator.add(alert(3, 6, "host", "ws3"));
+            Assignment bridge = correlator.add(alert(4, 7, "host", "ws3", "file_hash", hash,
+                    "dst_ip", "198.51.100.7"));
+
+            assertThat(onlyTheHash.incident()).isEqualTo(first.incident());
+            assertThat(onlyTheHash.reason().entity().isArtefact()).isTrue();
+            assertThat(bridge.incident()).isEqualTo(other.incident());
+            assertThat(bridge.reason().entity()).isEqualTo(new EntityKey(EntityKey.Kind.HOST, "ws3"));
+            assertThat(bridge.merged()).isEmpty();
+            assertThat(correlator.find(other.incident())).isEqualTo(other.incident());
+        }
+
+        @Test
         void remembersStoredIncidentsAndNumbersNewOnesAfterThem() {
             Correlator correlator = correlator();
             correlator.remember(alert(1, 0, "host", "ws1"), 41, false);
@@ -425,6 +443,15 @@ class CorrelatorTest {
             "file_hash|00000000000000000000000000000000", "file_hash|not-a-hash", "src_ip|not-an-address"})
         void valuesThatIdentifyNothingAreDropped(String kind, String value) {
             assertThat(EntityKey.of(new Alert.Entity(kind, value))).isEqualTo(Optional.empty());
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "file_hash|d41d8cd98f00b204e9800998ecf8427e|true", "domain|evil.example|true", "url|http://x.example/a|true",
+            "dst_ip|8.8.8.8|true", "dst_ip|10.0.0.8|false", "host|ws1|false", "user|alice|false",
+            Alert.PROCESS_GUID + "|{aaaa-1}|false"})
+        void artefactsAreWhatUnrelatedIntrusionsShareIdentitiesAreNot(String kind, String value, boolean artefact) {
+            assertThat(EntityKey.of(new Alert.Entity(kind, value)).orElseThrow().isArtefact()).isEqualTo(artefact);
         }
 
         @ParameterizedTest
