@@ -123,7 +123,7 @@ public final class CorrelationQuality {
             int baselineHosts, long baselineEvents, List<Mixed> mixed, List<Glue> glue, List<Split> splits,
             List<String> notes) {}
 
-    public record Report(String date, long seed, String policy, Evaluation otrf, Evaluation generated) {}
+    public record Report(String date, long seed, String policy, List<Evaluation> evaluations) {}
 
     private final Options options;
     private final PrintWriter progress;
@@ -136,10 +136,14 @@ public final class CorrelationQuality {
     public Report run() throws IOException {
         TacticStages stages = options.attack() != null && Files.isRegularFile(options.attack())
                 ? TacticStages.of(AttackBundle.read(options.attack())) : TacticStages.unknown();
-        Evaluation otrf = options.datasets() == null ? null : otrf(stages);
-        Evaluation generated = generated(stages);
+        List<Evaluation> evaluations = new ArrayList<>();
+        if (options.datasets() != null) {
+            evaluations.add(otrf(stages));
+        }
+        evaluations.add(generated(IncidentScenario.Shape.standard(options.seed()), stages));
+        evaluations.add(generated(IncidentScenario.Shape.sparse(options.seed()), stages));
         return new Report(LocalDate.now(ZoneOffset.UTC).toString(), options.seed(),
-                CorrelationPolicy.defaults().toString(), otrf, generated);
+                CorrelationPolicy.defaults().toString(), evaluations);
     }
 
     // --- OTRF replay ------------------------------------------------------------------------------------------------
@@ -383,8 +387,8 @@ public final class CorrelationQuality {
 
     // --- Generated scenario -----------------------------------------------------------------------------------------
 
-    private Evaluation generated(TacticStages stages) {
-        IncidentScenario scenario = new IncidentScenario(IncidentScenario.Shape.standard(options.seed()));
+    private Evaluation generated(IncidentScenario.Shape shape, TacticStages stages) {
+        IncidentScenario scenario = new IncidentScenario(shape);
         Prevalence baseline = scenario.baseline();
         List<Labelled> alerts = new ArrayList<>();
         int attackAlerts = 0;
@@ -409,9 +413,38 @@ public final class CorrelationQuality {
                 + " baseline of %,d entities on %,d hosts%n", alerts.size(), attackAlerts, attacks.size(),
                 baseline.size(), baseline.hosts());
         List<String> names = new ArrayList<>();
-        return evaluate(String.format(Locale.ROOT, "generated (500 hosts, 2,000 users, %d days, %d attacks, %,d"
-                + " alerts of which %,d benign)", options.generatedDays(), attacks.size(), alerts.size(),
-                alerts.size() - attackAlerts), alerts, names, baseline, 7 * 500, stages, List.of());
+        List<String> notes = List.of(sharedHosts(alerts, attacks) + " of the " + attacks.size() + " attacks"
+                + " raise alerts on a host within three hours of another attack's alert on it");
+        return evaluate(String.format(Locale.ROOT, "generated (%,d hosts, %,d users, %d days, %d attacks, %,d"
+                + " alerts of which %,d benign)", shape.hosts(), shape.users(), options.generatedDays(),
+                attacks.size(), alerts.size(), alerts.size() - attackAlerts), alerts, names, baseline, 0, stages,
+                notes);
+    }
+
+    /** Attacks that touch a host within three hours of another attack touching it: ambiguity no rule can resolve. */
+    private static long sharedHosts(List<Labelled> alerts, Set<Long> attacks) {
+        Map<EntityKey, List<Labelled>> byHost = new HashMap<>();
+        for (Labelled l : alerts) {
+            if (attacks.contains(l.truth())) {
+                for (Alert.Entity entity : l.alert().entities()) {
+                    EntityKey.of(entity).filter(k -> k.kind() == EntityKey.Kind.HOST)
+                            .ifPresent(k -> byHost.computeIfAbsent(k, h -> new ArrayList<>()).add(l));
+                }
+            }
+        }
+        long window = CorrelationPolicy.defaults().joinWindow().toNanos() / 1000;
+        Set<Long> sharing = new HashSet<>();
+        for (List<Labelled> list : byHost.values()) {
+            for (Labelled a : list) {
+                for (Labelled b : list) {
+                    if (a.truth() != b.truth()
+                            && Math.abs(a.alert().timeMicros() - b.alert().timeMicros()) <= window) {
+                        sharing.add(a.truth());
+                    }
+                }
+            }
+        }
+        return sharing.size();
     }
 
     // --- Scoring ----------------------------------------------------------------------------------------------------
@@ -623,12 +656,7 @@ public final class CorrelationQuality {
     }
 
     private static List<Evaluation> evaluations(Report report) {
-        List<Evaluation> list = new ArrayList<>();
-        if (report.otrf() != null) {
-            list.add(report.otrf());
-        }
-        list.add(report.generated());
-        return list;
+        return report.evaluations();
     }
 
     private static void row(StringBuilder out, String name, String baseline, Score s) {
@@ -653,7 +681,10 @@ public final class CorrelationQuality {
             entry.put("glue", e.glue());
             entry.put("splits", e.splits());
             entry.put("notes", e.notes());
-            body.put(e == report.otrf() ? "otrf" : "generated", entry);
+            body.computeIfAbsent("evaluations", k -> new ArrayList<Object>());
+            @SuppressWarnings("unchecked")
+            List<Object> list = (List<Object>) body.get("evaluations");
+            list.add(entry);
         }
         return body;
     }

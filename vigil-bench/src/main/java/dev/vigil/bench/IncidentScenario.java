@@ -85,6 +85,11 @@ final class IncidentScenario {
         static Shape standard(long seed) {
             return new Shape(500, 2000, 25, 0.25, seed);
         }
+
+        /** The same attacks in an organization ten times the size: 5,000 hosts, 20,000 users. */
+        static Shape sparse(long seed) {
+            return new Shape(5000, 20_000, 25, 0.25, seed);
+        }
     }
 
     /** An alert and the incident it truly belongs to (an attack's number, or its own for a benign alert). */

@@ -158,9 +158,14 @@ public final class Correlator {
                 JoinReason reason = null;
                 if (Math.abs(gap) <= joinMicros) {
                     reason = new JoinReason(JoinReason.Kind.SHARED_ENTITY, key, state.alert[i], gap, "");
-                } else if (gap > 0 && gap <= progressionMicros && state.stage[i] >= 0 && stage > state.stage[i]) {
-                    reason = new JoinReason(JoinReason.Kind.PROGRESSION, key, state.alert[i], gap,
-                            stages.tacticName(state.stage[i]) + " → " + stages.tacticName(stage));
+                } else if (state.stage[i] >= 0 && stage > state.stage[i]) {
+                    // a later tactic than the earliest the incident reached on this entity, within the window of
+                    // the alert that reached it
+                    long sinceStage = time - state.stageTime[i];
+                    if (sinceStage > 0 && sinceStage <= progressionMicros) {
+                        reason = new JoinReason(JoinReason.Kind.PROGRESSION, key, state.stageAlert[i], sinceStage,
+                                stages.tacticName(state.stage[i]) + " → " + stages.tacticName(stage));
+                    }
                 }
                 if (reason != null) {
                     (key.isArtefact() ? byArtefact : tied).merge(root, reason, Correlator::better);
@@ -295,12 +300,17 @@ public final class Correlator {
         }
     }
 
-    /** An entity's most recent incidents (one posting each, its latest alert there) and its learned partners. */
+    /**
+     * An entity's most recent incidents, one posting each: the incident's latest alert on the entity (for joins), and
+     * its alert of the earliest tactic there (for progressions); and the entity's learned partners.
+     */
     private static final class EntityState {
         final long[] incident;
         final long[] time;
         final UUID[] alert;
         final int[] stage;
+        final long[] stageTime;
+        final UUID[] stageAlert;
         int size;
         long latest = Long.MIN_VALUE;
         Set<String> partners;
@@ -310,6 +320,8 @@ public final class Correlator {
             time = new long[capacity];
             alert = new UUID[capacity];
             stage = new int[capacity];
+            stageTime = new long[capacity];
+            stageAlert = new UUID[capacity];
         }
 
         void post(long number, UUID id, int alertStage, long at, Correlator correlator) {
@@ -322,10 +334,19 @@ public final class Correlator {
                 }
             }
             if (slot >= 0) {
-                if (at < time[slot]) {
-                    return; // keep the latest alert of the incident
+                if (alertStage >= 0 && (stage[slot] < 0 || alertStage < stage[slot])) {
+                    stage[slot] = alertStage;
+                    stageTime[slot] = at;
+                    stageAlert[slot] = id;
                 }
-            } else if (size < incident.length) {
+                incident[slot] = number;
+                if (at >= time[slot]) { // keep the latest alert of the incident
+                    time[slot] = at;
+                    alert[slot] = id;
+                }
+                return;
+            }
+            if (size < incident.length) {
                 slot = size++;
             } else {
                 slot = 0; // the incident seen least recently makes room
@@ -339,6 +360,8 @@ public final class Correlator {
             time[slot] = at;
             alert[slot] = id;
             stage[slot] = alertStage;
+            stageTime[slot] = at;
+            stageAlert[slot] = id;
         }
     }
 }

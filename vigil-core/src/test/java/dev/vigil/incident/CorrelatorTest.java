@@ -167,6 +167,19 @@ class CorrelatorTest {
                             + " 10 hours apart");
         }
 
+        @Test
+        void aProgressionCountsFromTheEarliestTacticTheIncidentReachedOnTheEntity() {
+            Correlator correlator = correlator();
+            Assignment execution = correlator.add(alert(1, 0, List.of("T1059"), "", "host", "ws1"));
+            correlator.add(alert(2, 60, List.of("T1003"), "", "host", "ws1"));
+            Assignment persistence = correlator.add(alert(3, 10 * 60, List.of("T1053"), "", "host", "ws1"));
+
+            assertThat(persistence.incident()).isEqualTo(execution.incident());
+            assertThat(persistence.reason().explain(CorrelatorTest::name))
+                    .isEqualTo("joined because it follows alert 1 on host ws1 (Execution → Persistence), 10 hours"
+                            + " apart");
+        }
+
         @ParameterizedTest(name = "{0} then {1}, ten hours apart: joined {2}")
         @CsvSource({
             "T1003, T1021, true",
