@@ -19,8 +19,12 @@ import java.util.UUID;
  *
  * <p>An alert joins an open incident when it shares an entity (host, user, address, file hash, process, domain, URL)
  * with one of the incident's alerts at most the {@linkplain CorrelationPolicy#joinWindow join window} apart, or up to
- * the {@linkplain CorrelationPolicy#progressionWindow progression window} apart when it reaches a later ATT&CK
- * tactic. An alert that belongs to several open incidents merges them into the oldest. Common entities (see
+ * the {@linkplain CorrelationPolicy#progressionWindow progression window} after the incident's alert of the earliest
+ * tactic on that entity when it reaches a later ATT&CK tactic. An alert that belongs to several open incidents through
+ * identities (host, user, process, internal address) merges them into the oldest. Artefacts (file hash, domain, URL,
+ * external address; see {@link EntityKey#isArtefact()}) let an alert join an incident it has no identity tie to, but
+ * never merge two incidents: unrelated intrusions share public tools, system libraries and CDN addresses. Common
+ * entities (see
  * {@link Prevalence}) tie nothing together; closed incidents take no new alert and are never merged. Alerts that a
  * product grouped already ({@link Alert#incidentRef()}) keep that grouping: they go to the incident of their
  * reference, and two products' incidents are never merged; Vigil's own alerts may still join them.
