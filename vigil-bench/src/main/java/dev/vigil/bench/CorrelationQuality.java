@@ -65,6 +65,7 @@ import java.util.regex.Pattern;
  * incidents, and why true incidents were split.
  */
 public final class CorrelationQuality {
+    /** Rows of each confusion table; {@code -Dvigil.bench.top=N} shows more. */
     private static final int TOP = Integer.getInteger("vigil.bench.top", 10);
 
     /**
@@ -182,12 +183,7 @@ public final class CorrelationQuality {
             }
             long firstAlert = Long.MAX_VALUE;
             long lastAlert = Long.MIN_VALUE;
-            String trace = System.getProperty("vigil.bench.trace");
             for (Alert alert : capture.alerts.values()) {
-                if (trace != null && alert.entities().toString().contains(trace)) {
-                    progress.println("trace " + dataset.id() + " " + alert.title() + " " + alert.table() + " "
-                            + alert.entities());
-                }
                 Alert moved = capture.renamer.alert(alert, offset);
                 alerts.add(new Labelled(moved, index - 1));
                 firstAlert = Math.min(firstAlert, moved.timeMicros());
