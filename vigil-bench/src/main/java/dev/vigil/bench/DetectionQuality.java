@@ -382,7 +382,7 @@ public final class DetectionQuality {
             String reason = skipReason(dataset);
             if (reason == null) {
                 DatasetResult result = evaluate(dataset, corpus);
-                if (result.eventTypes().keySet().stream().anyMatch(type -> WINDOWS_TABLES.contains(table(type)))) {
+                if (result.eventTypes().keySet().stream().anyMatch(type -> windowsTable(table(type)))) {
                     results.add(result);
                     progress.printf(Locale.ROOT, "%s: %,d events, %,d alerts (%,d background), found %d of %d"
                             + " labelled techniques in %.1f s%n", position, result.events(), result.alerts(),
@@ -409,16 +409,6 @@ public final class DetectionQuality {
                 rules.inactive().size(), corpus.failed(), results, skipped);
     }
 
-    private static String skipReason(Dataset dataset) {
-        if (dataset.techniques().isEmpty()) {
-            return "no ATT&CK technique labelled (none, or only the placeholder " + PLACEHOLDER_TECHNIQUE + ")";
-        }
-        if (dataset.files().isEmpty()) {
-            return "none of its files is in the local copy (its SOURCE.txt lists what was not copied)";
-        }
-        return null;
-    }
-
     /** The table of an event type key ({@code SysmonEvent 1}). */
     private static String table(String eventType) {
         int space = eventType.indexOf(' ');
@@ -434,13 +424,7 @@ public final class DetectionQuality {
     private DatasetResult evaluate(Dataset dataset, Corpus corpus) {
         long start = System.nanoTime();
         Tally tally = new Tally(dataset.techniques());
-        DetectingSink<Tally> detecting = new DetectingSink<>(tally, new Detector(TENANT, corpus.rules()));
-        Clock clock = Clock.systemUTC();
-        Ingestor ingestor = new Ingestor(new Ingestor.Options(TENANT, Format.AUTO, IngestDefaults.DEFAULT_TABLE,
-                IngestLimits.DEFAULTS, ZoneOffset.UTC), Normalizer.standard(clock), detecting,
-                Ingestor.ProgressListener.NONE, clock, InputStream.nullInputStream());
-        IngestSummary summary = ingestor.ingest(dataset.files().stream().map(Path::toString).toList());
-        detecting.finish();
+        IngestSummary summary = replay(dataset, corpus.rules(), tally);
 
         List<FiredRule> fired = tally.rules.values().stream().sorted(RuleTally.MOST_ALERTS)
                 .map(r -> new FiredRule(r.id, r.title, r.techniques, r.alerts, r.background)).toList();
@@ -451,6 +435,37 @@ public final class DetectionQuality {
                 tally.events, summary.quarantined(),
                 summary.failedSources().stream().map(s -> new Incomplete(s.source(), s.reason())).toList(),
                 techniques, fired, tally.eventTypesByCount(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Reads a dataset through the ingest path into detection with a fresh {@link Detector} (correlations never span
+     * datasets): {@code sink} gets every batch of events, then the alerts detection raised on it, as the store would.
+     */
+    static <S extends EventSink & AlertSink> IngestSummary replay(Dataset dataset, RuleSet rules, S sink) {
+        DetectingSink<S> detecting = new DetectingSink<>(sink, new Detector(TENANT, rules));
+        Clock clock = Clock.systemUTC();
+        Ingestor ingestor = new Ingestor(new Ingestor.Options(TENANT, Format.AUTO, IngestDefaults.DEFAULT_TABLE,
+                IngestLimits.DEFAULTS, ZoneOffset.UTC), Normalizer.standard(clock), detecting,
+                Ingestor.ProgressListener.NONE, clock, InputStream.nullInputStream());
+        IngestSummary summary = ingestor.ingest(dataset.files().stream().map(Path::toString).toList());
+        detecting.finish();
+        return summary;
+    }
+
+    /** Whether a dataset is evaluated, or why not: it needs labels and local files; null when it is. */
+    static String skipReason(Dataset dataset) {
+        if (dataset.techniques().isEmpty()) {
+            return "no ATT&CK technique labelled (none, or only the placeholder " + PLACEHOLDER_TECHNIQUE + ")";
+        }
+        if (dataset.files().isEmpty()) {
+            return "none of its files is in the local copy (its SOURCE.txt lists what was not copied)";
+        }
+        return null;
+    }
+
+    /** Whether an event of this table is a Windows event (the datasets evaluated hold some). */
+    static boolean windowsTable(String table) {
+        return WINDOWS_TABLES.contains(table);
     }
 
     /**

@@ -19,8 +19,12 @@ import java.util.UUID;
  *
  * <p>An alert joins an open incident when it shares an entity (host, user, address, file hash, process, domain, URL)
  * with one of the incident's alerts at most the {@linkplain CorrelationPolicy#joinWindow join window} apart, or up to
- * the {@linkplain CorrelationPolicy#progressionWindow progression window} apart when it reaches a later ATT&CK
- * tactic. An alert that belongs to several open incidents merges them into the oldest. Common entities (see
+ * the {@linkplain CorrelationPolicy#progressionWindow progression window} after the incident's alert of the earliest
+ * tactic on that entity when it reaches a later ATT&CK tactic. An alert that belongs to several open incidents through
+ * identities (host, user, process, internal address) merges them into the oldest. Artefacts (file hash, domain, URL,
+ * external address; see {@link EntityKey#isArtefact()}) let an alert join an incident it has no identity tie to, but
+ * never merge two incidents: unrelated intrusions share public tools, system libraries and CDN addresses. Common
+ * entities (see
  * {@link Prevalence}) tie nothing together; closed incidents take no new alert and are never merged. Alerts that a
  * product grouped already ({@link Alert#incidentRef()}) keep that grouping: they go to the incident of their
  * reference, and two products' incidents are never merged; Vigil's own alerts may still join them.
@@ -139,8 +143,10 @@ public final class Correlator {
     }
 
     private Assignment place(UUID alert, Set<EntityKey> keys, int stage, long time) {
-        // the best reason per candidate incident, incidents in number order
-        TreeMap<Long, JoinReason> candidates = new TreeMap<>();
+        // the best reason per candidate incident, incidents in number order: tied through an identity (host, user,
+        // process, internal address), or through an artefact only (file hash, domain, URL, external address)
+        TreeMap<Long, JoinReason> tied = new TreeMap<>();
+        TreeMap<Long, JoinReason> byArtefact = new TreeMap<>();
         for (EntityKey key : keys) {
             EntityState state = entities.get(key);
             if (state == null || isCommon(key)) {
@@ -156,19 +162,29 @@ public final class Correlator {
                 JoinReason reason = null;
                 if (Math.abs(gap) <= joinMicros) {
                     reason = new JoinReason(JoinReason.Kind.SHARED_ENTITY, key, state.alert[i], gap, "");
-                } else if (gap > 0 && gap <= progressionMicros && state.stage[i] >= 0 && stage > state.stage[i]) {
-                    reason = new JoinReason(JoinReason.Kind.PROGRESSION, key, state.alert[i], gap,
-                            stages.tacticName(state.stage[i]) + " → " + stages.tacticName(stage));
+                } else if (state.stage[i] >= 0 && stage > state.stage[i]) {
+                    // a later tactic than the earliest the incident reached on this entity, within the window of
+                    // the alert that reached it
+                    long sinceStage = time - state.stageTime[i];
+                    if (sinceStage > 0 && sinceStage <= progressionMicros) {
+                        reason = new JoinReason(JoinReason.Kind.PROGRESSION, key, state.stageAlert[i], sinceStage,
+                                stages.tacticName(state.stage[i]) + " → " + stages.tacticName(stage));
+                    }
                 }
                 if (reason != null) {
-                    candidates.merge(root, reason, Correlator::better);
+                    (key.isArtefact() ? byArtefact : tied).merge(root, reason, Correlator::better);
                 }
             }
         }
-        if (candidates.isEmpty()) {
+        if (tied.isEmpty() && byArtefact.isEmpty()) {
             long number = open(time, "");
             return new Assignment(alert, number, true, JoinReason.first(), List.of());
         }
+        // Artefacts are not unique to one intrusion (a public tool, a system library, a CDN address), while a host,
+        // an account or a process instance is: an artefact lets an alert join an incident it has no identity tie
+        // to, but never merges two incidents, and an identity tie wins over it.
+        boolean mergeable = !tied.isEmpty();
+        TreeMap<Long, JoinReason> candidates = mergeable ? tied : byArtefact;
         // The oldest incident absorbs the others; a product's incident is never absorbed into another's, so among
         // those only the oldest takes part.
         long target = candidates.firstKey();
@@ -182,7 +198,7 @@ public final class Correlator {
         for (Map.Entry<Long, JoinReason> candidate : candidates.entrySet()) {
             long number = candidate.getKey();
             IncidentState other = incidents.get(number);
-            if (number == target || !other.reference.isEmpty()) {
+            if (!mergeable || number == target || !other.reference.isEmpty()) {
                 continue;
             }
             IncidentState into = incidents.get(target);
@@ -288,12 +304,17 @@ public final class Correlator {
         }
     }
 
-    /** An entity's most recent incidents (one posting each, its latest alert there) and its learned partners. */
+    /**
+     * An entity's most recent incidents, one posting each: the incident's latest alert on the entity (for joins), and
+     * its alert of the earliest tactic there (for progressions); and the entity's learned partners.
+     */
     private static final class EntityState {
         final long[] incident;
         final long[] time;
         final UUID[] alert;
         final int[] stage;
+        final long[] stageTime;
+        final UUID[] stageAlert;
         int size;
         long latest = Long.MIN_VALUE;
         Set<String> partners;
@@ -303,6 +324,8 @@ public final class Correlator {
             time = new long[capacity];
             alert = new UUID[capacity];
             stage = new int[capacity];
+            stageTime = new long[capacity];
+            stageAlert = new UUID[capacity];
         }
 
         void post(long number, UUID id, int alertStage, long at, Correlator correlator) {
@@ -315,10 +338,19 @@ public final class Correlator {
                 }
             }
             if (slot >= 0) {
-                if (at < time[slot]) {
-                    return; // keep the latest alert of the incident
+                if (alertStage >= 0 && (stage[slot] < 0 || alertStage < stage[slot])) {
+                    stage[slot] = alertStage;
+                    stageTime[slot] = at;
+                    stageAlert[slot] = id;
                 }
-            } else if (size < incident.length) {
+                incident[slot] = number;
+                if (at >= time[slot]) { // keep the latest alert of the incident
+                    time[slot] = at;
+                    alert[slot] = id;
+                }
+                return;
+            }
+            if (size < incident.length) {
                 slot = size++;
             } else {
                 slot = 0; // the incident seen least recently makes room
@@ -332,6 +364,8 @@ public final class Correlator {
             time[slot] = at;
             alert[slot] = id;
             stage[slot] = alertStage;
+            stageTime[slot] = at;
+            stageAlert[slot] = id;
         }
     }
 }

@@ -179,6 +179,19 @@ public record EntityKey(Kind kind, String value) implements Comparable<EntityKey
         return domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
     }
 
+    /**
+     * Whether this entity is an artefact rather than an identity: a file hash, a domain, a URL or an external address.
+     * Unrelated intrusions share artefacts (a public tool, a system library, a CDN address); a host, an account, a
+     * process instance or an internal address belongs to one organization's estate.
+     */
+    public boolean isArtefact() {
+        return switch (kind) {
+            case FILE_HASH, DOMAIN, URL -> true;
+            case IP -> isExternalAddress();
+            case HOST, USER, PROCESS -> false;
+        };
+    }
+
     /** Whether this address is outside the private, shared and documentation ranges: a public address. */
     public boolean isExternalAddress() {
         if (kind != Kind.IP) {

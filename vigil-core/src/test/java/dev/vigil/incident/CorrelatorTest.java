@@ -1,0 +1,482 @@
+package dev.vigil.incident;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.model.Alert;
+import dev.vigil.model.EventId;
+import dev.vigil.model.TenantId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What correlation promises, one rule per test: alerts that share an entity within the join window belong together,
+ * a tactic progression stretches the window, common entities glue nothing, closed incidents stay closed, merges go
+ * into the oldest incident, a product's grouping is kept, and every decision explains itself.
+ */
+class CorrelatorTest {
+    private static final TenantId TENANT = TenantId.of("acme");
+    /** Midnight of 2026-03-02 UTC, in microseconds. */
+    private static final long MIDNIGHT = 1_772_409_600_000_000L;
+    /** Three hours to join, a day for a progression, common from three partners: small enough to read. */
+    private static final CorrelationPolicy POLICY = new CorrelationPolicy(Duration.ofHours(3), Duration.ofHours(24), 3,
+            0.2, 4);
+
+    /** A hand-written ATT&CK order: execution, persistence, credential access, lateral movement. */
+    private static final TacticStages STAGES = new TacticStages() {
+        private final List<String> names = List.of("Execution", "Persistence", "Credential Access",
+                "Lateral Movement");
+
+        @Override
+        public int stage(List<String> techniques) {
+            int best = -1;
+            for (String technique : techniques) {
+                best = Math.max(best, switch (technique) {
+                    case "T1059" -> 0;
+                    case "T1053" -> 1;
+                    case "T1003" -> 2;
+                    case "T1021" -> 3;
+                    default -> -1;
+                });
+            }
+            return best;
+        }
+
+        @Override
+        public String tacticName(int stage) {
+            return stage >= 0 && stage < names.size() ? names.get(stage) : "unknown";
+        }
+    };
+
+    private static Correlator correlator() {
+        return correlator(Prevalence.none());
+    }
+
+    private static Correlator correlator(Prevalence baseline) {
+        return new Correlator(POLICY, STAGES, baseline, 1);
+    }
+
+    /** Alert {@code n}, {@code minutes} after midnight, on entities given as kind, value, kind, value ... */
+    private static Alert alert(int n, long minutes, String... entities) {
+        return alert(n, minutes, List.of(), "", entities);
+    }
+
+    private static Alert alert(int n, long minutes, List<String> techniques, String incidentRef, String... entities) {
+        List<Alert.Entity> list = new ArrayList<>();
+        for (int i = 0; i < entities.length; i += 2) {
+            list.add(new Alert.Entity(entities[i], entities[i + 1]));
+        }
+        return new Alert(id(n), TENANT, "sigma", "rule-" + n, "alert " + n, "high", "test",
+                MIDNIGHT + Duration.ofMinutes(minutes).toNanos() / 1000, techniques, Map.of(), list,
+                List.of(new EventId(0, n)), "SysmonEvent", incidentRef);
+    }
+
+    private static UUID id(int n) {
+        return new UUID(0, n);
+    }
+
+    /** Alerts named by their number, as the explanations in these tests read. */
+    private static String name(UUID id) {
+        return Long.toString(id.getLeastSignificantBits());
+    }
+
+    @Nested
+    class SharedEntities {
+        @Test
+        void anAlertOnTheSameHostWithinTheWindowJoinsTheIncident() {
+            Correlator correlator = correlator();
+            Assignment first = correlator.add(alert(1, 0, "host", "WS1.corp.local", "user", "alice"));
+            Assignment second = correlator.add(alert(2, 170, "host", "ws1", "user", "bob"));
+
+            assertThat(first.opened()).isTrue();
+            assertThat(first.reason().kind()).isEqualTo(JoinReason.Kind.FIRST);
+            assertThat(second.opened()).isFalse();
+            assertThat(second.incident()).isEqualTo(first.incident());
+            assertThat(second.reason().kind()).isEqualTo(JoinReason.Kind.SHARED_ENTITY);
+            assertThat(second.reason().entity()).isEqualTo(new EntityKey(EntityKey.Kind.HOST, "ws1"));
+            assertThat(second.reason().otherAlert()).isEqualTo(id(1));
+        }
+
+        @Test
+        void anAddressJoinsWhateverSideOfTheConnectionItIsOn() {
+            Correlator correlator = correlator();
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1", "dst_ip", "203.0.113.7"));
+            Assignment second = correlator.add(alert(2, 30, "host", "ws2", "src_ip", "203.0.113.7"));
+
+            assertThat(second.incident()).isEqualTo(first.incident());
+            assertThat(second.reason().entity()).isEqualTo(new EntityKey(EntityKey.Kind.IP, "203.0.113.7"));
+        }
+
+        @Test
+        void anAlertBeyondTheWindowOpensANewIncident() {
+            Correlator correlator = correlator();
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1"));
+            Assignment late = correlator.add(alert(2, 181, "host", "ws1"));
+
+            assertThat(late.opened()).isTrue();
+            assertThat(late.incident()).isNotEqualTo(first.incident());
+            assertThat(late.reason().kind()).isEqualTo(JoinReason.Kind.FIRST);
+        }
+
+        @Test
+        void alertsSharingNothingStayApart() {
+            Correlator correlator = correlator();
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1", "user", "alice"));
+            Assignment second = correlator.add(alert(2, 5, "host", "ws2", "user", "bob"));
+
+            assertThat(second.incident()).isNotEqualTo(first.incident());
+        }
+
+        @Test
+        void processNamesTieNothingButAProcessGuidDoes() {
+            Correlator correlator = correlator();
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1", "process", "C:\\Windows\\powershell.exe",
+                    Alert.PROCESS_GUID, "{aaaa-1}"));
+            Assignment sameImage = correlator.add(alert(2, 5, "host", "ws2", "process",
+                    "C:\\Windows\\powershell.exe"));
+            Assignment child = correlator.add(alert(3, 6, "host", "ws3", Alert.PROCESS_GUID, "{AAAA-1}"));
+
+            assertThat(sameImage.incident()).isNotEqualTo(first.incident());
+            assertThat(child.incident()).isEqualTo(first.incident());
+            assertThat(child.reason().entity().kind()).isEqualTo(EntityKey.Kind.PROCESS);
+        }
+    }
+
+    @Nested
+    class Progression {
+        @Test
+        void aLaterTacticOnTheSameEntityJoinsAcrossALongerGap() {
+            Correlator correlator = correlator();
+            Assignment execution = correlator.add(alert(1, 0, List.of("T1059"), "", "user", "alice"));
+            Assignment lateral = correlator.add(alert(2, 10 * 60, List.of("T1021"), "", "user", "alice",
+                    "host", "srv9"));
+
+            assertThat(lateral.incident()).isEqualTo(execution.incident());
+            assertThat(lateral.reason().kind()).isEqualTo(JoinReason.Kind.PROGRESSION);
+            assertThat(lateral.reason().detail()).isEqualTo("Execution → Lateral Movement");
+            assertThat(lateral.reason().explain(CorrelatorTest::name))
+                    .isEqualTo("joined because it follows alert 1 on user alice (Execution → Lateral Movement),"
+                            + " 10 hours apart");
+        }
+
+        @Test
+        void aProgressionCountsFromTheEarliestTacticTheIncidentReachedOnTheEntity() {
+            Correlator correlator = correlator();
+            Assignment execution = correlator.add(alert(1, 0, List.of("T1059"), "", "host", "ws1"));
+            correlator.add(alert(2, 60, List.of("T1003"), "", "host", "ws1"));
+            Assignment persistence = correlator.add(alert(3, 10 * 60, List.of("T1053"), "", "host", "ws1"));
+
+            assertThat(persistence.incident()).isEqualTo(execution.incident());
+            assertThat(persistence.reason().explain(CorrelatorTest::name))
+                    .isEqualTo("joined because it follows alert 1 on host ws1 (Execution → Persistence), 10 hours"
+                            + " apart");
+        }
+
+        @ParameterizedTest(name = "{0} then {1}, ten hours apart: joined {2}")
+        @CsvSource({
+            "T1003, T1021, true",
+            "T1003, T1003, false",
+            "T1003, T1053, false",
+            "T1003, T9999, false",
+            "T9999, T1021, false"})
+        void onlyALaterTacticStretchesTheWindow(String before, String after, boolean joined) {
+            Correlator correlator = correlator();
+            Assignment first = correlator.add(alert(1, 0, List.of(before), "", "user", "alice"));
+            Assignment second = correlator.add(alert(2, 10 * 60, List.of(after), "", "user", "alice"));
+
+            assertThat(second.incident() == first.incident()).isEqualTo(joined);
+        }
+
+        @Test
+        void noProgressionJoinsBeyondItsWindow() {
+            Correlator correlator = correlator();
+            Assignment execution = correlator.add(alert(1, 0, List.of("T1059"), "", "user", "alice"));
+            Assignment lateral = correlator.add(alert(2, 24 * 60 + 1, List.of("T1021"), "", "user", "alice"));
+
+            assertThat(lateral.incident()).isNotEqualTo(execution.incident());
+        }
+    }
+
+    @Nested
+    class CommonEntities {
+        @Test
+        void anEntityTheBaselineSeesOnManyHostsGluesNothing() {
+            EntityKey proxy = new EntityKey(EntityKey.Kind.IP, "10.0.0.8");
+            Prevalence baseline = new Prevalence.Builder().add(proxy, 40).hosts(100).build();
+            Correlator correlator = correlator(baseline);
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1", "dst_ip", "10.0.0.8"));
+            Assignment second = correlator.add(alert(2, 1, "host", "ws2", "dst_ip", "10.0.0.8"));
+
+            assertThat(correlator.isCommon(proxy)).isTrue();
+            assertThat(second.incident()).isNotEqualTo(first.incident());
+        }
+
+        @Test
+        void aHostWithManyUsersInTheBaselineGluesNothing() {
+            Prevalence baseline = new Prevalence.Builder().add(new EntityKey(EntityKey.Kind.HOST, "dc1"), 3)
+                    .hosts(50).build();
+            Correlator correlator = correlator(baseline);
+            Assignment first = correlator.add(alert(1, 0, "host", "dc1", "src_ip", "10.1.1.1"));
+            Assignment second = correlator.add(alert(2, 1, "host", "dc1.corp.local", "src_ip", "10.1.1.2"));
+
+            assertThat(second.incident()).isNotEqualTo(first.incident());
+        }
+
+        @Test
+        void anEntityRareInTheBaselineStillJoins() {
+            Prevalence baseline = new Prevalence.Builder().add(new EntityKey(EntityKey.Kind.IP, "10.0.0.8"), 2)
+                    .hosts(100).build();
+            Correlator correlator = correlator(baseline);
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1", "dst_ip", "10.0.0.8"));
+            Assignment second = correlator.add(alert(2, 1, "host", "ws2", "dst_ip", "10.0.0.8"));
+
+            assertThat(second.incident()).isEqualTo(first.incident());
+        }
+
+        @Test
+        void anEntityLearnedOnManyHostsFromAlertsGluesNothingFromThenOn() {
+            Correlator correlator = correlator();
+            EntityKey admin = new EntityKey(EntityKey.Kind.USER, "helpdesk");
+            for (int host = 1; host <= 3; host++) {
+                correlator.add(alert(host, host, "host", "ws" + host, "user", "CORP\\helpdesk"));
+            }
+            assertThat(correlator.isCommon(admin)).isTrue();
+
+            Assignment first = correlator.add(alert(10, 20, "host", "srv1", "user", "helpdesk"));
+            Assignment second = correlator.add(alert(11, 21, "host", "srv2", "user", "helpdesk@corp.local"));
+
+            assertThat(second.incident()).isNotEqualTo(first.incident());
+        }
+
+        @Test
+        void aCommonEntityDoesNotHideTheRareOneBesideIt() {
+            Prevalence baseline = new Prevalence.Builder().add(new EntityKey(EntityKey.Kind.IP, "10.0.0.8"), 40)
+                    .hosts(100).build();
+            Correlator correlator = correlator(baseline);
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1", "dst_ip", "10.0.0.8"));
+            Assignment second = correlator.add(alert(2, 1, "host", "ws1", "dst_ip", "10.0.0.8"));
+
+            assertThat(second.incident()).isEqualTo(first.incident());
+            assertThat(second.reason().entity()).isEqualTo(new EntityKey(EntityKey.Kind.HOST, "ws1"));
+        }
+    }
+
+    @Nested
+    class Lifecycle {
+        @Test
+        void aClosedIncidentTakesNoNewAlert() {
+            Correlator correlator = correlator();
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1"));
+            correlator.close(first.incident());
+            Assignment second = correlator.add(alert(2, 10, "host", "ws1"));
+
+            assertThat(second.opened()).isTrue();
+            assertThat(second.incident()).isNotEqualTo(first.incident());
+        }
+
+        @Test
+        void aClosedIncidentIsNeverMerged() {
+            Correlator correlator = correlator();
+            Assignment closed = correlator.add(alert(1, 0, "host", "ws1"));
+            correlator.close(closed.incident());
+            Assignment open = correlator.add(alert(2, 1, "user", "bob"));
+            Assignment bridge = correlator.add(alert(3, 2, "host", "ws1", "user", "bob"));
+
+            assertThat(bridge.incident()).isEqualTo(open.incident());
+            assertThat(bridge.merged()).isEmpty();
+            assertThat(correlator.find(closed.incident())).isEqualTo(closed.incident());
+        }
+
+        @Test
+        void anAlertBelongingToSeveralIncidentsMergesThemIntoTheOldestAndSaysWhy() {
+            Correlator correlator = correlator();
+            Assignment oldest = correlator.add(alert(1, 0, "host", "ws1", "user", "alice"));
+            Assignment middle = correlator.add(alert(2, 5, "host", "ws2"));
+            Assignment newest = correlator.add(alert(3, 6, "host", "ws3"));
+            Assignment bridge = correlator.add(alert(4, 20, "user", "alice", "host", "ws3", "src_ip", "10.9.9.9"));
+            Assignment bridge2 = correlator.add(alert(5, 21, "host", "ws2", "src_ip", "10.9.9.9"));
+
+            assertThat(bridge.incident()).isEqualTo(oldest.incident());
+            assertThat(bridge.reason().entity()).isEqualTo(new EntityKey(EntityKey.Kind.USER, "alice"));
+            assertThat(bridge.merged()).containsExactly(new Assignment.Merge(newest.incident(), new JoinReason(
+                    JoinReason.Kind.SHARED_ENTITY, new EntityKey(EntityKey.Kind.HOST, "ws3"), id(3),
+                    Duration.ofMinutes(14).toNanos() / 1000, "")));
+            assertThat(bridge2.incident()).isEqualTo(oldest.incident());
+            assertThat(bridge2.merged()).extracting(Assignment.Merge::incident).containsExactly(middle.incident());
+            assertThat(correlator.find(newest.incident())).isEqualTo(oldest.incident());
+            assertThat(correlator.find(middle.incident())).isEqualTo(oldest.incident());
+
+            Assignment later = correlator.add(alert(6, 30, "host", "ws3"));
+            assertThat(later.incident()).isEqualTo(oldest.incident());
+        }
+
+        @Test
+        void anArtefactJoinsAnAlertWithNoOtherTieButNeverMergesTwoIncidents() {
+            Correlator correlator = correlator();
+            String hash = "4ed2a27860fa154415f65452ff1f94bd6af762982e2f3470030c504dc3c8a354";
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1", "file_hash", hash));
+            Assignment onlyTheHash = correlator.add(alert(2, 5, "host", "ws2", "file_hash", hash));
+            Assignment other = correlator.add(alert(3, 6, "host", "ws3"));
+            Assignment bridge = correlator.add(alert(4, 7, "host", "ws3", "file_hash", hash,
+                    "dst_ip", "198.51.100.7"));
+
+            assertThat(onlyTheHash.incident()).isEqualTo(first.incident());
+            assertThat(onlyTheHash.reason().entity().isArtefact()).isTrue();
+            assertThat(bridge.incident()).isEqualTo(other.incident());
+            assertThat(bridge.reason().entity()).isEqualTo(new EntityKey(EntityKey.Kind.HOST, "ws3"));
+            assertThat(bridge.merged()).isEmpty();
+            assertThat(correlator.find(other.incident())).isEqualTo(other.incident());
+        }
+
+        @Test
+        void remembersStoredIncidentsAndNumbersNewOnesAfterThem() {
+            Correlator correlator = correlator();
+            correlator.remember(alert(1, 0, "host", "ws1"), 41, false);
+            correlator.remember(alert(2, 0, "host", "ws2"), 42, true);
+
+            assertThat(correlator.add(alert(3, 10, "host", "ws1")).incident()).isEqualTo(41);
+            Assignment afterClosed = correlator.add(alert(4, 10, "host", "ws2"));
+            assertThat(afterClosed.incident()).isEqualTo(43);
+            assertThat(afterClosed.opened()).isTrue();
+        }
+    }
+
+    @Nested
+    class ImportedIncidents {
+        @Test
+        void alertsImportedWithAnIncidentKeepTheirGroupingWhateverTheirEntities() {
+            Correlator correlator = correlator();
+            Assignment first = correlator.add(alert(1, 0, List.of(), "defender:17", "host", "ws1"));
+            Assignment second = correlator.add(alert(2, 600, List.of(), "defender:17", "host", "ws9"));
+
+            assertThat(first.opened()).isTrue();
+            assertThat(second.opened()).isFalse();
+            assertThat(second.incident()).isEqualTo(first.incident());
+            assertThat(second.reason().kind()).isEqualTo(JoinReason.Kind.IMPORTED);
+            assertThat(second.reason().explain(CorrelatorTest::name))
+                    .isEqualTo("imported with the product's incident defender:17, whose grouping is kept");
+        }
+
+        @Test
+        void twoImportedIncidentsNeverMergeEvenThroughAVigilAlert() {
+            Correlator correlator = correlator();
+            Assignment defender = correlator.add(alert(1, 0, List.of(), "defender:17", "host", "ws1"));
+            Assignment sentinel = correlator.add(alert(2, 1, List.of(), "sentinel:abc", "host", "ws1"));
+            Assignment vigil = correlator.add(alert(3, 2, "host", "ws1"));
+
+            assertThat(sentinel.incident()).isNotEqualTo(defender.incident());
+            assertThat(vigil.incident()).isEqualTo(defender.incident());
+            assertThat(vigil.merged()).isEmpty();
+            assertThat(correlator.find(sentinel.incident())).isEqualTo(sentinel.incident());
+        }
+
+        @Test
+        void aVigilIncidentMergesIntoAnImportedOne() {
+            Correlator correlator = correlator();
+            Assignment vigil = correlator.add(alert(1, 0, "user", "alice"));
+            Assignment defender = correlator.add(alert(2, 1, List.of(), "defender:17", "host", "ws1"));
+            Assignment bridge = correlator.add(alert(3, 2, "host", "ws1", "user", "alice"));
+
+            assertThat(bridge.incident()).isEqualTo(defender.incident());
+            assertThat(bridge.merged()).extracting(Assignment.Merge::incident).containsExactly(vigil.incident());
+        }
+    }
+
+    @Nested
+    class Explanations {
+        @Test
+        void aJoinSaysWhichEntityWhichAlertAndHowFarApart() {
+            JoinReason reason = new JoinReason(JoinReason.Kind.SHARED_ENTITY, new EntityKey(EntityKey.Kind.USER,
+                    "j.doe"), id(790), Duration.ofMinutes(14).toNanos() / 1000, "");
+
+            assertThat(reason.explain(CorrelatorTest::name))
+                    .isEqualTo("joined because it shares user j.doe with alert 790, 14 minutes apart");
+        }
+
+        @Test
+        void theCorrelatorsOwnReasonReadsTheSame() {
+            Correlator correlator = correlator();
+            correlator.add(alert(790, 0, "host", "ws1", "user", "CORP\\J.Doe"));
+            Assignment joined = correlator.add(alert(791, 14, "host", "ws2", "user", "j.doe@corp.local"));
+
+            assertThat(joined.reason().explain(CorrelatorTest::name))
+                    .isEqualTo("joined because it shares user j.doe with alert 790, 14 minutes apart");
+        }
+
+        @Test
+        void theFirstAlertSaysItOpenedTheIncident() {
+            assertThat(correlator().add(alert(1, 0, "host", "ws1")).reason().explain(CorrelatorTest::name))
+                    .isEqualTo("opened the incident: it shares no entity with a recent open incident");
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "0|under a second",
+            "59000000|59 seconds",
+            "60000000|1 minute",
+            "11100000000|3 hours 5 minutes",
+            "90000000000|1 day 1 hour"})
+        void gapsReadAsPeopleSayThem(long micros, String text) {
+            assertThat(JoinReason.gap(micros)).isEqualTo(text);
+        }
+    }
+
+    @Nested
+    class Canonical {
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "host|WORKSTATION5.theshire.local|host workstation5",
+            "host|workstation5|host workstation5",
+            "user|THESHIRE\\pgustavo|user pgustavo",
+            "user|PGustavo@theshire.local|user pgustavo",
+            "user|THESHIRE\\WORKSTATION5$|host workstation5",
+            "src_ip|::ffff:10.0.2.15|ip 10.0.2.15",
+            "dst_ip|10.0.2.15|ip 10.0.2.15",
+            "host|10.0.2.15|ip 10.0.2.15",
+            "file_hash|D41D8CD98F00B204E9800998ECF8427E|file hash d41d8cd98f00b204e9800998ecf8427e",
+            "domain|Evil.Example.|domain evil.example"})
+        void namesOfOneThingFoldToOneKey(String kind, String value, String key) {
+            assertThat(EntityKey.of(new Alert.Entity(kind, value)).map(EntityKey::toString)).contains(key);
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "src_ip|127.0.0.1", "dst_ip|::1", "src_ip|0.0.0.0", "dst_ip|fe80::1", "dst_ip|224.0.0.252",
+            "user|NT AUTHORITY\\SYSTEM", "user|LOCAL SERVICE", "user|NT AUTHORITY\\NETWORK SERVICE",
+            "user|Window Manager\\DWM-1", "user|S-1-5-18", "user|-", "host|localhost", "host|-",
+            "process|C:\\Windows\\System32\\cmd.exe", "parent_process|explorer.exe",
+            "file_hash|00000000000000000000000000000000", "file_hash|not-a-hash", "src_ip|not-an-address"})
+        void valuesThatIdentifyNothingAreDropped(String kind, String value) {
+            assertThat(EntityKey.of(new Alert.Entity(kind, value))).isEqualTo(Optional.empty());
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "file_hash|d41d8cd98f00b204e9800998ecf8427e|true", "domain|evil.example|true", "url|http://x.example/a|true",
+            "dst_ip|8.8.8.8|true", "dst_ip|10.0.0.8|false", "host|ws1|false", "user|alice|false",
+            Alert.PROCESS_GUID + "|{aaaa-1}|false"})
+        void artefactsAreWhatUnrelatedIntrusionsShareIdentitiesAreNot(String kind, String value, boolean artefact) {
+            assertThat(EntityKey.of(new Alert.Entity(kind, value)).orElseThrow().isArtefact()).isEqualTo(artefact);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"8.8.8.8", "2001:4860:4860::8888"})
+        void publicAddressesAreExternal(String address) {
+            assertThat(EntityKey.ip(address).orElseThrow().isExternalAddress()).isTrue();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"10.1.2.3", "192.168.0.1", "172.16.5.4", "100.64.0.1", "fd00::1"})
+        void privateAddressesAreNot(String address) {
+            assertThat(EntityKey.ip(address).orElseThrow().isExternalAddress()).isFalse();
+        }
+    }
+}
