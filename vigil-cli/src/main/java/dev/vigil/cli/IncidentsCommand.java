@@ -406,12 +406,13 @@ final class IncidentsCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             Principal principal = actor.principal();
             ResponseAction done;
+            // before anything is recorded: an approval stored under a broken responder setting could never run
+            Optional<Responder> responder = WebhookResponder.from(config);
             try (TenantStore store = open(config, TenantStore.Mode.READ_WRITE)) {
                 Loaded loaded = Loaded.load(store, config, principal, number);
                 ResponseAction approved = ResponsePlan.approve(ResponsePlan.find(loaded.actions, number, action),
                         principal, Instant.now());
                 store.incidents().record(approved, Instant.now());
-                Optional<Responder> responder = WebhookResponder.from(config);
                 done = responder.map(r -> ResponsePlan.execute(approved, loaded.view.incident(), config.tenant(), r,
                         Instant.now())).orElse(approved);
                 if (done != approved) {

@@ -48,6 +48,8 @@ public final class IncidentAnalyzer {
             "outlook.exe", "msaccess.exe", "mspub.exe", "onenote.exe", "acrord32.exe", "acrobat.exe", "chrome.exe",
             "msedge.exe", "firefox.exe", "iexplore.exe", "brave.exe", "opera.exe", "thunderbird.exe", "w3wp.exe",
             "httpd", "nginx", "tomcat9.exe", "java.exe");
+    /** Of those, servers: what they start ran because of a request (an exploit), not a document. */
+    private static final Set<String> SERVER_PARENTS = Set.of("w3wp.exe", "httpd", "nginx", "tomcat9.exe", "java.exe");
     /** Tactics whose reach makes an incident matter more: the attacker is taking, moving, talking out or destroying. */
     private static final List<String> GRAVE_TACTICS = List.of("credential-access", "lateral-movement",
             "command-and-control", "exfiltration", "impact");
@@ -344,7 +346,9 @@ public final class IncidentAnalyzer {
                 String leaf = leaf(parent);
                 if (DELIVERY_PARENTS.contains(leaf)) {
                     initial.add(new Sentence(leaf + " started " + leaf(first(alert, "process")) + on(alert) + " at "
-                            + time(alert.timeMicros()) + ": a document, mail or web page likely delivered it.",
+                            + time(alert.timeMicros()) + (SERVER_PARENTS.contains(leaf)
+                                    ? ": a request to the server likely made it run code."
+                                    : ": a document, mail or web page likely delivered it."),
                             List.of(alertRef(alert))));
                     break;
                 }
@@ -453,7 +457,7 @@ public final class IncidentAnalyzer {
                             cards.add(new ResponseCard(ResponseCard.Category.CONTAINMENT, cloud
                                     ? ResponseCard.Action.REVOKE_SESSIONS : ResponseCard.Action.DISABLE_USER,
                                     (cloud ? "Revoke the sessions of " : "Disable account ") + node.key().value(),
-                                    node.key().value(), plural(grave.size(), "high-severity alert") + " involve it"
+                                    node.key().value(), plural(grave.size(), "high-severity alert") + (grave.size() == 1 ? " involves" : " involve") + " it"
                                             + (node.privileged() ? "; it holds privileges" : ""), "", refs(grave)));
                         }
                     }
@@ -516,12 +520,19 @@ public final class IncidentAnalyzer {
                             refs(alertsByEntity.get(node.key()))));
                 }
             }
-            facts.related().forEach((number, count) -> cards.add(new ResponseCard(
-                    ResponseCard.Category.INVESTIGATION, null, "Review related incident " + number,
-                    "incident " + number, plural(count, "alert") + " of it name this incident's entities", "",
-                    List.of("incident:" + number))));
+            // the facts' map has no order (Map.copyOf): the most related first, then by number, for a stable view
+            facts.related().entrySet().stream().sorted(Map.Entry.<Long, Integer>comparingByValue().reversed()
+                    .thenComparing(Map.Entry.comparingByKey())).forEach(e -> relatedCard(cards, e.getKey(),
+                            e.getValue()));
             cards.addAll(remediation(entities));
             return cards;
+        }
+
+        private static void relatedCard(List<ResponseCard> cards, long number, int count) {
+            cards.add(new ResponseCard(
+                    ResponseCard.Category.INVESTIGATION, null, "Review related incident " + number,
+                    "incident " + number, plural(count, "alert") + " of it " + (count == 1 ? "names" : "name") + " this incident's entities", "",
+                    List.of("incident:" + number)));
         }
 
         private ResponseCard triage(Impact impact) {
@@ -537,7 +548,8 @@ public final class IncidentAnalyzer {
                 alerts.stream().filter(a -> a.source().equals("ioc")).limit(2).forEach(a -> evidence.add(alertRef(a)));
                 intel.values().stream().limit(2).forEach(i -> evidence.add("indicator:" + i.key()));
             }
-            if (tactics.size() >= 3) {
+            long tacticAlerts = tactics.stream().flatMap(t -> t.evidence().stream()).distinct().count();
+            if (tactics.size() >= 3 && tacticAlerts >= 2) { // one technique in three tactics is not three steps
                 grounds.add("it reached " + tactics.size() + " ATT&CK tactics ("
                         + String.join(", ", tactics.stream().map(TacticReached::name).toList()) + ")");
                 tactics.forEach(t -> evidence.add(t.evidence().getFirst()));
@@ -646,10 +658,13 @@ public final class IncidentAnalyzer {
             Alert firstAlert = alerts.getFirst();
             Alert lastAlert = alerts.getLast();
             long rules = alerts.stream().map(Alert::ruleId).distinct().count();
-            sentences.add(new Sentence("Incident " + incident.number() + " groups " + plural(alerts.size(), "alert")
-                    + " from " + plural((int) rules, "detection") + ", between " + time(firstAlert.timeMicros())
-                    + " and " + time(lastAlert.timeMicros()) + " (" + JoinReason.gap(impact.spanMicros()) + ").",
-                    List.of(alertRef(firstAlert), alertRef(lastAlert))));
+            sentences.add(alerts.size() == 1
+                    ? new Sentence("Incident " + incident.number() + " holds 1 alert, at " + time(firstAlert
+                            .timeMicros()) + ".", List.of(alertRef(firstAlert)))
+                    : new Sentence("Incident " + incident.number() + " groups " + plural(alerts.size(), "alert")
+                            + " from " + plural((int) rules, "detection") + ", between " + time(firstAlert.timeMicros())
+                            + " and " + time(lastAlert.timeMicros()) + " (" + JoinReason.gap(impact.spanMicros())
+                            + ").", List.of(alertRef(firstAlert), alertRef(lastAlert))));
             List<String> affected = new ArrayList<>();
             if (!impact.hosts().isEmpty()) {
                 affected.add(listed(impact.hosts(), "host"));
@@ -668,13 +683,18 @@ public final class IncidentAnalyzer {
                         + ").", refs.stream().distinct().toList()));
             }
             if (!tactics.isEmpty()) {
-                List<String> steps = new ArrayList<>();
+                // "then" claims an order in time: steps go by when each tactic was first reached, and tactics first
+                // reached at the same moment (one technique in several tactics) are one step
+                Map<Long, List<String>> steps = new TreeMap<>();
                 List<String> refs = new ArrayList<>();
                 for (TacticReached tactic : tactics) {
-                    steps.add(tactic.name() + " (" + String.join(", ", tactic.techniques()) + ")");
+                    steps.computeIfAbsent(tactic.firstMicros(), t -> new ArrayList<>()).add(tactic.name() + " ("
+                            + String.join(", ", tactic.techniques()) + ")");
                     refs.add(tactic.evidence().getFirst());
                 }
-                sentences.add(new Sentence("It progressed through " + String.join(", then ", steps) + ".",
+                List<String> joined = steps.values().stream().map(step -> String.join(" and ", step)).toList();
+                sentences.add(new Sentence((joined.size() == 1 ? "It reached " + joined.getFirst()
+                        : "It progressed through " + String.join(", then ", joined)) + ".",
                         refs.stream().distinct().toList()));
             } else if (facts.attack().isEmpty()) {
                 sentences.add(new Sentence("Its ATT&CK tactics are not known here: the tenant has no ATT&CK knowledge"
@@ -687,8 +707,14 @@ public final class IncidentAnalyzer {
                                 + source.externalAddresses().getFirst() + " took part") + ".", origin.evidence()));
             }
             if (!source.intelMatches().isEmpty()) {
-                sentences.add(new Sentence(plural(source.intelMatches().size(), "threat-intelligence match")
-                        + ": " + source.intelMatches().getFirst().text(), source.intelMatches().getFirst().evidence()));
+                // an IOC alert and the indicator behind it are one match, not two
+                Set<String> matched = new TreeSet<>();
+                alerts.stream().filter(a -> a.source().equals("ioc")).forEach(a -> matched.add(a.matchedFields()
+                        .getOrDefault("indicator", a.ruleId())));
+                intel.values().forEach(i -> matched.add(i.key()));
+                sentences.add(new Sentence((matched.size() == 1 ? "Threat-intelligence match: "
+                        : plural(matched.size(), "threat-intelligence indicator") + " matched; first: ")
+                        + source.intelMatches().getFirst().text(), source.intelMatches().getFirst().evidence()));
             }
             if (!source.actors().isEmpty()) {
                 ActorHypothesis best = source.actors().getFirst();

@@ -89,6 +89,12 @@ public final class Lifecycle {
             }
         }
 
+        if (status == Incident.Status.RESOLVED && classification == Incident.Classification.UNDETERMINED) {
+            // resolved before, and the update takes the classification away: a resolved incident keeps its verdict
+            throw invalid("incident " + n + " is resolved and needs a classification; reopen it (--status active)"
+                    + " before setting it undetermined");
+        }
+
         String severity = incident.severity();
         if (update.severity().isPresent()) {
             String next = update.severity().get().strip().toLowerCase(Locale.ROOT);

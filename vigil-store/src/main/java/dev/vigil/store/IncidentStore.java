@@ -291,11 +291,12 @@ public final class IncidentStore {
         });
     }
 
+    /** Every event table: each has a partition, even one whose events carry only common columns (no vigil_columns). */
     private List<String> eventTables() throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("""
-                        SELECT DISTINCT c.table_name FROM vigil_columns c
+                        SELECT DISTINCT c.table_name FROM vigil_partitions c
                         JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = 'main'
                         ORDER BY 1""")) {
             while (rows.next()) {

@@ -1,0 +1,322 @@
+package dev.vigil.cli;
+
+import static dev.vigil.cli.CliTesting.vigil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.cli.CliTesting.Run;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code vigil incidents} on the demo tenant: listing, the explained incident, updates with their history, approvals
+ * with a reader refused and a signed webhook carrying approved actions out, and the response figures.
+ *
+ * <p>The demo is seeded once for the class. Tests that change incidents use their own: incident 1 (the password
+ * spray) for the lifecycle, incident 3 is never classified, and each approval takes a different action of the
+ * intrusion.
+ */
+@DisplayName("Incidents on the command line")
+class IncidentsCliTest {
+    static final String SECRET = "0123456789abcdef-test-secret";
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    static Path dir;
+
+    static Path data;
+
+    static long intrusion;
+
+    HttpServer server;
+
+    @BeforeAll
+    static void seedTheDemo() {
+        data = dir.resolve("data");
+        Run demo = vigil(data, "demo", "--no-serve");
+        assertThat(demo.exit()).as("%s", demo).isZero();
+        for (JsonNode incident : incidents("list", "--json").json().get("incidents")) {
+            if (incident.get("title").asString().contains("LSASS")) {
+                intrusion = incident.get("number").asLong();
+            }
+        }
+        assertThat(intrusion).as("the demo's intrusion incident").isPositive();
+    }
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    static Run incidents(String... args) {
+        List<String> all = new ArrayList<>(List.of("incidents"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--tenant", "demo"));
+        return vigil(data, all.toArray(String[]::new));
+    }
+
+    /** The id of the intrusion's proposed action of this kind on this target. */
+    static String action(String kind, String target) {
+        Run show = incidents("show", Long.toString(intrusion), "--json");
+        for (JsonNode action : show.json().get("actions")) {
+            if (action.get("action").asString().equals(kind) && action.get("target").asString().equals(target)) {
+                return action.get("id").asString();
+            }
+        }
+        throw new AssertionError("incident " + intrusion + " proposes no " + kind + " " + target + ": " + show.out());
+    }
+
+    static JsonNode actionJson(String id) {
+        for (JsonNode action : incidents("show", Long.toString(intrusion), "--json").json().get("actions")) {
+            if (action.get("id").asString().equals(id)) {
+                return action;
+            }
+        }
+        throw new AssertionError("no action " + id);
+    }
+
+    /** A webhook receiver that checks Vigil's signature and answers with {@code status} and {@code body}. */
+    List<JsonNode> receiver(int status, String body) throws IOException {
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/hook", exchange -> {
+            String payload = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String timestamp = exchange.getRequestHeaders().getFirst("X-Vigil-Timestamp");
+            String signature = exchange.getRequestHeaders().getFirst("X-Vigil-Signature");
+            String expected = "sha256=" + WebhookResponder.sign(SECRET.getBytes(StandardCharsets.UTF_8),
+                    timestamp + "." + payload);
+            boolean signed = timestamp != null && expected.equals(signature);
+            JsonNode json = JSON.readTree(payload);
+            boolean forThisAction = json.get("action").get("id").asString()
+                    .equals(exchange.getRequestHeaders().getFirst("X-Vigil-Action"));
+            if (signed && forThisAction) {
+                received.add(json);
+                answer(exchange, status, body);
+            } else {
+                answer(exchange, 401, "bad signature");
+            }
+        });
+        server.start();
+        return received;
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    String hook() {
+        return "response.webhook-url=http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    // --- reading ----------------------------------------------------------------------------------------------
+
+    @Test
+    void listShowsATableWithMttaAndMttr() {
+        Run run = incidents("list");
+
+        assertThat(run.exit()).as("%s", run).isZero();
+        assertThat(run.out()).contains("#", "SEVERITY", "STATUS", "TITLE", "ALERTS", "FIRST (UTC)", "OWNER")
+                .contains("Process Opens LSASS Memory for Reading on ws007")
+                .contains("Password Spray Against Entra ID From One Address")
+                .containsPattern("\\(3 incidents; \\d open; MTTA [^,]+, MTTR [^;]+; 'vigil incidents show N'");
+    }
+
+    @Test
+    void listJsonHasEveryIncidentWithItsFieldsAndTheMetrics() {
+        JsonNode body = incidents("list", "--json").json();
+
+        assertThat(body.get("tenant").asString()).isEqualTo("demo");
+        assertThat(body.get("incidents")).hasSize(3);
+        JsonNode first = body.get("incidents").get(0);
+        for (String field : List.of("number", "title", "status", "severity", "classification", "owner", "tags",
+                "alerts", "first_seen", "last_seen", "created", "acknowledged", "resolved", "reference")) {
+            assertThat(first.has(field)).as(field).isTrue();
+        }
+        assertThat(body.get("metrics").get("incidents").asInt()).isEqualTo(3);
+        Run critical = incidents("list", "--severity", "critical", "--json");
+        assertThat(critical.json().get("incidents")).allSatisfy(i -> assertThat(i.get("severity").asString())
+                .isEqualTo("critical"));
+    }
+
+    @Test
+    void showExplainsTheIncidentInItsSections() {
+        Run run = incidents("show", Long.toString(intrusion));
+
+        assertThat(run.exit()).as("%s", run).isZero();
+        assertThat(run.out()).startsWith("Incident " + intrusion + ": Process Opens LSASS Memory for Reading")
+                .containsSubsequence("\nSummary\n", "\nTimeline\n", "\nEntities\n", "\nTactics\n", "\nImpact\n",
+                        "\nLikely source\n", "\nGuided response\n", "\nWhy these alerts are together\n",
+                        "\nHistory\n")
+                .contains("[alert ") // evidence after statements
+                .contains("opened the incident: it shares no entity with a recent open incident")
+                .contains("Approve with: vigil incidents approve " + intrusion + " <id>");
+    }
+
+    @Test
+    void showOfAnUnknownIncidentIsNotFound() {
+        Run run = incidents("show", "999");
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(3);
+        assertThat(run.err()).contains("tenant 'demo' has no incident 999").contains("vigil incidents list");
+    }
+
+    // --- lifecycle --------------------------------------------------------------------------------------------
+
+    @Test
+    void resolvingWithoutAClassificationIsRefusedWithTheFix() {
+        Run run = incidents("update", "3", "--status", "resolved");
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(2);
+        assertThat(run.err()).contains("resolving incident 3 needs a classification")
+                .contains("--classification true-positive, false-positive or informational");
+        assertThat(incidents("show", "3", "--json").json().get("incident").get("status").asString())
+                .isEqualTo("new");
+    }
+
+    @Test
+    void updatesAreRecordedInTheHistoryWithWhoMadeThem() {
+        Run active = incidents("update", "1", "--status", "active", "--owner", "alice", "--tag", "spray",
+                "--comment", "blocking the address", "--as", "alice", "--role", "analyst");
+        assertThat(active.exit()).as("%s", active).isZero();
+        assertThat(active.out()).contains("Incident 1: active, severity high, undetermined, owned by alice")
+                .contains("alice    status: new -> active").contains("comment: blocking the address");
+
+        Run resolved = incidents("update", "1", "--status", "resolved", "--classification", "true-positive",
+                "--determination", "password spray", "--as", "bob");
+        assertThat(resolved.exit()).as("%s", resolved).isZero();
+
+        Run show = incidents("show", "1");
+        assertThat(show.out()).contains("resolved · severity high · owner alice · true-positive")
+                .containsSubsequence("\nHistory\n", "alice  status: new -> active", "alice  owner: alice",
+                        "alice  tag: spray", "alice  comment: blocking the address",
+                        "bob  classification: undetermined -> true-positive", "bob  determination: password spray",
+                        "bob  status: active -> resolved");
+        JsonNode stats = incidents("stats", "--json").json();
+        assertThat(stats.get("all").get("resolved").asInt()).isPositive();
+        assertThat(stats.get("all").get("mttr_seconds").isNull()).isFalse();
+    }
+
+    @Test
+    void statsShowsTheFiguresBySeverity() {
+        Run run = incidents("stats");
+
+        assertThat(run.exit()).as("%s", run).isZero();
+        assertThat(run.out()).contains("SEVERITY", "INCIDENTS", "OPEN", "ACKNOWLEDGED", "RESOLVED", "MTTA", "MTTR")
+                .containsSubsequence("critical", "high", "medium", "low", "informational", "all")
+                .containsPattern("all\\s+3\\s")
+                .contains("(MTTA: from the moment Vigil opened an incident to the first analyst action");
+        JsonNode json = incidents("stats", "--json").json();
+        assertThat(json.get("by_severity").propertyNames()).containsExactly("critical", "high", "medium", "low",
+                "informational");
+        assertThat(json.get("by_severity").get("critical").get("incidents").asInt()).isEqualTo(2);
+    }
+
+    // --- approvals --------------------------------------------------------------------------------------------
+
+    @Test
+    void aReaderCannotApproveAnActionAndExitsFour() {
+        String id = action("disable-user", "quinn.kim");
+
+        Run run = incidents("approve", Long.toString(intrusion), id.substring(0, 8), "--as", "rita", "--role",
+                "reader");
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(4);
+        assertThat(run.err()).contains("rita (reader) may not approve response actions")
+                .contains("needs the analyst role");
+        assertThat(actionJson(id).get("status").asString()).isEqualTo("proposed");
+    }
+
+    @Test
+    void anApprovedActionGoesToTheSignedWebhookAndSucceeds() throws IOException {
+        List<JsonNode> received = receiver(200, "isolated");
+        String id = action("isolate-host", "ws007");
+
+        Run run = incidents("approve", Long.toString(intrusion), id.substring(0, 8), "--as", "alice", "--role",
+                "analyst", "--set", hook(), "--set", "response.webhook-secret=" + SECRET);
+
+        assertThat(run.exit()).as("%s", run).isZero();
+        assertThat(run.out()).contains("Action " + id.substring(0, 8) + " (isolate-host ws007) on incident "
+                + intrusion + ": succeeded by alice").contains("HTTP 200 isolated");
+        assertThat(received).singleElement().satisfies(payload -> {
+            assertThat(payload.get("tenant").asString()).isEqualTo("demo");
+            assertThat(payload.get("incident").get("number").asLong()).isEqualTo(intrusion);
+            assertThat(payload.get("action").get("id").asString()).isEqualTo(id);
+            assertThat(payload.get("action").get("action").asString()).isEqualTo("isolate-host");
+            assertThat(payload.get("action").get("target").asString()).isEqualTo("ws007");
+            assertThat(payload.get("action").get("approved_by").asString()).isEqualTo("alice");
+            assertThat(payload.get("action").get("evidence")).isNotEmpty();
+        });
+        JsonNode stored = actionJson(id);
+        assertThat(stored.get("status").asString()).isEqualTo("succeeded");
+        assertThat(stored.get("outcome").asString()).endsWith("/hook: HTTP 200 isolated");
+        assertThat(incidents("show", Long.toString(intrusion)).out())
+                .contains("[" + id.substring(0, 8) + " succeeded by alice]")
+                .contains("alice  action: " + id.substring(0, 8) + " isolate-host ws007 -> approved")
+                .contains("alice  action: " + id.substring(0, 8) + " isolate-host ws007 -> succeeded: webhook");
+
+        Run again = incidents("approve", Long.toString(intrusion), id.substring(0, 8), "--as", "alice");
+        assertThat(again.exit()).as("a succeeded action is done").isEqualTo(2);
+        assertThat(again.err()).contains("is succeeded (by alice)");
+    }
+
+    @Test
+    void aWebhookThatAnswers500LeavesTheActionFailedAndRecorded() throws IOException {
+        List<JsonNode> received = receiver(500, "EDR down");
+        String id = action("block-ip", "198.51.100.23");
+
+        Run run = incidents("approve", Long.toString(intrusion), id.substring(0, 8), "--as", "alice", "--set",
+                hook(), "--set", "response.webhook-secret=" + SECRET);
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(1);
+        assertThat(run.out()).contains(": failed by alice").contains("HTTP 500 EDR down");
+        assertThat(received).hasSize(1);
+        JsonNode stored = actionJson(id);
+        assertThat(stored.get("status").asString()).isEqualTo("failed");
+        assertThat(stored.get("outcome").asString()).endsWith("HTTP 500 EDR down");
+        assertThat(incidents("show", Long.toString(intrusion)).out())
+                .contains("action: " + id.substring(0, 8) + " block-ip 198.51.100.23 -> failed: webhook")
+                .contains("/hook: HTTP 500 EDR down");
+    }
+
+    @Test
+    void aWebhookWithoutASecretIsAConfigurationErrorThatApprovesNothing() throws IOException {
+        receiver(200, "ok");
+        String id = action("block-hash", "7cb71591d10c7aa69f113920c5d0db3c63bdb84261239c9077bffdd648e29ccf");
+
+        Run run = incidents("approve", Long.toString(intrusion), id.substring(0, 8), "--set", hook());
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(2);
+        assertThat(run.err()).contains("response.webhook-secret is empty").contains("VIGIL_RESPONSE_WEBHOOK_SECRET");
+        assertThat(actionJson(id).get("status").asString()).as("nothing is approved that could not run")
+                .isEqualTo("proposed");
+    }
+
+    @Test
+    void anUnknownActionIdIsNotFound() {
+        Run run = incidents("approve", Long.toString(intrusion), "ffffffff");
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(3);
+        assertThat(run.err()).contains("incident " + intrusion + " proposes no action 'ffffffff'")
+                .contains("vigil incidents show N");
+    }
+}

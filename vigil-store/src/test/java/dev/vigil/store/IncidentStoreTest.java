@@ -1,0 +1,398 @@
+package dev.vigil.store;
+
+import static dev.vigil.store.StoreTesting.ACME;
+import static dev.vigil.store.StoreTesting.BASE_MILLIS;
+import static dev.vigil.store.StoreTesting.batch;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.incident.CorrelationPolicy;
+import dev.vigil.incident.CorrelationSummary;
+import dev.vigil.incident.EntityKey;
+import dev.vigil.incident.EventSummary;
+import dev.vigil.incident.Incident;
+import dev.vigil.incident.IncidentChange;
+import dev.vigil.incident.IncidentUpdate;
+import dev.vigil.incident.JoinReason;
+import dev.vigil.incident.PlacedAlert;
+import dev.vigil.incident.Prevalence;
+import dev.vigil.incident.ResponseAction;
+import dev.vigil.incident.ResponseCard;
+import dev.vigil.incident.TacticStages;
+import dev.vigil.model.Alert;
+import dev.vigil.model.CommonColumn;
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.Event;
+import dev.vigil.model.EventId;
+import dev.vigil.model.Principal;
+import dev.vigil.model.Role;
+import dev.vigil.model.SourcePosition;
+import dev.vigil.model.VigilException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tenant's incidents in a real store: correlation of stored alerts across runs and restarts, merges, imported
+ * groupings, updates with their history, decisions on actions, event summaries and the prevalence baseline.
+ */
+@DisplayName("A tenant store's incidents")
+class IncidentStoreTest {
+    static final Principal ANALYST = new Principal("alice", Role.ANALYST);
+    static final Principal READER = new Principal("rita", Role.READER);
+    static final Instant NOW = Instant.parse("2024-05-02T09:00:00Z");
+    static final CorrelationPolicy POLICY = CorrelationPolicy.defaults();
+
+    @TempDir
+    Path data;
+
+    TenantStore store;
+
+    @BeforeEach
+    void open() {
+        store = TenantStore.open(data, ACME, TenantStore.Mode.READ_WRITE);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    IncidentStore incidents() {
+        return store.incidents();
+    }
+
+    void reopen() {
+        store.close();
+        store = TenantStore.open(data, ACME, TenantStore.Mode.READ_WRITE);
+    }
+
+    // --- building ---------------------------------------------------------------------------------------------
+
+    static EventId eventId(int n) {
+        return EventId.derive(ACME, BASE_MILLIS + n, ("event " + n).getBytes(StandardCharsets.UTF_8), 0);
+    }
+
+    /** An event on a host, by a user, to an address (any may be null), at {@code minute} after the base time. */
+    static Event event(int n, int minute, String host, String user, String dstIp) {
+        String[] common = new String[CommonColumn.count()];
+        common[CommonColumn.HOST.ordinal()] = host;
+        common[CommonColumn.USER.ordinal()] = user;
+        common[CommonColumn.DST_IP.ordinal()] = dstIp;
+        common[CommonColumn.EVENT_CODE.ordinal()] = "3";
+        long millis = BASE_MILLIS + minute * 60_000L;
+        String raw = "event " + n;
+        return new Event(eventId(n), ACME, "SysmonEvent", millis * 1000, common, new LinkedHashMap<>(), raw,
+                new SourcePosition("test.json", n, 0));
+    }
+
+    static UUID alertId(int n) {
+        return UUID.fromString(String.format("%08x-0000-4000-8000-000000000000", 0xa1000000 + n));
+    }
+
+    /** Alert {@code n} at {@code minute} after the base time, on these entities (kind, value, kind, value ...). */
+    static Alert alert(int n, String level, int minute, String... kindsAndValues) {
+        return imported(n, level, minute, "", kindsAndValues);
+    }
+
+    static Alert imported(int n, String level, int minute, String reference, String... kindsAndValues) {
+        List<Alert.Entity> entities = new ArrayList<>();
+        for (int i = 0; i < kindsAndValues.length; i += 2) {
+            entities.add(new Alert.Entity(kindsAndValues[i], kindsAndValues[i + 1]));
+        }
+        return new Alert(alertId(n), ACME, "sigma", "rule-" + n, "Detection " + n, level, "",
+                (BASE_MILLIS + minute * 60_000L) * 1000, List.of(), Map.of(), entities, List.of(eventId(n)),
+                "SysmonEvent", reference);
+    }
+
+    void store(Alert... alerts) {
+        store.appendAlerts(List.of(alerts));
+        store.commit();
+    }
+
+    CorrelationSummary correlate() {
+        return correlate(POLICY);
+    }
+
+    CorrelationSummary correlate(CorrelationPolicy policy) {
+        CorrelationSummary summary = incidents().correlate(policy, TacticStages.unknown(), NOW, step -> { });
+        store.commit();
+        return summary;
+    }
+
+    List<UUID> alertIds(long incident) {
+        return incidents().alertsOf(READER, incident).stream().map(p -> p.alert().id()).toList();
+    }
+
+    static JoinReason shared(EntityKey.Kind kind, String value, int other, Duration gap) {
+        return new JoinReason(JoinReason.Kind.SHARED_ENTITY, new EntityKey(kind, value), alertId(other),
+                gap.toNanos() / 1000, "");
+    }
+
+    // --- correlation ------------------------------------------------------------------------------------------
+
+    @Test
+    void correlationOpensIncidentsNumberedFromOneAndRecordsWhyEachAlertIsThere() {
+        store(alert(1, "medium", 0, "host", "WS-1.corp.local", "user", "CORP\\alice"),
+                alert(2, "high", 10, "host", "ws-1", "process", "cmd.exe"),
+                alert(3, "low", 5, "host", "ws-9"));
+
+        CorrelationSummary summary = correlate();
+
+        assertThat(summary.alerts()).isEqualTo(3);
+        assertThat(summary.opened()).isEqualTo(2);
+        assertThat(summary.joined()).isEqualTo(1);
+        assertThat(summary.merged()).isZero();
+        assertThat(incidents().list(READER, Optional.empty(), Optional.empty(), 10)).extracting(Incident::number)
+                .containsExactly(1L, 2L); // most recently active first: incident 1's last alert is at minute 10
+        List<PlacedAlert> first = incidents().alertsOf(READER, 1);
+        assertThat(first).extracting(p -> p.alert().id()).containsExactly(alertId(1), alertId(2));
+        assertThat(first).extracting(PlacedAlert::reason).containsExactly(new JoinReason(JoinReason.Kind.FIRST, null,
+                null, 0, ""), shared(EntityKey.Kind.HOST, "ws-1", 1, Duration.ofMinutes(10)));
+        assertThat(alertIds(2)).containsExactly(alertId(3));
+
+        Incident one = incidents().get(READER, 1);
+        assertThat(one.status()).isEqualTo(Incident.Status.NEW);
+        assertThat(one.severity()).isEqualTo("high");
+        assertThat(one.title()).isEqualTo("Detection 2 on ws-1 (+1 more detection)");
+        assertThat(one.alertCount()).isEqualTo(2);
+        assertThat(one.firstSeen()).isEqualTo(Instant.ofEpochMilli(BASE_MILLIS));
+        assertThat(one.lastSeen()).isEqualTo(Instant.ofEpochMilli(BASE_MILLIS + 600_000));
+        assertThat(one.created()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aLaterRunJoinsTheIncidentsItRestoresFromTheStoreAndPlacesEachAlertOnce() {
+        store(alert(1, "medium", 0, "host", "ws-1"), alert(2, "medium", 1, "host", "ws-2"));
+        correlate();
+        reopen();
+
+        store(alert(3, "high", 30, "host", "ws-2", "user", "bob"));
+        CorrelationSummary second = correlate();
+
+        assertThat(second.alerts()).isEqualTo(1);
+        assertThat(second.opened()).isZero();
+        assertThat(alertIds(2)).containsExactly(alertId(2), alertId(3));
+        assertThat(incidents().alertsOf(READER, 2).get(1).reason())
+                .isEqualTo(shared(EntityKey.Kind.HOST, "ws-2", 2, Duration.ofMinutes(29)));
+        assertThat(incidents().get(READER, 2).alertCount()).isEqualTo(2);
+        assertThat(incidents().get(READER, 2).severity()).isEqualTo("high");
+
+        CorrelationSummary third = correlate();
+        assertThat(third.alerts()).isZero();
+        assertThat(incidents().list(READER, Optional.empty(), Optional.empty(), 10)).hasSize(2);
+        assertThat(StoreTesting.single(store, "SELECT count(*) FROM vigil_incident_alerts")).isEqualTo(3L);
+    }
+
+    @Test
+    void aResolvedIncidentTakesNoNewAlertASharedHostOpensANewOne() {
+        store(alert(1, "high", 0, "host", "ws-1"));
+        correlate();
+        incidents().update(ANALYST, 1, IncidentUpdate.none().withStatus(Incident.Status.RESOLVED)
+                .withClassification(Incident.Classification.FALSE_POSITIVE, "admin script"), NOW);
+
+        store(alert(2, "high", 20, "host", "ws-1"));
+        CorrelationSummary summary = correlate();
+
+        assertThat(summary.opened()).isEqualTo(1);
+        assertThat(alertIds(1)).containsExactly(alertId(1));
+        assertThat(alertIds(2)).containsExactly(alertId(2));
+        assertThat(incidents().alertsOf(READER, 2).getFirst().reason().kind()).isEqualTo(JoinReason.Kind.FIRST);
+    }
+
+    @Test
+    void anAlertBridgingTwoOpenIncidentsMergesThemIntoTheOldest() {
+        store(alert(1, "medium", 0, "host", "ws-1"), alert(2, "medium", 5, "user", "bob"));
+        correlate();
+        reopen();
+
+        store(alert(3, "high", 10, "host", "ws-1", "user", "CORP\\bob"));
+        CorrelationSummary summary = correlate();
+
+        assertThat(summary.merged()).isEqualTo(1);
+        assertThat(alertIds(1)).containsExactly(alertId(1), alertId(2), alertId(3));
+        assertThat(incidents().get(READER, 1).alertCount()).isEqualTo(3);
+        assertThat(incidents().list(READER, Optional.empty(), Optional.empty(), 10)).extracting(Incident::number)
+                .containsExactly(1L);
+        assertThatThrownBy(() -> incidents().get(READER, 2)).isInstanceOfSatisfying(VigilException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INCIDENT_NOT_FOUND);
+            assertThat(e.getMessage()).isEqualTo("incident 2 was merged into incident 1");
+            assertThat(e.fix()).contains("vigil incidents show 1");
+        });
+        assertThat(incidents().changesOf(READER, 1)).singleElement().satisfies(change -> {
+            assertThat(change.actor()).isEqualTo("vigil");
+            assertThat(change.field()).isEqualTo("merged");
+            assertThat(change.to()).startsWith("incident 2 merged in: alert a1000003 belongs to both");
+        });
+    }
+
+    @Test
+    void alertsAProductGroupedStayTogetherAndTwoProductsIncidentsAreNeverMerged() {
+        store(imported(1, "high", 0, "defender:42", "host", "ws-1"),
+                imported(2, "high", 1, "defender:42", "host", "ws-7"),
+                imported(3, "medium", 2, "defender:43", "host", "ws-1"));
+
+        correlate();
+
+        assertThat(alertIds(1)).containsExactly(alertId(1), alertId(2));
+        assertThat(incidents().get(READER, 1).reference()).isEqualTo("defender:42");
+        assertThat(incidents().alertsOf(READER, 1)).extracting(p -> p.reason().kind())
+                .containsOnly(JoinReason.Kind.IMPORTED);
+        assertThat(alertIds(2)).containsExactly(alertId(3));
+        assertThat(incidents().get(READER, 2).reference()).isEqualTo("defender:43");
+
+        reopen();
+        store(imported(4, "low", 30, "defender:42", "host", "ws-99"));
+        correlate();
+        assertThat(alertIds(1)).as("the reference is restored too").contains(alertId(4));
+    }
+
+    @Test
+    void anUnknownIncidentIsNotFoundNamingTheTenant() {
+        assertThatThrownBy(() -> incidents().get(READER, 5)).isInstanceOfSatisfying(VigilException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INCIDENT_NOT_FOUND);
+            assertThat(e.getMessage()).isEqualTo("tenant 'acme' has no incident 5");
+        });
+    }
+
+    // --- lifecycle --------------------------------------------------------------------------------------------
+
+    @Test
+    void anUpdateIsStoredWithItsChangesAndSurvivesAReopen() {
+        store(alert(1, "medium", 0, "host", "ws-1"));
+        correlate();
+
+        Incident updated = incidents().update(ANALYST, 1, IncidentUpdate.none().withStatus(Incident.Status.ACTIVE)
+                .withOwner("alice").withSeverity("critical").withTags(List.of("phishing"), List.of())
+                .withComment("user clicked"), NOW);
+        reopen();
+
+        Incident stored = incidents().get(READER, 1);
+        assertThat(stored).isEqualTo(updated);
+        assertThat(stored.acknowledged()).isEqualTo(NOW);
+        assertThat(stored.tags()).containsExactly("phishing");
+        assertThat(incidents().changesOf(READER, 1)).extracting(IncidentChange::actor, IncidentChange::field,
+                IncidentChange::from, IncidentChange::to).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("alice", "status", "new", "active"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "severity", "medium", "critical"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "owner", "", "alice"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "tag", "", "phishing"),
+                        org.assertj.core.groups.Tuple.tuple("alice", "comment", "", "user clicked"));
+
+        store(alert(2, "low", 10, "host", "ws-1"));
+        correlate();
+        assertThat(incidents().get(READER, 1).severity()).as("an analyst's severity outlives new alerts")
+                .isEqualTo("critical");
+    }
+
+    @Test
+    void aReaderCannotUpdateAndNothingIsRecorded() {
+        store(alert(1, "medium", 0, "host", "ws-1"));
+        correlate();
+
+        assertThatThrownBy(() -> incidents().update(READER, 1, IncidentUpdate.none().withComment("hi"), NOW))
+                .isInstanceOfSatisfying(VigilException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.PERMISSION_DENIED));
+        assertThat(incidents().changesOf(READER, 1)).isEmpty();
+    }
+
+    @Test
+    void decisionsOnActionsRoundTripAndTheLatestStands() {
+        store(alert(1, "high", 0, "host", "ws-1"));
+        correlate();
+        Instant approvedAt = Instant.parse("2024-05-02T09:01:02.123456Z");
+        ResponseAction proposed = new ResponseAction(ResponseAction.idFor(ACME, 1, ResponseCard.Action.ISOLATE_HOST,
+                "ws-1"), 1, ResponseCard.Action.ISOLATE_HOST, "ws-1", "1 high-severity alert on it",
+                List.of("alert:" + alertId(1)), ResponseAction.Status.PROPOSED, "", null, "");
+        ResponseAction approved = proposed.decided(ResponseAction.Status.APPROVED, "alice", approvedAt, "");
+        ResponseAction succeeded = approved.decided(ResponseAction.Status.SUCCEEDED, "alice", approvedAt.plusSeconds(1),
+                "webhook http://soar/hook: HTTP 200");
+
+        incidents().record(approved, approvedAt);
+        assertThat(incidents().decisions(READER, 1)).containsExactly(Map.entry(approved.id(), approved));
+        incidents().record(succeeded, approvedAt.plusSeconds(1));
+        reopen();
+
+        assertThat(incidents().decisions(READER, 1)).containsExactly(Map.entry(succeeded.id(), succeeded));
+        assertThat(incidents().decisions(READER, 2)).isEmpty();
+        assertThat(incidents().changesOf(READER, 1)).extracting(IncidentChange::field, IncidentChange::to)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("action", "approved"),
+                        org.assertj.core.groups.Tuple.tuple("action", "succeeded: webhook http://soar/hook: HTTP 200"));
+        assertThat(incidents().changesOf(READER, 1).getFirst().from()).isEqualTo(proposed.shortId()
+                + " isolate-host ws-1");
+    }
+
+    // --- what the analysis reads ------------------------------------------------------------------------------
+
+    @Test
+    void eventsAreSummarizedByTheirCommonColumnsInTimeOrderAndUnknownIdsAreSkipped() {
+        store.append(batch(event(2, 5, "ws-1", "CORP\\alice", "10.0.0.53"), event(1, 1, "ws-2", null, null)));
+        store.commit();
+
+        List<EventSummary> events = incidents().events(READER, List.of(eventId(2), eventId(1), eventId(99)));
+
+        assertThat(events).extracting(EventSummary::id).containsExactly(eventId(1), eventId(2));
+        EventSummary second = events.get(1);
+        assertThat(second.table()).isEqualTo("SysmonEvent");
+        assertThat(second.timeMicros()).isEqualTo((BASE_MILLIS + 5 * 60_000L) * 1000);
+        assertThat(second.common()).containsEntry("host", "ws-1").containsEntry("user", "CORP\\alice")
+                .containsEntry("dst_ip", "10.0.0.53").containsEntry("event_code", "3");
+        assertThat(events.get(0).common()).doesNotContainKeys("user", "dst_ip");
+    }
+
+    @Test
+    void anAddressThatManyHostsTalkToIsCommonAndTiesNoAlertsTogether() {
+        CorrelationPolicy policy = new CorrelationPolicy(Duration.ofHours(3), Duration.ofHours(24), 3, 0.05, 4);
+        store.append(batch(event(1, 0, "ws-1", null, "10.0.0.53"), event(2, 0, "ws-2", null, "10.0.0.53"),
+                event(3, 0, "ws-3", null, "10.0.0.53"), event(4, 0, "ws-1", null, "10.9.9.9"),
+                event(5, 0, "ws-2", null, "10.9.9.9")));
+        store.commit();
+
+        Prevalence baseline = incidents().prevalence();
+
+        EntityKey dns = new EntityKey(EntityKey.Kind.IP, "10.0.0.53");
+        EntityKey rare = new EntityKey(EntityKey.Kind.IP, "10.9.9.9");
+        assertThat(baseline.hosts()).isEqualTo(3);
+        assertThat(baseline.partners(dns)).isEqualTo(3);
+        assertThat(baseline.isCommon(dns, policy)).isTrue();
+        assertThat(baseline.isCommon(rare, policy)).isFalse();
+
+        store(alert(1, "high", 0, "host", "ws-1", "dst_ip", "10.0.0.53"),
+                alert(2, "high", 1, "host", "ws-2", "dst_ip", "10.0.0.53"),
+                alert(3, "high", 2, "host", "ws-4", "dst_ip", "10.9.9.9"),
+                alert(4, "high", 3, "host", "ws-5", "dst_ip", "10.9.9.9"));
+        CorrelationSummary summary = correlate(policy);
+
+        assertThat(summary.opened()).as("1 and 2 apart; 3 and 4 together").isEqualTo(3);
+        assertThat(alertIds(3)).containsExactly(alertId(3), alertId(4));
+    }
+
+    @Test
+    void theFactsOfAnIncidentNameItsEventsAndTheIncidentsThatShareItsEntities() {
+        store.append(batch(event(1, 0, "ws-1", "CORP\\alice", null), event(2, 300, "ws-1", "CORP\\alice", null)));
+        store.commit();
+        store(alert(1, "high", 0, "host", "ws-1", "user", "CORP\\alice"),
+                alert(2, "high", 300, "host", "ws-1")); // five hours later: a new incident, related by the host
+        correlate();
+
+        var facts = incidents().facts(READER, 1, Optional.empty(), POLICY, 200);
+
+        assertThat(facts.incident().number()).isEqualTo(1);
+        assertThat(facts.alerts()).extracting(p -> p.alert().id()).containsExactly(alertId(1));
+        assertThat(facts.events()).extracting(EventSummary::id).containsExactly(eventId(1));
+        assertThat(facts.related()).containsExactly(Map.entry(2L, 1));
+        assertThat(facts.attack()).isEmpty();
+    }
+}
