@@ -54,6 +54,11 @@ public final class IncidentAnalyzer {
     private static final List<String> GRAVE_TACTICS = List.of("credential-access", "lateral-movement",
             "command-and-control", "exfiltration", "impact");
     private static final int MAX_TIMELINE_EVENTS = 200;
+    /**
+     * Tables whose host is the security appliance that saw the traffic (a firewall or proxy speaking CEF), not a
+     * machine the attack acted on: such a host is involved, and guided response does not isolate it.
+     */
+    private static final Set<String> REPORTER_TABLES = Set.of("CommonSecurityLog");
 
     private IncidentAnalyzer() {}
 
@@ -159,6 +164,13 @@ public final class IncidentAnalyzer {
             return entries;
         }
 
+        /** The value of an indicator alert's indicator: {@code ipv4:10.0.0.5} is {@code 10.0.0.5}. */
+        private static String indicatorValue(Alert alert) {
+            String key = alert.matchedFields().getOrDefault("indicator", "");
+            int colon = key.indexOf(':');
+            return colon < 0 ? key : key.substring(colon + 1);
+        }
+
         private static String matched(Alert alert) {
             List<String> parts = new ArrayList<>();
             new TreeMap<>(alert.matchedFields()).forEach((field, value) -> {
@@ -183,13 +195,17 @@ public final class IncidentAnalyzer {
                     why = "matches a threat-intelligence indicator from " + String.join(", ",
                             indicator.provenance().feeds());
                 } else if (iocAlert.isPresent() && key.kind() != EntityKey.Kind.HOST
-                        && key.kind() != EntityKey.Kind.USER && iocAlert.get().matchedFields().getOrDefault(
-                                "indicator", "").toLowerCase(Locale.ROOT).contains(key.value().toLowerCase(Locale.ROOT))) {
+                        && key.kind() != EntityKey.Kind.USER && indicatorValue(iocAlert.get()).equalsIgnoreCase(
+                                key.value())) {
                     role = Role.ATTACKER;
                     why = "named by indicator alert " + name(iocAlert.get()).substring(6);
                 } else if (key.isExternalAddress() && sources.contains(key)) {
                     role = Role.ATTACKER;
                     why = "external address acting as a source";
+                } else if (key.kind() == EntityKey.Kind.HOST && list.stream().allMatch(a -> REPORTER_TABLES.contains(
+                        a.table()))) {
+                    role = Role.INVOLVED;
+                    why = "the device that reported the traffic (" + list.getFirst().table() + ")";
                 } else if (key.kind() == EntityKey.Kind.HOST || key.kind() == EntityKey.Kind.USER) {
                     role = Role.VICTIM;
                     why = key.kind().label() + " acted on in " + plural(list.size(), "alert");
@@ -321,9 +337,10 @@ public final class IncidentAnalyzer {
             return refs.stream().distinct().toList();
         }
 
+        /** The victims of a kind (hosts, users), common ones left out. */
         private static List<String> values(List<EntityNode> entities, EntityKey.Kind kind) {
-            return entities.stream().filter(n -> n.key().kind() == kind && !n.common()).map(n -> n.key().value())
-                    .sorted().toList();
+            return entities.stream().filter(n -> n.key().kind() == kind && !n.common() && n.role() == Role.VICTIM)
+                    .map(n -> n.key().value()).sorted().toList();
         }
 
         // --- source ---------------------------------------------------------------------------------------
@@ -443,7 +460,7 @@ public final class IncidentAnalyzer {
                         || a.source().equals("ioc")).toList();
                 switch (node.key().kind()) {
                     case HOST -> {
-                        if (!grave.isEmpty()) {
+                        if (!grave.isEmpty() && node.role() == Role.VICTIM) {
                             cards.add(new ResponseCard(ResponseCard.Category.CONTAINMENT,
                                     ResponseCard.Action.ISOLATE_HOST, "Isolate host " + node.key().value(),
                                     node.key().value(), plural(grave.size(), "high-severity alert") + " on it, first "
@@ -498,7 +515,7 @@ public final class IncidentAnalyzer {
                     continue;
                 }
                 String query = switch (node.key().kind()) {
-                    case HOST -> "DeviceProcessEvents\n| where DeviceName =~ \"" + node.key().value() + "\" and "
+                    case HOST -> node.role() != Role.VICTIM ? null : "DeviceProcessEvents\n| where DeviceName =~ \"" + node.key().value() + "\" and "
                             + window + "\n| project Timestamp, AccountName, FileName, ProcessCommandLine,"
                             + " InitiatingProcessFileName\n| order by Timestamp asc";
                     case USER -> "DeviceLogonEvents\n| where AccountName =~ \"" + node.key().value() + "\" and "
@@ -617,7 +634,8 @@ public final class IncidentAnalyzer {
                 for (String ref : tactic.evidence()) {
                     alerts.stream().filter(a -> alertRef(a).equals(ref)).findFirst().ifPresent(alert -> cards.add(
                             new ResponseCard(ResponseCard.Category.REMEDIATION, null, "Remove the persistence "
-                                    + name(alert) + " found" + on(alert), first(alert, "host"), alert.title() + " ("
+                                    + name(alert) + " found" + on(alert), EntityKey.host(first(alert, "host"))
+                                            .map(EntityKey::value).orElse(""), alert.title() + " ("
                                     + String.join(", ", alert.techniques()) + ")", matched(alert), List.of(ref))));
                 }
             }
