@@ -47,7 +47,7 @@ public enum ConfigKey {
                     + " without carrying them out.", Parsers::optionalUrl),
     RESPONSE_WEBHOOK_SECRET("response.webhook-secret", "",
             "The shared secret that signs webhook payloads (HMAC-SHA256 in X-Vigil-Signature); set it through"
-                    + " VIGIL_RESPONSE_WEBHOOK_SECRET rather than a file.", Parsers::optionalFile),
+                    + " VIGIL_RESPONSE_WEBHOOK_SECRET rather than a file.", Parsers::optionalText),
     LOG_LEVEL("log.level", "info", "The level of the log file: error, warn, info, debug or trace.",
             Parsers.oneOf("error", "warn", "info", "debug", "trace")),
     LOG_FORMAT("log.format", "json", "The log file's format: json (one object per line) or text.",
@@ -99,6 +99,11 @@ public enum ConfigKey {
                 throw new IllegalArgumentException("must not be empty");
             }
             return value;
+        }
+
+        /** Any text, or empty for none. */
+        static Object optionalText(String value) {
+            return value.strip();
         }
 
         /** A file path, or empty for none; the file is read where it is used, with errors naming it. */
