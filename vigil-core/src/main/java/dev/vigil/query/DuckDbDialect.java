@@ -210,7 +210,7 @@ public final class DuckDbDialect implements SqlDialect {
                     + s.get(0) + ") END)";
             case JSON_PATH -> "json_extract(" + s.get(0) + ", " + s.get(1) + ")";
             case DYNAMIC_TO_STRING -> "json_extract_string(" + s.get(0) + ", '$')";
-            case ARRAY_LENGTH -> "json_array_length(" + s.get(0) + ")";
+            case ARRAY_LENGTH -> "CAST(json_array_length(" + s.get(0) + ") AS BIGINT)";
             case PACK_ARRAY -> "to_json([" + String.join(", ", s.stream().map(x -> "to_json(" + x + ")").toList()) + "])";
             case BAG_PACK -> "json_object(" + String.join(", ", s) + ")";
             case SET_HAS_ELEMENT -> "list_contains(CAST(" + s.get(0) + " AS JSON[]), to_json(" + s.get(1) + "))";
