@@ -252,8 +252,7 @@ public final class DuckDbDialect implements SqlDialect {
     /** ILIKE with a literal pattern (its wildcards escaped); a computed operand compares lowered text. */
     private String like(Scalar term, String value, String rendered, String before, String after) {
         if (literal(term) instanceof String text) {
-            String escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            return "(" + value + " ILIKE " + string(before + escaped + after) + " ESCAPE '\\')";
+            return "(" + value + " ILIKE " + likePattern(before, text, after) + ")";
         }
         String lowered = "lower(" + rendered + ")";
         return before.isEmpty() ? "starts_with(lower(" + value + "), " + lowered + ")"
@@ -271,9 +270,8 @@ public final class DuckDbDialect implements SqlDialect {
                 return "(" + value + " IS NOT NULL)";
             }
             String regex = (caseSensitive ? "" : "(?i)") + termPattern(text);
-            String escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
             String prefilter = caseSensitive ? "contains(" + value + ", " + string(text) + ")"
-                    : value + " ILIKE " + string("%" + escaped + "%") + " ESCAPE '\\'";
+                    : value + " ILIKE " + likePattern("%", text, "%");
             if (text.chars().noneMatch(Character::isLetterOrDigit)) {
                 return "(" + prefilter + ")";
             }
@@ -306,6 +304,18 @@ public final class DuckDbDialect implements SqlDialect {
                     terms.stream().map(DuckDbDialect::termPattern).toList())) + ")");
         }
         return parts.isEmpty() ? "FALSE" : "(" + String.join(" OR ", parts) + ")";
+    }
+
+    /**
+     * An ILIKE pattern matching the text literally. The ESCAPE clause is added only when the text holds a wildcard or
+     * the escape character, because DuckDB turns a plain pattern into a fast substring test and an escaped one not.
+     */
+    private static String likePattern(String before, String text, String after) {
+        if (text.indexOf('%') < 0 && text.indexOf('_') < 0 && text.indexOf('\\') < 0) {
+            return string(before + text + after);
+        }
+        String escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return string(before + escaped + after) + " ESCAPE '\\'";
     }
 
     private static String termPattern(String term) {

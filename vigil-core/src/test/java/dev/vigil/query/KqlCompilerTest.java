@@ -36,7 +36,7 @@ class KqlCompilerTest {
                 FROM (
                   SELECT *
                   FROM "SysmonEvent"
-                  WHERE "tenant" = 'acme' AND (("EventID" = 1) AND ("CommandLine" ILIKE '%whoami%' ESCAPE '\\' AND regexp_matches("CommandLine", '(?i)(?:^|[^0-9A-Za-z])whoami(?:$|[^0-9A-Za-z])')))
+                  WHERE "tenant" = 'acme' AND (("EventID" = 1) AND ("CommandLine" ILIKE '%whoami%' AND regexp_matches("CommandLine", '(?i)(?:^|[^0-9A-Za-z])whoami(?:$|[^0-9A-Za-z])')))
                 ) AS t1
                 GROUP BY 1""");
     }
