@@ -27,6 +27,11 @@ public final class DuckDbDialect implements SqlDialect {
     }
 
     static String string(String value) {
+        if (value.indexOf('\0') >= 0) {
+            // DuckDB's parser ends a literal at a NUL character: spell it as chr(0)
+            return "(" + String.join(" || chr(0) || ", java.util.Arrays.stream(value.split("\0", -1))
+                    .map(part -> "'" + part.replace("'", "''") + "'").toList()) + ")";
+        }
         return "'" + value.replace("'", "''") + "'";
     }
 
