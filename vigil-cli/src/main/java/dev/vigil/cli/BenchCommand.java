@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run Vigil's benchmarks; figures are reported with their ratio to a baseline measured in the same run.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Sigma.class, BenchCommand.Ioc.class,
-                BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class})
+                BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class, BenchCommand.Hunt.class,
+                BenchCommand.HuntCoverage.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -419,6 +420,101 @@ final class BenchCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.print(json ? Output.json(report) + System.lineSeparator() : CorrelationBenchmark.text(report));
             out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code vigil bench hunt}: KQL against hand-written SQL on generated events. */
+    @Command(name = "hunt", mixinStandardHelpOptions = true,
+            description = {"Measure typical hunting queries over N generated Sysmon events: each KQL query's median"
+                    + " latency against the equivalent hand-written DuckDB SQL, alternating, in the same run.",
+                    "The events are generated inside DuckDB (INSERT ... SELECT from range()) into a store made by"
+                    + " ordinary ingest; the store lives in a temporary directory unless --data names one."})
+    static final class Hunt implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--events", paramLabel = "N", defaultValue = "10000000",
+                description = "Events to generate (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--repetitions", paramLabel = "N", defaultValue = "5",
+                description = "Runs of each query; the median counts (default: ${DEFAULT-VALUE}).")
+        int repetitions;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Where to build the store (default: a temporary directory).")
+        java.nio.file.Path data;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            java.nio.file.Path directory = data != null ? data : java.nio.file.Files.createTempDirectory("vigil-bench-hunt");
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            double seconds = dev.vigil.bench.HuntBenchmark.generate(directory, Math.max(1000, events));
+            err.printf(Locale.ROOT, "generated %,d events in %.1f s%n", events, seconds);
+            err.flush();
+            List<dev.vigil.bench.HuntBenchmark.Timing> timings = dev.vigil.bench.HuntBenchmark.measure(directory,
+                    Math.max(1, repetitions), line -> {
+                        if (!json) {
+                            out.println(line);
+                            out.flush();
+                        }
+                    });
+            if (json) {
+                out.println(Output.json(new dev.vigil.bench.HuntBenchmark.Report(events, seconds, timings)));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code vigil bench hunt-coverage}: the share of a public corpus of hunting queries the dialect handles. */
+    @Command(name = "hunt-coverage", mixinStandardHelpOptions = true,
+            description = {"Parse, compile and run every query of a corpus index (queries_index.jsonl) on the tenant's"
+                    + " store, and print the shares: parsed; compiled, of those whose tables Vigil provides; ran"
+                    + " without error, of those compiled.",
+                    "Default corpus: ../shared/data/kql-hunting-queries/queries_index.jsonl."})
+    static final class HuntCoverage implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        CommonOptions common;
+
+        @Option(names = "--corpus", paramLabel = "FILE", description = "The corpus index.")
+        java.nio.file.Path corpus;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            var config = common.load();
+            java.nio.file.Path index = corpus != null ? corpus : java.nio.file.Path.of(System.getProperty("vigil.shared.data",
+                    System.getenv().getOrDefault("VIGIL_SHARED_DATA", "../shared/data")))
+                    .resolve("kql-hunting-queries/queries_index.jsonl");
+            if (!java.nio.file.Files.isRegularFile(index)) {
+                throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no corpus index at " + index,
+                        "Pass --corpus FILE, or put the shared data at ../shared/data.", null);
+            }
+            try (dev.vigil.store.TenantStore store = dev.vigil.store.TenantStore.open(config.dataDirectory(), config.tenant(),
+                    dev.vigil.store.TenantStore.Mode.READ_ONLY)) {
+                var figures = dev.vigil.bench.HuntCoverage.measure(dev.vigil.bench.HuntCoverage.corpus(index),
+                        new dev.vigil.store.HuntRunner(store), true);
+                PrintWriter out = spec.commandLine().getOut();
+                if (json) {
+                    out.println(Output.json(figures));
+                    return 0;
+                }
+                out.printf(Locale.ROOT, "queries %d%nparsed %d (%.1f%%)%ncompiled %d of %d whose tables Vigil provides (%.1f%%)%n"
+                        + "ran without error %d of %d compiled (%.1f%%)%n", figures.queries(), figures.parsed(),
+                        figures.parseRate(), figures.compiled(), figures.provided(), figures.compileRate(), figures.ran(),
+                        figures.compiled(), figures.runRate());
+                figures.compileErrors().forEach((reason, count) -> out.printf("  compile: %3d  %s%n", count, reason));
+                figures.runErrors().forEach((reason, count) -> out.printf("  run:     %3d  %s%n", count, reason));
+            }
             return 0;
         }
     }

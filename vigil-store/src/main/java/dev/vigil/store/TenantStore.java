@@ -786,6 +786,18 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         }
     }
 
+    // --- hunting (KQL): see HuntRunner ------------------------------------------------------------------------
+
+    /** The connection hunting queries run on (confined to this store's thread, like every other use). */
+    DuckDBConnection huntConnection() {
+        return connection;
+    }
+
+    /** Stored column name (folded) to native field name, for the hunting catalog. */
+    Map<String, String> fieldsByColumn(String table) {
+        return tables.fieldsByColumn(table);
+    }
+
     /** Forces a checkpoint, folding the write-ahead log into the database file. */
     public void checkpoint() {
         try (Statement statement = connection.createStatement()) {

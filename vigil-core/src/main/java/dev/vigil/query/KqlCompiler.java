@@ -1,0 +1,150 @@
+package dev.vigil.query;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compiles the KQL dialect to SQL: lexer, parser, semantic analysis against a {@link HuntCatalog} (plus the
+ * {@link DefenderViews}), logical plan, then SQL in a {@link SqlDialect}. The tenant predicate is part of every scan
+ * of a stored table, and the SQL is a single SELECT: read-only by construction.
+ */
+public final class KqlCompiler {
+    /** A column of the result: its KQL name and type. */
+    public record OutputColumn(String name, KqlType type) {}
+
+    /**
+     * A compiled query.
+     *
+     * @param chart the {@code render} chart type, or null
+     * @param tables the tables and views the query reads
+     */
+    public record Compiled(String kql, String sql, List<OutputColumn> columns, String chart, Set<String> tables) {
+        public Compiled {
+            columns = List.copyOf(columns);
+            tables = Set.copyOf(tables);
+        }
+    }
+
+    private final HuntCatalog catalog;
+    private final DefenderViews views;
+    private final SqlDialect dialect;
+
+    public KqlCompiler(HuntCatalog catalog, SqlDialect dialect) {
+        this(catalog, DefenderViews.builtIn(), dialect);
+    }
+
+    public KqlCompiler(HuntCatalog catalog, DefenderViews views, SqlDialect dialect) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.views = requireNonNull(views, "views is null");
+        this.dialect = requireNonNull(dialect, "dialect is null");
+    }
+
+    /**
+     * Compiles a query for one tenant.
+     *
+     * @param parameters values for the query's parameters: declared ones and any name the query uses unbound
+     * @throws KqlSyntaxException with line:column, the token or name and what was expected
+     */
+    public Compiled compile(String kql, String tenant, Map<String, Object> parameters) {
+        requireNonNull(tenant, "tenant is null");
+        ParsedQuery parsed = KqlParser.parse(kql);
+        Analyzer analyzer = new Analyzer(catalog, views, tenant, parsed);
+        Plan plan = analyzer.analyze(parameters == null ? Map.of() : parameters);
+        String sql = new SqlGenerator(dialect).statement(plan);
+        List<OutputColumn> columns = plan.columns().stream().map(c -> new OutputColumn(c.name(), c.type())).toList();
+        return new Compiled(kql, sql, columns, analyzer.chart(), referencedTables(parsed));
+    }
+
+    /** The table names a query reads (its let-bound names excluded); externaldata counts as "externaldata". */
+    public static Set<String> referencedTables(ParsedQuery parsed) {
+        Set<String> bound = new HashSet<>();
+        Set<String> tables = new LinkedHashSet<>();
+        collect(parsed.statements(), bound, tables);
+        return tables;
+    }
+
+    private static void collect(List<Statement> statements, Set<String> bound, Set<String> tables) {
+        for (Statement statement : statements) {
+            switch (statement) {
+                case Statement.Let let -> {
+                    source(let.value(), bound, tables);
+                    bound.add(let.name());
+                }
+                case Statement.Query query -> source(query.expression(), bound, tables);
+                case Statement.Set set -> {
+                }
+                case Statement.DeclareParameters declare -> declare.parameters().forEach(p -> bound.add(p.name()));
+            }
+        }
+    }
+
+    private static void source(Expression expression, Set<String> bound, Set<String> tables) {
+        switch (expression) {
+            case Expression.Name name -> {
+                if (!bound.contains(name.name()) && !name.name().startsWith("$")) {
+                    tables.add(name.name());
+                }
+            }
+            case Expression.Pipe pipe -> {
+                source(pipe.source(), bound, tables);
+                switch (pipe.operator()) {
+                    case Operator.Join join -> source(join.right(), bound, tables);
+                    case Operator.Lookup lookup -> source(lookup.right(), bound, tables);
+                    case Operator.Union union -> union.tables().forEach(t -> source(t, bound, tables));
+                    case Operator.Where where -> scalars(where.predicate(), bound, tables);
+                    case Operator.Extend extend -> extend.columns().forEach(c -> scalars(c.value(), bound, tables));
+                    default -> {
+                    }
+                }
+            }
+            case Expression.Parenthesized p -> source(p.inner(), bound, tables);
+            case Expression.Union union -> union.tables().forEach(t -> source(t, bound, tables));
+            case Expression.ExternalData data -> tables.add("externaldata");
+            case Expression.Call call when call.function().equals("materialize") || call.function().equals("toscalar") ->
+                    call.arguments().forEach(a -> source(a, bound, tables));
+            case Expression.FunctionLiteral function -> {
+                Set<String> inner = new HashSet<>(bound);
+                function.parameters().forEach(p -> inner.add(p.name()));
+                collect(function.body(), inner, tables);
+            }
+            default -> scalars(expression, bound, tables);
+        }
+    }
+
+    /** Subqueries inside scalar expressions: x in (T | ...), toscalar(T | ...). */
+    private static void scalars(Expression expression, Set<String> bound, Set<String> tables) {
+        switch (expression) {
+            case Expression.Pipe pipe -> source(pipe, bound, tables);
+            case Expression.Parenthesized p when p.inner() instanceof Expression.Pipe -> source(p.inner(), bound, tables);
+            case Expression.InList in -> in.items().forEach(i -> {
+                if (i instanceof Expression.Pipe) {
+                    source(i, bound, tables);
+                }
+            });
+            case Expression.Binary binary -> {
+                scalars(binary.left(), bound, tables);
+                scalars(binary.right(), bound, tables);
+            }
+            case Expression.Call call -> {
+                if (call.function().equals("toscalar")) {
+                    call.arguments().forEach(a -> source(a, bound, tables));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Every name a catalog offers: its stored tables and the views. */
+    public List<String> tableNames() {
+        List<String> names = new ArrayList<>(views.names());
+        names.addAll(catalog.tableNames());
+        return names;
+    }
+}
