@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -181,6 +182,9 @@ public final class CorrelationQuality {
             for (Set<EntityKey> keys : capture.eventKeys) {
                 baseline.observe(keys);
             }
+            for (EntityKey[] pair : capture.owned) {
+                baseline.owns(pair[0], pair[1]);
+            }
             long firstAlert = Long.MAX_VALUE;
             long lastAlert = Long.MIN_VALUE;
             for (Alert alert : capture.alerts.values()) {
@@ -209,6 +213,7 @@ public final class CorrelationQuality {
     private static final class Capture implements EventSink, AlertSink {
         final Renamer renamer;
         final List<Set<EntityKey>> eventKeys = new ArrayList<>();
+        final List<EntityKey[]> owned = new ArrayList<>();
         final Map<UUID, Alert> alerts = new LinkedHashMap<>();
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
@@ -230,6 +235,17 @@ public final class CorrelationQuality {
                     EntityKey.of(entity).ifPresent(keys::add);
                 }
                 eventKeys.add(keys);
+                Prevalence.ownership(event).ifPresent(pair -> {
+                    List<Alert.Entity> renamed = renamer.entities(List.of(new Alert.Entity("host", pair.getKey()),
+                            new Alert.Entity("src_ip", pair.getValue())), event.id().toString());
+                    Optional<EntityKey> host = renamed.stream().filter(e -> e.kind().equals("host")).findFirst()
+                            .flatMap(EntityKey::of);
+                    Optional<EntityKey> address = renamed.stream().filter(e -> e.kind().equals("src_ip")).findFirst()
+                            .flatMap(EntityKey::of);
+                    if (host.isPresent() && address.isPresent() && host.get().kind() == EntityKey.Kind.HOST) {
+                        owned.add(new EntityKey[] {address.get(), host.get()});
+                    }
+                });
             }
             return new Result(batch.events().size(), 0, batch.quarantined().size(), 0);
         }

@@ -174,6 +174,8 @@ final class IncidentScenario {
                     observe(baseline, "host", hostNames[fileServer], "user", userNames[u], "src_ip", hostIps[h]);
                 }
             }
+            // its own outbound connections (Sysmon 3, initiated) come from its address
+            baseline.owns(new EntityKey(EntityKey.Kind.IP, hostIps[h]), new EntityKey(EntityKey.Kind.HOST, host));
             observe(baseline, "host", host, "dst_ip", PROXY, "domain", POPULAR_DOMAINS[r.nextInt(
                     POPULAR_DOMAINS.length)]);
             observe(baseline, "host", host, "dst_ip", DNS[r.nextInt(DNS.length)]);

@@ -19,6 +19,7 @@ final class PrevalenceBaseline {
     private final Set<String> hosts = new HashSet<>();
     private final Set<String> users = new HashSet<>();
     private long events;
+    private final List<EntityKey[]> owners = new ArrayList<>();
 
     /** Counts one event, by its entities' keys. */
     void observe(Collection<EntityKey> keys) {
@@ -44,6 +45,11 @@ final class PrevalenceBaseline {
         }
     }
 
+    /** Records that an event shows {@code host} owning {@code address} (see {@link Prevalence#ownership}). */
+    void owns(EntityKey address, EntityKey host) {
+        owners.add(new EntityKey[] {address, host});
+    }
+
     long events() {
         return events;
     }
@@ -51,6 +57,7 @@ final class PrevalenceBaseline {
     Prevalence build() {
         Prevalence.Builder builder = new Prevalence.Builder().hosts(hosts.size()).users(users.size());
         partners.forEach((key, set) -> builder.add(key, set.size()));
+        owners.forEach(pair -> builder.owns(pair[0], pair[1]));
         return builder.build();
     }
 }

@@ -38,6 +38,8 @@ import java.util.UUID;
  */
 public final class Correlator {
     private static final int SWEEP_EVERY = 4096;
+    /** An artefact the events show on this many hosts is part of normal activity; see {@link #familiar}. */
+    private static final int FAMILIAR_HOSTS = 3;
 
     private final CorrelationPolicy policy;
     private final TacticStages stages;
@@ -47,6 +49,8 @@ public final class Correlator {
     private final Map<EntityKey, EntityState> entities = new HashMap<>();
     private final Map<Long, IncidentState> incidents = new HashMap<>();
     private final Map<String, Long> byReference = new HashMap<>();
+    /** For the alert being placed: hosts it names only through an address they own, with that address. */
+    private final Map<EntityKey, EntityKey> aliases = new HashMap<>();
     private long nextNumber;
     private long watermark = Long.MIN_VALUE;
     private int sinceSweep;
@@ -68,7 +72,8 @@ public final class Correlator {
 
     /** Places an alert in an incident, opening or merging incidents as needed. */
     public Assignment add(Alert alert) {
-        Set<EntityKey> keys = keys(alert);
+        aliases.clear();
+        Set<EntityKey> keys = withOwners(keys(alert));
         int stage = stages.stage(alert.techniques());
         long time = alert.timeMicros();
         Assignment assignment;
@@ -105,7 +110,8 @@ public final class Correlator {
             byReference.putIfAbsent(alert.incidentRef(), incident);
         }
         nextNumber = Math.max(nextNumber, incident + 1);
-        Set<EntityKey> keys = keys(alert);
+        aliases.clear();
+        Set<EntityKey> keys = withOwners(keys(alert));
         post(keys, incident, alert.id(), stages.stage(alert.techniques()), alert.timeMicros());
         learn(keys);
         advance(alert.timeMicros());
@@ -149,7 +155,7 @@ public final class Correlator {
         TreeMap<Long, JoinReason> byArtefact = new TreeMap<>();
         for (EntityKey key : keys) {
             EntityState state = entities.get(key);
-            if (state == null || isCommon(key)) {
+            if (state == null || isCommon(key) || (key.isArtefact() && familiar(key))) {
                 continue;
             }
             for (int i = 0; i < state.size; i++) {
@@ -161,7 +167,9 @@ public final class Correlator {
                 long gap = time - state.time[i];
                 JoinReason reason = null;
                 if (Math.abs(gap) <= joinMicros) {
-                    reason = new JoinReason(JoinReason.Kind.SHARED_ENTITY, key, state.alert[i], gap, "");
+                    EntityKey through = aliases.get(key);
+                    reason = new JoinReason(JoinReason.Kind.SHARED_ENTITY, key, state.alert[i], gap,
+                            through == null ? "" : "through its address " + through.value());
                 } else if (state.stage[i] >= 0 && stage > state.stage[i]) {
                     // a later tactic than the earliest the incident reached on this entity, within the window of
                     // the alert that reached it
@@ -209,6 +217,15 @@ public final class Correlator {
             merged.add(new Assignment.Merge(number, candidate.getValue()));
         }
         return new Assignment(alert, target, false, candidates.get(target), merged);
+    }
+
+    /**
+     * Whether an artefact is familiar: the organization's events show it on several hosts, so it belongs to their
+     * normal activity (a deployed installer, a common library, a popular site) and is no evidence that two alerts
+     * come from one intrusion, however far from common it is.
+     */
+    private boolean familiar(EntityKey artefact) {
+        return baseline.partners(artefact) >= FAMILIAR_HOSTS;
     }
 
     /** Of two reasons to join the same incident, the shared entity nearest in time; a progression last. */
@@ -279,6 +296,28 @@ public final class Correlator {
                 it.remove();
             }
         }
+    }
+
+    /**
+     * The keys, plus the owning host of each address that is not common (an alert naming the address of the host an
+     * attack came from names that host); {@link #aliases} remembers which address brought each host in.
+     */
+    private Set<EntityKey> withOwners(Set<EntityKey> keys) {
+        List<EntityKey> owned = new ArrayList<>(2);
+        for (EntityKey key : keys) {
+            if (key.kind() == EntityKey.Kind.IP && !isCommon(key)) {
+                baseline.ownerOf(key).filter(host -> !keys.contains(host)).ifPresent(host -> {
+                    owned.add(host);
+                    aliases.putIfAbsent(host, key);
+                });
+            }
+        }
+        if (owned.isEmpty()) {
+            return keys;
+        }
+        Set<EntityKey> all = new LinkedHashSet<>(keys);
+        all.addAll(owned);
+        return all;
     }
 
     static Set<EntityKey> keys(Alert alert) {

@@ -47,8 +47,8 @@ public record JoinReason(Kind kind, EntityKey entity, UUID otherAlert, long gapM
         return switch (kind) {
             case FIRST -> "opened the incident: it shares no entity with a recent open incident";
             case IMPORTED -> "imported with the product's incident " + detail + ", whose grouping is kept";
-            case SHARED_ENTITY -> "joined because it shares " + entity + " with alert " + names.apply(otherAlert)
-                    + ", " + gap(gapMicros) + " apart";
+            case SHARED_ENTITY -> "joined because it shares " + entity + (detail.isEmpty() ? "" : " (" + detail
+                    + ")") + " with alert " + names.apply(otherAlert) + ", " + gap(gapMicros) + " apart";
             case PROGRESSION -> "joined because it follows alert " + names.apply(otherAlert) + " on " + entity
                     + " (" + detail + "), " + gap(gapMicros) + " apart";
         };

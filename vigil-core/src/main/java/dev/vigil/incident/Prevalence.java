@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How widespread each entity is in the organization's own data: for an address, domain, user, file or process, the
@@ -18,6 +19,7 @@ public final class Prevalence {
     private final Map<EntityKey, Integer> partners;
     private final int hosts;
     private final int users;
+    private final Map<EntityKey, EntityKey> owners;
 
     /**
      * @param partners per entity, its number of distinct partners in the events (hosts, or users for a host)
@@ -25,9 +27,46 @@ public final class Prevalence {
      * @param users the number of distinct users in the events
      */
     public Prevalence(Map<EntityKey, Integer> partners, int hosts, int users) {
+        this(partners, hosts, users, Map.of());
+    }
+
+    /**
+     * @param owners the host each address belongs to, where the events say so unambiguously (see {@link #ownerOf})
+     */
+    public Prevalence(Map<EntityKey, Integer> partners, int hosts, int users, Map<EntityKey, EntityKey> owners) {
         this.partners = Map.copyOf(requireNonNull(partners, "partners is null"));
         this.hosts = hosts;
         this.users = users;
+        this.owners = Map.copyOf(requireNonNull(owners, "owners is null"));
+    }
+
+    /**
+     * The host an address belongs to: the one host whose own outbound connections come from it (Sysmon network
+     * connections it initiated, {@link #ownership}). An alert that names the address, as the source of a remote
+     * logon or the target of a connection, thereby names the host.
+     */
+    public Optional<EntityKey> ownerOf(EntityKey address) {
+        return Optional.ofNullable(owners.get(address));
+    }
+
+    /** How many addresses have a known owner. */
+    public int ownedAddresses() {
+        return owners.size();
+    }
+
+    /**
+     * The (host, address) an event shows a host owning: a Sysmon network connection (event 3) that the host
+     * initiated comes from one of its own addresses. Other events name addresses of other machines (a domain
+     * controller's logon events carry the client's address), so they prove nothing about ownership.
+     */
+    public static Optional<Map.Entry<String, String>> ownership(dev.vigil.model.Event event) {
+        if (!"SysmonEvent".equals(event.table()) || !"3".equals(event.common(dev.vigil.model.CommonColumn.EVENT_CODE))
+                || !"true".equalsIgnoreCase(String.valueOf(event.fields().get("Initiated")))) {
+            return Optional.empty();
+        }
+        String host = event.common(dev.vigil.model.CommonColumn.HOST);
+        String address = event.common(dev.vigil.model.CommonColumn.SRC_IP);
+        return host == null || address == null ? Optional.empty() : Optional.of(Map.entry(host, address));
     }
 
     /** No baseline: prevalence is learned from alerts only. */
@@ -65,6 +104,8 @@ public final class Prevalence {
         private final Map<EntityKey, Integer> partners = new HashMap<>();
         private int hosts;
         private int users;
+        private final Map<EntityKey, EntityKey> owners = new HashMap<>();
+        private final java.util.Set<EntityKey> ambiguous = new java.util.HashSet<>();
 
         /** Records an entity's partner count (the highest given wins). */
         public Builder add(EntityKey key, int count) {
@@ -77,13 +118,27 @@ public final class Prevalence {
             return this;
         }
 
+        /** Records that the events show {@code host} owning {@code address}; an address two hosts own has none. */
+        public Builder owns(EntityKey address, EntityKey host) {
+            if (address.kind() != EntityKey.Kind.IP || host.kind() != EntityKey.Kind.HOST) {
+                throw new IllegalArgumentException("a host owns an address, not " + host + " " + address);
+            }
+            EntityKey before = owners.putIfAbsent(address, host);
+            if (before != null && !before.equals(host)) {
+                ambiguous.add(address);
+            }
+            return this;
+        }
+
         public Builder users(int count) {
             this.users = count;
             return this;
         }
 
         public Prevalence build() {
-            return new Prevalence(partners, hosts, users);
+            Map<EntityKey, EntityKey> unambiguous = new HashMap<>(owners);
+            unambiguous.keySet().removeAll(ambiguous);
+            return new Prevalence(partners, hosts, users, unambiguous);
         }
     }
 }

@@ -270,6 +270,68 @@ class CorrelatorTest {
     }
 
     @Nested
+    class OwnedAddresses {
+        private final EntityKey ws1 = new EntityKey(EntityKey.Kind.HOST, "ws1");
+        private final EntityKey ws1Address = new EntityKey(EntityKey.Kind.IP, "10.1.1.1");
+
+        @Test
+        void anAlertNamingTheAddressAHostOwnsJoinsThatHostsIncidentAndSaysThroughWhichAddress() {
+            Prevalence baseline = new Prevalence.Builder().owns(ws1Address, ws1).hosts(100).build();
+            Correlator correlator = correlator(baseline);
+            Assignment onWs1 = correlator.add(alert(1, 0, "host", "ws1.corp.local", "user", "alice"));
+            Assignment lateral = correlator.add(alert(2, 30, "host", "srv9", "src_ip", "10.1.1.1",
+                    "user", "svc-other"));
+
+            assertThat(lateral.incident()).isEqualTo(onWs1.incident());
+            assertThat(lateral.reason().entity()).isEqualTo(ws1);
+            assertThat(lateral.reason().explain(id -> id.toString().substring(0, 8))).isEqualTo(
+                    "joined because it shares host ws1 (through its address 10.1.1.1) with alert 00000000, 30 minutes"
+                            + " apart");
+        }
+
+        @Test
+        void anAddressTwoHostsOwnBelongsToNeither() {
+            Prevalence baseline = new Prevalence.Builder().owns(ws1Address, ws1)
+                    .owns(ws1Address, new EntityKey(EntityKey.Kind.HOST, "ws2")).hosts(100).build();
+
+            assertThat(baseline.ownerOf(ws1Address)).isEmpty();
+            Correlator correlator = correlator(baseline);
+            Assignment onWs1 = correlator.add(alert(1, 0, "host", "ws1"));
+            Assignment elsewhere = correlator.add(alert(2, 30, "host", "srv9", "src_ip", "10.1.1.1"));
+            assertThat(elsewhere.incident()).isNotEqualTo(onWs1.incident());
+        }
+
+        @Test
+        void aCommonAddressBringsInNoOwner() {
+            EntityKey jump = new EntityKey(EntityKey.Kind.HOST, "jump01");
+            EntityKey jumpAddress = new EntityKey(EntityKey.Kind.IP, "10.9.9.9");
+            Prevalence baseline = new Prevalence.Builder().owns(jumpAddress, jump).add(jumpAddress, 60).hosts(100)
+                    .build();
+            Correlator correlator = correlator(baseline);
+            Assignment first = correlator.add(alert(1, 0, "host", "srv1", "src_ip", "10.9.9.9"));
+            Assignment second = correlator.add(alert(2, 5, "host", "srv2", "src_ip", "10.9.9.9"));
+
+            assertThat(second.incident()).as("administration from the jump host ties its targets together")
+                    .isNotEqualTo(first.incident());
+        }
+
+        @Test
+        void anArtefactTheOrganizationAlreadyShowsOnSeveralHostsTiesNothing() {
+            EntityKey installer = new EntityKey(EntityKey.Kind.FILE_HASH, "a".repeat(64));
+            Prevalence baseline = new Prevalence.Builder().add(installer, 3).hosts(1000).build();
+            Correlator correlator = correlator(baseline);
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1", "file_hash", "a".repeat(64)));
+            Assignment familiar = correlator.add(alert(2, 5, "host", "ws2", "file_hash", "a".repeat(64)));
+            Assignment rare = correlator.add(alert(3, 6, "host", "ws3", "file_hash", "b".repeat(64)));
+            Assignment sameRare = correlator.add(alert(4, 7, "host", "ws4", "file_hash", "b".repeat(64)));
+
+            assertThat(correlator.isCommon(installer)).as("3 of 1000 hosts: not common").isFalse();
+            assertThat(familiar.incident()).isNotEqualTo(first.incident());
+            assertThat(sameRare.incident()).isEqualTo(rare.incident());
+        }
+    }
+
+    @Nested
     class Lifecycle {
         @Test
         void aClosedIncidentTakesNoNewAlert() {

@@ -282,6 +282,7 @@ public final class IncidentStore {
                 }
             }
             Prevalence.Builder builder = new Prevalence.Builder().hosts(hosts.size()).users(users.size());
+            owners(builder);
             partners.forEach((key, set) -> {
                 if (set.size() > 1) {
                     builder.add(key, set.size());
@@ -292,6 +293,35 @@ public final class IncidentStore {
     }
 
     /** Every event table: each has a partition, even one whose events carry only common columns (no vigil_columns). */
+    /**
+     * Which host owns which address, by the rule of {@link Prevalence#ownership}: the source addresses of Sysmon
+     * network connections a host initiated.
+     */
+    private void owners(Prevalence.Builder builder) throws SQLException {
+        try (PreparedStatement check = connection.prepareStatement("""
+                SELECT count(*) FROM information_schema.columns
+                WHERE table_schema = 'main' AND table_name = 'SysmonEvent' AND column_name IN ('Initiated', 'src_ip')""")) {
+            try (ResultSet rows = check.executeQuery()) {
+                if (!rows.next() || rows.getInt(1) < 2) {
+                    return; // no Sysmon network connections stored yet
+                }
+            }
+        }
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("""
+                        SELECT DISTINCT host, src_ip FROM SysmonEvent
+                        WHERE event_code = '3' AND lower(CAST("Initiated" AS VARCHAR)) = 'true'
+                          AND host IS NOT NULL AND src_ip IS NOT NULL""")) {
+            while (rows.next()) {
+                Optional<EntityKey> host = EntityKey.of(new Alert.Entity("host", rows.getString(1)));
+                Optional<EntityKey> address = EntityKey.of(new Alert.Entity("src_ip", rows.getString(2)));
+                if (host.isPresent() && address.isPresent() && host.get().kind() == EntityKey.Kind.HOST) {
+                    builder.owns(address.get(), host.get());
+                }
+            }
+        }
+    }
+
     private List<String> eventTables() throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Statement statement = connection.createStatement();
