@@ -144,6 +144,7 @@ public final class CorrelationQuality {
         }
         evaluations.add(generated(IncidentScenario.Shape.standard(options.seed()), stages));
         evaluations.add(generated(IncidentScenario.Shape.sparse(options.seed()), stages));
+        evaluations.add(generated(IncidentScenario.Shape.busy(options.seed()), stages));
         return new Report(LocalDate.now(ZoneOffset.UTC).toString(), options.seed(),
                 CorrelationPolicy.defaults().toString(), evaluations);
     }
@@ -402,10 +403,13 @@ public final class CorrelationQuality {
     private Evaluation generated(IncidentScenario.Shape shape, TacticStages stages) {
         IncidentScenario scenario = new IncidentScenario(shape);
         Prevalence baseline = scenario.baseline();
+        // as many attacks in all as the standard shape has: a quieter organization is watched for longer
+        int days = (int) Math.ceil(options.generatedDays() * (double) IncidentScenario.Shape.standard(0)
+                .attacksPerDay() / Math.max(1, shape.attacksPerDay()));
         List<Labelled> alerts = new ArrayList<>();
         int attackAlerts = 0;
         Set<Long> attacks = new HashSet<>();
-        for (int day = 0; day < options.generatedDays(); day++) {
+        for (int day = 0; day < days; day++) {
             for (IncidentScenario.Labelled l : scenario.nextDay()) {
                 alerts.add(new Labelled(l.alert(), l.truth()));
                 if (l.attack()) {
@@ -428,7 +432,7 @@ public final class CorrelationQuality {
         List<String> notes = List.of(sharedHosts(alerts, attacks) + " of the " + attacks.size() + " attacks"
                 + " raise alerts on a host within three hours of another attack's alert on it");
         return evaluate(String.format(Locale.ROOT, "generated (%,d hosts, %,d users, %d days, %d attacks, %,d"
-                + " alerts of which %,d benign)", shape.hosts(), shape.users(), options.generatedDays(),
+                + " alerts of which %,d benign)", shape.hosts(), shape.users(), days,
                 attacks.size(), alerts.size(), alerts.size() - attackAlerts), alerts, names, baseline, 0, stages,
                 notes);
     }

@@ -86,6 +86,14 @@ final class IncidentScenario {
             return new Shape(500, 2000, 25, 0.25, seed);
         }
 
+        /**
+         * 500 hosts under 5 attacks a day: a busy SOC's load, where attacks rarely meet on one host within hours.
+         * Run over more days, so that the attacks add up to the standard scenario's count.
+         */
+        static Shape busy(long seed) {
+            return new Shape(500, 2000, 5, 0.25, seed);
+        }
+
         /** The same attacks in an organization ten times the size: 5,000 hosts, 20,000 users. */
         static Shape sparse(long seed) {
             return new Shape(5000, 20_000, 25, 0.25, seed);

@@ -49,6 +49,21 @@ public final class Prevalence {
         return Optional.ofNullable(owners.get(address));
     }
 
+    /** Every entity's partner count, for keeping the baseline. */
+    public Map<EntityKey, Integer> entries() {
+        return partners;
+    }
+
+    /** Every address with its owner, for keeping the baseline. */
+    public Map<EntityKey, EntityKey> owners() {
+        return owners;
+    }
+
+    /** The number of distinct users in the baseline. */
+    public int users() {
+        return users;
+    }
+
     /** How many addresses have a known owner. */
     public int ownedAddresses() {
         return owners.size();

@@ -98,6 +98,17 @@ public final class IncidentStore {
                 CREATE TABLE IF NOT EXISTS vigil_incident_changes (
                     incident BIGINT NOT NULL, changed_at TIMESTAMPTZ NOT NULL, actor VARCHAR NOT NULL, field VARCHAR NOT NULL,
                     from_value VARCHAR NOT NULL, to_value VARCHAR NOT NULL)""");
+        // The prevalence baseline, computed from the events and kept until they have grown by a tenth or a day has
+        // passed, so that correlating a few new alerts does not scan every event.
+        statement.execute("""
+                CREATE TABLE IF NOT EXISTS vigil_prevalence (
+                    kind VARCHAR NOT NULL, value VARCHAR NOT NULL, partners INTEGER NOT NULL)""");
+        statement.execute("""
+                CREATE TABLE IF NOT EXISTS vigil_prevalence_owners (address VARCHAR NOT NULL, host VARCHAR NOT NULL)""");
+        statement.execute("""
+                CREATE TABLE IF NOT EXISTS vigil_prevalence_meta (
+                    computed_at TIMESTAMPTZ NOT NULL, events BIGINT NOT NULL, hosts INTEGER NOT NULL,
+                    users INTEGER NOT NULL)""");
         // Decisions on proposed actions, appended; the latest row of an action is where it stands.
         statement.execute("""
                 CREATE TABLE IF NOT EXISTS vigil_response_actions (
@@ -243,6 +254,90 @@ public final class IncidentStore {
      * of distinct hosts whose events name it, and for each host the number of distinct users on it.
      */
     public Prevalence prevalence() {
+        long events = store.read("counting events", "vigil_events", 0L, () -> {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT count(*) FROM vigil_events")) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+        Optional<Prevalence> cached = cachedPrevalence(events);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        Prevalence computed = computePrevalence();
+        if (store.writable()) {
+            store.write("keeping the prevalence baseline", () -> {
+                savePrevalence(computed, events);
+                return null;
+            });
+        }
+        return computed;
+    }
+
+    /** The kept baseline, if it was computed over at least nine tenths of today's events within the last day. */
+    private Optional<Prevalence> cachedPrevalence(long events) {
+        return store.read("reading the prevalence baseline", "vigil_prevalence_meta", Optional.<Prevalence>empty(),
+                () -> {
+                    int hosts;
+                    int users;
+                    try (Statement statement = connection.createStatement();
+                            ResultSet rows = statement.executeQuery("""
+                                    SELECT events, hosts, users FROM vigil_prevalence_meta
+                                    WHERE computed_at > now() - INTERVAL 1 DAY""")) {
+                        if (!rows.next() || rows.getLong(1) < events * 0.9 || (events > 0 && rows.getLong(1) == 0)) {
+                            return Optional.empty();
+                        }
+                        hosts = rows.getInt(2);
+                        users = rows.getInt(3);
+                    }
+                    Prevalence.Builder builder = new Prevalence.Builder().hosts(hosts).users(users);
+                    try (Statement statement = connection.createStatement();
+                            ResultSet rows = statement.executeQuery("SELECT kind, value, partners FROM vigil_prevalence")) {
+                        while (rows.next()) {
+                            builder.add(new EntityKey(EntityKey.Kind.valueOf(rows.getString(1)), rows.getString(2)),
+                                    rows.getInt(3));
+                        }
+                    }
+                    try (Statement statement = connection.createStatement();
+                            ResultSet rows = statement.executeQuery("SELECT address, host FROM vigil_prevalence_owners")) {
+                        while (rows.next()) {
+                            builder.owns(new EntityKey(EntityKey.Kind.IP, rows.getString(1)),
+                                    new EntityKey(EntityKey.Kind.HOST, rows.getString(2)));
+                        }
+                    }
+                    return Optional.of(builder.build());
+                });
+    }
+
+    private void savePrevalence(Prevalence prevalence, long events) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM vigil_prevalence");
+            statement.execute("DELETE FROM vigil_prevalence_owners");
+            statement.execute("DELETE FROM vigil_prevalence_meta");
+        }
+        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "vigil_prevalence")) {
+            for (Map.Entry<EntityKey, Integer> entry : prevalence.entries().entrySet()) {
+                appender.beginRow().append(entry.getKey().kind().name()).append(entry.getKey().value())
+                        .append(entry.getValue()).endRow();
+            }
+        }
+        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
+                "vigil_prevalence_owners")) {
+            for (Map.Entry<EntityKey, EntityKey> entry : prevalence.owners().entrySet()) {
+                appender.beginRow().append(entry.getKey().value()).append(entry.getValue().value()).endRow();
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO vigil_prevalence_meta VALUES (now(), ?, ?, ?)")) {
+            statement.setLong(1, events);
+            statement.setInt(2, prevalence.hosts());
+            statement.setInt(3, prevalence.users());
+            statement.executeUpdate();
+        }
+    }
+
+    private Prevalence computePrevalence() {
         return store.read("computing entity prevalence", "vigil_columns", Prevalence.none(), () -> {
             List<String> tables = eventTables();
             if (tables.isEmpty()) {

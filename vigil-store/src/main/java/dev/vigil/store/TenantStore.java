@@ -415,6 +415,11 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         return stored;
     }
 
+    /** Whether the store was opened for writing. */
+    boolean writable() {
+        return mode == Mode.READ_WRITE;
+    }
+
     private void requireWritable() {
         if (mode != Mode.READ_WRITE) {
             throw new VigilException(ErrorCode.INTERNAL, "the store of tenant '" + tenant + "' was opened read-only");

@@ -380,6 +380,33 @@ class IncidentStoreTest {
     }
 
     @Test
+    void theBaselineIsKeptAndComputedAgainOnlyWhenTheEventsHaveGrownByATenth() {
+        store.append(batch(event(1, 0, "ws-1", null, "10.0.0.53"), event(2, 0, "ws-2", null, "10.0.0.53")));
+        store.commit();
+        EntityKey dns = new EntityKey(EntityKey.Kind.IP, "10.0.0.53");
+        assertThat(incidents().prevalence().partners(dns)).isEqualTo(2);
+        store.commit(); // the computed baseline is kept with the unit of work
+
+        store.append(batch(event(3, 0, "ws-3", null, "10.0.0.53")));
+        store.commit();
+        assertThat(incidents().prevalence().partners(dns)).as("3 events against 2: grown by half, computed again")
+                .isEqualTo(3);
+        store.commit();
+
+        for (int n = 4; n <= 33; n++) {
+            store.append(batch(event(n, n, "ws-1", null, "10.7.7." + n)));
+        }
+        store.commit();
+        Prevalence kept = incidents().prevalence();
+        for (int n = 34; n <= 35; n++) {
+            store.append(batch(event(n, n, "ws-" + n, null, "10.0.0.53")));
+        }
+        store.commit();
+        assertThat(incidents().prevalence().partners(dns)).as("35 events against 33: the kept baseline")
+                .isEqualTo(kept.partners(dns)).isEqualTo(3);
+    }
+
+    @Test
     void theFactsOfAnIncidentNameItsEventsAndTheIncidentsThatShareItsEntities() {
         store.append(batch(event(1, 0, "ws-1", "CORP\\alice", null), event(2, 300, "ws-1", "CORP\\alice", null)));
         store.commit();
