@@ -125,6 +125,11 @@ public final class Correlator {
         }
     }
 
+    /** Whether the correlator knows an incident of this number (remembered, or opened by it). */
+    public boolean knows(long incident) {
+        return incidents.containsKey(incident);
+    }
+
     /** The incident an incident was merged into, or itself. */
     public long find(long incident) {
         long current = incident;

@@ -137,9 +137,11 @@ public final class IncidentStore {
         progress.accept("computing entity prevalence from the stored events");
         Prevalence baseline = prevalence();
         long horizon = fresh.get(0).timeMicros() - policy.progressionWindow().toNanos() / 1000;
-        Correlator correlator = new Correlator(policy, stages, baseline, nextNumber());
+        long firstNew = nextNumber();
+        Correlator correlator = new Correlator(policy, stages, baseline, firstNew);
         progress.accept("restoring incidents active since " + Instant.ofEpochSecond(0, horizon * 1000));
-        restore(correlator, horizon);
+        // Every alert of every incident that a new alert can reach: those active within the progression window
+        Map<Long, List<Alert>> members = restore(correlator, horizon);
 
         progress.accept("correlating " + fresh.size() + " alerts");
         List<Assignment> assignments = new ArrayList<>(fresh.size());
@@ -148,15 +150,14 @@ public final class IncidentStore {
         for (Alert alert : fresh) {
             Assignment assignment = correlator.add(alert);
             assignments.add(assignment);
+            members.computeIfAbsent(assignment.incident(), n -> new ArrayList<>()).add(alert);
             for (Assignment.Merge merge : assignment.merged()) {
                 mergedBy.put(merge.incident(), merge);
                 mergingAlert.put(merge.incident(), alert.id());
             }
         }
         return store.write("storing incidents", () -> {
-            Set<Long> existing = existingNumbers();
             int opened = 0;
-            Set<Long> touched = new LinkedHashSet<>();
             try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
                     "vigil_incident_alerts")) {
                 for (Assignment assignment : assignments) {
@@ -182,41 +183,70 @@ public final class IncidentStore {
                     if (assignment.opened()) {
                         opened++;
                     }
-                    touched.add(assignment.incident());
                 }
             }
-            for (long number : touched) {
-                if (!existing.contains(number)) {
-                    insertIncident(number, now);
+            // Incidents opened in this run, merged ones included, so that their numbers stay explained.
+            Map<Long, List<Alert>> byFinal = new TreeMap<>();
+            members.forEach((number, list) -> byFinal.computeIfAbsent(correlator.find(number),
+                    n -> new ArrayList<>()).addAll(list));
+            Set<Long> touched = new TreeSet<>();
+            for (Assignment assignment : assignments) {
+                touched.add(correlator.find(assignment.incident()));
+            }
+            List<Long> openedNumbers = new ArrayList<>();
+            for (long number = firstNew; correlator.knows(number); number++) {
+                openedNumbers.add(number);
+            }
+            try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
+                    "vigil_incidents")) {
+                for (long number : openedNumbers) {
+                    long find = correlator.find(number);
+                    appender.beginRow().append(number).append(store.tenant().value()).append("").append("new")
+                            .append("informational").append(false).append("undetermined").append("").append("")
+                            .append(List.<String>of()).appendEpochMicros(micros(now)).appendEpochMicros(micros(now))
+                            .appendEpochMicros(micros(now)).appendNull().appendNull().append("").append(0);
+                    if (find == number) {
+                        appender.appendNull();
+                    } else {
+                        appender.append(find);
+                    }
+                    appender.endRow();
                 }
             }
             for (Map.Entry<Long, Assignment.Merge> entry : mergedBy.entrySet()) {
                 long merged = entry.getKey();
                 long into = correlator.find(merged);
-                if (!existing.contains(merged) && !touched.contains(merged)) {
-                    insertIncident(merged, now);
+                if (merged >= firstNew) {
+                    continue; // opened in this run: its placements above already name its number, merged below
                 }
                 execute("UPDATE vigil_incident_alerts SET incident = ? WHERE incident = ?", into, merged);
                 execute("UPDATE vigil_incidents SET merged_into = ? WHERE number = ?", into, merged);
+            }
+            // placements of this run name the incident each alert joined then; point them at where it went since
+            execute("UPDATE vigil_incident_alerts p SET incident = m.into FROM (SELECT unnest(?::BIGINT[]) AS n,"
+                    + " unnest(?::BIGINT[]) AS into) m WHERE p.incident = m.n",
+                    connection.createArrayOf("BIGINT", mergedBy.keySet().stream().filter(n -> n >= firstNew)
+                            .toArray()),
+                    connection.createArrayOf("BIGINT", mergedBy.keySet().stream().filter(n -> n >= firstNew)
+                            .map(correlator::find).toArray()));
+            for (Map.Entry<Long, Assignment.Merge> entry : mergedBy.entrySet()) {
+                long merged = entry.getKey();
                 String why = entry.getValue().reason().explain(id -> id.toString().substring(0, 8));
-                insertChange(new IncidentChange(into, now, "vigil", "merged", "", "incident " + merged
-                        + " merged in: alert " + mergingAlert.get(merged).toString().substring(0, 8)
+                insertChange(new IncidentChange(correlator.find(merged), now, "vigil", "merged", "", "incident "
+                        + merged + " merged in: alert " + mergingAlert.get(merged).toString().substring(0, 8)
                         + " belongs to both (" + why + ")"));
-                touched.add(into);
             }
-            Set<Long> finals = new TreeSet<>();
-            for (long number : touched) {
-                finals.add(correlator.find(number));
-            }
-            for (long number : finals) {
-                refresh(number);
-            }
+            refresh(touched, byFinal);
             return new CorrelationSummary(assignments.size(), opened, assignments.size() - opened, mergedBy.size(),
-                    finals.size(), baseline.size(), (System.nanoTime() - start) / 1_000_000);
+                    touched.size(), baseline.size(), (System.nanoTime() - start) / 1_000_000);
         });
     }
 
-    private void restore(Correlator correlator, long horizonMicros) {
+    /**
+     * Restores the correlator from the incidents active since the horizon, and returns their alerts by incident:
+     * with the alerts of this run they are every alert of every incident the run can touch.
+     */
+    private Map<Long, List<Alert>> restore(Correlator correlator, long horizonMicros) {
         Map<UUID, long[]> placement = new HashMap<>(); // alert -> {incident, closed}
         store.read("restoring incidents", "vigil_incidents", null, () -> {
             try (PreparedStatement statement = connection.prepareStatement("""
@@ -233,8 +263,9 @@ public final class IncidentStore {
             }
             return null;
         });
+        Map<Long, List<Alert>> members = new HashMap<>();
         if (placement.isEmpty()) {
-            return;
+            return members;
         }
         List<Alert> placed = store.read("restoring incidents", "vigil_alerts", List.<Alert>of(), () -> alerts.read(
                 "a.alert_id IN (SELECT p.alert_id FROM vigil_incident_alerts p JOIN vigil_incidents i"
@@ -245,8 +276,10 @@ public final class IncidentStore {
             long[] where = placement.get(alert.id());
             if (where != null) {
                 correlator.remember(alert, where[0], where[1] == 1);
+                members.computeIfAbsent(where[0], n -> new ArrayList<>()).add(alert);
             }
         }
+        return members;
     }
 
     /**
@@ -441,52 +474,38 @@ public final class IncidentStore {
         });
     }
 
-    private Set<Long> existingNumbers() throws SQLException {
-        Set<Long> numbers = new HashSet<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT number FROM vigil_incidents")) {
-            while (rows.next()) {
-                numbers.add(rows.getLong(1));
+    /**
+     * Recomputes the touched incidents' titles, severities (unless an analyst set one), times, sizes and product
+     * references from their alerts, all held in memory, in one statement.
+     */
+    private void refresh(Set<Long> touched, Map<Long, List<Alert>> members) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    CREATE TEMPORARY TABLE IF NOT EXISTS incident_refresh (number BIGINT, title VARCHAR,
+                        severity VARCHAR, first_seen BIGINT, last_seen BIGINT, alert_count INTEGER, reference VARCHAR)""");
+            statement.execute("DELETE FROM temp.incident_refresh");
+        }
+        try (DuckDBAppender appender = connection.createAppender("temp", "main", "incident_refresh")) {
+            for (long number : touched) {
+                List<Alert> list = members.getOrDefault(number, List.of());
+                if (list.isEmpty()) {
+                    continue;
+                }
+                list.sort(java.util.Comparator.comparingLong(Alert::timeMicros).thenComparing(Alert::id));
+                appender.beginRow().append(number).append(IncidentNaming.title(list))
+                        .append(IncidentNaming.severity(list)).append(list.getFirst().timeMicros())
+                        .append(list.getLast().timeMicros()).append(list.size())
+                        .append(list.stream().map(Alert::incidentRef).filter(r -> !r.isEmpty()).findFirst()
+                                .orElse("")).endRow();
             }
         }
-        return numbers;
-    }
-
-    private void insertIncident(long number, Instant now) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                INSERT INTO vigil_incidents (number, tenant, title, status, severity, classification, determination,
-                    owner, tags, first_seen, last_seen, created, reference, alert_count)
-                VALUES (?, ?, '', 'new', 'informational', 'undetermined', '', '', [], make_timestamptz(?::BIGINT),
-                    make_timestamptz(?::BIGINT), make_timestamptz(?::BIGINT), '', 0)""")) {
-            statement.setLong(1, number);
-            statement.setString(2, store.tenant().value());
-            statement.setLong(3, micros(now));
-            statement.setLong(4, micros(now));
-            statement.setLong(5, micros(now));
-            statement.executeUpdate();
-        }
-    }
-
-    /** Recomputes an incident's title, severity (unless an analyst set it), times and count from its alerts. */
-    private void refresh(long number) throws SQLException {
-        List<Alert> members = alerts.read("a.alert_id IN (SELECT alert_id FROM vigil_incident_alerts WHERE incident"
-                + " = ?)", List.of(number), "\"time\", alert_id");
-        if (members.isEmpty()) {
-            return;
-        }
-        String reference = members.stream().map(Alert::incidentRef).filter(r -> !r.isEmpty()).findFirst().orElse("");
-        try (PreparedStatement statement = connection.prepareStatement("""
-                UPDATE vigil_incidents SET title = ?, severity = CASE WHEN severity_set THEN severity ELSE ? END,
-                    first_seen = make_timestamptz(?::BIGINT), last_seen = make_timestamptz(?::BIGINT),
-                    alert_count = ?, reference = ? WHERE number = ?""")) {
-            statement.setString(1, IncidentNaming.title(members));
-            statement.setString(2, IncidentNaming.severity(members));
-            statement.setLong(3, members.get(0).timeMicros());
-            statement.setLong(4, members.stream().mapToLong(Alert::timeMicros).max().orElseThrow());
-            statement.setInt(5, members.size());
-            statement.setString(6, reference);
-            statement.setLong(7, number);
-            statement.executeUpdate();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    UPDATE vigil_incidents i SET title = r.title,
+                        severity = CASE WHEN i.severity_set THEN i.severity ELSE r.severity END,
+                        first_seen = make_timestamptz(r.first_seen), last_seen = make_timestamptz(r.last_seen),
+                        alert_count = r.alert_count, reference = r.reference
+                    FROM temp.incident_refresh r WHERE i.number = r.number""");
         }
     }
 
