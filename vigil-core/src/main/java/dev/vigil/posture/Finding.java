@@ -16,10 +16,12 @@ import java.util.List;
  * @param risk the share of risk it carries, from 0 to 1, which orders findings and the remediation plan
  * @param reasons why it got its decision, one fact per line
  * @param techniques ATT&amp;CK techniques the finding enables
+ * @param remediation what groups it with others in the remediation plan: {@code upgrade|name|ecosystem} for an
+ *     upgrade (versions then compare by that ecosystem), else the kind
  */
 public record Finding(String id, String kind, String assetId, String subject, String software, String title,
         Confidence confidence, Decision decision, double risk, boolean knownExploited, List<String> reasons,
-        List<Evidence> evidence, Guidance guidance, List<String> techniques) {
+        List<Evidence> evidence, Guidance guidance, List<String> techniques, String remediation) {
     public Finding {
         requireNonNull(id, "id is null");
         requireNonNull(kind, "kind is null");
@@ -30,6 +32,7 @@ public record Finding(String id, String kind, String assetId, String subject, St
         evidence = List.copyOf(evidence);
         requireNonNull(guidance, "guidance is null");
         techniques = List.copyOf(techniques);
+        requireNonNull(remediation, "remediation is null");
     }
 
     public boolean isVulnerability() {

@@ -202,7 +202,7 @@ public final class PostureAnalyzer {
         Decision decision = decide(kev, epss, cvss, asset, best.confidence(), reasons, now);
         double risk = vulnerabilityRisk(kev, epss, cvss, asset, best.confidence());
         List<String> techniques = List.of(cvss != null && "L".equals(cvss.metrics().get("AV")) ? "T1068"
-                : asset.isInternetFacing() ? "T1190" : "T1210");
+                : asset.facesInternet() ? "T1190" : "T1210");
         List<String> steps = new ArrayList<>();
         if (fixed != null) {
             steps.add("upgrade " + item.name() + " from " + item.version() + " to " + fixed + " or later on "
@@ -219,7 +219,8 @@ public final class PostureAnalyzer {
                 kev == null ? null : kev.dueDate(), steps, controls(techniques));
         return new Finding(id("vulnerability", asset.id(), cve + "|" + item.name()), "vulnerability", asset.id(), cve,
                 item.name() + " " + item.version(), title, best.confidence(), decision, risk, kev != null, reasons,
-                evidence, guidance, techniques);
+                evidence, guidance, techniques, fixed != null ? "upgrade|" + item.name().toLowerCase(Locale.ROOT) + "|"
+                        + ecosystem.id() : "vendor-fix|" + cve + "|" + item.name() + " " + item.version());
     }
 
     /**
@@ -231,7 +232,7 @@ public final class PostureAnalyzer {
             List<String> reasons, Instant now) {
         boolean active = kev != null;
         boolean likely = epss != null && epss.score() >= policy.epssThreshold();
-        boolean open = asset.isInternetFacing();
+        boolean open = asset.facesInternet();
         boolean automatable = cvss != null && cvss.automatable();
         boolean total = cvss != null && cvss.totalImpact();
         boolean mission = asset.criticalityOrDefault().compareTo(Criticality.HIGH) >= 0;
@@ -280,7 +281,7 @@ public final class PostureAnalyzer {
         double likelihood = kev != null ? (kev.ransomware() ? 1.0 : 0.9)
                 : Math.max(epss == null ? 0 : epss.score(), (cvss == null ? 5 : cvss.score()) / 10 * 0.3);
         double impact = (cvss == null ? 5 : cvss.score()) / 10 * criticalityFactor(asset)
-                * (asset.isInternetFacing() ? 1.0 : 0.7);
+                * (asset.facesInternet() ? 1.0 : 0.7);
         double confidenceFactor = switch (confidence) {
             case HIGH -> 1.0;
             case MEDIUM -> 0.8;
@@ -349,7 +350,7 @@ public final class PostureAnalyzer {
         for (Service service : inventory.services()) {
             RiskyService risky = RISKY_SERVICES.get(service.port());
             Asset asset = assets.get(service.assetId());
-            if (risky == null || asset == null || !asset.isInternetFacing() || service.isLoopbackOnly()) {
+            if (risky == null || asset == null || !asset.facesInternet() || service.isLoopbackOnly()) {
                 continue;
             }
             String subject = service.protocol() + "/" + service.port();
@@ -371,7 +372,7 @@ public final class PostureAnalyzer {
         for (Asset asset : assets) {
             EolRule eol = asset.os() == null ? null : eolOf(asset.os(), asset.osVersion());
             if (eol != null && !eol.end().isAfter(today)) {
-                boolean urgent = asset.isInternetFacing()
+                boolean urgent = asset.facesInternet()
                         || asset.criticalityOrDefault().compareTo(Criticality.HIGH) >= 0;
                 findings.add(weakness("end-of-life-os", asset, asset.os() + (asset.osVersion() == null ? ""
                         : " " + asset.osVersion()), eol.label() + " is past its end of support",
@@ -409,7 +410,7 @@ public final class PostureAnalyzer {
         }
         return new Finding(id(kind, asset == null ? "" : asset.id(), subject), kind, asset == null ? null : asset.id(),
                 subject, null, title, Confidence.HIGH, decision, risk, false, reasons, all,
-                new Guidance(null, null, null, steps, controls(techniques)), techniques);
+                new Guidance(null, null, null, steps, controls(techniques)), techniques, "weakness|" + kind);
     }
 
     /** ATT&CK mitigations of the techniques, or the techniques themselves when ATT&CK is not imported. */
@@ -482,16 +483,7 @@ public final class PostureAnalyzer {
     private List<RemediationStep> plan(List<Finding> findings, Inventory inventory) {
         Map<String, List<Finding>> groups = new LinkedHashMap<>();
         for (Finding finding : findings) {
-            String key;
-            if (finding.isVulnerability() && finding.guidance().fixedVersion() != null) {
-                key = "upgrade|" + finding.software().substring(0, finding.software().lastIndexOf(' '))
-                        .toLowerCase(Locale.ROOT);
-            } else if (finding.isVulnerability()) {
-                key = "vendor-fix|" + finding.subject() + "|" + finding.software();
-            } else {
-                key = "weakness|" + finding.kind();
-            }
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(finding);
+            groups.computeIfAbsent(finding.remediation(), k -> new ArrayList<>()).add(finding);
         }
         List<RemediationStep> steps = new ArrayList<>();
         for (Map.Entry<String, List<Finding>> group : groups.entrySet()) {
@@ -506,10 +498,11 @@ public final class PostureAnalyzer {
             String action;
             if (group.getKey().startsWith("upgrade|")) {
                 String software = first.software().substring(0, first.software().lastIndexOf(' '));
+                Ecosystem ecosystem = Ecosystem.of(group.getKey().substring(group.getKey().lastIndexOf('|') + 1));
                 String target = null;
                 for (Finding finding : members) {
                     String fixed = finding.guidance().fixedVersion();
-                    if (target == null || Ecosystem.GENERIC.compare(fixed, target) > 0) {
+                    if (target == null || ecosystem.compare(fixed, target) > 0) {
                         target = fixed;
                     }
                 }
@@ -517,9 +510,16 @@ public final class PostureAnalyzer {
             } else if (group.getKey().startsWith("vendor-fix|")) {
                 action = "apply the vendor fix for " + first.subject() + " to " + first.software();
             } else {
-                action = first.guidance().steps().isEmpty() ? first.title()
-                        : members.size() == 1 ? first.guidance().steps().get(0) : "fix '" + first.title() + "' ("
-                                + first.kind() + ")";
+                action = members.size() == 1 && !first.guidance().steps().isEmpty() ? first.guidance().steps().get(0)
+                        : switch (first.kind()) {
+                            case "admin-without-mfa" -> "register MFA for the administrators without it";
+                            case "stale-account" -> "disable the stale enabled accounts (or confirm their owners)";
+                            case "password-never-expires" -> "make the non-expiring passwords expire or rotate";
+                            case "exposed-service" -> "stop exposing RDP, SMB, Telnet and databases to the internet";
+                            case "end-of-life-os" -> "upgrade the end-of-life operating systems";
+                            case "silent-asset" -> "restore telemetry from the silent assets";
+                            default -> first.title();
+                        };
             }
             String where = targets.size() + (first.assetId() != null ? (targets.size() == 1 ? " host" : " hosts")
                     : (targets.size() == 1 ? " account" : " accounts"));

@@ -68,7 +68,7 @@ public record Asset(String id, String hostname, List<String> addresses, String o
         return all;
     }
 
-    public boolean isInternetFacing() {
+    public boolean facesInternet() {
         return Boolean.TRUE.equals(internetFacing);
     }
 
