@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         description = "Run Vigil's benchmarks; figures are reported with their ratio to a baseline measured in the same run.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Sigma.class, BenchCommand.Ioc.class,
                 BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class, BenchCommand.Hunt.class,
-                BenchCommand.HuntCoverage.class})
+                BenchCommand.HuntCoverage.class, BenchCommand.Posture.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -515,6 +515,61 @@ final class BenchCommand implements Callable<Integer> {
                 figures.compileErrors().forEach((reason, count) -> out.printf("  compile: %3d  %s%n", count, reason));
                 figures.runErrors().forEach((reason, count) -> out.printf("  run:     %3d  %s%n", count, reason));
             }
+            return 0;
+        }
+    }
+
+    /** {@code vigil bench posture}. */
+    @Command(name = "posture", mixinStandardHelpOptions = true,
+            description = "Vulnerability matching at scale: generated assets with their packages against generated"
+                    + " version ranges (default: 10,000 assets x 200 packages against 250,000 ranges); index build and"
+                    + " heap, matching rate, and the ratio to bare package-key lookups measured in the same run.")
+    static final class Posture implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        CommonOptions common;
+
+        @Option(names = "--assets", paramLabel = "N", defaultValue = "10000", description = "Assets (default: ${DEFAULT-VALUE}).")
+        int assets;
+
+        @Option(names = "--packages", paramLabel = "N", defaultValue = "200",
+                description = "Packages per asset (default: ${DEFAULT-VALUE}).")
+        int packages;
+
+        @Option(names = "--ranges", paramLabel = "N", defaultValue = "250000",
+                description = "Version ranges in the knowledge (default: ${DEFAULT-VALUE}).")
+        int ranges;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+                description = "Rounds of the matching measurement; the best counts (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            common.load();
+            dev.vigil.bench.PostureBenchmark.Report report = new dev.vigil.bench.PostureBenchmark(
+                    new dev.vigil.bench.PostureBenchmark.Options(Math.max(1, assets), Math.max(1, packages),
+                            Math.max(5, ranges), Math.max(1, rounds)), spec.commandLine().getErr()).run();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Output.json(report));
+                return 0;
+            }
+            out.printf(Locale.ROOT, "%,d version ranges: index built in %.2f s, %,d MiB of heap%n", report.ranges(),
+                    report.buildSeconds(), report.heapBytes() >> 20);
+            out.printf(Locale.ROOT, "%-44s %8.2f s  %,12.0f items/s  (%,d matches)%n", "matching " + String.format(
+                    Locale.ROOT, "%,d", report.itemsMatched()) + " items", report.matchSeconds(),
+                    report.itemsPerSecond(), report.matchesPerRound());
+            out.printf(Locale.ROOT, "%-44s %8.2f s  %5.2f of matching's rate%n", "baseline: package-key lookups alone",
+                    report.baselineSeconds(), 1 / report.ratioToBaseline());
+            out.printf(Locale.ROOT, "%-44s %8.2f s  (%,d findings)%n", "whole analysis of " + String.format(
+                    Locale.ROOT, "%,d", report.analyzedAssets()) + " assets", report.analysisSeconds(),
+                    report.findings());
             return 0;
         }
     }

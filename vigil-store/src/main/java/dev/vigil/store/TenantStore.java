@@ -176,6 +176,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                 RuleTables.createSchema(statement);
                 IndicatorTable.createSchema(statement);
                 IncidentStore.createSchema(statement);
+                PostureStore.createSchema(statement);
             }
         }
         tables.load();
@@ -472,6 +473,11 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** The tenant's incidents: correlation, lifecycle and what the incident view reads. */
     public IncidentStore incidents() {
         return incidents;
+    }
+
+    /** The tenant's posture: inventory, latest findings and exposure history. */
+    public PostureStore posture() {
+        return new PostureStore(this, connection);
     }
 
     // --- rules --------------------------------------------------------------------------------------------------

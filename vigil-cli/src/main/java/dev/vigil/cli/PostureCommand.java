@@ -1,0 +1,322 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.ConfigKey;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.intel.attack.AttackKnowledge;
+import dev.vigil.intel.attack.Group;
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.VigilException;
+import dev.vigil.posture.Finding;
+import dev.vigil.posture.PostureAnalyzer;
+import dev.vigil.posture.PosturePolicy;
+import dev.vigil.posture.PostureReport;
+import dev.vigil.posture.RemediationStep;
+import dev.vigil.posture.VulnerabilityMatcher;
+import dev.vigil.posture.inventory.Inventory;
+import dev.vigil.posture.inventory.Software;
+import dev.vigil.posture.vuln.KevEntry;
+import dev.vigil.posture.vuln.Names;
+import dev.vigil.posture.vuln.VulnKnowledge;
+import dev.vigil.posture.vuln.VulnKnowledgeFile;
+import dev.vigil.store.PostureStore;
+import dev.vigil.store.TenantStore;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil posture}: what exposes us to known threats, and exactly what to do about it. */
+@Command(name = "posture", mixinStandardHelpOptions = true,
+        description = {"Match the inventory against the vulnerability knowledge and check it for weaknesses: findings"
+                + " with an SSVC decision (Act, Attend, Track*, Track) and its reasons, evidence and guidance (fixed"
+                + " version, KEV required action and due date, ATT&CK mitigations), the remediation plan ordered by"
+                + " risk removed, and exposure scores with their history.",
+                "Hosts, users and programs seen in the tenant's events are added to the inventory first, as observed.",
+                "Questions: --cve (which assets are exposed to it), --actor (exposure to a threat actor through the"
+                        + " techniques and CVEs ATT&CK links to it), --kev-since (what KEV entries added since a date"
+                        + " mean for us)."},
+        footer = {"", "Examples:", "  vigil posture", "  vigil posture --json", "  vigil posture --cve CVE-2021-44228",
+                "  vigil posture --actor APT29", "  vigil posture --kev-since month"})
+final class PostureCommand implements Callable<Integer> {
+    private static final Pattern CVE = Pattern.compile("CVE-\\d{4}-\\d{4,}");
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Option(names = "--cve", paramLabel = "CVE", description = "Which assets are exposed to this CVE.")
+    String cve;
+
+    @Option(names = "--actor", paramLabel = "GROUP", description = "Exposure to an ATT&CK group (id, name or alias).")
+    String actor;
+
+    @Option(names = "--kev-since", paramLabel = "DATE|month",
+            description = "KEV entries added since the date (YYYY-MM-DD, or 'month' for this month) and what they"
+                    + " mean here.")
+    String kevSince;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "25",
+            description = "Findings shown in the table (default: ${DEFAULT-VALUE}; --json has all).")
+    int limit;
+
+    @Override
+    public Integer call() {
+        VigilConfig config = common.load();
+        PrintWriter out = spec.commandLine().getOut();
+        if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
+            throw new VigilException(ErrorCode.POSTURE_NOT_FOUND, "tenant '" + config.tenant() + "' has no inventory"
+                    + " or events in " + config.dataDirectory());
+        }
+        Instant now = Instant.now();
+        VulnKnowledge knowledge = VulnKnowledgeFile.load(VulnsCommand.knowledgeFile(config));
+        AttackKnowledge attack = KnowledgeCommands.loadIfPresent(config).orElse(null);
+        PosturePolicy policy = new PosturePolicy((Duration) config.value(ConfigKey.POSTURE_STALE_ACCOUNT_AFTER),
+                (Duration) config.value(ConfigKey.POSTURE_SILENT_AFTER),
+                ((Number) config.value(ConfigKey.POSTURE_EPSS_PERCENT)).intValue() / 100.0);
+        PostureReport report;
+        Inventory inventory;
+        List<PostureStore.HistoryPoint> history;
+        try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_WRITE)) {
+            PostureStore posture = store.posture();
+            posture.observe();
+            store.commit();
+            inventory = posture.inventory();
+            report = new PostureAnalyzer(knowledge, VulnerabilityMatcher.build(knowledge), attack, policy)
+                    .analyze(inventory, now);
+            posture.record(report);
+            store.commit();
+            history = posture.history("organization", 30);
+        }
+        Map<String, Object> question = null;
+        if (cve != null) {
+            question = cveQuestion(report, knowledge, cve.strip().toUpperCase(Locale.ROOT));
+        } else if (actor != null) {
+            question = actorQuestion(report, inventory, attack, actor);
+        } else if (kevSince != null) {
+            question = kevQuestion(report, knowledge, kevSince, now);
+        }
+        if (json) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("tenant", config.tenant().value());
+            body.put("at", report.at().toString());
+            body.put("organization_score", report.organizationScore());
+            body.put("counts", report.counts());
+            body.put("history", history.stream().map(p -> Map.of("at", p.at().toString(), "score", p.score(),
+                    "findings", p.findings(), "act", p.act(), "known_exploited", p.knownExploited())).toList());
+            if (question != null) {
+                body.put("question", question);
+            }
+            body.put("asset_scores", report.assetScores());
+            body.put("findings", report.findings());
+            body.put("plan", report.plan());
+            body.put("notes", report.notes());
+            out.println(Output.json(body));
+        } else if (question != null) {
+            printQuestion(out, question);
+        } else {
+            print(out, report, history);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void print(PrintWriter out, PostureReport report, List<PostureStore.HistoryPoint> history) {
+        Map<String, Integer> c = report.counts();
+        out.printf(Locale.ROOT, "Exposure %.1f / 100 over %d assets, %d software, %d identities, %d services%s%n",
+                report.organizationScore(), c.get("assets"), c.get("software"), c.get("identities"), c.get("services"),
+                history.size() > 1 ? String.format(Locale.ROOT, " (was %.1f on %s)",
+                        history.get(history.size() - 2).score(), history.get(history.size() - 2).at()) : "");
+        out.printf(Locale.ROOT, "%d findings: %d Act, %d Attend, %d Track*, %d Track; %d known-exploited%n",
+                c.get("findings"), c.get("Act"), c.get("Attend"), c.get("Track*"), c.get("Track"),
+                c.get("known_exploited"));
+        report.notes().forEach(note -> out.println("note: " + note));
+        out.println();
+        List<List<Object>> rows = new ArrayList<>();
+        for (Finding finding : report.findings().stream().limit(limit).toList()) {
+            rows.add(List.of(finding.decision().label(), finding.assetId() == null ? "" : finding.assetId(),
+                    finding.subject(), finding.software() == null ? finding.title() : finding.software(),
+                    finding.confidence().name().toLowerCase(Locale.ROOT),
+                    finding.guidance().fixedVersion() == null ? "" : finding.guidance().fixedVersion(),
+                    finding.guidance().dueDate() == null ? "" : finding.guidance().dueDate().toString(),
+                    finding.reasons().isEmpty() ? "" : finding.reasons().get(0)));
+        }
+        out.print(Output.table(List.of("decision", "asset", "subject", "what", "confidence", "fix", "kev due", "why"),
+                rows));
+        if (report.findings().size() > limit) {
+            out.println("... " + (report.findings().size() - limit) + " more (--limit N, or --json for all with"
+                    + " evidence and guidance)");
+        }
+        out.println();
+        out.println("Remediation plan (by risk removed):");
+        int n = 1;
+        for (RemediationStep step : report.plan().stream().limit(10).toList()) {
+            out.printf(Locale.ROOT, "%2d. %s (risk %.2f)%n", n++, step.action(), step.riskRemoved());
+        }
+    }
+
+    private static Map<String, Object> cveQuestion(PostureReport report, VulnKnowledge knowledge, String id) {
+        List<Finding> exposed = report.findings().stream().filter(f -> f.subject().equals(id)).toList();
+        if (exposed.isEmpty() && knowledge.recordsOf(id).isEmpty() && knowledge.kev(id) == null) {
+            throw new VigilException(ErrorCode.POSTURE_NOT_FOUND, "nothing is known about " + id + ": no CVE JSON 5 or"
+                    + " OSV record and no KEV entry names it", "Import its record: vigil vulns import " + id
+                    + ".json (from github.com/CVEProject/cvelistV5), or the OSV entry that names it.", null);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("question", "which assets are exposed to " + id);
+        answer.put("answer", exposed.isEmpty() ? "no asset in the inventory has an affected version of what " + id
+                + " affects" : exposed.size() + " asset(s) exposed: " + String.join(", ",
+                exposed.stream().map(f -> f.assetId() + " (" + f.software() + ", " + f.decision().label() + ")")
+                        .toList()));
+        answer.put("findings", exposed);
+        return answer;
+    }
+
+    private static Map<String, Object> actorQuestion(PostureReport report, Inventory inventory,
+            AttackKnowledge attack, String name) {
+        if (attack == null) {
+            throw new VigilException(ErrorCode.POSTURE_NOT_FOUND, "no ATT&CK knowledge to say what " + name + " uses",
+                    "Import MITRE's bundle first: vigil intel import enterprise-attack.json", null);
+        }
+        Group group = attack.group(name).orElseThrow(() -> new VigilException(ErrorCode.POSTURE_NOT_FOUND,
+                "no ATT&CK group named '" + name + "'", "Search for it: vigil intel search " + name, null));
+        Set<String> techniques = new LinkedHashSet<>(group.techniques());
+        Set<String> cves = new LinkedHashSet<>();
+        cves(group.description(), cves);
+        for (String technique : group.techniques()) {
+            attack.technique(technique).flatMap(t -> attack.relationshipDescription(group, t))
+                    .ifPresent(text -> cves(text, cves));
+        }
+        List<Map<String, Object>> exposures = new ArrayList<>();
+        for (Finding finding : report.findings()) {
+            List<String> shared = finding.techniques().stream().filter(t -> techniques.contains(t)
+                    || techniques.contains(t.contains(".") ? t.substring(0, t.indexOf('.')) : t)).toList();
+            boolean namedCve = cves.contains(finding.subject());
+            if (namedCve || !shared.isEmpty()) {
+                exposures.add(Map.of("finding", finding.id(), "asset", String.valueOf(finding.assetId()),
+                        "subject", finding.subject(), "decision", finding.decision().label(),
+                        "why", namedCve ? "ATT&CK says " + group.name() + " exploited " + finding.subject()
+                                : group.name() + " uses " + String.join(", ", shared) + ", which this enables"));
+            }
+        }
+        List<Map<String, Object>> tools = new ArrayList<>();
+        for (String softwareId : group.software()) {
+            attack.software(softwareId).ifPresent(tool -> {
+                for (Software item : inventory.software()) {
+                    String installed = Names.product(item.name(), null);
+                    if (tool.aliases().stream().anyMatch(alias -> Names.product(alias, null).equals(installed))
+                            || Names.product(tool.name(), null).equals(installed)) {
+                        tools.add(Map.of("software", tool.id() + " " + tool.name(), "asset", item.assetId(),
+                                "evidence", item.source()));
+                    }
+                }
+            });
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("question", "which assets are exposed to " + group.name() + " (" + group.id() + ")");
+        answer.put("answer", exposures.size() + " finding(s) give " + group.name() + " a way in (through "
+                + techniques.size() + " techniques and " + cves.size() + " CVEs ATT&CK links to it); " + tools.size()
+                + " of its tools are in the inventory");
+        answer.put("cves_named_by_attack", cves);
+        answer.put("exposures", exposures);
+        answer.put("tools_installed", tools);
+        return answer;
+    }
+
+    private static void cves(String text, Set<String> into) {
+        Matcher matcher = CVE.matcher(text);
+        while (matcher.find()) {
+            into.add(matcher.group());
+        }
+    }
+
+    private static Map<String, Object> kevQuestion(PostureReport report, VulnKnowledge knowledge, String since,
+            Instant now) {
+        LocalDate from;
+        try {
+            from = since.equalsIgnoreCase("month") ? LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1)
+                    : LocalDate.parse(since);
+        } catch (DateTimeParseException e) {
+            throw new VigilException(ErrorCode.USAGE, "--kev-since '" + since + "' is not a date",
+                    "Give YYYY-MM-DD, or 'month' for the current month.", null);
+        }
+        if (knowledge.kevEntries().isEmpty()) {
+            throw new VigilException(ErrorCode.POSTURE_NOT_FOUND, "no KEV catalog imported",
+                    "Import it: vigil vulns import known_exploited_vulnerabilities.json", null);
+        }
+        List<Map<String, Object>> entries = new ArrayList<>();
+        int affecting = 0;
+        for (KevEntry entry : knowledge.kevEntries()) {
+            if (entry.dateAdded() == null || entry.dateAdded().isBefore(from)) {
+                continue;
+            }
+            List<Finding> ours = report.findings().stream().filter(f -> f.subject().equals(entry.cve())).toList();
+            affecting += ours.isEmpty() ? 0 : 1;
+            entries.add(Map.of("cve", entry.cve(), "product", entry.vendorProject() + " " + entry.product(),
+                    "added", entry.dateAdded().toString(), "due", String.valueOf(entry.dueDate()),
+                    "assets", ours.stream().map(f -> f.assetId() + " (" + f.confidence().name()
+                            .toLowerCase(Locale.ROOT) + ")").toList()));
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("question", "what the KEV entries added since " + from + " mean for us");
+        answer.put("answer", entries.size() + " KEV entries added since " + from + " (catalog "
+                + knowledge.kevCatalogVersion() + "); " + affecting + " of them affect our assets");
+        answer.put("entries", entries);
+        return answer;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printQuestion(PrintWriter out, Map<String, Object> question) {
+        out.println(question.get("question") + ":");
+        out.println("  " + question.get("answer"));
+        Object findings = question.get("findings");
+        if (findings instanceof List<?> list) {
+            for (Object item : list) {
+                Finding f = (Finding) item;
+                out.println("  - " + f.assetId() + ": " + f.software() + ", " + f.decision().label() + "; "
+                        + String.join("; ", f.reasons()));
+                f.evidence().forEach(e -> out.println("      evidence " + e.kind() + " " + e.id() + ": " + e.detail()));
+                if (f.guidance().fixedVersion() != null) {
+                    out.println("      fix: move to " + f.guidance().fixedVersion());
+                }
+                if (f.guidance().requiredAction() != null) {
+                    out.println("      KEV required action (due " + f.guidance().dueDate() + "): "
+                            + f.guidance().requiredAction());
+                }
+            }
+        }
+        for (String key : List.of("exposures", "tools_installed", "entries")) {
+            Object value = question.get(key);
+            if (value instanceof List<?> list) {
+                for (Object item : list) {
+                    Map<String, Object> row = (Map<String, Object>) item;
+                    if (key.equals("entries") && ((List<?>) row.get("assets")).isEmpty()) {
+                        continue;
+                    }
+                    out.println("  - " + row);
+                }
+            }
+        }
+    }
+}
