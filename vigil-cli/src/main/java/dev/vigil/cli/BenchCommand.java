@@ -5,6 +5,7 @@ import dev.vigil.bench.CorrelationQuality;
 import dev.vigil.bench.DetectionQuality;
 import dev.vigil.bench.IngestBenchmark;
 import dev.vigil.bench.SigmaBenchmark;
+import dev.vigil.bench.StoreCorrelationBenchmark;
 import dev.vigil.ingest.IngestSummary;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run Vigil's benchmarks; figures are reported with their ratio to a baseline measured in the same run.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Sigma.class, BenchCommand.Ioc.class,
-                BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class, BenchCommand.Hunt.class,
+                BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class,
+                BenchCommand.CorrelationStore.class, BenchCommand.Hunt.class,
                 BenchCommand.HuntCoverage.class, BenchCommand.Posture.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -420,6 +422,55 @@ final class BenchCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.print(json ? Output.json(report) + System.lineSeparator() : CorrelationBenchmark.text(report));
             out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code vigil bench correlation-store}. */
+    @Command(name = "correlation-store", mixinStandardHelpOptions = true,
+            description = {"Measure correlation through the store: N generated alerts stored in a tenant's DuckDB and"
+                    + " placed by one correlation run, then the cost of storing and correlating one more alert at a"
+                    + " time, each in its own run and commit.",
+                    "The store lives in a temporary directory unless --data names one."})
+    static final class CorrelationStore implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--alerts", paramLabel = "N", defaultValue = "1000000",
+                description = "Alerts stored and correlated first (default: ${DEFAULT-VALUE}).")
+        long alerts;
+
+        @Option(names = "--probes", paramLabel = "N", defaultValue = "20",
+                description = "Alerts then added one at a time (default: ${DEFAULT-VALUE}).")
+        int probes;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Where to make the store (default: a temporary"
+                + " directory, deleted afterwards).")
+        Path data;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            if (alerts < 1 || probes < 1) {
+                throw new VigilException(ErrorCode.USAGE, "--alerts and --probes must be at least 1");
+            }
+            Path directory = data != null ? data : Files.createTempDirectory("vigil-bench-correlation");
+            try {
+                StoreCorrelationBenchmark.Report report = new StoreCorrelationBenchmark(
+                        new StoreCorrelationBenchmark.Options(directory, alerts, probes, 42),
+                        spec.commandLine().getErr()).run();
+                PrintWriter out = spec.commandLine().getOut();
+                out.print(json ? Output.json(report) + System.lineSeparator() : StoreCorrelationBenchmark.text(report));
+                out.flush();
+            } finally {
+                if (data == null) {
+                    try (var files = Files.walk(directory)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
             return 0;
         }
     }
