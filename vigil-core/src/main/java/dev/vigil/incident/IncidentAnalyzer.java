@@ -710,9 +710,9 @@ public final class IncidentAnalyzer {
                             + String.join(", ", tactic.techniques()) + ")");
                     refs.add(tactic.evidence().getFirst());
                 }
-                List<String> joined = steps.values().stream().map(step -> String.join(" and ", step)).toList();
+                List<String> joined = steps.values().stream().map(IncidentAnalyzer::together).toList();
                 sentences.add(new Sentence((joined.size() == 1 ? "It reached " + joined.getFirst()
-                        : "It progressed through " + String.join(", then ", joined)) + ".",
+                        : "It progressed through " + String.join("; then ", joined)) + ".",
                         refs.stream().distinct().toList()));
             } else if (facts.attack().isEmpty()) {
                 sentences.add(new Sentence("Its ATT&CK tactics are not known here: the tenant has no ATT&CK knowledge"
@@ -796,6 +796,14 @@ public final class IncidentAnalyzer {
             return plural(values.size(), noun) + " (" + String.join(", ", shown)
                     + (values.size() > shown.size() ? ", ..." : "") + ")";
         }
+    }
+
+    /** Tactics reached at one moment: "A (T1), B (T2) and C (T3) at once". */
+    static String together(List<String> step) {
+        if (step.size() == 1) {
+            return step.getFirst();
+        }
+        return String.join(", ", step.subList(0, step.size() - 1)) + " and " + step.getLast() + " at once";
     }
 
     static String plural(int n, String noun) {
