@@ -36,12 +36,21 @@ import picocli.CommandLine.Spec;
         description = {"Run a hunting query written in KQL over the tenant's data (read-only).",
                 "Stored tables and the Defender tables (DeviceProcessEvents, DeviceNetworkEvents, DeviceFileEvents,",
                 "DeviceRegistryEvents, DeviceImageLoadEvents, DeviceLogonEvents, DeviceEvents, IdentityLogonEvents,",
-                "IdentityDirectoryEvents) can be queried; every answer shows the SQL it ran."},
+                "IdentityDirectoryEvents) can be queried; every answer shows the SQL it ran.",
+                "Saved queries (save, saved, run, delete, export, import) keep queries with their parameters;",
+                "scheduled queries (schedule, schedules, unschedule, tick, runs) run them as detections that raise alerts."},
+        subcommands = {HuntQueryCommands.Save.class, HuntQueryCommands.Saved.class, HuntQueryCommands.Run.class,
+                HuntQueryCommands.Delete.class, HuntQueryCommands.Export.class, HuntQueryCommands.Import.class,
+                HuntScheduleCommands.Schedule.class, HuntScheduleCommands.Schedules.class,
+                HuntScheduleCommands.Unschedule.class, HuntScheduleCommands.Tick.class, HuntScheduleCommands.Runs.class},
         footer = {"", "Examples:",
                 "  vigil hunt 'DeviceProcessEvents | where ProcessCommandLine has \"mimikatz\" | take 10'",
                 "  vigil hunt --file query.kql --json",
                 "  vigil hunt --explain 'SysmonEvent | summarize count() by EventID'",
                 "  vigil hunt --check queries/*.kql --json",
+                "  vigil hunt save encoded-ps --file encoded-ps.kql --description 'Encoded PowerShell'",
+                "  vigil hunt schedule encoded-ps --every 1h --lookback 1h --severity high --group-by DeviceName --suppress 24h",
+                "  vigil hunt tick",
                 "Exit codes: 0 ok, 2 invalid query (or a --check file failed), 6 a limit was exceeded."})
 final class HuntCommand implements Callable<Integer> {
     @Mixin
@@ -101,7 +110,7 @@ final class HuntCommand implements Callable<Integer> {
             }
             HuntRunner.Result result = runner.run(kql, values, new HuntRunner.Limits(Math.max(1, maxRows),
                     Duration.ofSeconds(Math.max(1, timeoutSeconds))));
-            print(out, config, result);
+            print(out, config, result, json, maxRows);
         }
         return 0;
     }
@@ -133,6 +142,11 @@ final class HuntCommand implements Callable<Integer> {
     }
 
     private int explain(PrintWriter out, KqlCompiler.Compiled compiled) {
+        return explain(out, compiled, json);
+    }
+
+    /** Prints the SQL a query compiles to, or JSON with its columns, tables and chart. */
+    static int explain(PrintWriter out, KqlCompiler.Compiled compiled, boolean json) {
         if (json) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("kql", compiled.kql());
@@ -147,7 +161,8 @@ final class HuntCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void print(PrintWriter out, VigilConfig config, HuntRunner.Result result) {
+    /** Prints a query's rows: a table for people, or JSON with the KQL, the SQL and the column types. */
+    static void print(PrintWriter out, VigilConfig config, HuntRunner.Result result, boolean json, int maxRows) {
         QueryResult rows = result.rows();
         if (json) {
             Map<String, Object> body = new LinkedHashMap<>();

@@ -17,6 +17,7 @@ public enum ErrorCode {
     FORMAT_UNKNOWN(Category.USER_ERROR, "Pass --format with one of the supported formats (`vigil ingest --help` lists them)."),
     QUERY_INVALID(Category.USER_ERROR, "Fix the query at the position named; `vigil tables` lists the tables and their columns."),
     QUERY_LIMIT(Category.INSUFFICIENT_RESOURCES, "Narrow the query (a time range, summarize earlier, fewer joins) or raise the limit named."),
+    QUERY_NOT_FOUND(Category.NOT_FOUND, "Run `vigil hunt saved` to see the saved queries of this tenant, and `vigil hunt schedules` for the scheduled ones."),
     QUERY_NOT_READ_ONLY(Category.FORBIDDEN, "Only SELECT, WITH, DESCRIBE, SHOW, EXPLAIN, SUMMARIZE and PRAGMA reads are allowed; change data through `vigil ingest`."),
     RULE_INVALID(Category.USER_ERROR, "Fix the rule at the file, line and column named; the Sigma specification's rules, modifiers and correlation appendices say what is allowed."),
     RULE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil rules list` to see the rules of this tenant and their ids."),

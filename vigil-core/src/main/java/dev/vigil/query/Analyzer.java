@@ -72,14 +72,21 @@ final class Analyzer {
     private final DefenderViews views;
     private final String tenant;
     private final ParsedQuery parsed;
+    private final TimeWindow window;
     private String chart;
     private int depth;
 
-    Analyzer(HuntCatalog catalog, DefenderViews views, String tenant, ParsedQuery parsed) {
+    Analyzer(HuntCatalog catalog, DefenderViews views, String tenant, ParsedQuery parsed, TimeWindow window) {
         this.catalog = catalog;
         this.views = views;
         this.tenant = tenant;
         this.parsed = parsed;
+        this.window = window;
+    }
+
+    /** The window a scheduled run is bound to, or null: then {@code now()} is the clock's. */
+    TimeWindow window() {
+        return window;
     }
 
     String chart() {
@@ -101,6 +108,8 @@ final class Analyzer {
             case Integer i -> new Constant(i.longValue(), KqlType.LONG);
             case Double d -> new Constant(d, KqlType.REAL);
             case Boolean b -> new Constant(b, KqlType.BOOL);
+            case java.time.Instant instant -> new Constant(instant.toString(), KqlType.DATETIME);
+            case java.time.Duration duration -> new Constant(duration.toNanos() / 1000, KqlType.TIMESPAN);
             default -> new Constant(value.toString(), KqlType.STRING);
         };
     }
@@ -115,7 +124,12 @@ final class Analyzer {
                 }
                 case Statement.DeclareParameters declare -> {
                     for (Expression.ColumnDeclaration parameter : declare.parameters()) {
-                        if (scope.find(parameter.name()) == null) {
+                        KqlType declared = KqlType.of(parameter.type());
+                        if (scope.find(parameter.name()) instanceof Binding.Value given && declared != null
+                                && given.value().type() != declared) {
+                            // a value passed from outside (--param) takes the type the query declares
+                            scope.bindings.put(parameter.name(), new Binding.Value(convert(given.value(), declared)));
+                        } else if (scope.find(parameter.name()) == null) {
                             if (parameter.defaultValue() == null) {
                                 throw error(declare, "query parameter '" + parameter.name() + "' has no value",
                                         "Pass it with --param " + parameter.name() + "=VALUE.");
@@ -261,7 +275,7 @@ final class Analyzer {
                 columns.add(new Column(column.name(), column.sqlName(), column.type()));
             }
         }
-        return new Plan.Scan(table.name(), tenant, columns);
+        return new Plan.Scan(table.name(), tenant, window, columns);
     }
 
     /** A Defender view: the union of its sources, each projected onto the view's columns. */

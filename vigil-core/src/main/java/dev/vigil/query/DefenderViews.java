@@ -23,6 +23,12 @@ public final class DefenderViews {
 
     public record View(String name, List<Plan.Column> columns, List<Source> sources) {}
 
+    /**
+     * The column every view ends with: the id of the stored event a row comes from, as stored tables name it. It is
+     * not a Defender column; scheduled queries need it to cite their evidence.
+     */
+    public static final String EVENT_ID = "event_id";
+
     private static final DefenderViews BUILT_IN = load();
 
     private final Map<String, View> views;
@@ -77,6 +83,8 @@ public final class DefenderViews {
                 }
                 // Sentinel's copies of these tables name the event time TimeGenerated
                 columns.add(1, new Plan.Column("TimeGenerated", "TimeGenerated", KqlType.DATETIME));
+                // Vigil's id of the stored event behind the row, which an alert of a scheduled query cites
+                columns.add(new Plan.Column(EVENT_ID, EVENT_ID, KqlType.STRING));
                 List<Source> sources = new ArrayList<>();
                 for (Map<String, Object> source : (List<Map<String, Object>>) body.get("sources")) {
                     Map<String, String> map = new LinkedHashMap<>();
@@ -89,6 +97,9 @@ public final class DefenderViews {
                             throw new IllegalStateException("view " + entry.getKey() + " maps unknown column " + m.getKey());
                         }
                         map.put(m.getKey(), expression);
+                    }
+                    if (!Boolean.TRUE.equals(source.get("passthrough"))) {
+                        map.put(EVENT_ID, EVENT_ID);
                     }
                     if (map.containsKey("Timestamp")) {
                         map.put("TimeGenerated", map.get("Timestamp"));

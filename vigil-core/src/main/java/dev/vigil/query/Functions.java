@@ -91,12 +91,16 @@ final class Functions {
         return switch (name) {
             case "now" -> {
                 arity(analyzer, call, 0, 1);
-                Scalar now = apply(SqlFunction.NOW, List.of(), KqlType.DATETIME);
+                Scalar now = analyzer.window() == null ? apply(SqlFunction.NOW, List.of(), KqlType.DATETIME)
+                        : new Scalar.Constant(analyzer.window().end().toString(), KqlType.DATETIME);
                 yield a.isEmpty() ? now : apply(SqlFunction.ADD, List.of(now, analyzer.convert(a.get(0), KqlType.TIMESPAN)), KqlType.DATETIME);
             }
             case "ago" -> {
                 arity(analyzer, call, 1, 1);
-                yield apply(SqlFunction.AGO, List.of(timespan(analyzer, call, a.get(0))), KqlType.DATETIME);
+                yield analyzer.window() == null
+                        ? apply(SqlFunction.AGO, List.of(timespan(analyzer, call, a.get(0))), KqlType.DATETIME)
+                        : apply(SqlFunction.SUBTRACT, List.of(new Scalar.Constant(analyzer.window().end().toString(),
+                                KqlType.DATETIME), timespan(analyzer, call, a.get(0))), KqlType.DATETIME);
             }
             case "ingestion_time" -> {
                 // stored tables keep when each event was stored; views and derived tables fall back to the event time

@@ -52,13 +52,52 @@ public final class KqlCompiler {
      * @throws KqlSyntaxException with line:column, the token or name and what was expected
      */
     public Compiled compile(String kql, String tenant, Map<String, Object> parameters) {
+        return compile(kql, tenant, parameters, null);
+    }
+
+    /**
+     * Compiles a query for one tenant over a time window, as a scheduled query runs: every scan of a stored table
+     * keeps the window's events only, and {@code now()} is the window's end.
+     *
+     * @param parameters values for the query's parameters (String, Long, Double, Boolean, {@link java.time.Instant}
+     *     for a datetime, {@link java.time.Duration} for a timespan); a declared parameter's value is converted to
+     *     its declared type
+     * @param window the time window, or null for all stored events and the clock's {@code now()}
+     */
+    public Compiled compile(String kql, String tenant, Map<String, Object> parameters, TimeWindow window) {
         requireNonNull(tenant, "tenant is null");
         ParsedQuery parsed = KqlParser.parse(kql);
-        Analyzer analyzer = new Analyzer(catalog, views, tenant, parsed);
+        Analyzer analyzer = new Analyzer(catalog, views, tenant, parsed, window);
         Plan plan = analyzer.analyze(parameters == null ? Map.of() : parameters);
         String sql = new SqlGenerator(dialect).statement(plan);
         List<OutputColumn> columns = plan.columns().stream().map(c -> new OutputColumn(c.name(), c.type())).toList();
         return new Compiled(kql, sql, columns, analyzer.chart(), referencedTables(parsed));
+    }
+
+    /**
+     * The parameters a query declares with {@code declare query_parameters}, in order.
+     *
+     * @throws KqlSyntaxException if the query does not parse, or a parameter's type is unknown
+     */
+    public static List<QueryParameter> declaredParameters(String kql) {
+        ParsedQuery parsed = KqlParser.parse(kql);
+        List<QueryParameter> parameters = new ArrayList<>();
+        for (Statement statement : parsed.statements()) {
+            if (statement instanceof Statement.DeclareParameters declare) {
+                for (Expression.ColumnDeclaration parameter : declare.parameters()) {
+                    KqlType type = KqlType.of(parameter.type());
+                    if (type == null) {
+                        ParsedQuery.Position at = parsed.position(declare);
+                        throw new KqlSyntaxException(at == null ? 0 : at.line(), at == null ? 0 : at.column(), "unknown type '" + parameter.type()
+                                + "' of query parameter '" + parameter.name() + "' (expected string, long, int, real,"
+                                + " bool, datetime, timespan or dynamic)");
+                    }
+                    parameters.add(new QueryParameter(parameter.name(), type, parameter.type(),
+                            parameter.defaultValue() == null ? null : KqlFormatter.expression(parameter.defaultValue())));
+                }
+            }
+        }
+        return parameters;
     }
 
     /** The table names a query reads (its let-bound names excluded); externaldata counts as "externaldata". */

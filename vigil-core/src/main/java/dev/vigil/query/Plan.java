@@ -26,8 +26,13 @@ public sealed interface Plan {
 
     List<Column> columns();
 
-    /** A stored table's rows of one tenant: the tenant predicate is part of every scan. */
-    record Scan(String table, String tenant, List<Column> columns) implements Plan {
+    /**
+     * A stored table's rows of one tenant: the tenant predicate is part of every scan, and the time window's when a
+     * scheduled run gives one.
+     *
+     * @param window the events' time range, or null for all of them
+     */
+    record Scan(String table, String tenant, TimeWindow window, List<Column> columns) implements Plan {
         public Scan {
             columns = List.copyOf(columns);
         }

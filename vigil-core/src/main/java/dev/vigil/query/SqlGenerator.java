@@ -89,7 +89,13 @@ final class SqlGenerator {
     }
 
     private String tenantPredicate(Plan.Scan scan) {
-        return dialect.quote("tenant") + " = " + dialect.constant(scan.tenant(), KqlType.STRING);
+        String tenant = dialect.quote("tenant") + " = " + dialect.constant(scan.tenant(), KqlType.STRING);
+        if (scan.window() == null) {
+            return tenant;
+        }
+        return tenant + " AND " + dialect.quote("time") + " >= " + dialect.constant(scan.window().start().toString(),
+                KqlType.DATETIME) + " AND " + dialect.quote("time") + " < " + dialect.constant(
+                scan.window().end().toString(), KqlType.DATETIME);
     }
 
     private String join(Plan.Join join) {

@@ -119,4 +119,51 @@ class KqlCompilerTest {
 
         assertThat(sql).contains("(\"Computer\" = 'WS''1')").contains("LIMIT 5");
     }
+    @Test
+    void boundsEveryScanByTheScheduledWindowAndFixesNow() {
+        TimeWindow window = new TimeWindow(java.time.Instant.parse("2024-05-01T11:00:00Z"),
+                java.time.Instant.parse("2024-05-01T13:00:00Z"));
+
+        String sql = compiler.compile("DeviceProcessEvents | where Timestamp > ago(30m) | join kind=inner "
+                + "(SysmonEvent | where TimeGenerated <= now()) on $left.DeviceName == $right.Computer", "acme",
+                Map.of(), window).sql();
+
+        assertThat(sql.split("\"time\" >= CAST\\('2024-05-01T11:00:00Z' AS TIMESTAMPTZ\\) AND \"time\" < "
+                + "CAST\\('2024-05-01T13:00:00Z' AS TIMESTAMPTZ\\)", -1)).hasSize(3);
+        assertThat(sql).doesNotContain("now()")
+                .contains("(CAST('2024-05-01T13:00:00Z' AS TIMESTAMPTZ) - to_microseconds(CAST(1800000000 AS BIGINT)))");
+        assertThat(sql("SysmonEvent | take 1")).doesNotContain("\"time\" >=");
+    }
+
+    @Test
+    void givesEveryDefenderViewTheStoredEventId() {
+        KqlCompiler.Compiled compiled = compiler.compile("DeviceProcessEvents | project DeviceName, event_id", "acme", Map.of());
+
+        assertThat(compiled.columns()).extracting(KqlCompiler.OutputColumn::name).containsExactly("DeviceName", "event_id");
+        for (String view : List.of("DeviceProcessEvents", "DeviceNetworkEvents", "DeviceFileEvents", "DeviceLogonEvents",
+                "DeviceEvents", "IdentityLogonEvents")) {
+            assertThat(compiler.compile(view, "acme", Map.of()).columns()).extracting(KqlCompiler.OutputColumn::name)
+                    .as(view).endsWith("event_id");
+        }
+    }
+
+    @Test
+    void convertsAPassedParameterToItsDeclaredType() {
+        String sql = compiler.compile("declare query_parameters(since:datetime, span:timespan = 1h);"
+                + " SysmonEvent | where Timestamp between (since .. (since + span))", "acme",
+                Map.of("since", "2024-05-01T00:00:00Z")).sql();
+
+        assertThat(sql).contains("CAST('2024-05-01T00:00:00Z' AS TIMESTAMPTZ)");
+        assertThat(compiler.compile("declare query_parameters(span:timespan); SysmonEvent | where Timestamp > ago(span)",
+                "acme", Map.of("span", java.time.Duration.ofMinutes(5))).sql()).contains("CAST(300000000 AS BIGINT)");
+    }
+
+    @Test
+    void listsTheDeclaredParametersAndRefusesAnUnknownType() {
+        assertThat(KqlCompiler.declaredParameters("declare query_parameters(a:string, b:int = 3); SysmonEvent"))
+                .containsExactly(new QueryParameter("a", KqlType.STRING, "string", null),
+                        new QueryParameter("b", KqlType.LONG, "int", "3"));
+        assertThat(catchThrowableOfType(KqlSyntaxException.class, () -> KqlCompiler.declaredParameters(
+                "declare query_parameters(a:text); SysmonEvent")).detail()).startsWith("unknown type 'text' of query parameter 'a'");
+    }
 }

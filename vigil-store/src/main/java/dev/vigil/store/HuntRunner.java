@@ -8,6 +8,7 @@ import dev.vigil.query.DuckDbDialect;
 import dev.vigil.query.HuntCatalog;
 import dev.vigil.query.KqlCompiler;
 import dev.vigil.query.KqlType;
+import dev.vigil.query.TimeWindow;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -65,6 +66,11 @@ public final class HuntRunner {
     /** Parses and compiles without running; throws the query's first error. */
     public KqlCompiler.Compiled compile(String kql, Map<String, Object> parameters) {
         return new KqlCompiler(catalog, DuckDbDialect.INSTANCE).compile(kql, store.tenant().value(), parameters);
+    }
+
+    /** Compiles for a scheduled run over a time window (see {@link KqlCompiler#compile(String, String, Map, TimeWindow)}). */
+    public KqlCompiler.Compiled compile(String kql, Map<String, Object> parameters, TimeWindow window) {
+        return new KqlCompiler(catalog, DuckDbDialect.INSTANCE).compile(kql, store.tenant().value(), parameters, window);
     }
 
     public Result run(String kql, Map<String, Object> parameters, Limits limits) {

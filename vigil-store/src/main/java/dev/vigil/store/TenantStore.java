@@ -81,6 +81,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private final IncidentStore incidents;
     private final RuleTables rules;
     private final IndicatorTable indicators;
+    private final HuntStore hunts;
     private boolean inTransaction;
 
     private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection) {
@@ -93,6 +94,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         this.rules = new RuleTables(connection);
         this.indicators = new IndicatorTable(connection);
         this.incidents = new IncidentStore(this, connection, alerts);
+        this.hunts = new HuntStore(this, connection);
     }
 
     /**
@@ -177,6 +179,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                 IndicatorTable.createSchema(statement);
                 IncidentStore.createSchema(statement);
                 PostureStore.createSchema(statement);
+                HuntStore.createSchema(statement);
             }
         }
         tables.load();
@@ -478,6 +481,11 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** The tenant's posture: inventory, latest findings and exposure history. */
     public PostureStore posture() {
         return new PostureStore(this, connection);
+    }
+
+    /** The tenant's saved hunting queries, their schedules and runs: see {@link ScheduledHunts} for running them. */
+    public HuntStore hunts() {
+        return hunts;
     }
 
     // --- rules --------------------------------------------------------------------------------------------------
