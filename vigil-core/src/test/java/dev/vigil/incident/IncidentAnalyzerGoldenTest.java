@@ -130,7 +130,7 @@ class IncidentAnalyzerGoldenTest {
 
         assertThat(view.tactics()).hasSizeGreaterThanOrEqualTo(3);
         assertThat(view.summary()).extracting(Sentence::text).noneMatch(text -> text.contains("progressed"))
-                .anyMatch(text -> text.startsWith("It reached Execution (T1053.005) and Persistence (T1053.005)"));
+                .anyMatch(text -> text.startsWith("It reached Execution (T1053.005), Persistence (T1053.005) and"));
         assertThat(view.cards().getFirst().title()).isEqualTo("Classify as informational");
     }
 
