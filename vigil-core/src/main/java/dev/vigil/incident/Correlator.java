@@ -49,6 +49,8 @@ public final class Correlator {
     private final Map<EntityKey, EntityState> entities = new HashMap<>();
     private final Map<Long, IncidentState> incidents = new HashMap<>();
     private final Map<String, Long> byReference = new HashMap<>();
+    /** For the alert being placed: the incidents it ties to through more than a shared host. */
+    private final Set<Long> strong = new HashSet<>();
     /** For the alert being placed: hosts it names only through an address they own, with that address. */
     private final Map<EntityKey, EntityKey> aliases = new HashMap<>();
     private long nextNumber;
@@ -89,7 +91,12 @@ public final class Correlator {
         incident.alerts++;
         incident.first = Math.min(incident.first, time);
         incident.last = Math.max(incident.last, time);
-        post(keys, assignment.incident(), alert.id(), stage, time);
+        // An alert that joined through nothing but its host does not stretch the incident's hold on that host: a busy
+        // server's unrelated alerts would otherwise chain one incident into the next.
+        boolean hostOnly = !assignment.opened() && assignment.reason().kind() == JoinReason.Kind.SHARED_ENTITY
+                && assignment.reason().entity().kind() == EntityKey.Kind.HOST && !strong.contains(
+                        assignment.incident()) && alert.incidentRef().isEmpty();
+        post(hostOnly ? withoutHosts(keys) : keys, assignment.incident(), alert.id(), stage, time);
         learn(keys);
         advance(time);
         return assignment;
@@ -158,6 +165,7 @@ public final class Correlator {
         // process, internal address), or through an artefact only (file hash, domain, URL, external address)
         TreeMap<Long, JoinReason> tied = new TreeMap<>();
         TreeMap<Long, JoinReason> byArtefact = new TreeMap<>();
+        strong.clear();
         for (EntityKey key : keys) {
             EntityState state = entities.get(key);
             if (state == null || isCommon(key) || (key.isArtefact() && familiar(key))) {
@@ -175,7 +183,11 @@ public final class Correlator {
                     EntityKey through = aliases.get(key);
                     reason = new JoinReason(JoinReason.Kind.SHARED_ENTITY, key, state.alert[i], gap,
                             through == null ? "" : "through its address " + through.value());
-                } else if (state.stage[i] >= 0 && stage > state.stage[i]) {
+                } else if (state.stage[i] >= 0 && stage > state.stage[i]
+                        && (key.kind() != EntityKey.Kind.HOST || aliases.containsKey(key))) {
+                    // A progression is an attacker's next step through what they hold (an account, a process, the
+                    // machine they came from); alerts on one host hours apart at later tactics are what a busy
+                    // machine produces anyway, so a host's own alerts progress only within the join window.
                     // a later tactic than the earliest the incident reached on this entity, within the window of
                     // the alert that reached it
                     long sinceStage = time - state.stageTime[i];
@@ -186,6 +198,10 @@ public final class Correlator {
                 }
                 if (reason != null) {
                     (key.isArtefact() ? byArtefact : tied).merge(root, reason, Correlator::better);
+                    if (!key.isArtefact() && (key.kind() != EntityKey.Kind.HOST || aliases.containsKey(key)
+                            || reason.kind() == JoinReason.Kind.PROGRESSION)) {
+                        strong.add(root);
+                    }
                 }
             }
         }
@@ -250,6 +266,12 @@ public final class Correlator {
         return number;
     }
 
+    private static Set<EntityKey> withoutHosts(Set<EntityKey> keys) {
+        Set<EntityKey> rest = new LinkedHashSet<>(keys);
+        rest.removeIf(key -> key.kind() == EntityKey.Kind.HOST);
+        return rest;
+    }
+
     private void post(Set<EntityKey> keys, long incident, UUID alert, int stage, long time) {
         for (EntityKey key : keys) {
             entities.computeIfAbsent(key, k -> new EntityState(policy.postingsPerEntity()))
@@ -273,7 +295,7 @@ public final class Correlator {
             if (partners.isEmpty()) {
                 continue;
             }
-            EntityState state = entities.get(key);
+            EntityState state = entities.computeIfAbsent(key, k -> new EntityState(policy.postingsPerEntity()));
             if (state.partners == null) {
                 state.partners = new HashSet<>(4);
             }

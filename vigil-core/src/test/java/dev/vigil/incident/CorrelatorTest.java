@@ -170,14 +170,30 @@ class CorrelatorTest {
         @Test
         void aProgressionCountsFromTheEarliestTacticTheIncidentReachedOnTheEntity() {
             Correlator correlator = correlator();
-            Assignment execution = correlator.add(alert(1, 0, List.of("T1059"), "", "host", "ws1"));
-            correlator.add(alert(2, 60, List.of("T1003"), "", "host", "ws1"));
-            Assignment persistence = correlator.add(alert(3, 10 * 60, List.of("T1053"), "", "host", "ws1"));
+            Assignment execution = correlator.add(alert(1, 0, List.of("T1059"), "", "user", "alice"));
+            correlator.add(alert(2, 60, List.of("T1003"), "", "user", "alice"));
+            Assignment persistence = correlator.add(alert(3, 10 * 60, List.of("T1053"), "", "user", "alice"));
 
             assertThat(persistence.incident()).isEqualTo(execution.incident());
             assertThat(persistence.reason().explain(CorrelatorTest::name))
-                    .isEqualTo("joined because it follows alert 1 on host ws1 (Execution → Persistence), 10 hours"
+                    .isEqualTo("joined because it follows alert 1 on user alice (Execution → Persistence), 10 hours"
                             + " apart");
+        }
+
+        @Test
+        void aHostsOwnAlertsDoNotProgressBeyondTheJoinWindowButTheHostAnAttackCameFromDoes() {
+            EntityKey ws1 = new EntityKey(EntityKey.Kind.HOST, "ws1");
+            Prevalence baseline = new Prevalence.Builder().owns(new EntityKey(EntityKey.Kind.IP, "10.1.1.1"), ws1)
+                    .hosts(100).build();
+            Correlator correlator = correlator(baseline);
+            Assignment execution = correlator.add(alert(1, 0, List.of("T1059"), "", "host", "ws1"));
+            Assignment later = correlator.add(alert(2, 10 * 60, List.of("T1053"), "", "host", "ws1"));
+            Assignment lateral = correlator.add(alert(3, 11 * 60, List.of("T1021"), "", "host", "srv9",
+                    "src_ip", "10.1.1.1"));
+
+            assertThat(later.incident()).as("a busy machine's alerts hours apart").isNotEqualTo(execution.incident());
+            assertThat(lateral.reason().kind()).isEqualTo(JoinReason.Kind.PROGRESSION);
+            assertThat(lateral.reason().entity()).isEqualTo(ws1);
         }
 
         @ParameterizedTest(name = "{0} then {1}, ten hours apart: joined {2}")
