@@ -99,6 +99,12 @@ final class InventoryCommand implements Callable<Integer> {
                         result = new InventoryImport(file.toString(), null, Inventory.empty(), List.of(),
                                 "cannot read the file: " + e.getMessage());
                     }
+                    if (result.problem() == null && result.inventory().isEmpty() && !result.rejected().isEmpty()) {
+                        // Storing nothing would erase what an earlier import of the file gave: refuse it instead.
+                        result = new InventoryImport(result.source(), result.format(), result.inventory(),
+                                result.rejected(), "all " + result.rejected().size() + " records were rejected (the"
+                                + " first: " + result.rejected().get(0) + "); nothing was stored");
+                    }
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("file", file.toString());
                     row.put("format", result.format());
@@ -126,7 +132,7 @@ final class InventoryCommand implements Callable<Integer> {
             } else {
                 List<List<Object>> rows = new ArrayList<>();
                 for (Map<String, Object> row : results) {
-                    rows.add(List.of(row.get("file"), String.valueOf(row.get("format")),
+                    rows.add(List.of(row.get("file"), row.get("format") == null ? "-" : row.get("format"),
                             row.getOrDefault("assets", 0), row.getOrDefault("software", 0),
                             row.getOrDefault("identities", 0), row.getOrDefault("services", 0), row.get("rejected"),
                             row.getOrDefault("problem", "")));

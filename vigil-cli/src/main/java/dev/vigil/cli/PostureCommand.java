@@ -168,6 +168,24 @@ final class PostureCommand implements Callable<Integer> {
             out.println("... " + (report.findings().size() - limit) + " more (--limit N, or --json for all with"
                     + " evidence and guidance)");
         }
+        // CISA's required action is the guidance a KEV finding must follow; it is too long for a column, and the
+        // same for every asset a CVE is on, so it is printed once per CVE under the table.
+        Map<String, List<Finding>> byCve = new LinkedHashMap<>();
+        for (Finding finding : report.findings().stream().limit(limit).toList()) {
+            if (finding.guidance().requiredAction() != null && !finding.guidance().requiredAction().isBlank()) {
+                byCve.computeIfAbsent(finding.subject(), cve -> new ArrayList<>()).add(finding);
+            }
+        }
+        if (!byCve.isEmpty()) {
+            out.println();
+            out.println("KEV required actions:");
+            for (Map.Entry<String, List<Finding>> entry : byCve.entrySet()) {
+                Finding first = entry.getValue().get(0);
+                out.println("  " + entry.getKey() + " (due " + first.guidance().dueDate() + "; " + String.join(", ",
+                        entry.getValue().stream().map(Finding::assetId).distinct().toList()) + "): "
+                        + first.guidance().requiredAction());
+            }
+        }
         out.println();
         out.println("Remediation plan (by risk removed):");
         int n = 1;
@@ -214,10 +232,14 @@ final class PostureCommand implements Callable<Integer> {
                     || techniques.contains(t.contains(".") ? t.substring(0, t.indexOf('.')) : t)).toList();
             boolean namedCve = cves.contains(finding.subject());
             if (namedCve || !shared.isEmpty()) {
-                exposures.add(Map.of("finding", finding.id(), "asset", String.valueOf(finding.assetId()),
-                        "subject", finding.subject(), "decision", finding.decision().label(),
-                        "why", namedCve ? "ATT&CK says " + group.name() + " exploited " + finding.subject()
-                                : group.name() + " uses " + String.join(", ", shared) + ", which this enables"));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("finding", finding.id());
+                row.put("asset", String.valueOf(finding.assetId()));
+                row.put("subject", finding.subject());
+                row.put("decision", finding.decision().label());
+                row.put("why", namedCve ? "ATT&CK says " + group.name() + " exploited " + finding.subject()
+                        : group.name() + " uses " + String.join(", ", shared) + ", which this enables");
+                exposures.add(row);
             }
         }
         List<Map<String, Object>> tools = new ArrayList<>();
@@ -227,8 +249,11 @@ final class PostureCommand implements Callable<Integer> {
                     String installed = Names.product(item.name(), null);
                     if (tool.aliases().stream().anyMatch(alias -> Names.product(alias, null).equals(installed))
                             || Names.product(tool.name(), null).equals(installed)) {
-                        tools.add(Map.of("software", tool.id() + " " + tool.name(), "asset", item.assetId(),
-                                "evidence", item.source()));
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("software", tool.id() + " " + tool.name());
+                        row.put("asset", item.assetId());
+                        row.put("evidence", item.source());
+                        tools.add(row);
                     }
                 }
             });
@@ -273,15 +298,31 @@ final class PostureCommand implements Callable<Integer> {
             }
             List<Finding> ours = report.findings().stream().filter(f -> f.subject().equals(entry.cve())).toList();
             affecting += ours.isEmpty() ? 0 : 1;
-            entries.add(Map.of("cve", entry.cve(), "product", entry.vendorProject() + " " + entry.product(),
-                    "added", entry.dateAdded().toString(), "due", String.valueOf(entry.dueDate()),
-                    "assets", ours.stream().map(f -> f.assetId() + " (" + f.confidence().name()
-                            .toLowerCase(Locale.ROOT) + ")").toList()));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("cve", entry.cve());
+            row.put("product", entry.vendorProject() + " " + entry.product());
+            row.put("added", entry.dateAdded().toString());
+            row.put("due", String.valueOf(entry.dueDate()));
+            row.put("required_action", entry.requiredAction());
+            row.put("assets", ours.stream().map(f -> f.assetId() + " (" + f.decision().label() + ", "
+                    + f.confidence().name().toLowerCase(Locale.ROOT) + " confidence)").toList());
+            entries.add(row);
+        }
+        String catalog = knowledge.kevCatalogVersion();
+        String stale = "";
+        try {
+            LocalDate released = LocalDate.parse(catalog.replace('.', '-'));
+            if (released.isBefore(from)) {
+                stale = "; the catalog is from " + released + ", before " + from + ": import the current one from"
+                        + " cisa.gov to see newer entries";
+            }
+        } catch (DateTimeParseException e) {
+            // a catalog version that is not a date says nothing about its age
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("question", "what the KEV entries added since " + from + " mean for us");
-        answer.put("answer", entries.size() + " KEV entries added since " + from + " (catalog "
-                + knowledge.kevCatalogVersion() + "); " + affecting + " of them affect our assets");
+        answer.put("answer", entries.size() + " KEV entries added since " + from + " (catalog " + catalog + "); "
+                + affecting + " of them " + (affecting == 1 ? "affects" : "affect") + " our assets" + stale);
         answer.put("entries", entries);
         return answer;
     }
@@ -306,16 +347,31 @@ final class PostureCommand implements Callable<Integer> {
                 }
             }
         }
-        for (String key : List.of("exposures", "tools_installed", "entries")) {
-            Object value = question.get(key);
-            if (value instanceof List<?> list) {
-                for (Object item : list) {
-                    Map<String, Object> row = (Map<String, Object>) item;
-                    if (key.equals("entries") && ((List<?>) row.get("assets")).isEmpty()) {
-                        continue;
-                    }
-                    out.println("  - " + row);
+        if (question.get("exposures") instanceof List<?> list) {
+            for (Object item : list) {
+                Map<String, Object> row = (Map<String, Object>) item;
+                out.println("  - " + row.get("asset") + ": " + row.get("subject") + " (" + row.get("decision") + "): "
+                        + row.get("why"));
+            }
+        }
+        if (question.get("tools_installed") instanceof List<?> list) {
+            for (Object item : list) {
+                Map<String, Object> row = (Map<String, Object>) item;
+                out.println("  - tool " + row.get("software") + " installed on " + row.get("asset") + " ("
+                        + row.get("evidence") + ")");
+            }
+        }
+        if (question.get("entries") instanceof List<?> list) {
+            for (Object item : list) {
+                Map<String, Object> row = (Map<String, Object>) item;
+                List<?> assets = (List<?>) row.get("assets");
+                if (assets.isEmpty()) {
+                    continue; // the count says how many; only those that touch us are worth a line
                 }
+                out.println("  - " + row.get("cve") + " " + row.get("product") + " (added " + row.get("added")
+                        + ", due " + row.get("due") + "): " + String.join(", ", assets.stream().map(String::valueOf)
+                        .toList()));
+                out.println("      KEV required action: " + row.get("required_action"));
             }
         }
     }

@@ -9,13 +9,19 @@ import java.util.Map;
 /**
  * RFC 4180 CSV with a header row, as the posture importers read it: fields optionally quoted (doubled quotes inside,
  * quoted line breaks kept), lines starting with {@code #} before the header skipped (EPSS puts its model version
- * there), column names compared in lower case.
+ * there), column names compared in lower case. A row that cannot be trusted carries a {@link Row#problem()}: more
+ * fields than the header has columns (an unquoted comma shifted its values), or a quote never closed (which swallows
+ * the rest of the file).
  */
 public final class Csv {
     private Csv() {}
 
-    /** A data row: its line (from 1) and its values by lower-case column name. */
-    public record Row(int line, Map<String, String> values) {
+    /**
+     * A data row: its line (from 1) and its values by lower-case column name.
+     *
+     * @param problem why its values cannot be trusted, in words that say how to fix it, or null
+     */
+    public record Row(int line, Map<String, String> values, String problem) {
         public String get(String column) {
             String value = values.get(column);
             return value == null ? "" : value.strip();
@@ -44,6 +50,7 @@ public final class Csv {
         boolean any = false;
         int line = 1;
         int rowLine = 1;
+        int quoteLine = 0;
         boolean header = true;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -71,6 +78,7 @@ public final class Csv {
             switch (c) {
                 case '"' -> {
                     quoted = true;
+                    quoteLine = line;
                     any = true;
                 }
                 case ',' -> {
@@ -116,7 +124,16 @@ public final class Csv {
             for (int k = 0; k < names.size(); k++) {
                 values.put(names.get(k), k < record.size() ? record.get(k) : "");
             }
-            rows.add(new Row(lines.get(r), values));
+            String problem = null;
+            if (quoted && r == records.size() - 1) {
+                problem = "the quote opened on line " + quoteLine + " is never closed, so the rest of the file is"
+                        + " inside one value; close it, or double a quote inside a value (\"\")";
+            } else if (record.subList(Math.min(names.size(), record.size()), record.size()).stream()
+                    .anyMatch(extra -> !extra.isBlank())) {
+                problem = record.size() + " values but the header has " + names.size() + " columns; put a value"
+                        + " that holds a comma in quotes (\"Palo Alto Networks, Inc.\")";
+            }
+            rows.add(new Row(lines.get(r), values, problem));
         }
         return rows;
     }

@@ -379,7 +379,8 @@ public final class PostureAnalyzer {
                         urgent ? Decision.ATTEND : Decision.TRACK_STAR, round(0.6 * criticalityFactor(asset)),
                         List.of(eol.label() + " support ended " + eol.end() + "; security fixes no longer ship"
                                 + (urgent ? "; the asset is internet-facing or critical" : "")),
-                        List.of(new Evidence("inventory", asset.source(), "os " + asset.os() + " " + asset.osVersion()),
+                        List.of(new Evidence("inventory", asset.source(), "os " + asset.os()
+                                        + (asset.osVersion() == null ? "" : " " + asset.osVersion())),
                                 new Evidence("check", "end-of-life-os", "eol.tsv: " + eol.label() + " until "
                                         + eol.end())),
                         List.of("upgrade " + asset.hostname() + " to a supported release, or isolate it until then"),
@@ -428,19 +429,35 @@ public final class PostureAnalyzer {
         return List.copyOf(controls).subList(0, Math.min(controls.size(), 6));
     }
 
+    /**
+     * The rule for the OS, read from its name and version together: inventories split "Windows Server 2012 R2" as
+     * {@code os=Windows Server, os_version=2012 R2} as often as they keep it in the name. A rule's name must end at a
+     * word boundary ({@code windows 10} is not {@code windows 10.0.22631}, which may be Windows 11).
+     */
     private static EolRule eolOf(String os, String version) {
         String name = os.toLowerCase(Locale.ROOT);
+        String full = (os + " " + (version == null ? "" : version)).toLowerCase(Locale.ROOT);
         for (EolRule rule : EOL) {
-            if (!name.contains(rule.name())) {
+            if (!name.contains(rule.name()) && !containsPhrase(full, rule.name())) {
                 continue;
             }
-            String full = (os + " " + (version == null ? "" : version)).toLowerCase(Locale.ROOT);
             if (rule.versionPrefix().equals("*") || version != null && version.strip().startsWith(rule.versionPrefix())
                     || full.contains(rule.name() + " " + rule.versionPrefix())) {
                 return rule;
             }
         }
         return null;
+    }
+
+    /** {@code phrase} occurs in {@code text} followed by neither a letter, a digit nor a dot. */
+    private static boolean containsPhrase(String text, String phrase) {
+        for (int at = text.indexOf(phrase); at >= 0; at = text.indexOf(phrase, at + 1)) {
+            int end = at + phrase.length();
+            if (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)) && text.charAt(end) != '.') {
+                return true;
+            }
+        }
+        return false;
     }
 
     // --- scores and plan ----------------------------------------------------------------------------------------

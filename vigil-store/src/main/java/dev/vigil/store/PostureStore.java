@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.duckdb.DuckDBConnection;
@@ -211,23 +212,35 @@ public final class PostureStore {
                                     null, Origin.OBSERVED, OBSERVED_SOURCE + ": user " + rows.getString(1)));
                         }
                     }
+                    // Spellings of one host (WS-7.corp.local, ws-7) are one asset: count a program's runs per
+                    // asset key, so that it is one record whose evidence counts all of them.
+                    Map<String, Long> runs = new LinkedHashMap<>();
+                    Map<String, String> paths = new LinkedHashMap<>();
                     try (ResultSet rows = statement.executeQuery("SELECT host, process, count(*) FROM (" + union + ")"
                             + " WHERE host IS NOT NULL AND host <> '' AND process IS NOT NULL AND process <> ''"
-                            + " GROUP BY 1, 2")) {
+                            + " GROUP BY 1, 2 ORDER BY 1, 2")) {
                         while (rows.next()) {
                             String process = rows.getString(2);
-                            String name = process.substring(Math.max(process.lastIndexOf('\\'),
-                                    process.lastIndexOf('/')) + 1);
-                            software.add(new Software(Asset.key(rows.getString(1)), name, "", "", null, null,
-                                    Origin.OBSERVED, OBSERVED_SOURCE + ": " + rows.getLong(3) + " events ran "
-                                    + process));
+                            String key = Asset.key(rows.getString(1)) + "\n" + process;
+                            runs.merge(key, rows.getLong(3), Long::sum);
+                            paths.putIfAbsent(key, process);
                         }
+                    }
+                    for (Map.Entry<String, Long> run : runs.entrySet()) {
+                        String process = paths.get(run.getKey());
+                        String name = process.substring(Math.max(process.lastIndexOf('\\'),
+                                process.lastIndexOf('/')) + 1);
+                        software.add(new Software(run.getKey().substring(0, run.getKey().indexOf('\n')), name, "",
+                                "", null, null, Origin.OBSERVED, OBSERVED_SOURCE + ": " + run.getValue()
+                                + " events ran " + process));
                     }
                 }
                 return null;
             });
         }
-        Inventory observed = new Inventory(assets, software, identities, List.of());
+        // Events name a host or user in several spellings (WS-7.corp.local and ws-7, CORP\\bob and bob): merged
+        // here, each is one observed record, with the latest time any spelling was seen.
+        Inventory observed = Inventory.merge(List.of(new Inventory(assets, software, identities, List.of())));
         replace(OBSERVED_SOURCE, observed);
         return observed;
     }

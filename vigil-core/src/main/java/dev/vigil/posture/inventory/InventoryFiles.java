@@ -294,6 +294,10 @@ public final class InventoryFiles {
             boolean softwareFile = !servicesFile && header.contains("name") && header.contains("version");
             for (Csv.Row row : Csv.read(text)) {
                 String where = ":" + row.line();
+                if (row.problem() != null) {
+                    reject(where, row.problem());
+                    continue;
+                }
                 if (identitiesFile) {
                     String name = row.get("user").isEmpty() ? row.get("username") : row.get("user");
                     addIdentity(name, row.get("display_name"), list(row.get("groups")), list(row.get("admin_roles")),

@@ -457,6 +457,10 @@ public final class VulnFiles {
         List<KevEntry> entries = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
         for (Csv.Row row : Csv.read(text)) {
+            if (row.problem() != null) {
+                rejected.add(":" + row.line() + ": " + row.problem());
+                continue;
+            }
             List<String> cwes = new ArrayList<>();
             for (String cwe : row.get("cwes").split(",")) {
                 if (!cwe.isBlank()) {
@@ -508,6 +512,10 @@ public final class VulnFiles {
         List<EpssScore> scores = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
         for (Csv.Row row : Csv.read(text)) {
+            if (row.problem() != null) {
+                rejected.add(":" + row.line() + ": " + row.problem());
+                continue;
+            }
             String cve = row.get("cve");
             try {
                 double score = Double.parseDouble(row.get("epss"));

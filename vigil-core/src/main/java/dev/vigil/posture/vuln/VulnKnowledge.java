@@ -14,7 +14,8 @@ import java.util.TreeMap;
  *
  * <p>Imports are incremental ({@link #merge}): a record replaces the stored one of the same id only when it is at
  * least as recent ({@code dateUpdated} / {@code modified}), so importing yesterday's full dump after today's delta
- * loses nothing; a KEV entry replaces the stored one of its CVE; an EPSS score replaces an older-dated one. Records
+ * loses nothing; a KEV entry replaces the stored one of its CVE unless it comes from an older catalog; an EPSS score
+ * replaces an older-dated one. The same KEV entry or EPSS score read from another file counts as unchanged. Records
  * rejected at their source are removed.
  *
  * <p>Not thread-safe: built by one thread, then read.
@@ -54,11 +55,25 @@ public final class VulnKnowledge {
                 counts[4]++;
             }
         }
+        // Catalog versions are dates (2025.08.25): an older catalog imported after a newer one adds the entries it
+        // alone has but replaces none, and the catalog stays the newer one, which --kev-since reports.
+        boolean olderCatalog = !imported.catalogVersion().isEmpty() && !kevCatalogVersion.isEmpty()
+                && imported.catalogVersion().compareTo(kevCatalogVersion) < 0;
         for (KevEntry entry : imported.kev()) {
-            KevEntry before = kev.put(entry.cve(), entry);
-            counts[before == null ? 0 : before.equals(entry) ? 2 : 1]++;
+            KevEntry before = kev.get(entry.cve());
+            if (before == null) {
+                counts[0]++;
+                kev.put(entry.cve(), entry);
+            } else if (before.equals(sourced(entry, before.source()))) {
+                counts[2]++; // the same entry read from another file is not an update
+            } else if (olderCatalog) {
+                counts[3]++;
+            } else {
+                counts[1]++;
+                kev.put(entry.cve(), entry);
+            }
         }
-        if (!imported.catalogVersion().isEmpty()) {
+        if (!imported.catalogVersion().isEmpty() && !olderCatalog) {
             kevCatalogVersion = imported.catalogVersion();
         }
         for (EpssScore score : imported.epss()) {
@@ -66,7 +81,8 @@ public final class VulnKnowledge {
             if (before == null) {
                 counts[0]++;
                 epss.put(score.cve(), score);
-            } else if (before.equals(score)) {
+            } else if (before.equals(new EpssScore(score.cve(), score.score(), score.percentile(), score.date(),
+                    before.source()))) {
                 counts[2]++;
             } else if (score.date().compareTo(before.date()) >= 0) {
                 counts[1]++;
@@ -76,6 +92,12 @@ public final class VulnKnowledge {
             }
         }
         return new MergeCounts(counts[0], counts[1], counts[2], counts[3], counts[4]);
+    }
+
+    private static KevEntry sourced(KevEntry entry, String source) {
+        return new KevEntry(entry.cve(), entry.vendorProject(), entry.product(), entry.name(), entry.dateAdded(),
+                entry.shortDescription(), entry.requiredAction(), entry.dueDate(), entry.ransomware(), entry.notes(),
+                entry.cwes(), source);
     }
 
     public Collection<Vulnerability> records() {
