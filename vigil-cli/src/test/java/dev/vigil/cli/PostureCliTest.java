@@ -183,8 +183,8 @@ class PostureCliTest {
         assertThat(run.exit()).as("%s", run).isZero();
         JsonNode report = run.json();
         JsonNode log4shell = finding(report, "app-01", "CVE-2021-44228");
-        assertThat(log4shell.get("decision").asString()).isEqualTo("ACT");
-        assertThat(log4shell.get("confidence").asString()).isEqualTo("HIGH");
+        assertThat(log4shell.get("decision").asString()).isEqualTo("Act");
+        assertThat(log4shell.get("confidence").asString()).isEqualTo("high");
         assertThat(log4shell.get("software").asString()).isEqualTo("log4j-core 2.14.1");
         assertThat(texts(log4shell.get("reasons"), null))
                 .anyMatch(r -> r.startsWith("exploitation active: in CISA KEV since 2021-12-10, due 2021-12-24"))
@@ -199,7 +199,7 @@ class PostureCliTest {
                 .as("one finding from the CVE 5 record, the OSV entry and KEV; none on app-02's 2.17.1").hasSize(1);
 
         JsonNode citrix = finding(report, "ns-gw-01", "CVE-2023-4966");
-        assertThat(citrix.get("decision").asString()).isEqualTo("ACT");
+        assertThat(citrix.get("decision").asString()).isEqualTo("Act");
         assertThat(citrix.get("guidance").get("fixed_version").asString()).isEqualTo("13.1-49.15");
         assertThat(citrix.get("guidance").get("required_action").asString())
                 .contains("kill all active and persistent sessions");
@@ -209,14 +209,14 @@ class PostureCliTest {
         assertThat(texts(mfa.get("evidence"), "id")).contains(dir.resolve("identities.csv") + ":2");
         JsonNode rdp = finding(report, "legacy-web", "tcp/3389");
         assertThat(rdp.get("kind").asString()).isEqualTo("exposed-service");
-        assertThat(rdp.get("decision").asString()).isEqualTo("ACT");
+        assertThat(rdp.get("decision").asString()).isEqualTo("Act");
         assertThat(texts(rdp.get("evidence"), "id")).anyMatch(id -> id.startsWith(dir.resolve("legacy-web.osquery.log")
                 + ":2"));
         assertThat(report.get("findings")).filteredOn(f -> f.get("kind").asString().equals("exposed-service"))
                 .as("postgres on the loopback address is not exposed").hasSize(1);
         JsonNode eol = finding(report, "legacy-web", "Ubuntu 18.04.6 LTS (Bionic Beaver)");
         assertThat(eol.get("kind").asString()).isEqualTo("end-of-life-os");
-        assertThat(eol.get("decision").asString()).isEqualTo("ATTEND");
+        assertThat(eol.get("decision").asString()).isEqualTo("Attend");
         assertThat(texts(eol.get("reasons"), null)).anyMatch(r -> r.startsWith("Ubuntu 18.04 LTS support ended"));
         assertThat(texts(eol.get("evidence"), "detail")).contains("os Ubuntu 18.04.6 LTS (Bionic Beaver)");
 

@@ -13,6 +13,8 @@ public enum Decision {
         this.label = label;
     }
 
+    /** The SSVC name, as tables, JSON and the store write it: Track, Track*, Attend, Act. */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String label() {
         return label;
     }

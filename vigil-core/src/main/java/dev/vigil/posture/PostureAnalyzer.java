@@ -274,6 +274,11 @@ public final class PostureAnalyzer {
         } else {
             decision = open && automatable && total ? Decision.TRACK_STAR : Decision.TRACK;
         }
+        if (confidence == Confidence.LOW && decision == Decision.ACT) {
+            // acting on every product that shares a name with a KEV entry would bury the findings that are sure
+            reasons.add("held at Attend until the version is checked: import the CVE's record (CVE JSON 5 or OSV)");
+            decision = Decision.ATTEND;
+        }
         return decision;
     }
 

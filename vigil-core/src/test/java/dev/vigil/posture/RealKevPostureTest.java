@@ -145,6 +145,7 @@ class RealKevPostureTest {
             assertThat(f.knownExploited()).isTrue();
             assertThat(f.evidence()).anyMatch(e -> e.detail().contains("was not checked"));
             assertThat(f.guidance().steps().get(0)).startsWith("confirm the version is affected");
+            assertThat(f.decision()).as("an unchecked version is never Act").isNotEqualTo(Decision.ACT);
         });
     }
 
