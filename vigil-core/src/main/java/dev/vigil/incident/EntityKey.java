@@ -94,7 +94,7 @@ public record EntityKey(Kind kind, String value) implements Comparable<EntityKey
     }
 
     /** A host by its first DNS label, lower-cased: {@code WORKSTATION5.theshire.local} is {@code workstation5}. */
-    static Optional<EntityKey> host(String value) {
+    public static Optional<EntityKey> host(String value) {
         String name = value.toLowerCase(Locale.ROOT);
         if (ipLiteral(name)) {
             return ip(name);

@@ -321,9 +321,29 @@ public final class IncidentAnalyzer {
                 alerts.stream().filter(a -> a.source().equals("ioc")).limit(3).forEach(a -> refs.add(alertRef(a)));
                 factors.add(new Factor("threat intelligence", 10, "known-bad indicators took part", refs));
             }
+            String criticality = "unknown: no asset inventory has been imported";
+            if (!facts.criticality().isEmpty() && !hosts.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                String worstHost = null;
+                int worstRank = -1;
+                for (String host : hosts) {
+                    String level = facts.criticality().get(host);
+                    parts.add(host + " " + (level == null ? "not in the inventory" : level));
+                    int rank = level == null ? -1 : List.of("low", "medium", "high", "critical").indexOf(level);
+                    if (rank > worstRank) {
+                        worstRank = rank;
+                        worstHost = host;
+                    }
+                }
+                criticality = String.join(", ", parts);
+                if (worstRank >= 2) {
+                    factors.add(new Factor("asset criticality", worstRank == 3 ? 20 : 15, worstHost + " is "
+                            + facts.criticality().get(worstHost) + " to the business", List.of("asset:" + worstHost)));
+                }
+            }
             int score = Math.min(100, factors.stream().mapToInt(Factor::points).sum());
-            return new Impact(hosts, users, List.copyOf(mailboxes.values()), privileged,
-                    "unknown: no asset inventory has been imported", span, score, factors);
+            return new Impact(hosts, users, List.copyOf(mailboxes.values()), privileged, criticality, span, score,
+                    factors);
         }
 
         private List<String> evidenceOf(EntityKey.Kind kind, List<String> values) {

@@ -20,10 +20,19 @@ import java.util.function.Predicate;
  * @param indicators threat-intelligence indicators that match the incident's entities
  * @param attack the tenant's ATT&CK knowledge, when imported
  * @param common entities that are common in the organization (see {@link Prevalence})
+ * @param criticality the business criticality the asset inventory gives each host (by its canonical name: low,
+ *     medium, high, critical); empty when no inventory has been imported
  */
 public record IncidentFacts(Incident incident, List<PlacedAlert> alerts, List<EventSummary> events,
         Map<String, EventId> privilegedUsers, Map<Long, Integer> related, List<Indicator> indicators,
-        Optional<AttackKnowledge> attack, Predicate<EntityKey> common) {
+        Optional<AttackKnowledge> attack, Predicate<EntityKey> common, Map<String, String> criticality) {
+
+    /** Facts without an asset inventory. */
+    public IncidentFacts(Incident incident, List<PlacedAlert> alerts, List<EventSummary> events,
+            Map<String, EventId> privilegedUsers, Map<Long, Integer> related, List<Indicator> indicators,
+            Optional<AttackKnowledge> attack, Predicate<EntityKey> common) {
+        this(incident, alerts, events, privilegedUsers, related, indicators, attack, common, Map.of());
+    }
 
     public IncidentFacts {
         requireNonNull(incident, "incident is null");
@@ -34,5 +43,6 @@ public record IncidentFacts(Incident incident, List<PlacedAlert> alerts, List<Ev
         indicators = List.copyOf(indicators);
         requireNonNull(attack, "attack is null");
         requireNonNull(common, "common is null");
+        criticality = Map.copyOf(criticality);
     }
 }

@@ -775,8 +775,15 @@ public final class IncidentStore {
             }
         }
         List<Indicator> indicators = lookups.isEmpty() ? List.of() : store.indicatorsByKey(lookups);
+        Map<String, String> criticality = new HashMap<>();
+        for (dev.vigil.posture.inventory.Asset asset : store.posture().inventory().assets()) {
+            if (asset.criticality() != null) {
+                EntityKey.host(asset.hostname()).ifPresent(host -> criticality.merge(host.value(),
+                        asset.criticality().id(), (a, b) -> a));
+            }
+        }
         return new IncidentFacts(incident, placed, events(reader, eventIds), privilegedUsers(reader, users),
-                related(reader, number, specific, 10), indicators, attack, common::contains);
+                related(reader, number, specific, 10), indicators, attack, common::contains, criticality);
     }
 
     // --- changing -------------------------------------------------------------------------------------------

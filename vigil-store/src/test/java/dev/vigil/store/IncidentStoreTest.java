@@ -421,5 +421,29 @@ class IncidentStoreTest {
         assertThat(facts.events()).extracting(EventSummary::id).containsExactly(eventId(1));
         assertThat(facts.related()).containsExactly(Map.entry(2L, 1));
         assertThat(facts.attack()).isEmpty();
+        assertThat(facts.criticality()).as("no inventory imported").isEmpty();
+    }
+
+    @Test
+    void theInventorysCriticalityOfAnIncidentsHostsCountsInItsImpact() {
+        store.posture().replace("assets.csv", new dev.vigil.posture.inventory.Inventory(List.of(
+                new dev.vigil.posture.inventory.Asset("ws-1", "WS-1.corp.local", List.of(), null, null, "it",
+                        dev.vigil.posture.inventory.Criticality.CRITICAL, false, List.of(),
+                        dev.vigil.posture.inventory.Origin.IMPORTED, "assets.csv", null)), List.of(), List.of(),
+                List.of()));
+        store.commit();
+        store(alert(1, "high", 0, "host", "ws-1", "user", "CORP\\alice"));
+        correlate();
+
+        var facts = incidents().facts(READER, 1, Optional.empty(), POLICY, 200);
+        var impact = dev.vigil.incident.IncidentAnalyzer.analyze(facts).impact();
+
+        assertThat(facts.criticality()).containsEntry("ws-1", "critical");
+        assertThat(impact.criticality()).isEqualTo("ws-1 critical");
+        assertThat(impact.factors()).anySatisfy(f -> {
+            assertThat(f.name()).isEqualTo("asset criticality");
+            assertThat(f.points()).isEqualTo(20);
+            assertThat(f.evidence()).containsExactly("asset:ws-1");
+        });
     }
 }
