@@ -535,7 +535,7 @@ public final class IncidentAnalyzer {
                     continue;
                 }
                 String query = switch (node.key().kind()) {
-                    case HOST -> node.role() != Role.VICTIM ? null : "DeviceProcessEvents\n| where DeviceName =~ \"" + node.key().value() + "\" and "
+                    case HOST -> node.role() != Role.VICTIM ? null : "DeviceProcessEvents\n| where DeviceName has \"" + node.key().value() + "\" and "
                             + window + "\n| project Timestamp, AccountName, FileName, ProcessCommandLine,"
                             + " InitiatingProcessFileName\n| order by Timestamp asc";
                     case USER -> "DeviceLogonEvents\n| where AccountName =~ \"" + node.key().value() + "\" and "
