@@ -131,6 +131,39 @@ class IncidentsCliTest {
     // --- reading ----------------------------------------------------------------------------------------------
 
     @Test
+    void theHuntingQueriesTheInvestigationCardsProposeCompileAndFindTheIncidentsRecords() throws Exception {
+        JsonNode view = incidents("show", Long.toString(intrusion), "--json").json().get("view");
+        List<String> files = new ArrayList<>();
+        for (JsonNode card : view.get("cards")) {
+            String query = card.get("detail").asString();
+            if (card.get("category").asString().equalsIgnoreCase("investigation") && !query.isEmpty()) {
+                files.add(java.nio.file.Files.writeString(dir.resolve("card-" + files.size() + ".kql"), query)
+                        .toString());
+            }
+        }
+        assertThat(files).as("the intrusion proposes hunts").hasSizeGreaterThanOrEqualTo(2);
+
+        List<String> check = new ArrayList<>(List.of("hunt", "--check"));
+        check.addAll(files);
+        check.addAll(List.of("--tenant", "demo", "--json"));
+        Run checked = vigil(data, check.toArray(String[]::new));
+        assertThat(checked.exit()).as("%s", checked).isZero();
+        assertThat(checked.json().get("failed").asInt()).isZero();
+
+        String hostHunt = java.nio.file.Files.readString(Path.of(files.stream().filter(f -> {
+            try {
+                return java.nio.file.Files.readString(Path.of(f)).startsWith("DeviceProcessEvents\n| where DeviceName");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).findFirst().orElseThrow()));
+        Run rows = vigil(data, "hunt", hostHunt, "--tenant", "demo", "--json");
+        assertThat(rows.exit()).as("%s", rows).isZero();
+        assertThat(rows.json().get("rows").size()).as("the victim host's processes around the incident: %s", hostHunt)
+                .isPositive();
+    }
+
+    @Test
     void listShowsATableWithMttaAndMttr() {
         Run run = incidents("list");
 
