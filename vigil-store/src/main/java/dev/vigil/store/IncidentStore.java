@@ -109,6 +109,8 @@ public final class IncidentStore {
                 CREATE TABLE IF NOT EXISTS vigil_prevalence_meta (
                     computed_at TIMESTAMPTZ NOT NULL, events BIGINT NOT NULL, hosts INTEGER NOT NULL,
                     users INTEGER NOT NULL)""");
+        // Up to when stored alerts have been placed, so that a run reads only the alerts stored since.
+        statement.execute("CREATE TABLE IF NOT EXISTS vigil_correlation_meta (placed_through TIMESTAMPTZ NOT NULL)");
         // Decisions on proposed actions, appended; the latest row of an action is where it stands.
         statement.execute("""
                 CREATE TABLE IF NOT EXISTS vigil_response_actions (
@@ -128,8 +130,21 @@ public final class IncidentStore {
     public CorrelationSummary correlate(CorrelationPolicy policy, TacticStages stages, Instant now,
             Consumer<String> progress) {
         long start = System.nanoTime();
+        // Alerts are stored in the order they arrive, so those stored since the last run (less an hour, against clock
+        // steps) sit in the newest row groups, and DuckDB skips the rest by their zone maps.
+        long watermark = store.read("reading the correlation watermark", "vigil_correlation_meta", Long.MIN_VALUE,
+                () -> {
+                    try (Statement statement = connection.createStatement();
+                            ResultSet rows = statement.executeQuery(
+                                    "SELECT epoch_us(max(placed_through)) FROM vigil_correlation_meta")) {
+                        rows.next();
+                        long micros = rows.getLong(1);
+                        return rows.wasNull() ? Long.MIN_VALUE : micros - 3_600_000_000L;
+                    }
+                });
         List<Alert> fresh = store.read("reading alerts to correlate", "vigil_alerts", List.of(), () -> alerts.read(
-                "NOT EXISTS (SELECT 1 FROM vigil_incident_alerts p WHERE p.alert_id = a.alert_id)", List.of(),
+                "a.created_at >= make_timestamptz(?::BIGINT) AND NOT EXISTS (SELECT 1 FROM vigil_incident_alerts p"
+                        + " WHERE p.alert_id = a.alert_id)", List.of(watermark == Long.MIN_VALUE ? 0L : watermark),
                 "\"time\", alert_id"));
         if (fresh.isEmpty()) {
             return new CorrelationSummary(0, 0, 0, 0, 0, 0, (System.nanoTime() - start) / 1_000_000);
@@ -237,6 +252,11 @@ public final class IncidentStore {
                         + " belongs to both (" + why + ")"));
             }
             refresh(touched, byFinal);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("DELETE FROM vigil_correlation_meta");
+                statement.execute("INSERT INTO vigil_correlation_meta SELECT coalesce(max(created_at), now())"
+                        + " FROM vigil_alerts");
+            }
             return new CorrelationSummary(assignments.size(), opened, assignments.size() - opened, mergedBy.size(),
                     touched.size(), baseline.size(), (System.nanoTime() - start) / 1_000_000);
         });
