@@ -193,9 +193,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.print(Output.table(List.of("#", "severity", "title", "alerts"), rows));
         // the incident that matters most, by its impact score, as an analyst would open it first
-        IncidentsCommand.Loaded loaded = null;
+        dev.vigil.store.IncidentCase loaded = null;
         for (Incident incident : incidents) {
-            IncidentsCommand.Loaded candidate = IncidentsCommand.Loaded.load(store, config, demo, incident.number());
+            dev.vigil.store.IncidentCase candidate = IncidentsCommand.Loaded.load(store, config, demo, incident.number());
             if (loaded == null || candidate.view().impact().score() > loaded.view().impact().score()) {
                 loaded = candidate;
             }

@@ -17,6 +17,8 @@ import dev.vigil.incident.ResponsePlan;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Principal;
 import dev.vigil.model.VigilException;
+import dev.vigil.server.WebhookResponder;
+import dev.vigil.store.IncidentCase;
 import dev.vigil.store.TenantStore;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -174,34 +176,11 @@ final class IncidentsCommand implements Callable<Integer> {
     }
 
     static Map<String, Object> toJson(Incident incident) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("number", incident.number());
-        json.put("title", incident.title());
-        json.put("status", incident.status().toString());
-        json.put("severity", incident.severity());
-        json.put("classification", incident.classification().toString());
-        json.put("determination", incident.determination());
-        json.put("owner", incident.owner());
-        json.put("tags", incident.tags());
-        json.put("alerts", incident.alertCount());
-        json.put("first_seen", incident.firstSeen().toString());
-        json.put("last_seen", incident.lastSeen().toString());
-        json.put("created", incident.created().toString());
-        json.put("acknowledged", incident.acknowledged() == null ? null : incident.acknowledged().toString());
-        json.put("resolved", incident.resolved() == null ? null : incident.resolved().toString());
-        json.put("reference", incident.reference());
-        return json;
+        return IncidentCase.summary(incident);
     }
 
     static Map<String, Object> metricsJson(IncidentMetrics metrics) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("incidents", metrics.incidents());
-        json.put("open", metrics.open());
-        json.put("acknowledged", metrics.acknowledged());
-        json.put("resolved", metrics.resolved());
-        json.put("mtta_seconds", metrics.mtta().map(Duration::toSeconds).orElse(null));
-        json.put("mttr_seconds", metrics.mttr().map(Duration::toSeconds).orElse(null));
-        return json;
+        return IncidentCase.metrics(metrics);
     }
 
     // --- show ---------------------------------------------------------------------------------------------
@@ -231,44 +210,29 @@ final class IncidentsCommand implements Callable<Integer> {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
             Principal principal = actor.principal();
-            Loaded loaded = Loaded.load(config, principal, number);
+            IncidentCase loaded = Loaded.load(config, principal, number);
             if (json) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("incident", toJson(loaded.view.incident()));
-                body.put("view", loaded.view);
-                body.put("actions", loaded.actions);
-                body.put("reasons", loaded.facts.alerts().stream().map(p -> {
-                    Map<String, Object> reason = new LinkedHashMap<>();
-                    reason.put("alert", p.alert().id().toString());
-                    reason.put("kind", p.reason().kind().toString());
-                    reason.put("explanation", p.reason().explain(id -> id.toString().substring(0, 8)));
-                    return reason;
-                }).toList());
-                body.put("history", loaded.changes);
-                out.println(Output.json(body));
+                out.println(Output.json(loaded.toJson()));
                 return 0;
             }
-            IncidentReport.print(out, loaded.view, loaded.facts, loaded.actions, loaded.changes);
+            IncidentReport.print(out, loaded.view(), loaded.facts(), loaded.actions(), loaded.changes());
             return 0;
         }
     }
 
     /** An incident with its analysis, actions and history, read in one go. */
-    record Loaded(IncidentFacts facts, IncidentView view, List<ResponseAction> actions,
-            List<IncidentChange> changes) {
-        static Loaded load(VigilConfig config, Principal principal, long number) {
+    static final class Loaded {
+        private Loaded() {}
+
+        static IncidentCase load(VigilConfig config, Principal principal, long number) {
             try (TenantStore store = open(config, TenantStore.Mode.READ_ONLY)) {
                 return load(store, config, principal, number);
             }
         }
 
-        static Loaded load(TenantStore store, VigilConfig config, Principal principal, long number) {
-            IncidentFacts facts = store.incidents().facts(principal, number, KnowledgeCommands.loadIfPresent(config),
-                    config.correlationPolicy(), 200);
-            IncidentView view = IncidentAnalyzer.analyze(facts);
-            List<ResponseAction> actions = ResponsePlan.actions(config.tenant(), number, view.cards(),
-                    store.incidents().decisions(principal, number));
-            return new Loaded(facts, view, actions, store.incidents().changesOf(principal, number));
+        static IncidentCase load(TenantStore store, VigilConfig config, Principal principal, long number) {
+            return IncidentCase.load(store, principal, number, KnowledgeCommands.loadIfPresent(config),
+                    config.correlationPolicy());
         }
     }
 
@@ -409,15 +373,8 @@ final class IncidentsCommand implements Callable<Integer> {
             // before anything is recorded: an approval stored under a broken responder setting could never run
             Optional<Responder> responder = WebhookResponder.from(config);
             try (TenantStore store = open(config, TenantStore.Mode.READ_WRITE)) {
-                Loaded loaded = Loaded.load(store, config, principal, number);
-                ResponseAction approved = ResponsePlan.approve(ResponsePlan.find(loaded.actions, number, action),
-                        principal, Instant.now());
-                store.incidents().record(approved, Instant.now());
-                done = responder.map(r -> ResponsePlan.execute(approved, loaded.view.incident(), config.tenant(), r,
-                        Instant.now())).orElse(approved);
-                if (done != approved) {
-                    store.incidents().record(done, Instant.now());
-                }
+                done = Loaded.load(store, config, principal, number).approve(store, principal, action, responder,
+                        Instant.now());
             }
             if (json) {
                 out.println(Output.json(done));
@@ -463,10 +420,8 @@ final class IncidentsCommand implements Callable<Integer> {
             Principal principal = actor.principal();
             ResponseAction rejected;
             try (TenantStore store = open(config, TenantStore.Mode.READ_WRITE)) {
-                Loaded loaded = Loaded.load(store, config, principal, number);
-                rejected = ResponsePlan.reject(ResponsePlan.find(loaded.actions, number, action), principal,
-                        Instant.now(), reason);
-                store.incidents().record(rejected, Instant.now());
+                rejected = Loaded.load(store, config, principal, number).reject(store, principal, action, reason,
+                        Instant.now());
             }
             spec.commandLine().getOut().printf(Locale.ROOT, "Action %s (%s %s) on incident %d: rejected by %s%n",
                     rejected.shortId(), rejected.action(), rejected.target(), number, rejected.decidedBy());

@@ -18,6 +18,7 @@ import dev.vigil.intel.text.TextIndicators;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
 import dev.vigil.sigma.CompiledRule;
+import dev.vigil.store.Knowledge;
 import dev.vigil.store.QueryResult;
 import dev.vigil.store.TenantStore;
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class KnowledgeCommands {
 
     /** Where the ATT&CK bundle lives: knowledge is public and shared by the tenants of a data directory. */
     static Path attackFile(VigilConfig config) {
-        return config.dataDirectory().resolve("knowledge").resolve("attack").resolve("attack.json");
+        return Knowledge.attackFile(config.dataDirectory());
     }
 
     /** Reads the bundle (so that a broken one is refused before it replaces a good one) and keeps a copy. */
@@ -83,7 +84,7 @@ final class KnowledgeCommands {
     }
 
     static Optional<AttackKnowledge> loadIfPresent(VigilConfig config) {
-        return Files.exists(attackFile(config)) ? Optional.of(load(config)) : Optional.empty();
+        return Knowledge.attackIfPresent(config.dataDirectory());
     }
 
     /** This tenant's side of a set of techniques: enabled rules that detect them, and alerts that fired. */

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 QuarantineCommand.class, RulesCommand.class, DetectCommand.class, AlertsCommand.class,
                 ConfigCommand.class, BenchCommand.class, IntelCommand.class, IncidentsCommand.class,
                 HuntCommand.class, InventoryCommand.class, VulnsCommand.class, PostureCommand.class,
+                ServerCommands.Serve.class, ServerCommands.Tokens.class, ServerCommands.Audit.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'vigil COMMAND --help' for a command's options.",
                 "Exit codes: 0 ok, 1 internal, 2 usage, 3 not found, 4 forbidden, 5 conflict, 6 limit, 7 partial."})

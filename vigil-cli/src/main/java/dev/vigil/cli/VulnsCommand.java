@@ -45,7 +45,7 @@ final class VulnsCommand implements Callable<Integer> {
     }
 
     static Path knowledgeFile(VigilConfig config) {
-        return config.dataDirectory().resolve("knowledge").resolve("vulns").resolve("knowledge.jsonl.gz");
+        return dev.vigil.store.Knowledge.vulnerabilityFile(config.dataDirectory());
     }
 
     /** {@code vigil vulns import FILE|DIR...}. */

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.server.WebhookResponder;
 import static dev.vigil.cli.CliTesting.vigil;
 import static org.assertj.core.api.Assertions.assertThat;
 

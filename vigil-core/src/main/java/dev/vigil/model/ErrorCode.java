@@ -27,6 +27,9 @@ public enum ErrorCode {
     INCIDENT_NOT_FOUND(Category.NOT_FOUND, "Run `vigil incidents list` to see the incidents of this tenant and their numbers."),
     ACTION_NOT_FOUND(Category.NOT_FOUND, "Run `vigil incidents show N` to see the incident's proposed actions and their ids."),
     INCIDENT_UPDATE_INVALID(Category.USER_ERROR, "Change the update as the message says; `vigil incidents update --help` lists the values allowed."),
+    AUTHENTICATION_REQUIRED(Category.UNAUTHENTICATED, "Send a valid API token as `Authorization: Bearer vgl_...`; an owner creates one with `vigil tokens create --tenant T --role reader|analyst|owner --name N`."),
+    ROUTE_NOT_FOUND(Category.NOT_FOUND, "Check the method and path; GET /api/v1/openapi.json describes every route."),
+    REQUEST_TOO_LARGE(Category.INSUFFICIENT_RESOURCES, "Send a smaller request body; the server accepts at most 1 MiB."),
     PERMISSION_DENIED(Category.FORBIDDEN, "Ask an owner of the tenant for the role named, or act as a user who has it."),
     RESPONDER_FAILED(Category.INTERNAL, "Check the responder's URL and that it is reachable; the action stays approved and can be run again."),
     TABLE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil tables` to list the tables of this tenant."),
@@ -40,6 +43,8 @@ public enum ErrorCode {
     public enum Category {
         USER_ERROR(2, 400),
         NOT_FOUND(3, 404),
+        /** No valid credentials: the caller must authenticate first. */
+        UNAUTHENTICATED(4, 401),
         FORBIDDEN(4, 403),
         CONFLICT(5, 409),
         INSUFFICIENT_RESOURCES(6, 413),

@@ -1,4 +1,4 @@
-package dev.vigil.cli;
+package dev.vigil.server;
 
 import dev.vigil.config.ConfigKey;
 import dev.vigil.config.VigilConfig;
@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends approved actions to a webhook (a SOAR playbook, a ticketing system, an EDR bridge) as a JSON POST, signed so
@@ -35,7 +36,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * A 2xx answer is success; anything else, or no answer within 10 seconds, is a failure with the reason recorded.
  */
-final class WebhookResponder implements Responder {
+public final class WebhookResponder implements Responder {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final URI url;
@@ -50,7 +52,7 @@ final class WebhookResponder implements Responder {
     }
 
     /** The responder the configuration names, if any. */
-    static Optional<Responder> from(VigilConfig config) {
+    public static Optional<Responder> from(VigilConfig config) {
         String url = (String) config.value(ConfigKey.RESPONSE_WEBHOOK_URL);
         if (url.isEmpty()) {
             return Optional.empty();
@@ -74,7 +76,7 @@ final class WebhookResponder implements Responder {
 
     @Override
     public Outcome execute(String tenant, Incident incident, ResponseAction action) {
-        String body = Output.json(payload(tenant, incident, action));
+        String body = JSON.writeValueAsString(payload(tenant, incident, action));
         String timestamp = Long.toString(Instant.now().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
@@ -122,7 +124,7 @@ final class WebhookResponder implements Responder {
     }
 
     /** The hex HMAC-SHA256 of {@code text} under {@code key}. */
-    static String sign(byte[] key, String text) {
+    public static String sign(byte[] key, String text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));

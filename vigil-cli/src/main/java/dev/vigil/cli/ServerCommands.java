@@ -1,0 +1,267 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.VigilConfig;
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.Role;
+import dev.vigil.model.TenantId;
+import dev.vigil.model.VigilException;
+import dev.vigil.server.ApiToken;
+import dev.vigil.server.ApiTokens;
+import dev.vigil.server.AuditLog;
+import dev.vigil.server.VigilServer;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil serve}, {@code vigil tokens} and {@code vigil audit}: the REST API server and what it keeps. */
+final class ServerCommands {
+    private ServerCommands() {}
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = {"Serve the REST API under /api/v1 (hunting, incidents, alerts, posture; API tokens only;"
+                    + " GET /api/v1/openapi.json describes it).",
+                    "The server holds the tenants' stores while it runs: other vigil commands on the same data"
+                            + " directory fail with store_locked until it stops."},
+            footer = {"", "Examples:", "  vigil tokens create --tenant default --role analyst --name alice",
+                    "  vigil serve --port 8470",
+                    "  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8470/api/v1/tenants/default/incidents"})
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--port", paramLabel = "N", defaultValue = "8470", description = "Port (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+                description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface, behind"
+                        + " a TLS-terminating proxy).")
+        String bind;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            VigilConfig config = common.load();
+            VigilServer server = VigilServer.start(config, bind, port);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "vigil-serve-stop"));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "Vigil REST API on http://%s:%d/api/v1 (data %s); Ctrl-C stops it.%n", bind,
+                    server.port(), config.dataDirectory().toAbsolutePath());
+            if (ApiTokens.in(config.dataDirectory()).list().isEmpty()) {
+                out.println("No API token exists yet: create one with 'vigil tokens create --tenant T --role analyst"
+                        + " --name N'.");
+            }
+            out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "tokens", mixinStandardHelpOptions = true,
+            description = "API tokens for the REST API: each opens one tenant with one role (reader, analyst, owner).",
+            subcommands = {Create.class, ListTokens.class, Revoke.class})
+    static final class Tokens implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    private static final Pattern LIFETIME = Pattern.compile("(\\d{1,5})([dh])");
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a token and print it once; only its SHA-256 is kept.")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "reader, analyst or owner.")
+        String role;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "Who uses it (recorded as the actor).")
+        String name;
+
+        @Option(names = "--expires", paramLabel = "DURATION", description = "Lifetime such as 90d or 12h (default: never).")
+        String expires;
+
+        @Override
+        public Integer call() {
+            VigilConfig config = common.load();
+            Duration lifetime = null;
+            if (expires != null) {
+                Matcher m = LIFETIME.matcher(expires.strip());
+                if (!m.matches()) {
+                    throw new VigilException(ErrorCode.USAGE, "--expires '" + expires + "' is not a lifetime",
+                            "Use days or hours, e.g. --expires 90d or --expires 12h", null);
+                }
+                long amount = Long.parseLong(m.group(1));
+                lifetime = m.group(2).equals("d") ? Duration.ofDays(amount) : Duration.ofHours(amount);
+            }
+            TenantId tenant = config.tenant();
+            ApiTokens.Created created = ApiTokens.in(config.dataDirectory()).create(tenant, Role.parse(role), name,
+                    lifetime, Instant.now());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(created.token());
+            spec.commandLine().getErr().printf(Locale.ROOT, "Token %s for '%s' on tenant '%s' as %s%s. It is shown"
+                    + " only now: keep it in a secret store.%n", created.record().id(), name, tenant,
+                    created.record().role(), created.record().expires() == null ? ", no expiry"
+                            : ", expires " + created.record().expires());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the tokens (never the tokens themselves).")
+    static final class ListTokens implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            VigilConfig config = common.load();
+            List<ApiToken> tokens = ApiTokens.in(config.dataDirectory()).list();
+            PrintWriter out = spec.commandLine().getOut();
+            Instant now = Instant.now();
+            List<List<Object>> rows = new ArrayList<>();
+            List<java.util.Map<String, Object>> objects = new ArrayList<>();
+            for (ApiToken token : tokens) {
+                rows.add(List.of(token.id(), token.name(), token.tenant(), token.role().toString(),
+                        token.state(now), token.created().toString(),
+                        token.expires() == null ? "never" : token.expires().toString()));
+                java.util.Map<String, Object> object = new java.util.LinkedHashMap<>();
+                object.put("id", token.id());
+                object.put("name", token.name());
+                object.put("tenant", token.tenant());
+                object.put("role", token.role().toString());
+                object.put("state", token.state(now));
+                object.put("created", token.created().toString());
+                object.put("expires", token.expires() == null ? null : token.expires().toString());
+                object.put("revoked", token.revoked() == null ? null : token.revoked().toString());
+                objects.add(object);
+            }
+            if (json) {
+                out.println(Output.json(objects));
+            } else {
+                out.print(Output.table(List.of("id", "name", "tenant", "role", "state", "created", "expires"), rows));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a token; a running server refuses it from its next request.")
+    static final class Revoke implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The token's id, as 'vigil tokens list' shows it.")
+        String id;
+
+        @Override
+        public Integer call() {
+            VigilConfig config = common.load();
+            ApiToken token = ApiTokens.in(config.dataDirectory()).revoke(id, Instant.now());
+            spec.commandLine().getOut().printf(Locale.ROOT, "Token %s ('%s', tenant '%s') revoked at %s%n",
+                    token.id(), token.name(), token.tenant(), token.revoked());
+            return 0;
+        }
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true,
+            description = "The server's hash-chained audit log of API requests.",
+            subcommands = {Verify.class, Export.class})
+    static final class Audit implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Recompute the audit log's hash chain; report the first record that fails. Exit 1 if any.")
+    static final class Verify implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            VigilConfig config = common.load();
+            AuditLog.Verification result = AuditLog.verify(config.dataDirectory());
+            PrintWriter out = spec.commandLine().getOut();
+            if (result.intact()) {
+                out.printf(Locale.ROOT, "audit log intact: %d records, every hash and link checks%n", result.records());
+                return 0;
+            }
+            out.printf(Locale.ROOT, "audit log BROKEN at record %d of %d (%s): %s%n", result.brokenAt(),
+                    result.records(), AuditLog.file(config.dataDirectory()), result.reason());
+            return 1;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Print the audit records, oldest first: text lines, or with --json a JSON array.")
+    static final class Export implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "Print a JSON array of the records, hashes included.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            VigilConfig config = common.load();
+            List<String> records = AuditLog.records(config.dataDirectory());
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println("[" + String.join(",\n", records) + "]");
+            } else {
+                records.forEach(out::println);
+            }
+            return 0;
+        }
+    }
+}

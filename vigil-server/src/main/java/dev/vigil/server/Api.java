@@ -1,0 +1,334 @@
+package dev.vigil.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.config.ConfigKey;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.incident.Incident;
+import dev.vigil.incident.IncidentMetrics;
+import dev.vigil.incident.IncidentUpdate;
+import dev.vigil.incident.Lifecycle;
+import dev.vigil.incident.Responder;
+import dev.vigil.model.Alert;
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.EventId;
+import dev.vigil.model.Role;
+import dev.vigil.model.VigilException;
+import dev.vigil.posture.PostureAnalyzer;
+import dev.vigil.posture.PosturePolicy;
+import dev.vigil.posture.PostureReport;
+import dev.vigil.posture.VulnerabilityMatcher;
+import dev.vigil.posture.vuln.VulnKnowledge;
+import dev.vigil.posture.vuln.VulnKnowledgeFile;
+import dev.vigil.query.KqlCompiler;
+import dev.vigil.store.AlertQuery;
+import dev.vigil.store.HuntRunner;
+import dev.vigil.store.IncidentCase;
+import dev.vigil.store.Knowledge;
+import dev.vigil.store.PostureStore;
+import dev.vigil.store.QueryResult;
+import dev.vigil.store.TenantStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The REST API's route table and what each route does. Every action calls the services the CLI calls
+ * ({@link HuntRunner}, the incident store, {@link IncidentCase}, the posture analyzer) on the tenant's store the
+ * server holds; none re-implements them.
+ */
+final class Api {
+    static final String BASE = "/api/v1";
+    static final String TENANT = BASE + "/tenants/{tenant}";
+    /** Most rows a hunt returns over HTTP, and the default. */
+    static final int MAX_HUNT_ROWS = 10_000;
+    static final Duration HUNT_TIMEOUT = Duration.ofSeconds(30);
+    static final int MAX_PAGE = 500;
+
+    private final VigilConfig config;
+    private final TenantStores stores;
+    private final Optional<Responder> responder;
+    private final List<Route> routes;
+
+    Api(VigilConfig config, TenantStores stores, Optional<Responder> responder) {
+        this.config = requireNonNull(config, "config is null");
+        this.stores = requireNonNull(stores, "stores is null");
+        this.responder = requireNonNull(responder, "responder is null");
+        this.routes = List.of(
+                new Route("GET", BASE + "/openapi.json", null, "This API described as OpenAPI 3.1", null,
+                        call -> OpenApi.document(routes())),
+                new Route("POST", TENANT + "/hunt", Role.ANALYST, "Run a KQL hunting query (read-only, with row and"
+                        + " time limits); returns the rows, the KQL and the SQL it ran",
+                        Map.of("query", "SecurityEvent | where EventID == 4625 | take 10", "max_rows", 100),
+                        this::hunt),
+                new Route("POST", TENANT + "/hunt/check", Role.READER, "Parse and compile a KQL query without running"
+                        + " it; returns the SQL, or the error with its line and column",
+                        Map.of("query", "SecurityEvent | take 10"), this::check),
+                new Route("GET", TENANT + "/incidents", Role.READER, "Incidents, most recently active first"
+                        + " (?limit, ?offset, ?status, ?severity)", null, this::incidents),
+                new Route("GET", TENANT + "/incidents/{n}", Role.READER, "One incident's whole analysis: summary,"
+                        + " timeline, entities, impact, source, guided response, actions and history", null,
+                        this::incident),
+                new Route("PATCH", TENANT + "/incidents/{n}", Role.ANALYST, "Change an incident's status, severity,"
+                        + " classification, determination, owner or tags, or comment on it",
+                        Map.of("comment", "looking into it"), this::update),
+                new Route("POST", TENANT + "/incidents/{n}/actions/{id}/approve", Role.ANALYST, "Approve a proposed"
+                        + " action; it goes to the configured responder, and the outcome is recorded", null,
+                        this::approve),
+                new Route("POST", TENANT + "/incidents/{n}/actions/{id}/reject", Role.ANALYST, "Reject a proposed"
+                        + " action, with the reason", Map.of("reason", "not warranted"), this::reject),
+                new Route("GET", TENANT + "/alerts", Role.READER, "Stored alerts, newest first (?limit, ?offset,"
+                        + " ?level)", null, this::alerts),
+                new Route("GET", TENANT + "/posture", Role.READER, "The posture report: findings with decisions and"
+                        + " guidance, remediation plan, exposure scores", null, this::posture));
+    }
+
+    List<Route> routes() {
+        return routes;
+    }
+
+    // --- hunting ----------------------------------------------------------------------------------------------
+
+    private Object hunt(Call call) {
+        Map<String, Object> body = call.body(Set.of("query", "params", "max_rows"));
+        String kql = query(body);
+        Map<String, Object> parameters = parameters(body);
+        int maxRows = maxRows(body);
+        HuntRunner.Result result = stores.with(call.tenant(), store -> new HuntRunner(store).run(kql, parameters,
+                new HuntRunner.Limits(maxRows, HUNT_TIMEOUT)));
+        QueryResult rows = result.rows();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("tenant", call.tenant().value());
+        json.put("kql", result.compiled().kql());
+        json.put("sql", result.compiled().sql());
+        json.put("columns", rows.columns());
+        json.put("types", result.compiled().columns().stream().map(c -> c.type().kqlName()).toList());
+        json.put("rows", rows.rows());
+        json.put("truncated", rows.truncated());
+        json.put("chart", result.compiled().chart());
+        json.put("milliseconds", Math.round(rows.milliseconds() * 10) / 10.0);
+        return json;
+    }
+
+    private Object check(Call call) {
+        Map<String, Object> body = call.body(Set.of("query", "params"));
+        String kql = query(body);
+        Map<String, Object> parameters = parameters(body);
+        KqlCompiler.Compiled compiled = stores.with(call.tenant(), store -> new HuntRunner(store).compile(kql,
+                parameters));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ok", true);
+        json.put("kql", compiled.kql());
+        json.put("sql", compiled.sql());
+        json.put("columns", compiled.columns().stream().map(c -> Map.of("name", c.name(), "type",
+                c.type().kqlName())).toList());
+        json.put("tables", compiled.tables());
+        return json;
+    }
+
+    private static String query(Map<String, Object> body) {
+        if (!(body.get("query") instanceof String kql) || kql.isBlank()) {
+            throw new VigilException(ErrorCode.USAGE, "the request body needs a 'query' string",
+                    "Send {\"query\": \"SecurityEvent | take 10\"}", null);
+        }
+        return kql;
+    }
+
+    private static Map<String, Object> parameters(Map<String, Object> body) {
+        Object params = body.get("params");
+        if (params == null) {
+            return Map.of();
+        }
+        if (!(params instanceof Map<?, ?> map)) {
+            throw new VigilException(ErrorCode.USAGE, "'params' must be an object of parameter names and values");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        map.forEach((name, value) -> values.put(String.valueOf(name), value));
+        return values;
+    }
+
+    private static int maxRows(Map<String, Object> body) {
+        Object value = body.get("max_rows");
+        if (value == null) {
+            return MAX_HUNT_ROWS;
+        }
+        if (value instanceof Integer n && n >= 1 && n <= MAX_HUNT_ROWS) {
+            return n;
+        }
+        throw new VigilException(ErrorCode.USAGE, "'max_rows' must be a whole number from 1 to " + MAX_HUNT_ROWS
+                + ", not " + value);
+    }
+
+    // --- incidents --------------------------------------------------------------------------------------------
+
+    private Object incidents(Call call) {
+        int limit = call.queryNumber("limit", 50, 1, MAX_PAGE);
+        int offset = call.queryNumber("offset", 0, 0, 1_000_000);
+        Optional<Incident.Status> status = Optional.ofNullable(call.query("status")).map(Incident.Status::parse);
+        Optional<String> severity = Optional.ofNullable(call.query("severity")).map(s -> s.toLowerCase(Locale.ROOT));
+        severity.ifPresent(level -> {
+            if (!Lifecycle.SEVERITIES.contains(level)) {
+                throw new VigilException(ErrorCode.USAGE, "unknown severity '" + level + "'; one of "
+                        + String.join(", ", Lifecycle.SEVERITIES));
+            }
+        });
+        List<Incident> read = stores.with(call.tenant(), store -> store.incidents().list(call.principal(), status,
+                severity, offset + limit + 1));
+        List<Incident> page = read.stream().skip(offset).limit(limit).toList();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("tenant", call.tenant().value());
+        json.put("incidents", page.stream().map(IncidentCase::summary).toList());
+        json.put("metrics", IncidentCase.metrics(IncidentMetrics.of(page)));
+        json.put("limit", limit);
+        json.put("offset", offset);
+        json.put("next_offset", read.size() > offset + limit ? offset + limit : null);
+        return json;
+    }
+
+    private Object incident(Call call) {
+        long number = call.pathNumber("n");
+        return stores.with(call.tenant(), store -> load(store, call, number).toJson());
+    }
+
+    private IncidentCase load(TenantStore store, Call call, long number) {
+        return IncidentCase.load(store, call.principal(), number, Knowledge.attackIfPresent(config.dataDirectory()),
+                config.correlationPolicy());
+    }
+
+    private Object update(Call call) {
+        long number = call.pathNumber("n");
+        Map<String, Object> body = call.body(Set.of("status", "severity", "classification", "determination", "owner",
+                "add_tags", "remove_tags", "comment"));
+        IncidentUpdate update = new IncidentUpdate(text(body, "status").map(Incident.Status::parse),
+                text(body, "severity"), text(body, "classification").map(Incident.Classification::parse),
+                text(body, "determination"), text(body, "owner"), texts(body, "add_tags"), texts(body, "remove_tags"),
+                text(body, "comment"));
+        return stores.with(call.tenant(), store -> {
+            Incident updated = store.incidents().update(call.principal(), number, update, Instant.now());
+            return IncidentCase.summary(updated);
+        });
+    }
+
+    private Object approve(Call call) {
+        long number = call.pathNumber("n");
+        call.body(Set.of());
+        String action = call.path("id");
+        return stores.with(call.tenant(), store -> load(store, call, number).approve(store, call.principal(), action,
+                responder, Instant.now()));
+    }
+
+    private Object reject(Call call) {
+        long number = call.pathNumber("n");
+        Map<String, Object> body = call.body(Set.of("reason"));
+        String reason = text(body, "reason").filter(r -> !r.isBlank()).orElseThrow(() -> new VigilException(
+                ErrorCode.USAGE, "rejecting an action needs a 'reason'", "Send {\"reason\": \"why\"}", null));
+        String action = call.path("id");
+        return stores.with(call.tenant(), store -> load(store, call, number).reject(store, call.principal(), action,
+                reason, Instant.now()));
+    }
+
+    private static Optional<String> text(Map<String, Object> body, String key) {
+        Object value = body.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof String text) {
+            return Optional.of(text);
+        }
+        throw new VigilException(ErrorCode.USAGE, "'" + key + "' must be a string, not " + value);
+    }
+
+    private static List<String> texts(Map<String, Object> body, String key) {
+        Object value = body.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new VigilException(ErrorCode.USAGE, "'" + key + "' must be a list of strings, not " + value);
+    }
+
+    // --- alerts and posture -----------------------------------------------------------------------------------
+
+    private Object alerts(Call call) {
+        int limit = call.queryNumber("limit", 50, 1, MAX_PAGE);
+        int offset = call.queryNumber("offset", 0, 0, 1_000_000);
+        String level = call.query("level");
+        if (level != null && AlertQuery.rank(level) < 0) {
+            throw new VigilException(ErrorCode.USAGE, "unknown level '" + level + "'; one of "
+                    + String.join(", ", AlertQuery.LEVELS));
+        }
+        AlertQuery query = new AlertQuery(List.of(), Long.MIN_VALUE, level, offset + limit + 1);
+        call.principal().require(Role.READER, "read alerts");
+        List<Alert> read = stores.with(call.tenant(), store -> store.alerts(query));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("tenant", call.tenant().value());
+        json.put("alerts", read.stream().skip(offset).limit(limit).map(Api::alert).toList());
+        json.put("limit", limit);
+        json.put("offset", offset);
+        json.put("next_offset", read.size() > offset + limit ? offset + limit : null);
+        return json;
+    }
+
+    static Map<String, Object> alert(Alert alert) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", alert.id().toString());
+        json.put("rule_id", alert.ruleId());
+        json.put("title", alert.title());
+        json.put("level", alert.level());
+        json.put("status", alert.status());
+        json.put("time", Instant.EPOCH.plus(alert.timeMicros(), ChronoUnit.MICROS).toString());
+        json.put("techniques", alert.techniques());
+        json.put("event_ids", alert.eventIds().stream().map(EventId::toString).toList());
+        json.put("table", alert.table());
+        json.put("matched_fields", new TreeMap<>(alert.matchedFields()));
+        json.put("entities", alert.entities().stream().map(e -> Map.of("kind", e.kind(), "value", e.value()))
+                .toList());
+        json.put("source", alert.source());
+        return json;
+    }
+
+    private Object posture(Call call) {
+        call.principal().require(Role.READER, "read the posture");
+        Instant now = Instant.now();
+        VulnKnowledge knowledge = VulnKnowledgeFile.load(Knowledge.vulnerabilityFile(config.dataDirectory()));
+        PosturePolicy policy = new PosturePolicy((Duration) config.value(ConfigKey.POSTURE_STALE_ACCOUNT_AFTER),
+                (Duration) config.value(ConfigKey.POSTURE_SILENT_AFTER),
+                ((Number) config.value(ConfigKey.POSTURE_EPSS_PERCENT)).intValue() / 100.0);
+        PostureAnalyzer analyzer = new PostureAnalyzer(knowledge, VulnerabilityMatcher.build(knowledge),
+                Knowledge.attackIfPresent(config.dataDirectory()).orElse(null), policy);
+        return stores.with(call.tenant(), store -> {
+            PostureStore posture = store.posture();
+            // what the events show (hosts, users, programs) joins the inventory, as `vigil posture` does
+            posture.observe();
+            store.commit();
+            PostureReport report = analyzer.analyze(posture.inventory(), now);
+            List<PostureStore.HistoryPoint> history = posture.history("organization", 30);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("tenant", call.tenant().value());
+            json.put("at", report.at().toString());
+            json.put("organization_score", report.organizationScore());
+            json.put("counts", report.counts());
+            List<Map<String, Object>> points = new ArrayList<>();
+            for (PostureStore.HistoryPoint p : history) {
+                points.add(Map.of("at", p.at().toString(), "score", p.score(), "findings", p.findings(), "act",
+                        p.act(), "known_exploited", p.knownExploited()));
+            }
+            json.put("history", points);
+            json.put("asset_scores", report.assetScores());
+            json.put("findings", report.findings());
+            json.put("plan", report.plan());
+            json.put("notes", report.notes());
+            return json;
+        });
+    }
+}

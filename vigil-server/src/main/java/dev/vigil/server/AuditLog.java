@@ -1,0 +1,176 @@
+package dev.vigil.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.VigilException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server's audit log, {@code DATA/server/audit.jsonl}: one JSON line per request, appended and forced to disk,
+ * hash-chained so that editing, removing or reordering a record is detected.
+ *
+ * <p>Each line is a JSON object whose last two members are {@code prev}, the {@code hash} of the record before it
+ * (64 zeros for the first), and {@code hash}, the hex SHA-256 of the line's text up to the comma before
+ * {@code "hash"}. {@link #verify} recomputes both: a record whose own text was changed fails its hash; one whose
+ * predecessor was changed, removed or rehashed fails its link.
+ *
+ * <p>A record holds the request's method and route, the tenant, the token's id and name, the role, the outcome
+ * status and the time; never the token, a request body or a query's rows.
+ */
+public final class AuditLog {
+    /** The {@code prev} of the first record. */
+    public static final String GENESIS = "0".repeat(64);
+    private static final Pattern TAIL = Pattern.compile(",\"hash\":\"([0-9a-f]{64})\"}$");
+    private static final Pattern PREV = Pattern.compile("\"prev\":\"([0-9a-f]{64})\"$");
+
+    private final Path file;
+    private final ReentrantLock lock = new ReentrantLock();
+    private String last;
+    private long sequence;
+
+    private AuditLog(Path file) {
+        this.file = file;
+    }
+
+    /** The audit log of the data directory, ready to append to after the records already there. */
+    public static AuditLog in(Path dataDirectory) {
+        return new AuditLog(file(dataDirectory));
+    }
+
+    /** Where the audit log of a data directory lives. */
+    public static Path file(Path dataDirectory) {
+        return requireNonNull(dataDirectory, "dataDirectory is null").resolve("server").resolve("audit.jsonl");
+    }
+
+    /** One request, as audited. {@code tenant}, {@code tokenId}, {@code actor} and {@code role} may be empty. */
+    public record Entry(Instant time, String method, String route, String path, String tenant, String tokenId,
+            String actor, String role, int status, String code) {}
+
+    /** Appends a record, durable when this returns. */
+    public void append(Entry entry) {
+        lock.lock();
+        try {
+            if (last == null) {
+                List<String> lines = lines();
+                last = lines.isEmpty() ? GENESIS : hashOf(lines.getLast());
+                sequence = lines.size();
+            }
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("seq", sequence + 1);
+            record.put("time", entry.time().toString());
+            record.put("method", entry.method());
+            record.put("route", entry.route());
+            record.put("path", entry.path());
+            record.put("tenant", entry.tenant());
+            record.put("token_id", entry.tokenId());
+            record.put("actor", entry.actor());
+            record.put("role", entry.role());
+            record.put("status", entry.status());
+            record.put("code", entry.code());
+            record.put("prev", last);
+            String body = ApiJson.MAPPER.writeValueAsString(record);
+            String unsealed = body.substring(0, body.length() - 1);
+            String hash = ApiTokens.sha256(unsealed);
+            String line = unsealed + ",\"hash\":\"" + hash + "\"}\n";
+            Files.createDirectories(file.getParent());
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
+                out.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+                out.force(false);
+            }
+            last = hash;
+            sequence++;
+        } catch (IOException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "cannot append to the audit log " + file + ": "
+                    + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What {@link #verify} found.
+     *
+     * @param records how many records were read
+     * @param brokenAt the 1-based line of the first record that fails, or 0 when the chain holds
+     * @param reason why that record fails
+     */
+    public record Verification(long records, long brokenAt, String reason) {
+        public boolean intact() {
+            return brokenAt == 0;
+        }
+    }
+
+    /** Recomputes the chain of the data directory's audit log and reports the first broken link. */
+    public static Verification verify(Path dataDirectory) {
+        List<String> lines = readLines(file(dataDirectory));
+        String previous = GENESIS;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            Matcher tail = TAIL.matcher(line);
+            if (!tail.find()) {
+                return new Verification(lines.size(), i + 1, "the record does not end with its hash");
+            }
+            String unsealed = line.substring(0, tail.start());
+            if (!ApiTokens.sha256(unsealed).equals(tail.group(1))) {
+                return new Verification(lines.size(), i + 1, "the record's content does not match its hash: it was"
+                        + " changed after it was written");
+            }
+            Matcher prev = PREV.matcher(unsealed);
+            if (!prev.find() || !prev.group(1).equals(previous)) {
+                return new Verification(lines.size(), i + 1, i == 0 ? "the first record does not start the chain:"
+                        + " records before it were removed" : "the record does not link to the one before it: a"
+                        + " record before it was changed, removed or inserted");
+            }
+            previous = tail.group(1);
+        }
+        return new Verification(lines.size(), 0, "");
+    }
+
+    /** The records of the data directory's audit log, oldest first, as JSON text lines. */
+    public static List<String> records(Path dataDirectory) {
+        return readLines(file(dataDirectory));
+    }
+
+    private List<String> lines() {
+        return readLines(file);
+    }
+
+    private static List<String> readLines(Path file) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isEmpty()) {
+                    lines.add(line);
+                }
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "cannot read the audit log " + file + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String hashOf(String line) {
+        Matcher tail = TAIL.matcher(line);
+        return tail.find() ? tail.group(1) : ApiTokens.sha256(line);
+    }
+}

@@ -1,0 +1,241 @@
+package dev.vigil.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.config.VigilConfig;
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.Principal;
+import dev.vigil.model.TenantId;
+import dev.vigil.model.VigilException;
+import dev.vigil.query.KqlSyntaxException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson3;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Vigil's REST API server ({@code vigil serve}): Javalin on Jetty with virtual threads, serving the {@link Route}
+ * table under {@code /api/v1}.
+ *
+ * <p>Every request goes through one gate, in this order: the body size limit (413), the bearer token (401 when
+ * missing, unknown, expired or revoked), the tenant (403 when the path's tenant is not the token's; the answer is the
+ * same whether that tenant exists or not), the route's role (403), then the route's action. Errors are
+ * {@code {code, message, fix}} with the error code's HTTP status; unknown routes answer 404 in the same shape. Every
+ * request, refused or not, is appended to the hash-chained {@link AuditLog}.
+ *
+ * <p>The server holds the tenants' stores open for writing while it runs; it opens those that exist when it starts,
+ * so a data directory another Vigil process holds fails the start with {@code STORE_LOCKED}.
+ */
+public final class VigilServer implements AutoCloseable {
+    /** Largest request body accepted. */
+    public static final int MAX_BODY_BYTES = 1 << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+    private static final String HANDLED = "vigil.handled";
+
+    private final TenantStores stores;
+    private final ApiTokens tokens;
+    private final AuditLog audit;
+    private final Api api;
+    private final Clock clock;
+    private final Javalin app;
+
+    private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock) {
+        this.stores = new TenantStores(config.dataDirectory());
+        this.tokens = ApiTokens.in(config.dataDirectory());
+        this.audit = AuditLog.in(config.dataDirectory());
+        this.api = new Api(config, stores, responder);
+        this.clock = clock;
+        this.app = Javalin.create(javalin -> {
+            javalin.jsonMapper(new JavalinJackson3(ApiJson.MAPPER, false));
+            javalin.concurrency.useVirtualThreads = true;
+            javalin.http.maxRequestSize = MAX_BODY_BYTES;
+            javalin.startup.showJavalinBanner = false;
+            javalin.startup.showOldJavalinVersionWarning = false;
+            javalin.routes.before(VigilServer::securityHeaders);
+            for (Route route : api.routes()) {
+                javalin.routes.addHttpHandler(HandlerType.findOrCreate(route.method()), route.path(),
+                        ctx -> dispatch(route, ctx));
+            }
+            javalin.routes.error(404, this::notFound);
+        });
+    }
+
+    /**
+     * Opens the data directory's tenant stores and starts serving.
+     *
+     * @param host the address to listen on, e.g. {@code 127.0.0.1}
+     * @param port the port, or 0 for any free one ({@link #port()} tells which)
+     * @throws VigilException {@code STORE_LOCKED} when another process holds a tenant's store
+     */
+    public static VigilServer start(VigilConfig config, String host, int port) {
+        return start(config, host, port, WebhookResponder.from(config), Clock.systemUTC());
+    }
+
+    static VigilServer start(VigilConfig config, String host, int port,
+            Optional<dev.vigil.incident.Responder> responder, Clock clock) {
+        requireNonNull(config, "config is null");
+        requireNonNull(host, "host is null");
+        VigilServer server = new VigilServer(config, responder, clock);
+        try {
+            server.stores.openExisting();
+            server.app.start(host, port);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return app.port();
+    }
+
+    /** The route table the server serves, in order. */
+    public List<Route> routes() {
+        return api.routes();
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.stop();
+        } finally {
+            stores.close();
+        }
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("X-Frame-Options", "DENY");
+    }
+
+    /** The one gate: size, token, tenant, role; then the action; errors in one shape; and the audit record. */
+    private void dispatch(Route route, Context ctx) {
+        ctx.attribute(HANDLED, Boolean.TRUE);
+        ApiToken token = null;
+        String tenant = "";
+        String code = "";
+        try {
+            String length = ctx.header("Content-Length");
+            if (length != null && parseLength(length) > MAX_BODY_BYTES) {
+                throw new VigilException(ErrorCode.REQUEST_TOO_LARGE, "the request body has " + length
+                        + " bytes; the limit is " + MAX_BODY_BYTES);
+            }
+            token = authenticate(ctx);
+            TenantId tenantId = null;
+            if (route.tenantScoped()) {
+                String requested = ctx.pathParam("tenant");
+                tenant = token.tenant();
+                if (!requested.equals(token.tenant())) {
+                    throw new VigilException(ErrorCode.PERMISSION_DENIED, "this token is not valid for the tenant in"
+                            + " the path", "Use a token created for that tenant (vigil tokens create --tenant T)",
+                            null);
+                }
+                tenantId = TenantId.of(requested);
+            }
+            Principal principal = new Principal(token.name(), token.role());
+            if (route.role() != null) {
+                principal.require(route.role(), route.method() + " " + route.path());
+            }
+            Object result = route.action().handle(new Call(ctx, principal, tenantId));
+            if (result instanceof Route.Reply reply) {
+                ctx.status(reply.status()).json(reply.body());
+            } else {
+                ctx.status(200).json(result);
+            }
+        } catch (VigilException e) {
+            code = e.code().id();
+            error(ctx, e);
+        } catch (HttpResponseException e) {
+            ErrorCode mapped = e.getStatus() == 413 ? ErrorCode.REQUEST_TOO_LARGE : ErrorCode.USAGE;
+            code = mapped.id();
+            error(ctx, new VigilException(mapped, e.getMessage() == null ? mapped.fix() : e.getMessage()));
+        } catch (Exception e) {
+            code = ErrorCode.INTERNAL.id();
+            LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, new VigilException(ErrorCode.INTERNAL, "the request failed inside the server; the log has"
+                    + " the details", e));
+        } finally {
+            record(ctx, route.method() + " " + route.path(), tenant, token, code);
+        }
+    }
+
+    private static long parseLength(String length) {
+        try {
+            return Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private ApiToken authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            throw unauthenticated("no API token was sent");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw unauthenticated("the Authorization header is not a bearer token");
+        }
+        Optional<ApiToken> found = tokens.find(header.substring(7).strip());
+        if (found.isEmpty()) {
+            throw unauthenticated("the API token is not valid");
+        }
+        Instant now = clock.instant();
+        ApiToken token = found.get();
+        if (!token.activeAt(now)) {
+            throw unauthenticated("the API token (id " + token.id() + ") is " + token.state(now));
+        }
+        return token;
+    }
+
+    private static VigilException unauthenticated(String message) {
+        return new VigilException(ErrorCode.AUTHENTICATION_REQUIRED, message);
+    }
+
+    private void notFound(Context ctx) {
+        if (ctx.attribute(HANDLED) != null) {
+            return;
+        }
+        error(ctx, new VigilException(ErrorCode.ROUTE_NOT_FOUND, "no route " + ctx.method() + " " + ctx.path()));
+        record(ctx, "", "", null, ErrorCode.ROUTE_NOT_FOUND.id());
+    }
+
+    private static void error(Context ctx, VigilException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", e.code().id());
+        body.put("message", e.getMessage());
+        body.put("fix", e.fix());
+        if (e instanceof KqlSyntaxException syntax) {
+            body.put("line", syntax.line());
+            body.put("column", syntax.column());
+        }
+        if (e.code() == ErrorCode.AUTHENTICATION_REQUIRED) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"vigil\"");
+        }
+        ctx.status(e.code().category().httpStatus()).json(body);
+    }
+
+    private void record(Context ctx, String route, String tenant, ApiToken token, String code) {
+        try {
+            audit.append(new AuditLog.Entry(clock.instant(), ctx.method().name(), route, ctx.path(), tenant,
+                    token == null ? "" : token.id(), token == null ? "" : token.name(),
+                    token == null ? "" : token.role().toString(), ctx.statusCode(), code));
+        } catch (VigilException e) {
+            LOG.error("the audit record of {} {} could not be written", ctx.method(), ctx.path(), e);
+            error(ctx, e);
+        }
+    }
+}
