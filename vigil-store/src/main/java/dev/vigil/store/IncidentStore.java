@@ -109,8 +109,11 @@ public final class IncidentStore {
                 CREATE TABLE IF NOT EXISTS vigil_prevalence_meta (
                     computed_at TIMESTAMPTZ NOT NULL, events BIGINT NOT NULL, hosts INTEGER NOT NULL,
                     users INTEGER NOT NULL)""");
-        // Up to when stored alerts have been placed, so that a run reads only the alerts stored since.
-        statement.execute("CREATE TABLE IF NOT EXISTS vigil_correlation_meta (placed_through TIMESTAMPTZ NOT NULL)");
+        // Up to which stored alert (by row id) alerts have been placed, so that a run reads only those stored since.
+        statement.execute("""
+                CREATE TABLE IF NOT EXISTS vigil_correlation_meta (placed_through TIMESTAMPTZ NOT NULL,
+                    alert_rowid BIGINT)""");
+        statement.execute("ALTER TABLE vigil_correlation_meta ADD COLUMN IF NOT EXISTS alert_rowid BIGINT");
         // Decisions on proposed actions, appended; the latest row of an action is where it stands.
         statement.execute("""
                 CREATE TABLE IF NOT EXISTS vigil_response_actions (
@@ -130,22 +133,31 @@ public final class IncidentStore {
     public CorrelationSummary correlate(CorrelationPolicy policy, TacticStages stages, Instant now,
             Consumer<String> progress) {
         long start = System.nanoTime();
-        // Alerts are stored in the order they arrive, so those stored since the last run (less an hour, against clock
-        // steps) sit in the newest row groups, and DuckDB skips the rest by their zone maps.
-        long watermark = store.read("reading the correlation watermark", "vigil_correlation_meta", Long.MIN_VALUE,
-                () -> {
+        long runStart = micros(Instant.now());
+        // Alerts are only ever appended, so their row ids grow with the order they were stored in: a run reads the
+        // alerts past the last run's row id, and DuckDB skips the row groups before it.
+        long[] range = store.read("reading the correlation watermark", "vigil_correlation_meta",
+                new long[] {-1, -1}, () -> {
+                    long through = -1;
                     try (Statement statement = connection.createStatement();
                             ResultSet rows = statement.executeQuery(
-                                    "SELECT epoch_us(max(placed_through)) FROM vigil_correlation_meta")) {
+                                    "SELECT max(alert_rowid) FROM vigil_correlation_meta")) {
+                        if (rows.next()) {
+                            long value = rows.getLong(1);
+                            through = rows.wasNull() ? -1 : value;
+                        }
+                    }
+                    try (Statement statement = connection.createStatement();
+                            ResultSet rows = statement.executeQuery("SELECT max(rowid) FROM vigil_alerts")) {
                         rows.next();
-                        long micros = rows.getLong(1);
-                        return rows.wasNull() ? Long.MIN_VALUE : micros - 3_600_000_000L;
+                        long last = rows.getLong(1);
+                        return new long[] {through, rows.wasNull() ? -1 : last};
                     }
                 });
-        List<Alert> fresh = store.read("reading alerts to correlate", "vigil_alerts", List.of(), () -> alerts.read(
-                "a.created_at >= make_timestamptz(?::BIGINT) AND NOT EXISTS (SELECT 1 FROM vigil_incident_alerts p"
-                        + " WHERE p.alert_id = a.alert_id)", List.of(watermark == Long.MIN_VALUE ? 0L : watermark),
-                "\"time\", alert_id"));
+        List<Alert> fresh = range[1] <= range[0] ? List.of() : store.read("reading alerts to correlate",
+                "vigil_alerts", List.<Alert>of(), () -> alerts.read("a.rowid > ? AND a.rowid <= ? AND NOT EXISTS"
+                        + " (SELECT 1 FROM vigil_incident_alerts p WHERE p.alert_id = a.alert_id)",
+                        List.of(range[0], range[1]), "\"time\", alert_id"));
         if (fresh.isEmpty()) {
             return new CorrelationSummary(0, 0, 0, 0, 0, 0, (System.nanoTime() - start) / 1_000_000);
         }
@@ -238,12 +250,14 @@ public final class IncidentStore {
                 execute("UPDATE vigil_incidents SET merged_into = ? WHERE number = ?", into, merged);
             }
             // placements of this run name the incident each alert joined then; point them at where it went since
-            execute("UPDATE vigil_incident_alerts p SET incident = m.into FROM (SELECT unnest(?::BIGINT[]) AS n,"
-                    + " unnest(?::BIGINT[]) AS into) m WHERE p.incident = m.n",
-                    connection.createArrayOf("BIGINT", mergedBy.keySet().stream().filter(n -> n >= firstNew)
-                            .toArray()),
-                    connection.createArrayOf("BIGINT", mergedBy.keySet().stream().filter(n -> n >= firstNew)
-                            .map(correlator::find).toArray()));
+            if (mergedBy.keySet().stream().anyMatch(n -> n >= firstNew)) {
+                execute("UPDATE vigil_incident_alerts p SET incident = m.into FROM (SELECT unnest(?::BIGINT[]) AS n,"
+                        + " unnest(?::BIGINT[]) AS into) m WHERE p.incident = m.n",
+                        connection.createArrayOf("BIGINT", mergedBy.keySet().stream().filter(n -> n >= firstNew)
+                                .toArray()),
+                        connection.createArrayOf("BIGINT", mergedBy.keySet().stream().filter(n -> n >= firstNew)
+                                .map(correlator::find).toArray()));
+            }
             for (Map.Entry<Long, Assignment.Merge> entry : mergedBy.entrySet()) {
                 long merged = entry.getKey();
                 String why = entry.getValue().reason().explain(id -> id.toString().substring(0, 8));
@@ -254,9 +268,9 @@ public final class IncidentStore {
             refresh(touched, byFinal);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("DELETE FROM vigil_correlation_meta");
-                statement.execute("INSERT INTO vigil_correlation_meta SELECT coalesce(max(created_at), now())"
-                        + " FROM vigil_alerts");
             }
+            execute("INSERT INTO vigil_correlation_meta VALUES (make_timestamptz(?::BIGINT), ?)", runStart,
+                    range[1]);
             return new CorrelationSummary(assignments.size(), opened, assignments.size() - opened, mergedBy.size(),
                     touched.size(), baseline.size(), (System.nanoTime() - start) / 1_000_000);
         });
@@ -518,6 +532,22 @@ public final class IncidentStore {
                         .append(list.stream().map(Alert::incidentRef).filter(r -> !r.isEmpty()).findFirst()
                                 .orElse("")).endRow();
             }
+        }
+        if (touched.size() <= 64) {
+            // a few incidents: one keyed update each, which the numbers' zone maps make cheap on a large table
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    UPDATE vigil_incidents i SET title = r.title,
+                        severity = CASE WHEN i.severity_set THEN i.severity ELSE r.severity END,
+                        first_seen = make_timestamptz(r.first_seen), last_seen = make_timestamptz(r.last_seen),
+                        alert_count = r.alert_count, reference = r.reference
+                    FROM (SELECT * FROM temp.incident_refresh WHERE number = ?) r WHERE i.number = ?""")) {
+                for (long number : touched) {
+                    statement.setLong(1, number);
+                    statement.setLong(2, number);
+                    statement.executeUpdate();
+                }
+            }
+            return;
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute("""
