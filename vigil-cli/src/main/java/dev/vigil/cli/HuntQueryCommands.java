@@ -263,15 +263,11 @@ final class HuntQueryCommands {
         public Integer call() {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
-            List<SavedQuery> queries = List.of();
             Map<String, HuntSchedule> schedules = new LinkedHashMap<>();
-            if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                        TenantStore.Mode.READ_ONLY)) {
-                    queries = store.hunts().queries();
-                    store.hunts().schedules().forEach(s -> schedules.put(s.name(), s));
-                }
-            }
+            List<SavedQuery> queries = CommonOptions.readIfPresent(config, store -> {
+                store.hunts().schedules().forEach(s -> schedules.put(s.name(), s));
+                return store.hunts().queries();
+            }, List.of());
             if (json) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("tenant", config.tenant().value());
@@ -334,10 +330,8 @@ final class HuntQueryCommands {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
             SavedQuery.checkName(name);
-            if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                throw notFound(config.tenant().value(), name);
-            }
-            try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_ONLY)) {
+            try (TenantStore store = CommonOptions.open(config, TenantStore.Mode.READ_ONLY,
+                    () -> notFound(config.tenant().value(), name))) {
                 SavedQuery query = find(store, name);
                 Map<String, Object> values = ParameterValues.bind(name, query.parameters(), parameters);
                 HuntRunner runner = new HuntRunner(store);
@@ -373,10 +367,8 @@ final class HuntQueryCommands {
             VigilConfig config = common.load();
             actor.principal().require(Role.ANALYST, "delete saved queries");
             SavedQuery.checkName(name);
-            if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                throw notFound(config.tenant().value(), name);
-            }
-            try (TenantStore store = openForWriting(config)) {
+            try (TenantStore store = CommonOptions.open(config, TenantStore.Mode.READ_WRITE,
+                    () -> notFound(config.tenant().value(), name))) {
                 boolean scheduled = store.hunts().schedule(name).isPresent();
                 if (!store.hunts().delete(name)) {
                     throw notFound(config.tenant().value(), name);

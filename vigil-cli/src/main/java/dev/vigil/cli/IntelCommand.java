@@ -56,17 +56,8 @@ import picocli.CommandLine.Spec;
                 "  vigil intel indicators --type domain", "  vigil intel retro --since 30d",
                 "  vigil intel reputation 203.0.113.7", "  vigil intel import enterprise-attack.json",
                 "  vigil intel technique T1003.001", "  vigil intel actor APT29", "  vigil intel extract report.txt"})
-final class IntelCommand implements Callable<Integer> {
+final class IntelCommand extends CommandGroup {
     private static final int SHOWN_REJECTIONS = 20;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
 
     // --- import -------------------------------------------------------------------------------------------------
 
@@ -194,13 +185,11 @@ final class IntelCommand implements Callable<Integer> {
                         null);
             }
             if (refused > 0 || rejected > 0) {
-                err.println("vigil: error[" + ErrorCode.FORMAT_UNKNOWN.id() + "]: " + (refused > 0 ? refused
+                return Output.partial(err, ErrorCode.FORMAT_UNKNOWN, (refused > 0 ? refused
                         + " file(s) could not be imported" + (rejected > 0 ? " and " : "") : "") + (rejected > 0
-                        ? rejected + " entries were rejected" : "") + "; the other indicators are stored");
-                err.println("  fix: Each is listed with its reason (--json lists all). Vigil imports STIX patterns"
+                        ? rejected + " entries were rejected" : "") + "; the other indicators are stored",
+                        "Each is listed with its reason (--json lists all). Vigil imports STIX patterns"
                         + " that name IP addresses, networks, domains, URLs, e-mail addresses and file hashes.");
-                err.flush();
-                return Main.EXIT_PARTIAL;
             }
             return 0;
         }

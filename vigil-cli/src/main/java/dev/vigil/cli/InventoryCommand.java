@@ -32,15 +32,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  vigil inventory import assets.csv software.csv identities.csv",
                 "  vigil inventory import sbom.cdx.json --host app-01", "  vigil inventory import osquery-results.log",
                 "  vigil inventory list"})
-final class InventoryCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class InventoryCommand extends CommandGroup {
 
     /** {@code vigil inventory import FILE...}. */
     @Command(name = "import", mixinStandardHelpOptions = true,
@@ -150,11 +142,8 @@ final class InventoryCommand implements Callable<Integer> {
                         + results.get(0).get("file") + ": " + results.get(0).get("problem"));
             }
             if (failed > 0 || !rejected.isEmpty()) {
-                err.println("vigil: error[" + ErrorCode.INVENTORY_INVALID.id() + "]: " + failed + " file(s) refused, "
+                return Output.partial(err, ErrorCode.INVENTORY_INVALID, failed + " file(s) refused, "
                         + rejected.size() + " record(s) rejected; the rest is stored");
-                err.println("  fix: " + ErrorCode.INVENTORY_INVALID.fix());
-                err.flush();
-                return Main.EXIT_PARTIAL;
             }
             return 0;
         }
@@ -176,12 +165,8 @@ final class InventoryCommand implements Callable<Integer> {
         public Integer call() {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
-            if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                throw new VigilException(ErrorCode.POSTURE_NOT_FOUND, "tenant '" + config.tenant() + "' has no"
-                        + " inventory");
-            }
-            try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                    TenantStore.Mode.READ_WRITE)) {
+            try (TenantStore store = CommonOptions.open(config, TenantStore.Mode.READ_WRITE, () -> new VigilException(
+                    ErrorCode.POSTURE_NOT_FOUND, "tenant '" + config.tenant() + "' has no inventory"))) {
                 List<Map<String, Object>> sources = store.posture().sources();
                 if (json) {
                     out.println(Output.json(sources));

@@ -34,15 +34,7 @@ import picocli.CommandLine.Spec;
         subcommands = {VulnsCommand.Import.class},
         footer = {"", "Examples:", "  vigil vulns import cvelistV5/cves/2024", "  vigil vulns import"
                 + " known_exploited_vulnerabilities.json epss_scores-2025-08-25.csv.gz", "  vigil vulns import osv/"})
-final class VulnsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class VulnsCommand extends CommandGroup {
 
     static Path knowledgeFile(VigilConfig config) {
         return dev.vigil.store.Knowledge.vulnerabilityFile(config.dataDirectory());
@@ -156,11 +148,8 @@ final class VulnsCommand implements Callable<Integer> {
                         + " the paths" : "no file held vulnerability knowledge: " + problems.get(0));
             }
             if (!problems.isEmpty() || !rejected.isEmpty()) {
-                err.println("vigil: error[" + ErrorCode.VULNS_INVALID.id() + "]: " + problems.size()
-                        + " file(s) refused, " + rejected.size() + " entries rejected; the rest is kept");
-                err.println("  fix: " + ErrorCode.VULNS_INVALID.fix());
-                err.flush();
-                return Main.EXIT_PARTIAL;
+                return Output.partial(err, ErrorCode.VULNS_INVALID, problems.size() + " file(s) refused, "
+                        + rejected.size() + " entries rejected; the rest is kept");
             }
             return 0;
         }
