@@ -316,11 +316,8 @@ final class HuntQueryCommands {
         @Option(names = "--explain", description = "Show the SQL the query compiles to, without running it.")
         boolean explain;
 
-        @Option(names = "--max-rows", paramLabel = "N", defaultValue = "10000", description = "Most rows to return (default: ${DEFAULT-VALUE}).")
-        int maxRows;
-
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Cancel the query after this long (default: ${DEFAULT-VALUE}).")
-        int timeoutSeconds;
+        @Mixin
+        HuntLimitOptions limits;
 
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
@@ -338,9 +335,8 @@ final class HuntQueryCommands {
                 if (explain) {
                     return HuntCommand.explain(out, runner.compile(query.kql(), values), json);
                 }
-                HuntRunner.Result result = runner.run(query.kql(), values, new HuntRunner.Limits(Math.max(1, maxRows),
-                        Duration.ofSeconds(Math.max(1, timeoutSeconds))));
-                HuntCommand.print(out, config, result, json, maxRows);
+                HuntRunner.Result result = runner.run(query.kql(), values, limits.limits());
+                HuntCommand.print(out, config, result, json, limits.maxRows);
             }
             return 0;
         }

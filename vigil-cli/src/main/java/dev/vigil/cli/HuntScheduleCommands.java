@@ -345,8 +345,8 @@ final class HuntScheduleCommands {
                                     + config.tenant() + "' is not scheduled");
                         }
                     }
-                    tick = new ScheduledHunts(store).tick(at, only, force, new HuntRunner.Limits(Math.max(1, maxRows),
-                            Duration.ofSeconds(Math.max(1, timeoutSeconds))));
+                    tick = new ScheduledHunts(store).tick(at, only, force, HuntLimitOptions.limits(maxRows,
+                            timeoutSeconds));
                     if (tick.alerts() > 0) {
                         incidents = Incidents.correlate(store, config, err);
                     }
