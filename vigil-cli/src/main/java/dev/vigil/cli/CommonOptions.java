@@ -87,7 +87,8 @@ final class CommonOptions {
         if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
             return absent;
         }
-        try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_ONLY)) {
+        try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
+                TenantStore.Mode.READ_ONLY)) {
             return read.apply(store);
         }
     }

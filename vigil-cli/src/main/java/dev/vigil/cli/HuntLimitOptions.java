@@ -6,10 +6,12 @@ import picocli.CommandLine.Option;
 
 /** How much one hunting query may return and how long it may run, for the commands that run a query now. */
 final class HuntLimitOptions {
-    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "10000", description = "Most rows to return (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "10000",
+            description = "Most rows to return (default: ${DEFAULT-VALUE}).")
     int maxRows;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Cancel the query after this long (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Cancel the query after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     HuntRunner.Limits limits() {

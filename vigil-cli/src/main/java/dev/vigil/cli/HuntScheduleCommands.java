@@ -426,7 +426,8 @@ final class HuntScheduleCommands {
         public Integer call() {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
-            List<QueryRun> runs = CommonOptions.readIfPresent(config, store -> store.hunts().runs(name, limit), List.of());
+            List<QueryRun> runs = CommonOptions.readIfPresent(config, store -> store.hunts().runs(name, limit),
+                    List.of());
             if (json) {
                 out.println(Output.json(Map.of("tenant", config.tenant().value(),
                         "runs", runs.stream().map(HuntScheduleCommands::run).toList())));

@@ -8,9 +8,7 @@ import dev.vigil.posture.inventory.InventoryFiles;
 import dev.vigil.posture.inventory.InventoryImport;
 import dev.vigil.store.PostureStore;
 import dev.vigil.store.TenantStore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,13 +82,10 @@ final class InventoryCommand extends CommandGroup {
                 PostureStore posture = store.posture();
                 for (Path file : files) {
                     status.update(() -> "inventory import: " + StatusLine.shorten(file.toString()));
-                    InventoryImport result;
-                    try {
-                        result = InventoryFiles.read(file.toString(), Files.readAllBytes(file), host);
-                    } catch (IOException e) {
-                        result = new InventoryImport(file.toString(), null, Inventory.empty(), List.of(),
-                                "cannot read the file: " + e.getMessage());
-                    }
+                    InventoryImport result = FileArguments.read(file,
+                            content -> InventoryFiles.read(file.toString(), content, host),
+                            problem -> new InventoryImport(file.toString(), null, Inventory.empty(), List.of(),
+                                    problem));
                     if (result.problem() == null && result.inventory().isEmpty() && !result.rejected().isEmpty()) {
                         // Storing nothing would erase what an earlier import of the file gave: refuse it instead.
                         result = new InventoryImport(result.source(), result.format(), result.inventory(),

@@ -7,7 +7,6 @@ import dev.vigil.posture.vuln.VulnFiles;
 import dev.vigil.posture.vuln.VulnImport;
 import dev.vigil.posture.vuln.VulnKnowledge;
 import dev.vigil.posture.vuln.VulnKnowledgeFile;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,13 +88,8 @@ final class VulnsCommand extends CommandGroup {
                     int done = i;
                     status.update(() -> "vulns import: " + Output.count(done) + " of " + Output.count(files.size())
                             + " files, " + StatusLine.shorten(file.toString()));
-                    VulnImport result;
-                    try {
-                        result = VulnFiles.read(file.toString(), Files.readAllBytes(file));
-                    } catch (IOException e) {
-                        problems.add(file + ": cannot read the file: " + e.getMessage());
-                        continue;
-                    }
+                    VulnImport result = FileArguments.read(file, content -> VulnFiles.read(file.toString(), content),
+                            problem -> VulnImport.problem(file.toString(), null, problem));
                     if (result.problem() != null) {
                         problems.add(file + ": " + result.problem());
                         continue;
