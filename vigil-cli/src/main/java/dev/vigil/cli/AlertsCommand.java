@@ -4,7 +4,6 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.model.Alert;
 import dev.vigil.store.AlertJson;
 import dev.vigil.store.AlertQuery;
-import dev.vigil.store.TenantStore;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,15 +64,11 @@ final class AlertsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long sinceMicros = since == null ? Long.MIN_VALUE : TimeArguments.micros("--since", since, Clock.systemUTC());
         AlertQuery query = new AlertQuery(rules, sinceMicros, level, Math.max(1, limit));
-        List<Alert> alerts = List.of();
-        long total = 0;
-        if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-            try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                    TenantStore.Mode.READ_ONLY)) {
-                alerts = store.alerts(query);
-                total = store.alertCount();
-            }
-        }
+        record Page(List<Alert> alerts, long total) {}
+        Page page = CommonOptions.readIfPresent(config, store -> new Page(store.alerts(query), store.alertCount()),
+                new Page(List.of(), 0));
+        List<Alert> alerts = page.alerts();
+        long total = page.total();
         if (json) {
             out.println(Output.json(alerts.stream().map(AlertJson::of).toList()));
             return 0;

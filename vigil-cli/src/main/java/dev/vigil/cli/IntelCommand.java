@@ -346,15 +346,12 @@ final class IntelCommand extends CommandGroup {
             PrintWriter out = spec.commandLine().getOut();
             IndicatorType only = type == null ? null : indicatorType(type);
             Instant now = Instant.now();
-            IndicatorCounts counts = new IndicatorCounts(0, 0, 0, 0, Map.of(), Map.of());
-            List<Indicator> sample = List.of();
-            if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                        TenantStore.Mode.READ_ONLY)) {
-                    counts = store.indicatorCounts(now);
-                    sample = store.indicatorSample(only, now, Math.max(1, limit));
-                }
-            }
+            record Stored(IndicatorCounts counts, List<Indicator> sample) {}
+            Stored stored = CommonOptions.readIfPresent(config, store -> new Stored(store.indicatorCounts(now),
+                    store.indicatorSample(only, now, Math.max(1, limit))),
+                    new Stored(new IndicatorCounts(0, 0, 0, 0, Map.of(), Map.of()), List.of()));
+            IndicatorCounts counts = stored.counts();
+            List<Indicator> sample = stored.sample();
             if (json) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("tenant", config.tenant().value());
@@ -574,15 +571,14 @@ final class IntelCommand extends CommandGroup {
                         + " address.", null);
             }
             Instant now = Instant.now();
-            List<Indicator> intel = List.of();
-            Sightings sightings = new Sightings(0, null, null, Map.of(), List.of(), List.of(), 0, List.of(), null);
-            if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                        TenantStore.Mode.READ_ONLY)) {
-                    intel = store.indicatorsByKey(IndicatorValues.matchingKeys(subject));
-                    sightings = store.sightings(subject.type(), subject.value(), RECENT_ALERTS);
-                }
-            }
+            record Stored(List<Indicator> intel, Sightings sightings) {}
+            Stored stored = CommonOptions.readIfPresent(config, store -> new Stored(
+                    store.indicatorsByKey(IndicatorValues.matchingKeys(subject)),
+                    store.sightings(subject.type(), subject.value(), RECENT_ALERTS)),
+                    new Stored(List.of(), new Sightings(0, null, null, Map.of(), List.of(), List.of(), 0, List.of(),
+                            null)));
+            List<Indicator> intel = stored.intel();
+            Sightings sightings = stored.sightings();
             boolean knownBad = intel.stream().anyMatch(i -> i.provenance().isActiveAt(now));
             if (json) {
                 Map<String, Object> body = new LinkedHashMap<>();
