@@ -2,9 +2,8 @@ package dev.vigil.cli;
 
 import dev.vigil.config.VigilConfig;
 import dev.vigil.model.Alert;
-import dev.vigil.model.EventId;
+import dev.vigil.store.AlertJson;
 import dev.vigil.store.AlertQuery;
-import dev.vigil.store.TenantStore;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,17 +64,13 @@ final class AlertsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long sinceMicros = since == null ? Long.MIN_VALUE : TimeArguments.micros("--since", since, Clock.systemUTC());
         AlertQuery query = new AlertQuery(rules, sinceMicros, level, Math.max(1, limit));
-        List<Alert> alerts = List.of();
-        long total = 0;
-        if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-            try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                    TenantStore.Mode.READ_ONLY)) {
-                alerts = store.alerts(query);
-                total = store.alertCount();
-            }
-        }
+        record Page(List<Alert> alerts, long total) {}
+        Page page = CommonOptions.readIfPresent(config, store -> new Page(store.alerts(query), store.alertCount()),
+                new Page(List.of(), 0));
+        List<Alert> alerts = page.alerts();
+        long total = page.total();
         if (json) {
-            out.println(Output.json(alerts.stream().map(AlertsCommand::toJson).toList()));
+            out.println(Output.json(alerts.stream().map(AlertJson::of).toList()));
             return 0;
         }
         if (alerts.isEmpty()) {
@@ -137,28 +131,6 @@ final class AlertsCommand implements Callable<Integer> {
     private static String entity(Alert alert, String kind) {
         return alert.entities().stream().filter(e -> e.kind().equals(kind)).map(Alert.Entity::value).findFirst()
                 .orElse("");
-    }
-
-    static Map<String, Object> toJson(Alert alert) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", alert.id().toString());
-        json.put("rule_id", alert.ruleId());
-        json.put("title", alert.title());
-        json.put("level", alert.level());
-        json.put("status", alert.status());
-        json.put("time", Instant.EPOCH.plus(alert.timeMicros(), ChronoUnit.MICROS).toString());
-        json.put("techniques", alert.techniques());
-        json.put("event_ids", alert.eventIds().stream().map(EventId::toString).toList());
-        json.put("table", alert.table());
-        json.put("matched_fields", new TreeMap<>(alert.matchedFields()));
-        json.put("entities", alert.entities().stream().map(e -> {
-            Map<String, String> entity = new LinkedHashMap<>();
-            entity.put("kind", e.kind());
-            entity.put("value", e.value());
-            return entity;
-        }).toList());
-        json.put("source", alert.source());
-        return json;
     }
 
     static final class LevelConverter implements picocli.CommandLine.ITypeConverter<String> {

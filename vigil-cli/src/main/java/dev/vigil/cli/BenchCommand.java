@@ -31,15 +31,7 @@ import picocli.CommandLine.Spec;
                 BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class,
                 BenchCommand.CorrelationStore.class, BenchCommand.Hunt.class,
                 BenchCommand.HuntCoverage.class, BenchCommand.Posture.class})
-final class BenchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class BenchCommand extends CommandGroup {
 
     /** The paths to measure on (the shared data's OTRF and EVTX folders when none are named), each checked. */
     static List<String> inputs(List<String> paths) {

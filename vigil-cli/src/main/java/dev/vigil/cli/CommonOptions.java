@@ -2,11 +2,16 @@ package dev.vigil.cli;
 
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
+import dev.vigil.model.VigilException;
+import dev.vigil.store.TenantStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** The options every command takes: where the data is, which tenant, and configuration overrides. */
@@ -55,5 +60,36 @@ final class CommonOptions {
 
     TenantId tenant(VigilConfig config) {
         return config.tenant();
+    }
+
+    /**
+     * The tenant's store, or {@code noData}'s exception when the tenant has no data yet: opening it would create an
+     * empty store, which hides a mistyped {@code --tenant} or {@code --data}.
+     */
+    static TenantStore open(VigilConfig config, TenantStore.Mode mode, Supplier<? extends VigilException> noData) {
+        if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
+            throw noData.get();
+        }
+        return TenantStore.open(config.dataDirectory(), config.tenant(), mode);
+    }
+
+    /** The tenant's store, or the error that it has no data yet and how to give it some. */
+    static TenantStore openWithData(VigilConfig config, TenantStore.Mode mode, ErrorCode code) {
+        return open(config, mode, () -> new VigilException(code, "tenant '" + config.tenant() + "' has no data yet",
+                "Ingest data first (vigil ingest PATH), or try the demo: vigil demo", null));
+    }
+
+    /**
+     * What {@code read} finds in the tenant's store opened read-only, or {@code absent} when the tenant has no data
+     * yet: for listings, where nothing stored is an answer rather than an error.
+     */
+    static <T> T readIfPresent(VigilConfig config, Function<TenantStore, T> read, T absent) {
+        if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
+            return absent;
+        }
+        try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
+                TenantStore.Mode.READ_ONLY)) {
+            return read.apply(store);
+        }
     }
 }

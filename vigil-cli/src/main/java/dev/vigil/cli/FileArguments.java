@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -74,6 +75,20 @@ final class FileArguments {
             }
         }
         return files;
+    }
+
+    /**
+     * Reads one of the files and gives its bytes to {@code read}; a file that cannot be read is one outcome among
+     * the others, not the end of the command, so {@code unreadable} turns the reason into the file's result.
+     */
+    static <T> T read(Path file, Function<byte[], T> read, Function<String, T> unreadable) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            return unreadable.apply("cannot read the file: " + e.getMessage());
+        }
+        return read.apply(content);
     }
 
     private static boolean isHidden(Path path) {

@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,11 +74,8 @@ final class HuntCommand implements Callable<Integer> {
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A query parameter (repeatable).")
     Map<String, String> parameters = new LinkedHashMap<>();
 
-    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "10000", description = "Most rows to return (default: ${DEFAULT-VALUE}).")
-    int maxRows;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Cancel the query after this long (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Mixin
+    HuntLimitOptions limits;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -108,9 +104,8 @@ final class HuntCommand implements Callable<Integer> {
             if (explain) {
                 return explain(out, runner.compile(kql, values));
             }
-            HuntRunner.Result result = runner.run(kql, values, new HuntRunner.Limits(Math.max(1, maxRows),
-                    Duration.ofSeconds(Math.max(1, timeoutSeconds))));
-            print(out, config, result, json, maxRows);
+            HuntRunner.Result result = runner.run(kql, values, limits.limits());
+            print(out, config, result, json, limits.maxRows);
         }
         return 0;
     }

@@ -263,15 +263,11 @@ final class HuntQueryCommands {
         public Integer call() {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
-            List<SavedQuery> queries = List.of();
             Map<String, HuntSchedule> schedules = new LinkedHashMap<>();
-            if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                        TenantStore.Mode.READ_ONLY)) {
-                    queries = store.hunts().queries();
-                    store.hunts().schedules().forEach(s -> schedules.put(s.name(), s));
-                }
-            }
+            List<SavedQuery> queries = CommonOptions.readIfPresent(config, store -> {
+                store.hunts().schedules().forEach(s -> schedules.put(s.name(), s));
+                return store.hunts().queries();
+            }, List.of());
             if (json) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("tenant", config.tenant().value());
@@ -320,11 +316,8 @@ final class HuntQueryCommands {
         @Option(names = "--explain", description = "Show the SQL the query compiles to, without running it.")
         boolean explain;
 
-        @Option(names = "--max-rows", paramLabel = "N", defaultValue = "10000", description = "Most rows to return (default: ${DEFAULT-VALUE}).")
-        int maxRows;
-
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Cancel the query after this long (default: ${DEFAULT-VALUE}).")
-        int timeoutSeconds;
+        @Mixin
+        HuntLimitOptions limits;
 
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
@@ -334,19 +327,16 @@ final class HuntQueryCommands {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
             SavedQuery.checkName(name);
-            if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                throw notFound(config.tenant().value(), name);
-            }
-            try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_ONLY)) {
+            try (TenantStore store = CommonOptions.open(config, TenantStore.Mode.READ_ONLY,
+                    () -> notFound(config.tenant().value(), name))) {
                 SavedQuery query = find(store, name);
                 Map<String, Object> values = ParameterValues.bind(name, query.parameters(), parameters);
                 HuntRunner runner = new HuntRunner(store);
                 if (explain) {
                     return HuntCommand.explain(out, runner.compile(query.kql(), values), json);
                 }
-                HuntRunner.Result result = runner.run(query.kql(), values, new HuntRunner.Limits(Math.max(1, maxRows),
-                        Duration.ofSeconds(Math.max(1, timeoutSeconds))));
-                HuntCommand.print(out, config, result, json, maxRows);
+                HuntRunner.Result result = runner.run(query.kql(), values, limits.limits());
+                HuntCommand.print(out, config, result, json, limits.maxRows);
             }
             return 0;
         }
@@ -373,10 +363,8 @@ final class HuntQueryCommands {
             VigilConfig config = common.load();
             actor.principal().require(Role.ANALYST, "delete saved queries");
             SavedQuery.checkName(name);
-            if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                throw notFound(config.tenant().value(), name);
-            }
-            try (TenantStore store = openForWriting(config)) {
+            try (TenantStore store = CommonOptions.open(config, TenantStore.Mode.READ_WRITE,
+                    () -> notFound(config.tenant().value(), name))) {
                 boolean scheduled = store.hunts().schedule(name).isPresent();
                 if (!store.hunts().delete(name)) {
                     throw notFound(config.tenant().value(), name);

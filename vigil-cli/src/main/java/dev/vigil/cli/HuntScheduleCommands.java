@@ -219,16 +219,14 @@ final class HuntScheduleCommands {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
             Instant now = Instant.now();
-            List<HuntSchedule> schedules = List.of();
             Map<String, QueryRun> lastRuns = new LinkedHashMap<>();
-            if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_ONLY)) {
-                    schedules = store.hunts().schedules();
-                    for (HuntSchedule schedule : schedules) {
-                        store.hunts().runs(schedule.name(), 1).forEach(r -> lastRuns.put(r.name(), r));
-                    }
+            List<HuntSchedule> schedules = CommonOptions.readIfPresent(config, store -> {
+                List<HuntSchedule> stored = store.hunts().schedules();
+                for (HuntSchedule schedule : stored) {
+                    store.hunts().runs(schedule.name(), 1).forEach(r -> lastRuns.put(r.name(), r));
                 }
-            }
+                return stored;
+            }, List.of());
             if (json) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("tenant", config.tenant().value());
@@ -279,10 +277,7 @@ final class HuntScheduleCommands {
             SavedQuery.checkName(name);
             VigilException notScheduled = new VigilException(ErrorCode.QUERY_NOT_FOUND, "query '" + name
                     + "' of tenant '" + config.tenant() + "' is not scheduled");
-            if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                throw notScheduled;
-            }
-            try (TenantStore store = HuntQueryCommands.openForWriting(config)) {
+            try (TenantStore store = CommonOptions.open(config, TenantStore.Mode.READ_WRITE, () -> notScheduled)) {
                 if (!store.hunts().unschedule(name)) {
                     throw notScheduled;
                 }
@@ -350,8 +345,8 @@ final class HuntScheduleCommands {
                                     + config.tenant() + "' is not scheduled");
                         }
                     }
-                    tick = new ScheduledHunts(store).tick(at, only, force, new HuntRunner.Limits(Math.max(1, maxRows),
-                            Duration.ofSeconds(Math.max(1, timeoutSeconds))));
+                    tick = new ScheduledHunts(store).tick(at, only, force, HuntLimitOptions.limits(maxRows,
+                            timeoutSeconds));
                     if (tick.alerts() > 0) {
                         incidents = Incidents.correlate(store, config, err);
                     }
@@ -431,12 +426,8 @@ final class HuntScheduleCommands {
         public Integer call() {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
-            List<QueryRun> runs = List.of();
-            if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_ONLY)) {
-                    runs = store.hunts().runs(name, limit);
-                }
-            }
+            List<QueryRun> runs = CommonOptions.readIfPresent(config, store -> store.hunts().runs(name, limit),
+                    List.of());
             if (json) {
                 out.println(Output.json(Map.of("tenant", config.tenant().value(),
                         "runs", runs.stream().map(HuntScheduleCommands::run).toList())));

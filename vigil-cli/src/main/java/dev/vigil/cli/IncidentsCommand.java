@@ -4,16 +4,12 @@ import dev.vigil.config.ConfigKey;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.incident.Incident;
-import dev.vigil.incident.IncidentAnalyzer;
 import dev.vigil.incident.IncidentChange;
-import dev.vigil.incident.IncidentFacts;
 import dev.vigil.incident.IncidentMetrics;
 import dev.vigil.incident.IncidentUpdate;
-import dev.vigil.incident.IncidentView;
 import dev.vigil.incident.Lifecycle;
 import dev.vigil.incident.Responder;
 import dev.vigil.incident.ResponseAction;
-import dev.vigil.incident.ResponsePlan;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Principal;
 import dev.vigil.model.VigilException;
@@ -72,11 +68,7 @@ final class IncidentsCommand implements Callable<Integer> {
     }
 
     static TenantStore open(VigilConfig config, TenantStore.Mode mode) {
-        if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-            throw new VigilException(ErrorCode.INCIDENT_NOT_FOUND, "tenant '" + config.tenant() + "' has no data yet",
-                    "Ingest data first (vigil ingest PATH), or try the demo: vigil demo", null);
-        }
-        return TenantStore.open(config.dataDirectory(), config.tenant(), mode);
+        return CommonOptions.openWithData(config, mode, ErrorCode.INCIDENT_NOT_FOUND);
     }
 
     static String time(Instant instant) {
@@ -138,12 +130,8 @@ final class IncidentsCommand implements Callable<Integer> {
                             + String.join(", ", Lifecycle.SEVERITIES));
                 }
             });
-            List<Incident> incidents = List.of();
-            if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                try (TenantStore store = open(config, TenantStore.Mode.READ_ONLY)) {
-                    incidents = store.incidents().list(principal, wanted, minimum, Math.max(1, limit));
-                }
-            }
+            List<Incident> incidents = CommonOptions.readIfPresent(config,
+                    store -> store.incidents().list(principal, wanted, minimum, Math.max(1, limit)), List.of());
             IncidentMetrics metrics = IncidentMetrics.of(incidents);
             if (json) {
                 Map<String, Object> body = new LinkedHashMap<>();

@@ -102,10 +102,8 @@ final class IngestCommand implements Callable<Integer> {
         }
         out.flush();
         if (!summary.failedSources().isEmpty()) {
-            err.println("vigil: error[" + ErrorCode.INPUT_UNREADABLE.id() + "]: " + summary.failedSources().size()
+            return Output.partial(err, ErrorCode.INPUT_UNREADABLE, summary.failedSources().size()
                     + " source(s) could not be read to the end; what was read of them is stored");
-            err.println("  fix: " + ErrorCode.INPUT_UNREADABLE.fix());
-            return Main.EXIT_PARTIAL;
         }
         return 0;
     }

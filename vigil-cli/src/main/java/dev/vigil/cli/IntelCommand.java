@@ -56,17 +56,8 @@ import picocli.CommandLine.Spec;
                 "  vigil intel indicators --type domain", "  vigil intel retro --since 30d",
                 "  vigil intel reputation 203.0.113.7", "  vigil intel import enterprise-attack.json",
                 "  vigil intel technique T1003.001", "  vigil intel actor APT29", "  vigil intel extract report.txt"})
-final class IntelCommand implements Callable<Integer> {
+final class IntelCommand extends CommandGroup {
     private static final int SHOWN_REJECTIONS = 20;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
 
     // --- import -------------------------------------------------------------------------------------------------
 
@@ -194,13 +185,11 @@ final class IntelCommand implements Callable<Integer> {
                         null);
             }
             if (refused > 0 || rejected > 0) {
-                err.println("vigil: error[" + ErrorCode.FORMAT_UNKNOWN.id() + "]: " + (refused > 0 ? refused
+                return Output.partial(err, ErrorCode.FORMAT_UNKNOWN, (refused > 0 ? refused
                         + " file(s) could not be imported" + (rejected > 0 ? " and " : "") : "") + (rejected > 0
-                        ? rejected + " entries were rejected" : "") + "; the other indicators are stored");
-                err.println("  fix: Each is listed with its reason (--json lists all). Vigil imports STIX patterns"
+                        ? rejected + " entries were rejected" : "") + "; the other indicators are stored",
+                        "Each is listed with its reason (--json lists all). Vigil imports STIX patterns"
                         + " that name IP addresses, networks, domains, URLs, e-mail addresses and file hashes.");
-                err.flush();
-                return Main.EXIT_PARTIAL;
             }
             return 0;
         }
@@ -357,15 +346,12 @@ final class IntelCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             IndicatorType only = type == null ? null : indicatorType(type);
             Instant now = Instant.now();
-            IndicatorCounts counts = new IndicatorCounts(0, 0, 0, 0, Map.of(), Map.of());
-            List<Indicator> sample = List.of();
-            if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                        TenantStore.Mode.READ_ONLY)) {
-                    counts = store.indicatorCounts(now);
-                    sample = store.indicatorSample(only, now, Math.max(1, limit));
-                }
-            }
+            record Stored(IndicatorCounts counts, List<Indicator> sample) {}
+            Stored stored = CommonOptions.readIfPresent(config, store -> new Stored(store.indicatorCounts(now),
+                    store.indicatorSample(only, now, Math.max(1, limit))),
+                    new Stored(new IndicatorCounts(0, 0, 0, 0, Map.of(), Map.of()), List.of()));
+            IndicatorCounts counts = stored.counts();
+            List<Indicator> sample = stored.sample();
             if (json) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("tenant", config.tenant().value());
@@ -585,15 +571,14 @@ final class IntelCommand implements Callable<Integer> {
                         + " address.", null);
             }
             Instant now = Instant.now();
-            List<Indicator> intel = List.of();
-            Sightings sightings = new Sightings(0, null, null, Map.of(), List.of(), List.of(), 0, List.of(), null);
-            if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                        TenantStore.Mode.READ_ONLY)) {
-                    intel = store.indicatorsByKey(IndicatorValues.matchingKeys(subject));
-                    sightings = store.sightings(subject.type(), subject.value(), RECENT_ALERTS);
-                }
-            }
+            record Stored(List<Indicator> intel, Sightings sightings) {}
+            Stored stored = CommonOptions.readIfPresent(config, store -> new Stored(
+                    store.indicatorsByKey(IndicatorValues.matchingKeys(subject)),
+                    store.sightings(subject.type(), subject.value(), RECENT_ALERTS)),
+                    new Stored(List.of(), new Sightings(0, null, null, Map.of(), List.of(), List.of(), 0, List.of(),
+                            null)));
+            List<Indicator> intel = stored.intel();
+            Sightings sightings = stored.sightings();
             boolean knownBad = intel.stream().anyMatch(i -> i.provenance().isActiveAt(now));
             if (json) {
                 Map<String, Object> body = new LinkedHashMap<>();

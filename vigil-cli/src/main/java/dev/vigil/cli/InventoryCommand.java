@@ -8,9 +8,7 @@ import dev.vigil.posture.inventory.InventoryFiles;
 import dev.vigil.posture.inventory.InventoryImport;
 import dev.vigil.store.PostureStore;
 import dev.vigil.store.TenantStore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,15 +30,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  vigil inventory import assets.csv software.csv identities.csv",
                 "  vigil inventory import sbom.cdx.json --host app-01", "  vigil inventory import osquery-results.log",
                 "  vigil inventory list"})
-final class InventoryCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class InventoryCommand extends CommandGroup {
 
     /** {@code vigil inventory import FILE...}. */
     @Command(name = "import", mixinStandardHelpOptions = true,
@@ -92,13 +82,10 @@ final class InventoryCommand implements Callable<Integer> {
                 PostureStore posture = store.posture();
                 for (Path file : files) {
                     status.update(() -> "inventory import: " + StatusLine.shorten(file.toString()));
-                    InventoryImport result;
-                    try {
-                        result = InventoryFiles.read(file.toString(), Files.readAllBytes(file), host);
-                    } catch (IOException e) {
-                        result = new InventoryImport(file.toString(), null, Inventory.empty(), List.of(),
-                                "cannot read the file: " + e.getMessage());
-                    }
+                    InventoryImport result = FileArguments.read(file,
+                            content -> InventoryFiles.read(file.toString(), content, host),
+                            problem -> new InventoryImport(file.toString(), null, Inventory.empty(), List.of(),
+                                    problem));
                     if (result.problem() == null && result.inventory().isEmpty() && !result.rejected().isEmpty()) {
                         // Storing nothing would erase what an earlier import of the file gave: refuse it instead.
                         result = new InventoryImport(result.source(), result.format(), result.inventory(),
@@ -150,11 +137,8 @@ final class InventoryCommand implements Callable<Integer> {
                         + results.get(0).get("file") + ": " + results.get(0).get("problem"));
             }
             if (failed > 0 || !rejected.isEmpty()) {
-                err.println("vigil: error[" + ErrorCode.INVENTORY_INVALID.id() + "]: " + failed + " file(s) refused, "
+                return Output.partial(err, ErrorCode.INVENTORY_INVALID, failed + " file(s) refused, "
                         + rejected.size() + " record(s) rejected; the rest is stored");
-                err.println("  fix: " + ErrorCode.INVENTORY_INVALID.fix());
-                err.flush();
-                return Main.EXIT_PARTIAL;
             }
             return 0;
         }
@@ -176,12 +160,8 @@ final class InventoryCommand implements Callable<Integer> {
         public Integer call() {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
-            if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                throw new VigilException(ErrorCode.POSTURE_NOT_FOUND, "tenant '" + config.tenant() + "' has no"
-                        + " inventory");
-            }
-            try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                    TenantStore.Mode.READ_WRITE)) {
+            try (TenantStore store = CommonOptions.open(config, TenantStore.Mode.READ_WRITE, () -> new VigilException(
+                    ErrorCode.POSTURE_NOT_FOUND, "tenant '" + config.tenant() + "' has no inventory"))) {
                 List<Map<String, Object>> sources = store.posture().sources();
                 if (json) {
                     out.println(Output.json(sources));

@@ -116,8 +116,7 @@ public final class Main {
             err.println(Output.json(java.util.Map.of("error", java.util.Map.of("code", error.code().id(),
                     "category", error.code().category().tag(), "message", error.getMessage(), "fix", error.fix()))));
         } else {
-            err.println("vigil: error[" + error.code().id() + "]: " + error.getMessage());
-            err.println("  fix: " + error.fix());
+            Output.error(err, error.code().id(), error.getMessage(), error.fix());
         }
         err.flush();
         return error.code().category().exitCode();

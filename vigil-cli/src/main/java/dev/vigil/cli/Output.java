@@ -1,5 +1,7 @@
 package dev.vigil.cli;
 
+import dev.vigil.model.ErrorCode;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,6 +77,27 @@ final class Output {
                 : value.toString();
         text = text.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
         return text.length() > MAX_CELL ? text.substring(0, MAX_CELL - 1) + "…" : text;
+    }
+
+    /** Prints an error in the form every command ends with: {@code vigil: error[ID]: message}, then the fix. */
+    static void error(PrintWriter err, String codeId, String message, String fix) {
+        err.println("vigil: error[" + codeId + "]: " + message);
+        err.println("  fix: " + fix);
+        err.flush();
+    }
+
+    /**
+     * Reports work of which a part failed and the rest was done, with the code's own fix; the exit code to return is
+     * {@link Main#EXIT_PARTIAL}.
+     */
+    static int partial(PrintWriter err, ErrorCode code, String message) {
+        return partial(err, code, message, code.fix());
+    }
+
+    /** As {@link #partial(PrintWriter, ErrorCode, String)}, with a fix that names what this command could not do. */
+    static int partial(PrintWriter err, ErrorCode code, String message, String fix) {
+        error(err, code.id(), message, fix);
+        return Main.EXIT_PARTIAL;
     }
 
     static String count(long value) {

@@ -58,13 +58,7 @@ final class RulesCommand {
         public Integer call() {
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
-            List<RuleRow> rows = List.of();
-            if (TenantStore.exists(config.dataDirectory(), config.tenant())) {
-                try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                        TenantStore.Mode.READ_ONLY)) {
-                    rows = store.rules();
-                }
-            }
+            List<RuleRow> rows = CommonOptions.readIfPresent(config, TenantStore::rules, List.of());
             List<RuleRow> shown = rows.stream().filter(r -> all || r.state() == RuleRow.State.ACTIVE)
                     .sorted(Comparator.comparing(RuleRow::state)
                             .thenComparing(Comparator.comparingInt((RuleRow r) -> AlertQuery.rank(r.level())).reversed())
@@ -182,12 +176,10 @@ final class RulesCommand {
             boolean json) {
         VigilConfig config = common.load();
         PrintWriter out = spec.commandLine().getOut();
-        if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-            throw new VigilException(ErrorCode.RULE_NOT_FOUND, "tenant '" + config.tenant() + "' has no rules",
-                    "Import Sigma rules first: vigil rules import PATH --tenant " + config.tenant(), null);
-        }
         int changed;
-        try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_WRITE)) {
+        try (TenantStore store = CommonOptions.open(config, TenantStore.Mode.READ_WRITE, () -> new VigilException(
+                ErrorCode.RULE_NOT_FOUND, "tenant '" + config.tenant() + "' has no rules",
+                "Import Sigma rules first: vigil rules import PATH --tenant " + config.tenant(), null))) {
             changed = store.setEnabled(refs, enabled);
             store.commit();
         }

@@ -161,10 +161,7 @@ final class RulesImportCommand implements Callable<Integer> {
         if (!usable) {
             throw new VigilException(ErrorCode.RULE_INVALID, message);
         }
-        err.println("vigil: error[" + ErrorCode.RULE_INVALID.id() + "]: " + message);
-        err.println("  fix: " + ErrorCode.RULE_INVALID.fix());
-        err.flush();
-        return Main.EXIT_PARTIAL;
+        return Output.partial(err, ErrorCode.RULE_INVALID, message);
     }
 
     /**

@@ -78,15 +78,7 @@ final class ServerCommands {
     @Command(name = "tokens", mixinStandardHelpOptions = true,
             description = "API tokens for the REST API: each opens one tenant with one role (reader, analyst, owner).",
             subcommands = {Create.class, ListTokens.class, Revoke.class})
-    static final class Tokens implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-            return 0;
-        }
+    static final class Tokens extends CommandGroup {
     }
 
     private static final Pattern LIFETIME = Pattern.compile("(\\d{1,5})([dh])");
@@ -204,15 +196,7 @@ final class ServerCommands {
     @Command(name = "audit", mixinStandardHelpOptions = true,
             description = "The server's hash-chained audit log of API requests.",
             subcommands = {Verify.class, Export.class})
-    static final class Audit implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-            return 0;
-        }
+    static final class Audit extends CommandGroup {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,

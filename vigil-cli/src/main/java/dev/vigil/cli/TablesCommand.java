@@ -35,14 +35,8 @@ final class TablesCommand implements Callable<Integer> {
     public Integer call() {
         VigilConfig config = common.load();
         PrintWriter out = spec.commandLine().getOut();
-        List<TableInfo> tables;
-        if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-            tables = List.of(); // a tenant with no data yet has no tables: an answer, not an error
-        } else {
-            try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(), TenantStore.Mode.READ_ONLY)) {
-                tables = store.tables();
-            }
-        }
+        // a tenant with no data yet has no tables: an answer, not an error
+        List<TableInfo> tables = CommonOptions.readIfPresent(config, TenantStore::tables, List.of());
         if (json) {
             List<Map<String, Object>> list = new ArrayList<>();
             for (TableInfo table : tables) {

@@ -7,7 +7,6 @@ import dev.vigil.posture.vuln.VulnFiles;
 import dev.vigil.posture.vuln.VulnImport;
 import dev.vigil.posture.vuln.VulnKnowledge;
 import dev.vigil.posture.vuln.VulnKnowledgeFile;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,15 +33,7 @@ import picocli.CommandLine.Spec;
         subcommands = {VulnsCommand.Import.class},
         footer = {"", "Examples:", "  vigil vulns import cvelistV5/cves/2024", "  vigil vulns import"
                 + " known_exploited_vulnerabilities.json epss_scores-2025-08-25.csv.gz", "  vigil vulns import osv/"})
-final class VulnsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class VulnsCommand extends CommandGroup {
 
     static Path knowledgeFile(VigilConfig config) {
         return dev.vigil.store.Knowledge.vulnerabilityFile(config.dataDirectory());
@@ -97,13 +88,8 @@ final class VulnsCommand implements Callable<Integer> {
                     int done = i;
                     status.update(() -> "vulns import: " + Output.count(done) + " of " + Output.count(files.size())
                             + " files, " + StatusLine.shorten(file.toString()));
-                    VulnImport result;
-                    try {
-                        result = VulnFiles.read(file.toString(), Files.readAllBytes(file));
-                    } catch (IOException e) {
-                        problems.add(file + ": cannot read the file: " + e.getMessage());
-                        continue;
-                    }
+                    VulnImport result = FileArguments.read(file, content -> VulnFiles.read(file.toString(), content),
+                            problem -> VulnImport.problem(file.toString(), null, problem));
                     if (result.problem() != null) {
                         problems.add(file + ": " + result.problem());
                         continue;
@@ -156,11 +142,8 @@ final class VulnsCommand implements Callable<Integer> {
                         + " the paths" : "no file held vulnerability knowledge: " + problems.get(0));
             }
             if (!problems.isEmpty() || !rejected.isEmpty()) {
-                err.println("vigil: error[" + ErrorCode.VULNS_INVALID.id() + "]: " + problems.size()
-                        + " file(s) refused, " + rejected.size() + " entries rejected; the rest is kept");
-                err.println("  fix: " + ErrorCode.VULNS_INVALID.fix());
-                err.flush();
-                return Main.EXIT_PARTIAL;
+                return Output.partial(err, ErrorCode.VULNS_INVALID, problems.size() + " file(s) refused, "
+                        + rejected.size() + " entries rejected; the rest is kept");
             }
             return 0;
         }

@@ -1,5 +1,6 @@
 package dev.vigil.config;
 
+import dev.vigil.model.EditDistance;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
 import java.io.IOException;
@@ -163,28 +164,10 @@ public final class ConfigLoader {
     static String nearest(String name, boolean environment) {
         return Arrays.stream(ConfigKey.values())
                 .map(k -> environment ? k.environmentVariable() : k.key())
-                .min(Comparator.comparingInt(candidate -> distance(name, candidate)))
-                .filter(candidate -> distance(name, candidate) <= Math.max(3, candidate.length() / 3))
+                .min(Comparator.comparingInt(candidate -> EditDistance.ignoringCase(name, candidate)))
+                .filter(candidate -> EditDistance.ignoringCase(name, candidate)
+                        <= Math.max(3, candidate.length() / 3))
                 .orElse(null);
-    }
-
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = Character.toLowerCase(a.charAt(i - 1)) == Character.toLowerCase(b.charAt(j - 1)) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private static String mark(Path file, Node node) {

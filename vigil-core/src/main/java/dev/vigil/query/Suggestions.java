@@ -1,5 +1,6 @@
 package dev.vigil.query;
 
+import dev.vigil.model.EditDistance;
 import java.util.Collection;
 import java.util.Locale;
 
@@ -19,7 +20,7 @@ final class Suggestions {
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
             String other = candidate.toLowerCase(Locale.ROOT);
-            int distance = other.equals(lower) ? 0 : distance(lower, other);
+            int distance = other.equals(lower) ? 0 : EditDistance.ignoringCase(lower, other);
             if (distance < bestDistance) {
                 bestDistance = distance;
                 best = candidate;
@@ -27,24 +28,5 @@ final class Suggestions {
         }
         int allowed = Math.max(2, name.length() / 3);
         return best != null && bestDistance <= allowed ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

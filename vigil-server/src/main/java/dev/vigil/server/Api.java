@@ -11,7 +11,6 @@ import dev.vigil.incident.Lifecycle;
 import dev.vigil.incident.Responder;
 import dev.vigil.model.Alert;
 import dev.vigil.model.ErrorCode;
-import dev.vigil.model.EventId;
 import dev.vigil.model.Role;
 import dev.vigil.model.VigilException;
 import dev.vigil.posture.PostureAnalyzer;
@@ -21,6 +20,7 @@ import dev.vigil.posture.VulnerabilityMatcher;
 import dev.vigil.posture.vuln.VulnKnowledge;
 import dev.vigil.posture.vuln.VulnKnowledgeFile;
 import dev.vigil.query.KqlCompiler;
+import dev.vigil.store.AlertJson;
 import dev.vigil.store.AlertQuery;
 import dev.vigil.store.HuntRunner;
 import dev.vigil.store.IncidentCase;
@@ -30,7 +30,6 @@ import dev.vigil.store.QueryResult;
 import dev.vigil.store.TenantStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +37,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The REST API's route table and what each route does. Every action calls the services the CLI calls
@@ -272,28 +270,10 @@ final class Api {
         List<Alert> read = stores.with(call.tenant(), store -> store.alerts(query));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("tenant", call.tenant().value());
-        json.put("alerts", read.stream().skip(offset).limit(limit).map(Api::alert).toList());
+        json.put("alerts", read.stream().skip(offset).limit(limit).map(AlertJson::of).toList());
         json.put("limit", limit);
         json.put("offset", offset);
         json.put("next_offset", read.size() > offset + limit ? offset + limit : null);
-        return json;
-    }
-
-    static Map<String, Object> alert(Alert alert) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", alert.id().toString());
-        json.put("rule_id", alert.ruleId());
-        json.put("title", alert.title());
-        json.put("level", alert.level());
-        json.put("status", alert.status());
-        json.put("time", Instant.EPOCH.plus(alert.timeMicros(), ChronoUnit.MICROS).toString());
-        json.put("techniques", alert.techniques());
-        json.put("event_ids", alert.eventIds().stream().map(EventId::toString).toList());
-        json.put("table", alert.table());
-        json.put("matched_fields", new TreeMap<>(alert.matchedFields()));
-        json.put("entities", alert.entities().stream().map(e -> Map.of("kind", e.kind(), "value", e.value()))
-                .toList());
-        json.put("source", alert.source());
         return json;
     }
 

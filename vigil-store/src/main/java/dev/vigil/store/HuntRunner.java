@@ -9,7 +9,6 @@ import dev.vigil.query.HuntCatalog;
 import dev.vigil.query.KqlCompiler;
 import dev.vigil.query.KqlType;
 import dev.vigil.query.TimeWindow;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -99,28 +98,9 @@ public final class HuntRunner {
             }, limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
             statement.setMaxRows(limits.maxRows() + 1);
             try (ResultSet rs = statement.executeQuery(sql)) {
-                var meta = rs.getMetaData();
-                List<String> columns = new ArrayList<>();
-                List<String> types = new ArrayList<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    columns.add(meta.getColumnLabel(i));
-                    types.add(meta.getColumnTypeName(i));
-                }
-                List<List<Object>> rows = new ArrayList<>();
-                boolean truncated = false;
-                while (rs.next()) {
-                    if (rows.size() == limits.maxRows()) {
-                        truncated = true;
-                        break;
-                    }
-                    List<Object> row = new ArrayList<>(columns.size());
-                    for (int i = 1; i <= columns.size(); i++) {
-                        row.add(QueryResult.plain(rs.getObject(i)));
-                    }
-                    rows.add(row);
-                }
+                QueryResult result = QueryResult.read(rs, limits.maxRows(), start);
                 cancel.cancel(false);
-                return new QueryResult(columns, types, rows, truncated, (System.nanoTime() - start) / 1e6);
+                return result;
             }
         } catch (SQLException e) {
             String message = TenantStore.firstLine(e.getMessage());

@@ -1,7 +1,11 @@
 package dev.vigil.store;
 
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +20,36 @@ public record QueryResult(List<String> columns, List<String> types, List<List<Ob
         columns = List.copyOf(columns);
         types = List.copyOf(types);
         rows = List.copyOf(rows);
+    }
+
+    /**
+     * Reads at most {@code maxRows} rows of {@code rs}; {@code truncated} tells whether it had more, which the
+     * statement lets through by asking for one row over the limit.
+     *
+     * @param startNanos when the query started, by {@link System#nanoTime()}
+     */
+    static QueryResult read(ResultSet rs, int maxRows, long startNanos) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        List<String> columns = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            columns.add(meta.getColumnLabel(i));
+            types.add(meta.getColumnTypeName(i));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        boolean truncated = false;
+        while (rs.next()) {
+            if (rows.size() == maxRows) {
+                truncated = true;
+                break;
+            }
+            List<Object> row = new ArrayList<>(columns.size());
+            for (int i = 1; i <= columns.size(); i++) {
+                row.add(plain(rs.getObject(i)));
+            }
+            rows.add(row);
+        }
+        return new QueryResult(columns, types, rows, truncated, (System.nanoTime() - startNanos) / 1e6);
     }
 
     /** Converts JDBC values into the plain values results hold. */

@@ -778,27 +778,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         try (Statement statement = connection.createStatement()) {
             statement.setMaxRows(maxRows + 1);
             try (ResultSet rs = statement.executeQuery(sql)) {
-                var meta = rs.getMetaData();
-                List<String> columns = new ArrayList<>();
-                List<String> types = new ArrayList<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    columns.add(meta.getColumnLabel(i));
-                    types.add(meta.getColumnTypeName(i));
-                }
-                List<List<Object>> rows = new ArrayList<>();
-                boolean truncated = false;
-                while (rs.next()) {
-                    if (rows.size() == maxRows) {
-                        truncated = true;
-                        break;
-                    }
-                    List<Object> row = new ArrayList<>(columns.size());
-                    for (int i = 1; i <= columns.size(); i++) {
-                        row.add(QueryResult.plain(rs.getObject(i)));
-                    }
-                    rows.add(row);
-                }
-                return new QueryResult(columns, types, rows, truncated, (System.nanoTime() - start) / 1e6);
+                return QueryResult.read(rs, maxRows, start);
             }
         } catch (SQLException e) {
             throw ReadOnlySql.translate(sql, e);

@@ -2,6 +2,7 @@ package dev.vigil.intel.ioc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.csv.Csv;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ public final class MispCsv {
     public static IndicatorImport read(String source, String text, ImportOptions options) {
         requireNonNull(source, "source is null");
         requireNonNull(options, "options is null");
-        List<CsvRows.Row> rows = CsvRows.parse(text);
+        List<Csv.Record> rows = Csv.records(text);
         if (rows.isEmpty()) {
             return IndicatorImport.problem(source, IntelFormat.MISP_CSV, "the file is empty");
         }
@@ -38,7 +39,7 @@ public final class MispCsv {
         }
         ImportCollector collector = new ImportCollector(source, IntelFormat.MISP_CSV, options);
         String feed = options.feed(null, source);
-        for (CsvRows.Row row : rows.subList(1, rows.size())) {
+        for (Csv.Record row : rows.subList(1, rows.size())) {
             collector.entry();
             String location = "line " + row.line();
             if (row.fields().size() != header.size()) {

@@ -2,7 +2,7 @@ package dev.vigil.posture.inventory;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vigil.posture.Csv;
+import dev.vigil.csv.Csv;
 import dev.vigil.posture.version.Cpe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.vigil.posture.version;
 
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * How versions of a kind of software are ordered. Each ecosystem compares two version strings by its own rules; two
@@ -18,74 +19,28 @@ public enum Ecosystem implements Comparator<String> {
      * runs of letters as text; a trailing pre-release word ({@code beta}, {@code rc}) sorts before the release, any
      * other trailing letters after it ({@code 1.0.1g}, {@code 10.2.9-h1}).
      */
-    GENERIC("generic") {
-        @Override
-        public int compare(String left, String right) {
-            return GenericVersions.compare(left, right);
-        }
-    },
+    GENERIC("generic", GenericVersions::compare, Ecosystem::anyText),
     /** Semantic Versioning 2.0.0: pre-releases before the release, build metadata ignored; a leading {@code v} allowed. */
-    SEMVER("semver") {
-        @Override
-        public int compare(String left, String right) {
-            return SemanticVersions.compare(left, right);
-        }
-
-        @Override
-        public boolean isValid(String version) {
-            return SemanticVersions.parse(version) != null;
-        }
-    },
+    SEMVER("semver", SemanticVersions::compare, version -> SemanticVersions.parse(version) != null),
     /** npm's node-semver: semver with its loose forms ({@code v1.2.3}, {@code =1.2.3}). */
-    NPM("npm") {
-        @Override
-        public int compare(String left, String right) {
-            return SemanticVersions.compare(left, right);
-        }
-
-        @Override
-        public boolean isValid(String version) {
-            return SemanticVersions.parse(version) != null;
-        }
-    },
+    NPM("npm", SemanticVersions::compare, version -> SemanticVersions.parse(version) != null),
     /** Maven's {@code ComparableVersion}: qualifiers alpha &lt; beta &lt; milestone &lt; rc &lt; snapshot &lt; release &lt; sp. */
-    MAVEN("maven") {
-        @Override
-        public int compare(String left, String right) {
-            return MavenVersions.compare(left, right);
-        }
-    },
+    MAVEN("maven", MavenVersions::compare, Ecosystem::anyText),
     /** PEP 440 (PyPI): epochs, pre-, post- and development releases, local versions. */
-    PYPI("pypi") {
-        @Override
-        public int compare(String left, String right) {
-            return Pep440Versions.compare(left, right);
-        }
-
-        @Override
-        public boolean isValid(String version) {
-            return Pep440Versions.parse(version) != null;
-        }
-    },
+    PYPI("pypi", Pep440Versions::compare, version -> Pep440Versions.parse(version) != null),
     /** Debian (dpkg): {@code epoch:upstream-revision}, {@code ~} before anything, even the end. */
-    DEBIAN("deb") {
-        @Override
-        public int compare(String left, String right) {
-            return DebianVersions.compare(left, right);
-        }
-    },
+    DEBIAN("deb", DebianVersions::compare, Ecosystem::anyText),
     /** RPM ({@code rpmvercmp}): {@code epoch:version-release}, {@code ~} before and {@code ^} after the end. */
-    RPM("rpm") {
-        @Override
-        public int compare(String left, String right) {
-            return RpmVersions.compare(left, right);
-        }
-    };
+    RPM("rpm", RpmVersions::compare, Ecosystem::anyText);
 
     private final String id;
+    private final Comparator<String> order;
+    private final Predicate<String> grammar;
 
-    Ecosystem(String id) {
+    Ecosystem(String id, Comparator<String> order, Predicate<String> grammar) {
         this.id = id;
+        this.order = order;
+        this.grammar = grammar;
     }
 
     /** The short lower-case name used in package keys and output: {@code maven}, {@code npm}, {@code deb} ... */
@@ -95,10 +50,17 @@ public enum Ecosystem implements Comparator<String> {
 
     /** Orders two versions by this ecosystem's rules; equal versions compare as 0 even when spelled differently. */
     @Override
-    public abstract int compare(String left, String right);
+    public int compare(String left, String right) {
+        return order.compare(left, right);
+    }
 
     /** Whether the version follows this ecosystem's grammar (always true where the grammar accepts anything). */
     public boolean isValid(String version) {
+        return grammar.test(version);
+    }
+
+    /** The grammar of ecosystems that take whatever installers write: any text that is not blank. */
+    private static boolean anyText(String version) {
         return version != null && !version.isBlank();
     }
 

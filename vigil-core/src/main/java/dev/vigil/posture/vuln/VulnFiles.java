@@ -2,7 +2,7 @@ package dev.vigil.posture.vuln;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vigil.posture.Csv;
+import dev.vigil.csv.Csv;
 import dev.vigil.posture.version.Cpe;
 import dev.vigil.posture.version.Ecosystem;
 import dev.vigil.posture.version.VersionRange;

@@ -22,7 +22,8 @@ public record VulnImport(String source, String format, List<Vulnerability> vulne
         withdrawn = List.copyOf(withdrawn);
     }
 
-    static VulnImport problem(String source, String format, String problem) {
+    /** A file that gave nothing, and why; {@code format} is null when it was not recognized. */
+    public static VulnImport problem(String source, String format, String problem) {
         return new VulnImport(source, format, List.of(), List.of(), List.of(), null, List.of(), List.of(), problem);
     }
 
