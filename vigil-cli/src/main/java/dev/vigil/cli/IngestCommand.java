@@ -223,7 +223,7 @@ final class IngestCommand implements Callable<Integer> {
     /** Progress on standard error: a line rewritten in place on a terminal, a line every few seconds otherwise. */
     static final class Progress implements Ingestor.ProgressListener {
         private final PrintWriter err;
-        private final boolean terminal = System.console() != null;
+        private final boolean terminal = StatusLine.onTerminal();
         private long lastPrint;
         private boolean printed;
 

@@ -8,7 +8,7 @@ import java.io.PrintWriter;
  */
 final class StatusLine {
     private final PrintWriter err;
-    private final boolean terminal = System.console() != null;
+    private final boolean terminal = onTerminal();
     private long lastPrint = System.nanoTime();
     private boolean printed;
 
@@ -42,6 +42,23 @@ final class StatusLine {
         if (terminal && printed) {
             err.print("\r\u001B[K");
             err.flush();
+        }
+    }
+
+    /**
+     * Whether standard error is a terminal, where a line can be rewritten in place. From JDK 22 {@code System.console()}
+     * exists even when output is redirected, and {@code Console.isTerminal()} tells; on JDK 21 a console exists only on
+     * a terminal. (Vigil compiles for 21, so the newer method is looked up.)
+     */
+    static boolean onTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 21: a console means a terminal
         }
     }
 
