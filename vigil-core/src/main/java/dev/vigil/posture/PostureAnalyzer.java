@@ -220,7 +220,7 @@ public final class PostureAnalyzer {
         return new Finding(id("vulnerability", asset.id(), cve + "|" + item.name()), "vulnerability", asset.id(), cve,
                 item.name() + " " + item.version(), title, best.confidence(), decision, risk, kev != null, reasons,
                 evidence, guidance, techniques, fixed != null ? "upgrade|" + item.name().toLowerCase(Locale.ROOT) + "|"
-                        + ecosystem.id() : "vendor-fix|" + cve + "|" + item.name() + " " + item.version());
+                        + ecosystem.id() : "vendor-fix|" + cve + "|" + item.name());
     }
 
     /**
@@ -530,7 +530,14 @@ public final class PostureAnalyzer {
                 }
                 action = "upgrade " + software + " to " + target + " or later";
             } else if (group.getKey().startsWith("vendor-fix|")) {
-                action = "apply the vendor fix for " + first.subject() + " to " + first.software();
+                // one step per product, whatever versions the hosts run
+                Set<String> versions = new TreeSet<>();
+                for (Finding finding : members) {
+                    versions.add(finding.software());
+                }
+                action = "apply the vendor fix for " + first.subject() + " to " + (versions.size() == 1
+                        ? first.software() : group.getKey().substring(group.getKey().lastIndexOf('|') + 1) + " ("
+                                + String.join(", ", versions) + ")");
             } else {
                 action = members.size() == 1 && !first.guidance().steps().isEmpty() ? first.guidance().steps().get(0)
                         : switch (first.kind()) {

@@ -173,6 +173,12 @@ class RealKevPostureTest {
     @DisplayName("the plan orders changes by risk removed and counts what each closes")
     void plan() {
         assertThat(report.plan()).isNotEmpty();
+        // PAN-OS 10.2.8 and 10.2.9-h1 on two firewalls: one vendor fix per CVE covers both, whatever their versions
+        assertThat(report.plan()).filteredOn(step -> step.action().startsWith("apply the vendor fix for CVE-2019-1579"))
+                .singleElement().satisfies(step -> {
+                    assertThat(step.assets()).containsExactly("fw-edge-01", "fw-edge-02");
+                    assertThat(step.action()).contains("PAN-OS (PAN-OS 10.2.8, PAN-OS 10.2.9-h1)");
+                });
         for (int i = 1; i < report.plan().size(); i++) {
             assertThat(report.plan().get(i - 1).riskRemoved()).isGreaterThanOrEqualTo(report.plan().get(i).riskRemoved());
         }
