@@ -91,6 +91,9 @@ class ImportFormatsTest {
         assertThat(knowledge.merge(read(record.formatted("2025-01-01T00:00:00Z", "first", "1.2.0"))).added()).isOne();
         assertThat(knowledge.merge(read(record.formatted("2025-01-01T00:00:00Z", "first", "1.2.0"))).unchanged())
                 .isOne();
+        assertThat(knowledge.merge(VulnFiles.read("mirror/cves/CVE-2099-0001.json", record.formatted(
+                "2025-01-01T00:00:00Z", "first", "1.2.0").getBytes(StandardCharsets.UTF_8))).unchanged())
+                .as("the same record from another copy of the file").isOne();
         assertThat(knowledge.merge(read(record.formatted("2025-03-01T00:00:00Z", "second", "1.3.0"))).updated())
                 .isOne();
         assertThat(knowledge.merge(read(record.formatted("2025-02-01T00:00:00Z", "stale", "1.1.0"))).older()).isOne();

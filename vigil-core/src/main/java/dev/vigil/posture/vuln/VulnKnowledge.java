@@ -41,8 +41,8 @@ public final class VulnKnowledge {
             if (before == null) {
                 counts[0]++;
                 records.put(record.id(), record);
-            } else if (before.equals(record)) {
-                counts[2]++;
+            } else if (before.sameContentAs(record)) {
+                counts[2]++; // the same record read again, perhaps from another copy of the file
             } else if (record.modified().compareTo(before.modified()) >= 0) {
                 counts[1]++;
                 records.put(record.id(), record);
