@@ -80,7 +80,7 @@ final class KnowledgeCommands {
                     "Import MITRE's bundle first: vigil intel import enterprise-attack.json (from"
                             + " github.com/mitre-attack/attack-stix-data)", null);
         }
-        return AttackBundle.read(file);
+        return Knowledge.cached(file, AttackBundle::read);
     }
 
     static Optional<AttackKnowledge> loadIfPresent(VigilConfig config) {

@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.config.ConfigKey;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.intel.attack.AttackKnowledge;
 import dev.vigil.intel.attack.Group;
@@ -21,7 +20,6 @@ import dev.vigil.posture.vuln.VulnKnowledgeFile;
 import dev.vigil.store.PostureStore;
 import dev.vigil.store.TenantStore;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -92,9 +90,7 @@ final class PostureCommand implements Callable<Integer> {
         Instant now = Instant.now();
         VulnKnowledge knowledge = VulnKnowledgeFile.load(VulnsCommand.knowledgeFile(config));
         AttackKnowledge attack = KnowledgeCommands.loadIfPresent(config).orElse(null);
-        PosturePolicy policy = new PosturePolicy((Duration) config.value(ConfigKey.POSTURE_STALE_ACCOUNT_AFTER),
-                (Duration) config.value(ConfigKey.POSTURE_SILENT_AFTER),
-                ((Number) config.value(ConfigKey.POSTURE_EPSS_PERCENT)).intValue() / 100.0);
+        PosturePolicy policy = config.posturePolicy();
         PostureReport report;
         Inventory inventory;
         List<PostureStore.HistoryPoint> history;

@@ -74,6 +74,13 @@ public final class VigilConfig {
                 defaults.commonShare(), defaults.postingsPerEntity());
     }
 
+    /** How posture judges accounts, telemetry and exploitation, from the {@code posture.*} keys. */
+    public dev.vigil.posture.PosturePolicy posturePolicy() {
+        return new dev.vigil.posture.PosturePolicy((java.time.Duration) value(ConfigKey.POSTURE_STALE_ACCOUNT_AFTER),
+                (java.time.Duration) value(ConfigKey.POSTURE_SILENT_AFTER),
+                ((Number) value(ConfigKey.POSTURE_EPSS_PERCENT)).intValue() / 100.0);
+    }
+
     public String logLevel() {
         return (String) values.get(ConfigKey.LOG_LEVEL);
     }

@@ -2,7 +2,6 @@ package dev.vigil.server;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vigil.config.ConfigKey;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentMetrics;
@@ -277,14 +276,18 @@ final class Api {
         return json;
     }
 
+    private record Vulnerabilities(VulnKnowledge knowledge, VulnerabilityMatcher matcher) {}
+
     private Object posture(Call call) {
         call.principal().require(Role.READER, "read the posture");
         Instant now = Instant.now();
-        VulnKnowledge knowledge = VulnKnowledgeFile.load(Knowledge.vulnerabilityFile(config.dataDirectory()));
-        PosturePolicy policy = new PosturePolicy((Duration) config.value(ConfigKey.POSTURE_STALE_ACCOUNT_AFTER),
-                (Duration) config.value(ConfigKey.POSTURE_SILENT_AFTER),
-                ((Number) config.value(ConfigKey.POSTURE_EPSS_PERCENT)).intValue() / 100.0);
-        PostureAnalyzer analyzer = new PostureAnalyzer(knowledge, VulnerabilityMatcher.build(knowledge),
+        // read once and again only when an import changes the file: the server only reads it
+        Vulnerabilities vulns = Knowledge.cached(Knowledge.vulnerabilityFile(config.dataDirectory()), file -> {
+            VulnKnowledge knowledge = VulnKnowledgeFile.load(file);
+            return new Vulnerabilities(knowledge, VulnerabilityMatcher.build(knowledge));
+        });
+        PosturePolicy policy = config.posturePolicy();
+        PostureAnalyzer analyzer = new PostureAnalyzer(vulns.knowledge(), vulns.matcher(),
                 Knowledge.attackIfPresent(config.dataDirectory()).orElse(null), policy);
         return stores.with(call.tenant(), store -> {
             PostureStore posture = store.posture();

@@ -24,6 +24,7 @@ import dev.vigil.incident.ResponseCard;
 import dev.vigil.incident.Prevalence;
 import dev.vigil.incident.TacticStages;
 import dev.vigil.model.Alert;
+import dev.vigil.posture.inventory.Asset;
 import dev.vigil.model.CommonColumn;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.EventId;
@@ -826,7 +827,7 @@ public final class IncidentStore {
         }
         List<Indicator> indicators = lookups.isEmpty() ? List.of() : store.indicatorsByKey(lookups);
         Map<String, String> criticality = new HashMap<>();
-        for (dev.vigil.posture.inventory.Asset asset : store.posture().inventory().assets()) {
+        for (Asset asset : store.posture().assets()) {
             if (asset.criticality() != null) {
                 EntityKey.host(asset.hostname()).ifPresent(host -> criticality.merge(host.value(),
                         asset.criticality().id(), (a, b) -> a));

@@ -125,11 +125,20 @@ public final class PostureStore {
      * imported records win field by field.
      */
     public Inventory inventory() {
+        return inventory("true");
+    }
+
+    /** The assets alone, merged as {@link #inventory()} merges them, without reading their software and accounts. */
+    public List<Asset> assets() {
+        return inventory("kind = 'asset'").assets();
+    }
+
+    private Inventory inventory(String where) {
         return store.read("reading the inventory", "vigil_inventory", Inventory.empty(), () -> {
             List<Inventory> parts = new ArrayList<>();
             try (Statement statement = connection.createStatement();
                     ResultSet rows = statement.executeQuery("SELECT kind, CAST(record AS VARCHAR) FROM vigil_inventory"
-                            + " ORDER BY origin = 'imported', updated_at, source_file, kind")) {
+                            + " WHERE " + where + " ORDER BY origin = 'imported', updated_at, source_file, kind")) {
                 while (rows.next()) {
                     String json = rows.getString(2);
                     parts.add(switch (rows.getString(1)) {
