@@ -58,13 +58,38 @@ final class IncidentsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ActorOptions actor;
+
+    @Mixin
+    ListOptions options;
+
+    /** {@code vigil incidents} alone lists, with the options of {@code vigil incidents list}. */
     @Override
     public Integer call() {
         ListCommand list = new ListCommand();
         list.common = common;
-        list.actor = new ActorOptions();
+        list.actor = actor;
+        list.options = options;
         list.spec = spec;
         return list.call();
+    }
+
+    /** What {@code vigil incidents [list]} shows. */
+    static final class ListOptions {
+        @Option(names = "--status", paramLabel = "STATUS", description = "Only incidents in this status: new, active,"
+                + " resolved.")
+        String status;
+
+        @Option(names = "--severity", paramLabel = "LEVEL", description = "Only incidents of this severity or higher.")
+        String severity;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
+                description = "Most incidents to list (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = "--json", description = "Print the incidents as JSON.")
+        boolean json;
     }
 
     static TenantStore open(VigilConfig config, TenantStore.Mode mode) {
@@ -103,22 +128,15 @@ final class IncidentsCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--status", paramLabel = "STATUS", description = "Only incidents in this status: new, active,"
-                + " resolved.")
-        String status;
-
-        @Option(names = "--severity", paramLabel = "LEVEL", description = "Only incidents of this severity or higher.")
-        String severity;
-
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
-                description = "Most incidents to list (default: ${DEFAULT-VALUE}).")
-        int limit;
-
-        @Option(names = "--json", description = "Print the incidents as JSON.")
-        boolean json;
+        @Mixin
+        ListOptions options;
 
         @Override
         public Integer call() {
+            String status = options.status;
+            String severity = options.severity;
+            int limit = options.limit;
+            boolean json = options.json;
             VigilConfig config = common.load();
             PrintWriter out = spec.commandLine().getOut();
             Principal principal = actor.principal();

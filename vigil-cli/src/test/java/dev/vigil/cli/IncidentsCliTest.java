@@ -193,6 +193,16 @@ class IncidentsCliTest {
     }
 
     @Test
+    void incidentsAloneListsLikeListWithTheSameOptions() {
+        Run bare = vigil(data, "incidents", "--tenant", "demo", "--json");
+
+        assertThat(bare.exit()).as("%s", bare).isZero();
+        assertThat(bare.json().get("incidents")).hasSize(3);
+        assertThat(vigil(data, "incidents", "--tenant", "demo", "--limit", "1", "--json").json().get("incidents"))
+                .hasSize(1);
+    }
+
+    @Test
     void showExplainsTheIncidentInItsSections() {
         Run run = incidents("show", Long.toString(intrusion));
 
