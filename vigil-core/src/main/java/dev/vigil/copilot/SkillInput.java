@@ -1,0 +1,35 @@
+package dev.vigil.copilot;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One typed input of a skill.
+ *
+ * @param name the input's name in calls, plans and manifests ({@code incident}, {@code indicator})
+ * @param type the entity type that fills it; the planner fills inputs from mentions of this type
+ * @param required whether the skill cannot run without it (the planner asks for it instead of guessing)
+ * @param many whether it takes several values ("those hosts")
+ * @param description what it is, for help and for plugin manifests
+ */
+public record SkillInput(String name, EntityType type, boolean required, boolean many, String description) {
+    public SkillInput {
+        requireNonNull(name, "name is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(description, "description is null");
+        if (!name.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("a skill input name is lower case letters, digits and _: " + name);
+        }
+    }
+
+    public static SkillInput required(String name, EntityType type, String description) {
+        return new SkillInput(name, type, true, false, description);
+    }
+
+    public static SkillInput optional(String name, EntityType type, String description) {
+        return new SkillInput(name, type, false, false, description);
+    }
+
+    public static SkillInput optionalMany(String name, EntityType type, String description) {
+        return new SkillInput(name, type, false, true, description);
+    }
+}
