@@ -1,0 +1,72 @@
+package dev.vigil.copilot.skills;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.config.VigilConfig;
+import dev.vigil.intel.attack.AttackKnowledge;
+import dev.vigil.posture.PostureAnalyzer;
+import dev.vigil.posture.PostureReport;
+import dev.vigil.posture.VulnerabilityMatcher;
+import dev.vigil.posture.vuln.VulnKnowledge;
+import dev.vigil.posture.vuln.VulnKnowledgeFile;
+import dev.vigil.store.Knowledge;
+import dev.vigil.store.TenantStore;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What the built-in skills read: one tenant's open store, the configuration, and the knowledge files of the data
+ * directory (ATT&CK, vulnerabilities), each read once per process and again only when an import changes it.
+ *
+ * <p>A workspace belongs to one tenant: the store it holds is that tenant's database, so no skill can read another
+ * tenant's data. It is confined to one thread, like the store's connection.
+ */
+public final class Workspace {
+    /** Vulnerability knowledge with its matcher, built once per file version. */
+    public record Vulnerabilities(VulnKnowledge knowledge, VulnerabilityMatcher matcher) {}
+
+    private final VigilConfig config;
+    private final TenantStore store;
+    private PostureReport posture;
+    private Instant postureAt;
+
+    public Workspace(VigilConfig config, TenantStore store) {
+        this.config = requireNonNull(config, "config is null");
+        this.store = requireNonNull(store, "store is null");
+    }
+
+    public VigilConfig config() {
+        return config;
+    }
+
+    public TenantStore store() {
+        return store;
+    }
+
+    /** MITRE ATT&CK, when it has been imported ({@code vigil knowledge import-attack}). */
+    public Optional<AttackKnowledge> attack() {
+        return Knowledge.attackIfPresent(config.dataDirectory());
+    }
+
+    /** The vulnerability knowledge (CVE, KEV, EPSS) imported with {@code vigil vulns import}; empty when none is. */
+    public Vulnerabilities vulnerabilities() {
+        return Knowledge.cached(Knowledge.vulnerabilityFile(config.dataDirectory()), file -> {
+            VulnKnowledge knowledge = VulnKnowledgeFile.load(file);
+            return new Vulnerabilities(knowledge, VulnerabilityMatcher.build(knowledge));
+        });
+    }
+
+    /**
+     * The tenant's posture analysed at {@code now} from the stored inventory: computed once per workspace, since
+     * several skills of one plan read it.
+     */
+    public PostureReport posture(Instant now) {
+        if (posture == null || !now.equals(postureAt)) {
+            Vulnerabilities vulns = vulnerabilities();
+            posture = new PostureAnalyzer(vulns.knowledge(), vulns.matcher(), attack().orElse(null),
+                    config.posturePolicy()).analyze(store.posture().inventory(), now);
+            postureAt = now;
+        }
+        return posture;
+    }
+}
