@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Sigma.class, BenchCommand.Ioc.class,
                 BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class,
                 BenchCommand.CorrelationStore.class, BenchCommand.Hunt.class,
-                BenchCommand.HuntCoverage.class, BenchCommand.Posture.class})
+                BenchCommand.HuntCoverage.class, BenchCommand.Posture.class, BenchCommand.Embedding.class})
 final class BenchCommand extends CommandGroup {
 
     /** The paths to measure on (the shared data's OTRF and EVTX folders when none are named), each checked. */
@@ -613,6 +613,42 @@ final class BenchCommand extends CommandGroup {
             out.printf(Locale.ROOT, "%-44s %8.2f s  (%,d findings)%n", "whole analysis of " + String.format(
                     Locale.ROOT, "%,d", report.analyzedAssets()) + " assets", report.analysisSeconds(),
                     report.findings());
+            return 0;
+        }
+    }
+
+    /** {@code vigil bench embedding}. */
+    @Command(name = "embedding", mixinStandardHelpOptions = true,
+            description = "The in-jar embedding model (all-MiniLM-L6-v2, quantized, on ONNX Runtime): its load time,"
+                    + " the latency of one analyst prompt uncached and cached (p50, p95, p99), and embedAll's"
+                    + " throughput against one by one; latencies also as a ratio to SHA-256 over 64 KiB timed in the"
+                    + " same run.")
+    static final class Embedding implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--prompts", paramLabel = "N", defaultValue = "500",
+                description = "Distinct prompts embedded one at a time (default: ${DEFAULT-VALUE}).")
+        int prompts;
+
+        @Option(names = "--warmup", paramLabel = "N", defaultValue = "100",
+                description = "Other prompts embedded first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (prompts < 1 || warmup < 0) {
+                throw new VigilException(ErrorCode.USAGE, "--prompts must be at least 1 and --warmup at least 0");
+            }
+            dev.vigil.bench.EmbeddingBenchmark.Report report = new dev.vigil.bench.EmbeddingBenchmark(
+                    new dev.vigil.bench.EmbeddingBenchmark.Options(prompts, warmup), spec.commandLine().getErr()).run();
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(json ? Output.json(report) + System.lineSeparator()
+                    : dev.vigil.bench.EmbeddingBenchmark.text(report));
+            out.flush();
             return 0;
         }
     }

@@ -36,6 +36,7 @@ public enum ErrorCode {
     STORE_LOCKED(Category.CONFLICT, "Another Vigil process holds the data directory; stop it, or point --data at another directory."),
     STORE_FAILED(Category.INTERNAL, "Check free disk space and the data directory's permissions; the log has the details."),
     LIMIT_EXCEEDED(Category.INSUFFICIENT_RESOURCES, "Raise the limit named in the configuration, or split the input."),
+    MODEL_UNAVAILABLE(Category.INTERNAL, "Run Vigil on Linux (x86-64 or ARM64), macOS on Apple silicon or Windows x86-64 with `--enable-native-access=ALL-UNNAMED` (./vigil passes it), and let it write to java.io.tmpdir and ~/.djl.ai (or DJL_CACHE_DIR), where the native libraries are unpacked; the cause names what failed."),
     INTERRUPTED(Category.INTERNAL, "The work was interrupted; run the command again, it resumes without duplicating what was stored."),
     INTERNAL(Category.INTERNAL, "This is a bug in Vigil: report it with the log file.");
 
