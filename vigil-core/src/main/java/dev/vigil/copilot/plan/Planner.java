@@ -1,0 +1,598 @@
+package dev.vigil.copilot.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.copilot.Clarification;
+import dev.vigil.copilot.EntityRef;
+import dev.vigil.copilot.EntityType;
+import dev.vigil.copilot.Mention;
+import dev.vigil.copilot.Plan;
+import dev.vigil.copilot.SkillCall;
+import dev.vigil.copilot.SkillInput;
+import dev.vigil.copilot.SkillSpec;
+import dev.vigil.copilot.TimeRange;
+import dev.vigil.model.EditDistance;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The embedded planner: turns a prompt into a plan of skill calls without a language model.
+ *
+ * <ol>
+ *   <li>A prompt that starts with {@code /} names its skill and inputs: it is run as typed.
+ *   <li>A compound prompt ("summarize incident 12 and tell me how to contain it") is split into clauses, planned in
+ *       order; a later clause's "it" is an earlier clause's entity.
+ *   <li>Each clause is read (entities, values linked to the store, time range), its references to the session
+ *       resolved, and the skills ranked by meaning and entity compatibility. The clause is also read as a data
+ *       question (a {@link Frame}).
+ *   <li>Decide: a skill whose inputs are satisfied and that outranks free querying is called; an open data question
+ *       becomes a hunting query run by the {@value #HUNT} skill; a follow-up edits the session's last frame; a
+ *       missing required input or two close readings become a precise question back; nothing that fits is said.
+ * </ol>
+ */
+public final class Planner {
+    /** The skill that runs a hunting query; the query route calls it with the compiled frame. */
+    public static final String HUNT = "hunt";
+
+    /** What the planner needs from the tenant: its stored tables, and options to offer when it asks back. */
+    public interface Data {
+        Collection<String> tables();
+
+        /** Candidates for an input of this type ("#12 Password spray against jamal.novak (high, active)"). */
+        List<Candidate> candidates(EntityType type, int limit);
+    }
+
+    /** A value the analyst may have meant, with its label. */
+    public record Candidate(String value, String label) {}
+
+    /** A plan with what led to it. */
+    public record Planned(Plan plan, Reading reading, Optional<Frame> frame, List<SkillRanker.Ranked> ranking,
+            List<EntityRef> inputs, long micros) {}
+
+    private static final Pattern SPLIT = Pattern.compile("\\s*(?:;|\\band then\\b|,\\s*then\\b|,?\\s+and\\s+(?:also\\s+)?"
+            + "(?=(?:tell|show|list|how|what|which|who|summari[sz]e|give|explain|is|are|was|were|check|find|map|suggest"
+            + "|recommend|describe|get|does|can|did|has|have|whether)\\b))\\s*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern KQL = Pattern.compile("^\\s*[A-Za-z_][A-Za-z0-9_]*\\s*(?:\\r?\\n)?\\s*\\|\\s*"
+            + "(?:where|summarize|project|take|limit|count|extend|sort|order|top|distinct|join|union|parse|mv-expand)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern ORDINAL = Pattern.compile("\\b(?:the\\s+)?(first|second|third|fourth|fifth|sixth|"
+            + "1st|2nd|3rd|4th|5th|6th|last)(?:\\s+(?:one|incident|host|user|account|alert|ip|address|machine|cve|"
+            + "process|domain|item|entry|result))?\\b|\\bnumber\\s+(\\d)\\b");
+    private static final Pattern PLURAL = Pattern.compile("\\b(those|these|them|they|all of them|each of them|each one)\\b");
+    private static final Pattern ANAPHOR = Pattern.compile("\\b(it|its|this|that|the same|there|him|her|he|she|"
+            + "the incident|the host|the user|the account|the machine|the cve|the vulnerability|the ip|the address|"
+            + "the actor|the group|the technique|the script|the domain|the process)\\b");
+    private static final Pattern FOLLOW_UP = Pattern.compile("^(and|what about|how about|only|just|now|same|also|but|"
+            + "what if|instead)\\b.*|.*\\b(instead|only the|just the|the same)\\b.*");
+    private static final Map<String, Integer> ORDINALS = Map.ofEntries(Map.entry("first", 0), Map.entry("1st", 0),
+            Map.entry("second", 1), Map.entry("2nd", 1), Map.entry("third", 2), Map.entry("3rd", 2),
+            Map.entry("fourth", 3), Map.entry("4th", 3), Map.entry("fifth", 4), Map.entry("5th", 4),
+            Map.entry("sixth", 5), Map.entry("6th", 5));
+    private static final Map<String, List<String>> CHOICE_SYNONYMS = Map.of(
+            "open", List.of("open", "unresolved", "ongoing", "outstanding", "not resolved", "still open"),
+            "resolved", List.of("resolved", "closed", "done", "finished"),
+            "new", List.of("new", "untriaged", "unassigned"),
+            "active", List.of("active", "in progress", "being worked"),
+            "containment", List.of("contain", "containment", "isolate", "stop it", "stop the"),
+            "remediation", List.of("remediate", "remediation", "fix", "clean up", "recover", "eradicate"),
+            "investigation", List.of("investigate", "investigation", "dig", "look into"),
+            "triage", List.of("triage", "first steps", "first step"));
+
+    /** Below this similarity no skill is taken to fit (word overlap scores lower than embeddings). */
+    private final double minimumSimilarity;
+    private final Map<String, SkillSpec> specs;
+    private final SkillRanker ranker;
+    private final FrameReader frames;
+    private final Reading.Reader reader;
+
+    public Planner(List<SkillSpec> skills, SkillRanker ranker, FrameReader frames, Reading.Reader reader,
+            boolean embeddings) {
+        Map<String, SkillSpec> byName = new LinkedHashMap<>();
+        skills.forEach(s -> byName.put(s.name(), s));
+        this.specs = java.util.Collections.unmodifiableMap(byName);
+        this.ranker = requireNonNull(ranker, "ranker is null");
+        this.frames = requireNonNull(frames, "frames is null");
+        this.reader = requireNonNull(reader, "reader is null");
+        this.minimumSimilarity = embeddings ? 0.33 : 0.18;
+    }
+
+    public Map<String, SkillSpec> skills() {
+        return specs;
+    }
+
+    /** Plans a prompt in a session. */
+    public Planned plan(String prompt, SessionContext session, Instant now, ZoneId zone, Data data) {
+        long started = System.nanoTime();
+        String text = requireNonNull(prompt, "prompt is null").strip();
+        Reading whole = reader.read(text, now, zone);
+        if (text.isEmpty()) {
+            return done(Plan.unanswerable("the prompt is empty"), whole, Optional.empty(), List.of(), List.of(),
+                    started);
+        }
+        if (text.startsWith("/")) {
+            return direct(text, whole, started);
+        }
+        if (KQL.matcher(text).find()) {
+            SkillCall call = new SkillCall(HUNT, Map.of("query", List.of(text)), Optional.empty());
+            return done(new Plan(Plan.Route.QUERY, List.of(call), 1.0, "the prompt is a hunting query",
+                    Optional.empty()), whole, Optional.empty(), List.of(), List.of(), started);
+        }
+        List<String> clauses = pasted(whole) ? List.of(text) : List.of(SPLIT.split(text));
+        List<SkillCall> calls = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        List<EntityRef> inputs = new ArrayList<>();
+        double confidence = 1;
+        Optional<Frame> lastFrame = Optional.empty();
+        List<SkillRanker.Ranked> firstRanking = List.of();
+        Plan.Route route = Plan.Route.SKILL;
+        SessionContext context = session;
+        for (String clause : clauses) {
+            if (clause.isBlank()) {
+                continue;
+            }
+            Reading reading = clauses.size() == 1 ? whole : reader.read(clause, now, zone);
+            ClausePlan planned = planClause(clause, reading, context, data);
+            if (firstRanking.isEmpty()) {
+                firstRanking = planned.ranking();
+            }
+            if (planned.plan().route() == Plan.Route.CLARIFY || planned.plan().route() == Plan.Route.UNANSWERABLE) {
+                if (calls.isEmpty() || planned.plan().route() == Plan.Route.CLARIFY) {
+                    return done(planned.plan(), whole, planned.frame(), firstRanking, inputs, started);
+                }
+                reasons.add(planned.plan().rationale());
+                continue;
+            }
+            calls.addAll(planned.plan().steps());
+            reasons.add(planned.plan().rationale());
+            confidence = Math.min(confidence, planned.plan().confidence());
+            if (planned.plan().route() == Plan.Route.QUERY) {
+                route = calls.size() == 1 ? Plan.Route.QUERY : route;
+                lastFrame = planned.frame();
+            }
+            inputs.addAll(planned.inputs());
+            // a later clause's "it" is this clause's entity
+            context = context.after(planned.inputs(), List.of(), planned.frame(), planned.plan().skillNames());
+        }
+        if (calls.isEmpty()) {
+            return done(Plan.unanswerable(String.join("; ", reasons)), whole, lastFrame, firstRanking, inputs,
+                    started);
+        }
+        if (calls.size() > 1 && calls.stream().anyMatch(c -> !c.skill().equals(HUNT))) {
+            route = Plan.Route.SKILL;
+        }
+        return done(new Plan(route, calls, confidence, String.join("; ", reasons), Optional.empty()), whole,
+                lastFrame, firstRanking, inputs, started);
+    }
+
+    private record ClausePlan(Plan plan, Optional<Frame> frame, List<SkillRanker.Ranked> ranking,
+            List<EntityRef> inputs) {}
+
+    private ClausePlan planClause(String clause, Reading reading, SessionContext context, Data data) {
+        String lower = reading.normalized().toLowerCase(Locale.ROOT);
+        Map<EntityType, List<String>> given = new LinkedHashMap<>();
+        for (Mention m : reading.mentions()) {
+            List<String> values = given.computeIfAbsent(m.type(), t -> new ArrayList<>());
+            if (!values.contains(m.value())) {
+                values.add(m.value());
+            }
+        }
+        boolean refers = ANAPHOR.matcher(lower).find() || PLURAL.matcher(lower).find()
+                || ORDINAL.matcher(lower).find();
+        boolean shortFollowUp = words(lower) <= 8;
+        Set<EntityType> available = EnumSet.noneOf(EntityType.class);
+        available.addAll(given.keySet());
+        if (refers || shortFollowUp) {
+            context.recent().forEach(e -> available.add(e.type()));
+        }
+        String masked = mask(reading);
+        List<SkillRanker.Ranked> ranking = ranker.rank(masked, available).stream()
+                .filter(r -> !r.spec().name().equals(HUNT)).toList();
+        Optional<Frame> frame = frames.read(reading.normalized(), reading.mentions(), reading.time());
+
+        // a follow-up to a data question edits its frame: "and on WS6?", "only the failed ones", "who ran it?"
+        if (context.lastFrame().isPresent() && isFollowUp(lower, frame, reading)) {
+            Frame edited = edit(context.lastFrame().get(), frame, reading, lower);
+            return query(edited, data, 0.8, "a follow-up: the last question's query, edited", ranking, List.of());
+        }
+        SkillRanker.Ranked top = ranking.isEmpty() ? null : ranking.get(0);
+        double similarity = top == null ? 0 : top.similarity();
+        double frameScore = frame.map(Frame::confidence).orElse(0.0);
+        boolean dataQuestion = frame.isPresent() && frameScore >= 0.7 && similarity < 0.55 + (frameScore - 0.7);
+        if (dataQuestion) {
+            frame = Optional.of(withReferences(frame.get(), lower, context));
+            return query(frame.get(), data, frameScore, "an open data question about "
+                    + frame.get().concept().description(), ranking, List.of());
+        }
+        if (top != null && similarity >= minimumSimilarity) {
+            return skill(top, ranking, clause, reading, given, context, data);
+        }
+        if (frame.isPresent() && frameScore >= 0.5) {
+            frame = Optional.of(withReferences(frame.get(), lower, context));
+            return query(frame.get(), data, frameScore, "an open data question about "
+                    + frame.get().concept().description(), ranking, List.of());
+        }
+        return new ClausePlan(Plan.unanswerable("no skill or data of Vigil fits '" + clause + "'"), frame, ranking,
+                List.of());
+    }
+
+    private ClausePlan skill(SkillRanker.Ranked top, List<SkillRanker.Ranked> ranking, String clause, Reading reading,
+            Map<EntityType, List<String>> given, SessionContext context, Data data) {
+        SkillSpec spec = top.spec();
+        String lower = reading.normalized().toLowerCase(Locale.ROOT);
+        Map<String, List<String>> inputs = new LinkedHashMap<>();
+        List<EntityRef> used = new ArrayList<>();
+        for (SkillInput input : spec.inputs()) {
+            List<String> values = fill(input, lower, clause, reading, given, context);
+            if (values.isEmpty() && input.required()) {
+                List<Candidate> candidates = data.candidates(input.type(), 5);
+                String question = "Which " + noun(input.type()) + "? " + (candidates.isEmpty()
+                        ? "Name one, for example: /" + spec.name() + " " + input.name() + "=<" + input.name() + ">."
+                        : "The " + (input.type() == EntityType.INCIDENT ? "open ones" : "most recent ones") + " are "
+                                + String.join(", ", candidates.stream().map(Candidate::label).toList()) + ".");
+                List<Clarification.Option> options = candidates.stream()
+                        .map(c -> new Clarification.Option(c.label(), "/" + spec.name() + " " + input.name() + "="
+                                + quote(c.value())))
+                        .toList();
+                return new ClausePlan(Plan.clarify(new Clarification(question, options), top.similarity(),
+                        spec.name() + " needs " + input.description()), Optional.empty(), ranking, List.of());
+            }
+            if (!values.isEmpty()) {
+                inputs.put(input.name(), input.many() ? values : List.of(values.get(0)));
+                if (input.choices().isEmpty()) {
+                    inputs.get(input.name()).forEach(v -> used.add(new EntityRef(input.type(), v)));
+                }
+            }
+        }
+        // two close readings, both answerable: ask which one was meant
+        if (ranking.size() > 1 && top.similarity() < 0.5) {
+            SkillRanker.Ranked second = ranking.get(1);
+            if (top.score() - second.score() < 0.01 && second.compatibility() >= 0
+                    && !second.spec().category().equals(spec.category())) {
+                List<Clarification.Option> options = List.of(
+                        new Clarification.Option(spec.description(), "/" + spec.name() + args(inputs)),
+                        new Clarification.Option(second.spec().description(), "/" + second.spec().name()));
+                return new ClausePlan(Plan.clarify(new Clarification("Did you mean: " + spec.description()
+                        + ", or: " + second.spec().description() + "?", options), top.similarity(),
+                        "two skills fit equally well"), Optional.empty(), ranking, List.of());
+            }
+        }
+        SkillCall call = new SkillCall(spec.name(), inputs, reading.time());
+        return new ClausePlan(new Plan(Plan.Route.SKILL, List.of(call), top.similarity(), spec.name() + " fits ("
+                + String.format(Locale.ROOT, "%.2f", top.similarity()) + ")", Optional.empty()), Optional.empty(),
+                ranking, used);
+    }
+
+    private List<String> fill(SkillInput input, String lower, String clause, Reading reading,
+            Map<EntityType, List<String>> given, SessionContext context) {
+        if (!input.choices().isEmpty()) {
+            for (String choice : input.choices()) {
+                for (String word : CHOICE_SYNONYMS.getOrDefault(choice, List.of(choice))) {
+                    if (Pattern.compile("\\b" + Pattern.quote(word) + "\\b").matcher(lower).find()) {
+                        return List.of(choice);
+                    }
+                }
+            }
+            return List.of();
+        }
+        List<String> values = new ArrayList<>(given.getOrDefault(input.type(), List.of()));
+        if (values.isEmpty() && (input.type() == EntityType.TEXT || input.type() == EntityType.SCRIPT)) {
+            EntityType other = input.type() == EntityType.TEXT ? EntityType.SCRIPT : EntityType.TEXT;
+            values.addAll(given.getOrDefault(other, List.of()));
+            if (values.isEmpty() && input.required()) {
+                int colon = clause.indexOf(':');
+                if (colon > 0 && colon < clause.length() - 1 && clause.length() - colon > 12) {
+                    values.add(clause.substring(colon + 1).strip());
+                }
+            }
+        }
+        if (!values.isEmpty()) {
+            return values;
+        }
+        // the session: "the second one", "those hosts", "it"
+        Matcher ordinal = ORDINAL.matcher(lower);
+        if (ordinal.find()) {
+            List<EntityRef> subjects = context.subjects(input.type());
+            int index = ordinal.group(1) == null ? Integer.parseInt(ordinal.group(2)) - 1
+                    : ordinal.group(1).equals("last") ? subjects.size() - 1 : ORDINALS.get(ordinal.group(1));
+            if (index >= 0 && index < subjects.size()) {
+                return List.of(subjects.get(index).value());
+            }
+        }
+        if (input.many() && PLURAL.matcher(lower).find()) {
+            List<EntityRef> subjects = context.subjects(input.type());
+            if (!subjects.isEmpty()) {
+                return subjects.stream().map(EntityRef::value).toList();
+            }
+        }
+        if (input.required() || ANAPHOR.matcher(lower).find()) {
+            Optional<EntityRef> latest = context.latest(input.type());
+            if (latest.isPresent() && (input.required() || words(lower) <= 10)) {
+                return List.of(latest.get().value());
+            }
+        }
+        return List.of();
+    }
+
+    private ClausePlan query(Frame frame, Data data, double confidence, String rationale,
+            List<SkillRanker.Ranked> ranking, List<EntityRef> inputs) {
+        KqlWriter.Result written = KqlWriter.write(frame, data.tables());
+        return switch (written) {
+            case KqlWriter.Written w -> {
+                SkillCall call = new SkillCall(HUNT, Map.of("query", List.of(w.kql())), frame.time());
+                List<EntityRef> used = new ArrayList<>(inputs);
+                for (Frame.Filter f : frame.filters()) {
+                    switch (f.op()) {
+                        case "host" -> used.add(new EntityRef(EntityType.HOST, f.value()));
+                        case "user" -> used.add(new EntityRef(EntityType.USER, f.value()));
+                        default -> { }
+                    }
+                }
+                yield new ClausePlan(new Plan(Plan.Route.QUERY, List.of(call), confidence, rationale,
+                        Optional.empty()), Optional.of(frame), ranking, used);
+            }
+            case KqlWriter.NoTable n -> new ClausePlan(Plan.unanswerable("Vigil stores no " + frame.concept().name()
+                    + " data for this tenant: it would be in " + String.join(" or ", n.wanted())
+                    + "; ingest those logs to answer"), Optional.of(frame), ranking, inputs);
+        };
+    }
+
+    private boolean isFollowUp(String lower, Optional<Frame> frame, Reading reading) {
+        if (FOLLOW_UP.matcher(lower).matches()) {
+            return true;
+        }
+        boolean conceptNamed = frame.isPresent() && !frame.get().matched().stream()
+                .filter(w -> frame.get().concept().words().contains(w)).toList().isEmpty();
+        return !conceptNamed && words(lower) <= 6 && (frame.isPresent() || !reading.mentions().isEmpty()
+                || reading.time().isPresent() || lower.matches("^(who|which|what|where|when)\\b.*"));
+    }
+
+    /** The last frame with the follow-up's entities, modifiers, time and shape applied. */
+    private Frame edit(Frame last, Optional<Frame> said, Reading reading, String lower) {
+        Frame edited = last;
+        Lexicon.Concept concept = last.concept();
+        Optional<Frame> reread = frames.read(reading.normalized(), reading.mentions(), reading.time())
+                .map(f -> f);
+        // read the follow-up against the last concept, so "only the failed ones" means failed logons
+        Optional<Frame> asLast = reread.map(f -> new Frame(f.intent(), concept, f.filters(), f.projection(),
+                f.groupBy(), f.limit(), f.time(), f.confidence(), f.matched(), f.unknown()));
+        if (said.isPresent() && said.get().concept().name().equals(concept.name())) {
+            asLast = said;
+        }
+        List<Frame.Filter> filters = new ArrayList<>(edited.filters());
+        Set<String> newRoles = new java.util.HashSet<>();
+        asLast.ifPresent(f -> f.filters().forEach(x -> newRoles.add(x.role())));
+        for (Mention m : reading.mentions()) {
+            String role = switch (m.type()) {
+                case HOST -> "host";
+                case USER -> "user";
+                case PROCESS -> concept.column("target").isPresent() ? "target" : "process";
+                case IP -> concept.column("ip").isPresent() ? "ip" : "src_ip";
+                case DOMAIN -> "domain";
+                default -> null;
+            };
+            if (role != null && concept.column(role).isPresent()) {
+                String op = switch (m.type()) {
+                    case HOST -> "host";
+                    case USER -> "user";
+                    case PROCESS -> "name";
+                    default -> "eq";
+                };
+                boolean typed = asLast.map(f -> f.filters().stream().anyMatch(x -> x.value().equals(m.value())))
+                        .orElse(false);
+                if (!typed) {
+                    newRoles.add(role);
+                    asLast = Optional.of(asLast.orElse(last.withFilters(List.of())));
+                }
+                filters.removeIf(x -> x.role().equals(role));
+                filters.add(new Frame.Filter(role, op, m.value(), m.text()));
+            }
+        }
+        filters.removeIf(x -> newRoles.contains(x.role()) && asLast.map(f -> !f.filters().contains(x)).orElse(true)
+                && reading.mentions().stream().noneMatch(m -> m.value().equals(x.value())));
+        asLast.ifPresent(f -> f.filters().forEach(x -> {
+            if (!filtersContain(filters, x)) {
+                filters.add(x);
+            }
+        }));
+        edited = edited.withFilters(filters);
+        if (reading.time().isPresent()) {
+            edited = edited.withTime(reading.time());
+        }
+        if (lower.matches("^(who|by whom)\\b.*")) {
+            edited = edited.withShape(Frame.Intent.DISTINCT, Optional.of("user"), List.of(), 0);
+        } else if (asLast.isPresent() && asLast.get().intent() != Frame.Intent.LIST) {
+            Frame f = asLast.get();
+            edited = edited.withShape(f.intent(), f.projection(), f.groupBy(), f.limit());
+        } else if (asLast.isPresent() && asLast.get().projection().isPresent()) {
+            Frame f = asLast.get();
+            edited = edited.withShape(Frame.Intent.DISTINCT, f.projection(), f.groupBy(), f.limit());
+        }
+        return edited;
+    }
+
+    private static boolean filtersContain(List<Frame.Filter> filters, Frame.Filter f) {
+        return filters.stream().anyMatch(x -> x.role().equals(f.role()) && x.op().equals(f.op())
+                && x.value().equalsIgnoreCase(f.value()));
+    }
+
+    /** "that host", "there", "that user": the session's entity as a filter of the frame. */
+    private static Frame withReferences(Frame frame, String lower, SessionContext context) {
+        Frame out = frame;
+        if (frame.concept().column("host").isPresent() && frame.filters().stream().noneMatch(f -> f.role().equals("host"))
+                && lower.matches(".*\\b(that|this|the same) (host|machine|device|computer|server|workstation)\\b.*|.*\\bthere\\b.*|.*\\bon it\\b.*")) {
+            Optional<EntityRef> host = context.latest(EntityType.HOST);
+            if (host.isPresent()) {
+                out = out.replacing("host", new Frame.Filter("host", "host", host.get().value(), "that host"));
+            }
+        }
+        if (frame.concept().column("user").isPresent() && frame.filters().stream().noneMatch(f -> f.role().equals("user"))
+                && lower.matches(".*\\b(that|this|the same) (user|account|person)\\b.*|.*\\b(he|she|him|her)\\b.*")) {
+            Optional<EntityRef> user = context.latest(EntityType.USER);
+            if (user.isPresent()) {
+                out = out.replacing("user", new Frame.Filter("user", "user", user.get().value(), "that user"));
+            }
+        }
+        return out;
+    }
+
+    private Planned direct(String text, Reading reading, long started) {
+        int space = text.indexOf(' ');
+        String name = (space < 0 ? text.substring(1) : text.substring(1, space)).toLowerCase(Locale.ROOT);
+        String rest = space < 0 ? "" : text.substring(space + 1).strip();
+        SkillSpec spec = specs.get(name);
+        if (spec == null) {
+            List<String> near = specs.keySet().stream()
+                    .sorted(java.util.Comparator.comparingInt(s -> EditDistance.ignoringCase(s, name))).limit(3).toList();
+            Clarification question = new Clarification("There is no skill /" + name + ". Did you mean "
+                    + String.join(", ", near.stream().map(s -> "/" + s).toList()) + "? ('/help' lists them all.)",
+                    near.stream().map(s -> new Clarification.Option("/" + s, "/" + s + (rest.isEmpty() ? "" : " " + rest)))
+                            .toList());
+            return done(Plan.clarify(question, 0, "unknown skill /" + name), reading, Optional.empty(), List.of(),
+                    List.of(), started);
+        }
+        Map<String, List<String>> inputs = new LinkedHashMap<>();
+        if (name.equals(HUNT)) {
+            inputs.put("query", List.of(rest));
+        } else {
+            List<String> free = new ArrayList<>();
+            Matcher arg = Pattern.compile("([a-z_][a-z0-9_]*)=(\"((?:[^\"\\\\]|\\\\.)*)\"|\\S+)|(\"[^\"]*\"|\\S+)")
+                    .matcher(rest);
+            while (arg.find()) {
+                if (arg.group(1) != null && spec.input(arg.group(1)).isPresent()) {
+                    String value = arg.group(3) != null ? arg.group(3).replace("\\\"", "\"") : arg.group(2);
+                    inputs.computeIfAbsent(arg.group(1), k -> new ArrayList<>()).add(value);
+                } else {
+                    free.add(arg.group().replaceAll("^\"|\"$", ""));
+                }
+            }
+            if (!free.isEmpty()) {
+                Optional<SkillInput> target = spec.inputs().stream()
+                        .filter(i -> !inputs.containsKey(i.name()) && i.choices().isEmpty()).findFirst();
+                if (target.isEmpty()) {
+                    Clarification question = new Clarification("/" + name + " takes " + describe(spec)
+                            + "; it does not know what '" + String.join(" ", free) + "' is.", List.of());
+                    return done(Plan.clarify(question, 0, "unexpected input"), reading, Optional.empty(), List.of(),
+                            List.of(), started);
+                }
+                SkillInput input = target.get();
+                boolean whole = input.type() == EntityType.TEXT || input.type() == EntityType.SCRIPT;
+                inputs.put(input.name(), whole ? List.of(String.join(" ", free))
+                        : input.many() ? free : List.of(free.get(0).replaceFirst("^#", "")));
+            }
+            for (SkillInput input : spec.requiredInputs()) {
+                if (!inputs.containsKey(input.name())) {
+                    Clarification question = new Clarification("/" + name + " needs " + input.name() + " ("
+                            + input.description() + "): /" + name + " " + input.name() + "=<value>", List.of());
+                    return done(Plan.clarify(question, 0, "missing input " + input.name()), reading,
+                            Optional.empty(), List.of(), List.of(), started);
+                }
+            }
+        }
+        SkillCall call = new SkillCall(name, inputs, reading.time());
+        return done(new Plan(Plan.Route.DIRECT, List.of(call), 1.0, "called directly", Optional.empty()), reading,
+                Optional.empty(), List.of(), List.of(), started);
+    }
+
+    private static String describe(SkillSpec spec) {
+        if (spec.inputs().isEmpty()) {
+            return "no input";
+        }
+        return String.join(", ", spec.inputs().stream().map(i -> i.name() + (i.required() ? "" : " (optional)"))
+                .toList());
+    }
+
+    private static String args(Map<String, List<String>> inputs) {
+        StringBuilder out = new StringBuilder();
+        inputs.forEach((k, vs) -> vs.forEach(v -> out.append(' ').append(k).append('=').append(quote(v))));
+        return out.toString();
+    }
+
+    private static String quote(String value) {
+        return value.matches("[^\\s\"]+") ? value : '"' + value.replace("\"", "\\\"") + '"';
+    }
+
+    private static boolean pasted(Reading reading) {
+        return reading.mentions().stream().anyMatch(m -> m.type() == EntityType.SCRIPT || m.type() == EntityType.TEXT);
+    }
+
+    /** The prompt with each entity replaced by its type's name, for ranking by meaning. */
+    public String mask(Reading reading) {
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        String text = reading.normalized();
+        for (Mention m : reading.mentions()) {
+            if (m.start() < at || m.end() > text.length()) {
+                continue;
+            }
+            out.append(text, at, m.start()).append(typeWord(m.type()));
+            at = m.end();
+        }
+        out.append(text.substring(Math.min(at, text.length())));
+        return out.toString();
+    }
+
+    /** The words a type is masked with. */
+    public static String typeWord(EntityType type) {
+        return switch (type) {
+            case IP -> "IP address";
+            case CIDR -> "network range";
+            case DOMAIN -> "domain";
+            case URL -> "URL";
+            case EMAIL -> "email address";
+            case HASH -> "file hash";
+            case CVE -> "CVE vulnerability";
+            case TECHNIQUE -> "ATT&CK technique";
+            case TACTIC -> "ATT&CK tactic";
+            case ACTOR -> "threat actor";
+            case INCIDENT -> "incident";
+            case HOST -> "host";
+            case USER -> "user";
+            case PROCESS -> "process";
+            case RULE -> "detection rule";
+            case PRODUCT -> "software product";
+            case NUMBER -> "number";
+            case DURATION -> "duration";
+            case SCRIPT -> "script";
+            case TEXT -> "article";
+        };
+    }
+
+    private static String noun(EntityType type) {
+        return switch (type) {
+            case INCIDENT -> "incident";
+            case HOST -> "host";
+            case USER -> "user";
+            case CVE -> "CVE";
+            case ACTOR -> "threat actor";
+            case TECHNIQUE -> "technique";
+            case SCRIPT -> "script (paste it after a colon)";
+            case TEXT -> "text (paste it after a colon)";
+            default -> typeWord(type);
+        };
+    }
+
+    private static int words(String text) {
+        return text.isBlank() ? 0 : text.strip().split("\\s+").length;
+    }
+
+    private static Planned done(Plan plan, Reading reading, Optional<Frame> frame, List<SkillRanker.Ranked> ranking,
+            List<EntityRef> inputs, long started) {
+        return new Planned(plan, reading, frame, ranking, inputs, (System.nanoTime() - started) / 1_000);
+    }
+
+    /** The time range a plan's steps cover, if one was named. */
+    public static Optional<TimeRange> time(Plan plan) {
+        return plan.steps().stream().map(SkillCall::time).flatMap(Optional::stream).findFirst();
+    }
+}
