@@ -359,19 +359,12 @@ public final class Planner {
 
     /** The last frame with the follow-up's entities, modifiers, time and shape applied. */
     private Frame edit(Frame last, Optional<Frame> said, Reading reading, String lower) {
-        Frame edited = last;
         Lexicon.Concept concept = last.concept();
-        Optional<Frame> reread = frames.read(reading.normalized(), reading.mentions(), reading.time())
-                .map(f -> f);
         // read the follow-up against the last concept, so "only the failed ones" means failed logons
-        Optional<Frame> asLast = reread.map(f -> new Frame(f.intent(), concept, f.filters(), f.projection(),
+        Optional<Frame> followUp = said.map(f -> new Frame(f.intent(), concept, f.filters(), f.projection(),
                 f.groupBy(), f.limit(), f.time(), f.confidence(), f.matched(), f.unknown()));
-        if (said.isPresent() && said.get().concept().name().equals(concept.name())) {
-            asLast = said;
-        }
-        List<Frame.Filter> filters = new ArrayList<>(edited.filters());
-        Set<String> newRoles = new java.util.HashSet<>();
-        asLast.ifPresent(f -> f.filters().forEach(x -> newRoles.add(x.role())));
+        List<Frame.Filter> filters = new ArrayList<>(last.filters());
+        List<Frame.Filter> added = new ArrayList<>();
         for (Mention m : reading.mentions()) {
             String role = switch (m.type()) {
                 case HOST -> "host";
@@ -386,37 +379,31 @@ public final class Planner {
                     case HOST -> "host";
                     case USER -> "user";
                     case PROCESS -> "name";
+                    case DOMAIN -> "contains";
                     default -> "eq";
                 };
-                boolean typed = asLast.map(f -> f.filters().stream().anyMatch(x -> x.value().equals(m.value())))
-                        .orElse(false);
-                if (!typed) {
-                    newRoles.add(role);
-                    asLast = Optional.of(asLast.orElse(last.withFilters(List.of())));
-                }
-                filters.removeIf(x -> x.role().equals(role));
-                filters.add(new Frame.Filter(role, op, m.value(), m.text()));
+                added.add(new Frame.Filter(role, op, m.value(), m.text()));
             }
         }
-        filters.removeIf(x -> newRoles.contains(x.role()) && asLast.map(f -> !f.filters().contains(x)).orElse(true)
-                && reading.mentions().stream().noneMatch(m -> m.value().equals(x.value())));
-        asLast.ifPresent(f -> f.filters().forEach(x -> {
-            if (!filtersContain(filters, x)) {
-                filters.add(x);
-            }
-        }));
-        edited = edited.withFilters(filters);
+        followUp.ifPresent(f -> f.filters().stream()
+                .filter(x -> added.stream().noneMatch(a -> a.role().equals(x.role())))
+                .filter(x -> concept.column(x.role()).isPresent() || x.role().equals("action"))
+                .forEach(added::add));
+        for (Frame.Filter f : added) {
+            filters.removeIf(x -> x.role().equals(f.role()));
+            filters.add(f);
+        }
+        Frame edited = last.withFilters(filters);
         if (reading.time().isPresent()) {
             edited = edited.withTime(reading.time());
         }
         if (lower.matches("^(who|by whom)\\b.*")) {
             edited = edited.withShape(Frame.Intent.DISTINCT, Optional.of("user"), List.of(), 0);
-        } else if (asLast.isPresent() && asLast.get().intent() != Frame.Intent.LIST) {
-            Frame f = asLast.get();
+        } else if (lower.matches("^(where|which hosts?|on which)\\b.*")) {
+            edited = edited.withShape(Frame.Intent.DISTINCT, Optional.of("host"), List.of(), 0);
+        } else if (followUp.isPresent() && followUp.get().intent() != Frame.Intent.LIST) {
+            Frame f = followUp.get();
             edited = edited.withShape(f.intent(), f.projection(), f.groupBy(), f.limit());
-        } else if (asLast.isPresent() && asLast.get().projection().isPresent()) {
-            Frame f = asLast.get();
-            edited = edited.withShape(Frame.Intent.DISTINCT, f.projection(), f.groupBy(), f.limit());
         }
         return edited;
     }
