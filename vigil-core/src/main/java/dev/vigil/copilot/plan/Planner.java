@@ -515,6 +515,11 @@ public final class Planner {
 
     /** The prompt with each entity replaced by its type's name, for ranking by meaning. */
     public String mask(Reading reading) {
+        return typeWordsOf(reading);
+    }
+
+    /** A read text with each entity replaced by its type's name. */
+    public static String typeWordsOf(Reading reading) {
         StringBuilder out = new StringBuilder();
         int at = 0;
         String text = reading.normalized();
