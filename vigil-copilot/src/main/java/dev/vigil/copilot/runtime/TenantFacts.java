@@ -1,0 +1,120 @@
+package dev.vigil.copilot.runtime;
+
+import dev.vigil.copilot.EntityType;
+import dev.vigil.copilot.plan.Planner;
+import dev.vigil.copilot.skills.Workspace;
+import dev.vigil.incident.Incident;
+import dev.vigil.model.Principal;
+import dev.vigil.model.Role;
+import dev.vigil.posture.inventory.Asset;
+import dev.vigil.store.QueryResult;
+import dev.vigil.store.TableInfo;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the planner knows of a tenant: its stored tables, the distinct host, user and process names its events hold
+ * (the value dictionaries questions are linked against), and the candidates it offers when it asks back.
+ *
+ * <p>The dictionaries are read once per store state: they are read again when the tenant's event count changes.
+ */
+public final class TenantFacts implements Planner.Data {
+    private static final int MAX_VALUES = 200_000;
+    private static final Map<String, Cached> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Cached(long rows, Map<EntityType, List<String>> values) {}
+
+    private final Workspace workspace;
+    private final List<TableInfo> tables;
+    private final Map<EntityType, List<String>> values;
+
+    public TenantFacts(Workspace workspace) {
+        this.workspace = workspace;
+        this.tables = workspace.store().tables();
+        long rows = tables.stream().mapToLong(TableInfo::rows).sum();
+        String key = workspace.store().file().toAbsolutePath().toString();
+        Cached cached = CACHE.get(key);
+        if (cached == null || cached.rows() != rows) {
+            cached = new Cached(rows, read());
+            CACHE.put(key, cached);
+        }
+        this.values = cached.values();
+    }
+
+    /** The distinct values of one kind: HOST, USER, PROCESS or RULE. */
+    public Map<EntityType, List<String>> values() {
+        return values;
+    }
+
+    @Override
+    public Collection<String> tables() {
+        return tables.stream().map(TableInfo::name).toList();
+    }
+
+    @Override
+    public List<Planner.Candidate> candidates(EntityType type, int limit) {
+        List<Planner.Candidate> out = new ArrayList<>();
+        switch (type) {
+            case INCIDENT -> {
+                Principal system = new Principal("copilot", Role.READER);
+                List<Incident> open = workspace.store().incidents().list(system, Optional.empty(), Optional.empty(), 50)
+                        .stream().filter(Incident::open).limit(limit).toList();
+                for (Incident incident : open) {
+                    out.add(new Planner.Candidate(String.valueOf(incident.number()), "#" + incident.number() + " "
+                            + incident.title() + " (" + incident.severity() + ", " + incident.status() + ")"));
+                }
+            }
+            case HOST, USER -> values.getOrDefault(type, List.of()).stream().limit(limit)
+                    .forEach(v -> out.add(new Planner.Candidate(v, v)));
+            default -> { }
+        }
+        return out;
+    }
+
+    private Map<EntityType, List<String>> read() {
+        Map<EntityType, Set<String>> found = new EnumMap<>(EntityType.class);
+        for (EntityType type : List.of(EntityType.HOST, EntityType.USER, EntityType.PROCESS, EntityType.RULE)) {
+            found.put(type, new LinkedHashSet<>());
+        }
+        List<String> hostParts = new ArrayList<>();
+        List<String> userParts = new ArrayList<>();
+        List<String> processParts = new ArrayList<>();
+        for (TableInfo table : tables) {
+            String name = '"' + table.name().replace("\"", "\"\"") + '"';
+            hostParts.add("SELECT DISTINCT host AS v FROM " + name + " WHERE host IS NOT NULL");
+            userParts.add("SELECT DISTINCT \"user\" AS v FROM " + name + " WHERE \"user\" IS NOT NULL");
+            processParts.add("SELECT DISTINCT regexp_extract(process, '([^\\\\/]+)$', 1) AS v FROM " + name
+                    + " WHERE process IS NOT NULL");
+        }
+        if (!tables.isEmpty()) {
+            add(found.get(EntityType.HOST), "SELECT DISTINCT v FROM (" + String.join(" UNION ALL ", hostParts) + ")");
+            add(found.get(EntityType.USER), "SELECT DISTINCT v FROM (" + String.join(" UNION ALL ", userParts) + ")");
+            add(found.get(EntityType.PROCESS), "SELECT DISTINCT v FROM (" + String.join(" UNION ALL ", processParts)
+                    + ") WHERE v <> ''");
+        }
+        for (Asset asset : workspace.store().posture().assets()) {
+            if (asset.hostname() != null) {
+                found.get(EntityType.HOST).add(asset.hostname());
+            }
+        }
+        workspace.store().rules().forEach(rule -> found.get(EntityType.RULE).add(rule.title()));
+        Map<EntityType, List<String>> out = new EnumMap<>(EntityType.class);
+        found.forEach((type, set) -> out.put(type, List.copyOf(set)));
+        return out;
+    }
+
+    private void add(Set<String> into, String sql) {
+        QueryResult result = workspace.store().query(sql, MAX_VALUES);
+        for (List<Object> row : result.rows()) {
+            if (row.get(0) != null) {
+                into.add(String.valueOf(row.get(0)));
+            }
+        }
+    }
+}
