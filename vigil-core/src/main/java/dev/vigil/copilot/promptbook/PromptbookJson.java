@@ -194,7 +194,7 @@ public final class PromptbookJson {
             String promptPath = at + "prompts[" + i + "]";
             JsonNode prompt = promptsNode.get(i);
             if (prompt.isString()) {
-                prompts.add(new Located<>(promptPath + "", new PromptbookPrompt(prompt.asString(), false), i));
+                prompts.add(new Located<>(promptPath, new PromptbookPrompt(prompt.asString(), false), i));
                 allNumbered = false;
                 continue;
             }
