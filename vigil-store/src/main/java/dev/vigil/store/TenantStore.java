@@ -24,6 +24,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -82,6 +83,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private final RuleTables rules;
     private final IndicatorTable indicators;
     private final HuntStore hunts;
+    private final SessionStore sessions;
     private boolean inTransaction;
 
     private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection) {
@@ -95,6 +97,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         this.indicators = new IndicatorTable(connection);
         this.incidents = new IncidentStore(this, connection, alerts);
         this.hunts = new HuntStore(this, connection);
+        this.sessions = new SessionStore(this, connection, Clock.systemUTC());
     }
 
     /**
@@ -180,6 +183,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                 IncidentStore.createSchema(statement);
                 PostureStore.createSchema(statement);
                 HuntStore.createSchema(statement);
+                SessionStore.createSchema(statement);
             }
         }
         tables.load();
@@ -486,6 +490,11 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** The tenant's saved hunting queries, their schedules and runs: see {@link ScheduledHunts} for running them. */
     public HuntStore hunts() {
         return hunts;
+    }
+
+    /** The tenant's copilot sessions: turns, pin boards, sharing and export, each operation checked per principal. */
+    public SessionStore sessions() {
+        return sessions;
     }
 
     // --- rules --------------------------------------------------------------------------------------------------
