@@ -42,6 +42,10 @@ public final class AlertsListSkill implements Skill {
                     "Alerts for T1003", "How many alerts involve 203.0.113.50?", "Alerts of the password spray rule"),
             List.of(HOST, USER, IP, RULE, SEVERITY, TECHNIQUE));
 
+    /** Entity kinds that name a host: Vigil's own, and a source's field names that correlation rules group by. */
+    private static final String HOST_KIND = "(lower(e.kind) = 'host' OR lower(e.kind) LIKE '%hostname%'"
+            + " OR lower(e.kind) LIKE '%computer%' OR lower(e.kind) LIKE '%device%')";
+
     private final Workspace workspace;
 
     public AlertsListSkill(Workspace workspace) {
@@ -89,7 +93,7 @@ public final class AlertsListSkill implements Skill {
         });
         call.first(TECHNIQUE.name()).map(t -> t.strip().toUpperCase(Locale.ROOT)).ifPresent(t -> {
             String id = Investigation.sqlString(t);
-            filters.add("len(list_filter(a.techniques, t -> upper(t) = " + id + " OR starts_with(upper(t), " + id
+            filters.add("len(list_filter(a.techniques, lambda t: upper(t) = " + id + " OR starts_with(upper(t), " + id
                     + " || '.'))) > 0");
             described.add("technique " + t);
             result.fact("technique", t);
@@ -99,7 +103,7 @@ public final class AlertsListSkill implements Skill {
         String filterText = described.isEmpty() ? "" : " with " + Investigation.join(described);
 
         Investigation.Ran byRule = investigation.sql("SELECT a.title, a.rule_id, a.level, count(*) AS alerts,"
-                + " min(a.\"time\") AS first, max(a.\"time\") AS last, sum(count(*)) OVER () AS total,"
+                + " min(a.\"time\") AS first, max(a.\"time\") AS last, CAST(sum(count(*)) OVER () AS BIGINT) AS total,"
                 + " count(*) OVER () AS rules FROM vigil_alerts a WHERE " + where
                 + " GROUP BY ALL ORDER BY alerts DESC, a.title LIMIT " + Investigation.SHOWN);
         String[] bounds = new String[2];
@@ -148,7 +152,7 @@ public final class AlertsListSkill implements Skill {
         Investigation.Ran byHost = investigation.sql("SELECT lower(split_part(e.value, '.', 1)) AS host,"
                 + " count(DISTINCT a.alert_id) AS alerts FROM vigil_alerts a,"
                 + " unnest(from_json(a.entities, '[{\"kind\":\"VARCHAR\",\"value\":\"VARCHAR\"}]')) AS x(e)"
-                + " WHERE e.kind = 'host' AND " + where + " GROUP BY 1 ORDER BY alerts DESC, host LIMIT 10");
+                + " WHERE " + HOST_KIND + " AND " + where + " GROUP BY 1 ORDER BY alerts DESC, host LIMIT 10");
         Investigation.Ran byLevel = investigation.sql("SELECT lower(a.level) AS level, count(*) AS alerts FROM"
                 + " vigil_alerts a WHERE " + where + " GROUP BY 1 ORDER BY list_position(" + IncidentsListSkill.LEVELS
                 + ", lower(a.level)) DESC");

@@ -120,7 +120,10 @@ public final class HostAnalysisSkill implements Skill {
                 : Investigation.join(did)) + "; " + Investigation.count(alertCount, "alert") + " and "
                 + Investigation.count(incidentNumbers.size(), "incident") + " name it (tenant '"
                 + investigation.tenant() + "').");
-        result.fact("processes", started).fact("connections", connections).fact("external_destinations", external)
+        result.fact("processes", started).fact("programs", processes.rows().size())
+                .fact("connections", connections)
+                .fact("destinations", network.rows().stream().map(r -> r.get(0)).distinct().count())
+                .fact("accounts", logons.rows().size()).fact("external_destinations", external)
                 .fact("logons", logonCount).fact("logon_failures", logonFailures).fact("alerts", alertCount)
                 .fact("incidents", incidentNumbers);
         if (!processes.isEmpty()) {

@@ -64,9 +64,9 @@ public final class IncidentImpactSkill implements Skill {
         if (!impact.privileged().isEmpty()) {
             first.append(", privileged: ").append(Investigation.join(impact.privileged()));
         }
-        first.append(", of ").append(impact.criticality()).append(" business criticality")
-                .append(tactics.isEmpty() ? "" : ", and reached " + Investigation.join(tactics)).append('.');
+        first.append(tactics.isEmpty() ? "" : ", and reached " + Investigation.join(tactics)).append('.');
         result.paragraph(first.toString());
+        result.paragraph("Business criticality: " + impact.criticality() + ".");
         result.evidence("Impact score " + impact.score() + " of incident #" + incident.number(), List.of(ref));
 
         List<List<Object>> factorRows = new ArrayList<>();
@@ -136,7 +136,7 @@ public final class IncidentImpactSkill implements Skill {
         rows.add(List.of("external addresses", String.join(", ", source.externalAddresses())));
         result.table(new Table("Impact of incident " + incident.number(), List.of("field", "value"), rows));
 
-        result.fact("incident", incident.number()).fact("score", impact.score()).fact("hosts", impact.hosts())
+        result.fact("incident", incident.number()).fact("score", impact.score()).fact("score_max", 100).fact("hosts", impact.hosts())
                 .fact("users", impact.users()).fact("privileged", impact.privileged())
                 .fact("criticality", impact.criticality()).fact("tactics", tactics)
                 .fact("external_addresses", source.externalAddresses()).fact("actors", actors)

@@ -68,9 +68,11 @@ final class IncidentLookup {
             result.status(SkillResult.Status.EMPTY).markdown(text.toString())
                     .fact("incident", number).fact("found", false).fact("tenant", tenant)
                     .fact("open_incidents", open.stream().map(Incident::number).toList());
+            for (Incident incident : open) {
+                result.evidence("Open incident #" + incident.number() + ": " + incident.title() + " ("
+                        + incident.severity() + ")", List.of("incident:" + incident.number()));
+            }
             if (!open.isEmpty()) {
-                result.evidence("The tenant's open incidents",
-                        open.stream().map(i -> "incident:" + i.number()).toList());
                 result.followUp("Summarize incident " + open.get(0).number());
             }
             result.followUp("List the open incidents");

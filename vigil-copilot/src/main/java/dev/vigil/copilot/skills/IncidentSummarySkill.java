@@ -118,7 +118,7 @@ public final class IncidentSummarySkill implements Skill {
                 .fact("status", incident.status().toString()).fact("severity", incident.severity())
                 .fact("classification", incident.classification().toString()).fact("owner", incident.owner())
                 .fact("alerts", incident.alertCount()).fact("hosts", impact.hosts()).fact("users", impact.users())
-                .fact("privileged", impact.privileged()).fact("tactics", tactics).fact("score", impact.score())
+                .fact("privileged", impact.privileged()).fact("tactics", tactics).fact("score", impact.score()).fact("score_max", 100)
                 .fact("first_seen", Investigation.instant(incident.firstSeen()))
                 .fact("last_seen", Investigation.instant(incident.lastSeen()))
                 .fact("tenant", workspace.store().tenant().value());

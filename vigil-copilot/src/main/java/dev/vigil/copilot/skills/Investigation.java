@@ -206,14 +206,14 @@ final class Investigation {
     /** The SQL condition that one of an alert's entities (in {@code a.entities}) names the host. */
     static String sqlAlertHost(String hostKey) {
         String key = sqlString(hostKey);
-        return "len(list_filter(json_extract_string(a.entities, '$[*].value'), v -> lower(v) = " + key
+        return "len(list_filter(json_extract_string(a.entities, '$[*].value'), lambda v: lower(v) = " + key
                 + " OR starts_with(lower(v), " + key + " || '.'))) > 0";
     }
 
     /** The SQL condition that one of an alert's entities (in {@code a.entities}) names the account. */
     static String sqlAlertUser(String userKey) {
         String key = sqlString(userKey);
-        return "len(list_filter(json_extract_string(a.entities, '$[*].value'), v -> lower(v) = " + key
+        return "len(list_filter(json_extract_string(a.entities, '$[*].value'), lambda v: lower(v) = " + key
                 + " OR ends_with(lower(v), '\\' || " + key + ") OR starts_with(lower(v), " + key + " || '@'))) > 0";
     }
 
@@ -254,7 +254,11 @@ final class Investigation {
     }
 
     static long number(Object cell) {
-        return cell == null ? 0 : ((Number) cell).longValue();
+        return switch (cell) {
+            case null -> 0;
+            case Number n -> n.longValue();
+            default -> Long.parseLong(cell.toString());
+        };
     }
 
     static String text(Object cell) {

@@ -74,6 +74,9 @@ public final class UserAnalysisSkill implements Skill {
                 + Investigation.kqlString(user) + " | summarize Started = count(), Hosts = dcount(DeviceName),"
                 + " OffHours = countif(hourofday(Timestamp) < 7 or hourofday(Timestamp) >= 19), First ="
                 + " min(Timestamp) by FileName | sort by Started desc, FileName asc");
+        Investigation.Ran processHosts = investigation.kql("DeviceProcessEvents | where AccountName =~ "
+                + Investigation.kqlString(user) + " | summarize Started = count() by DeviceName | sort by Started desc,"
+                + " DeviceName asc");
         String alertWhere = Investigation.sqlAlertUser(user) + " AND " + investigation.sqlWindow("a.\"time\"");
         Investigation.Ran alerts = investigation.sql("SELECT a.title, a.level, count(*) AS alerts, max(a.\"time\") AS"
                 + " last, array_to_string(list(CAST(a.alert_id AS VARCHAR) ORDER BY a.\"time\" DESC)[1:5], ',') AS ids FROM vigil_alerts a WHERE "
@@ -121,6 +124,14 @@ public final class UserAnalysisSkill implements Skill {
                         Investigation.time(row.get(5)), Investigation.time(row.get(6))));
             }
         }
+        List<String> processHostNames = new ArrayList<>();
+        for (List<Object> row : processHosts.rows()) {
+            String host = Investigation.hostKey(Investigation.text(row.get(0)));
+            processHostNames.add(host);
+            if (!hosts.contains(host)) {
+                hosts.add(host);
+            }
+        }
         long started = 0;
         long processOffHours = 0;
         List<List<Object>> processRows = new ArrayList<>();
@@ -144,12 +155,13 @@ public final class UserAnalysisSkill implements Skill {
                     + Investigation.count(signins.rows().size(), "address"));
         }
         if (logonSuccesses + logonFailures > 0) {
-            did.add("logged on to " + Investigation.count(hosts.size(), "host") + " (" + logonSuccesses
+            did.add("logged on to " + Investigation.count(logons.rows().size(), "host") + " (" + logonSuccesses
                     + " successful and " + logonFailures + " failed logons)");
         }
         if (started > 0) {
             did.add("started " + Investigation.count(started, "process") + " of "
-                    + Investigation.count(processes.rows().size(), "program"));
+                    + Investigation.count(processes.rows().size(), "program") + " on "
+                    + Investigation.join(processHostNames.stream().limit(5).toList()));
         }
         result.paragraph("In " + scope + ", account " + user + " " + (did.isEmpty() ? "shows no activity of its own"
                 : Investigation.join(did)) + "; " + Investigation.count(alertCount, "alert") + " and "
@@ -157,6 +169,9 @@ public final class UserAnalysisSkill implements Skill {
                 + investigation.tenant() + "').");
         result.fact("signins", signinCount).fact("signin_failures", signinFailures).fact("logons", logonSuccesses)
                 .fact("logon_failures", logonFailures).fact("hosts", hosts).fact("processes", started)
+                .fact("programs", processes.rows().size())
+                .fact("logon_hosts", logons.rows().size()).fact("process_hosts", processHostNames)
+                .fact("signin_sources", signins == null ? 0 : signins.rows().size())
                 .fact("alerts", alertCount).fact("incidents", incidentNumbers);
         if (!processRows.isEmpty()) {
             result.fact("top_process", processRows.get(0).get(0));
@@ -230,15 +245,16 @@ public final class UserAnalysisSkill implements Skill {
             result.evidence(user + " signed in " + signinCount + " times", List.of(signins.ref()));
         }
         if (!logonRows.isEmpty()) {
-            result.table(new Table("Logons by host" + Investigation.shown(logonRows.size(), hosts.size()),
+            result.table(new Table("Logons by host" + Investigation.shown(logonRows.size(), logons.rows().size()),
                     List.of("host", "successes", "failures", "off hours", "source addresses", "first (UTC)",
                             "last (UTC)"), logonRows));
-            result.evidence(user + " logged on to " + Investigation.join(hosts), List.of(logons.ref()));
+            result.evidence(user + " logged on to " + Investigation.count(logons.rows().size(), "host"),
+                    List.of(logons.ref()));
         }
         if (!processRows.isEmpty()) {
             result.table(new Table("Processes started" + Investigation.shown(processRows.size(),
                     processes.rows().size()), List.of("process", "started", "hosts", "first (UTC)"), processRows));
-            result.evidence(user + " started " + started + " processes", List.of(processes.ref()));
+            result.evidence(user + " started " + started + " processes", List.of(processes.ref(), processHosts.ref()));
         }
         if (!alerts.isEmpty()) {
             List<List<Object>> rows = new ArrayList<>();
@@ -275,12 +291,14 @@ public final class UserAnalysisSkill implements Skill {
             text.append(" Vigil has no SigninLogs table: ingest Entra ID sign-in logs to see cloud sign-ins.");
         }
         if (investigation.time().isPresent()) {
-            Investigation.Ran outside = investigation.kqlAllTime("union DeviceLogonEvents, DeviceProcessEvents | where"
-                    + " AccountName =~ " + Investigation.kqlString(user) + " | count");
+            Investigation.Ran outside = investigation.kqlAllTime("union (DeviceLogonEvents | where AccountName =~ "
+                    + Investigation.kqlString(user) + "), (DeviceProcessEvents | where AccountName =~ "
+                    + Investigation.kqlString(user) + ")" + (hasSignins ? ", (SigninLogs | where "
+                    + Investigation.kqlUser("UserPrincipalName", user) + ")" : "") + " | count");
             long n = Investigation.number(outside.rows().get(0).get(0));
             result.fact("events_any_time", n);
             if (n > 0) {
-                text.append(" Outside the time range ").append(Investigation.count(n, "logon or process event"))
+                text.append(" Outside the time range ").append(Investigation.count(n, "sign-in, logon or process event"))
                         .append(" name it: widen the range to see them.");
                 result.evidence("Events of " + user + " outside the range", List.of(outside.ref()));
             } else {
