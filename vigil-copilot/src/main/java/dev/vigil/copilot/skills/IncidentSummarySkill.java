@@ -80,10 +80,6 @@ public final class IncidentSummarySkill implements Skill {
         if (!sentences.isEmpty()) {
             result.paragraph(String.join(" ", sentences));
         }
-        if (tactics.isEmpty() && workspace.attack().isEmpty()) {
-            result.paragraph("The tactics it reached are not known: the tenant has no ATT&CK knowledge (import it with"
-                    + " `vigil intel import enterprise-attack.json`).");
-        }
         result.paragraph("Scope: tenant '" + workspace.store().tenant().value() + "', the incident's alerts from "
                 + Investigation.instant(incident.firstSeen()) + " to " + Investigation.instant(incident.lastSeen())
                 + ".");
