@@ -37,8 +37,8 @@ import java.util.regex.Pattern;
  *       Readings of one span that tie on all three are kept as {@link Extraction#ambiguous()}.
  * </ol>
  *
- * <p>A stored value that is also a vocabulary word ({@code admin} as a user) links with confidence
- * {@value #VOCABULARY_AS_VALUE}; an ATT&amp;CK name of one word ("Execution", "PowerShell") with
+ * <p>A host or user name that is also a vocabulary word ({@code admin} as a user) links with confidence
+ * {@value #VOCABULARY_AS_VALUE}: in a question it is more often the word; an ATT&amp;CK name of one word ("Execution", "PowerShell") with
  * {@value #ONE_WORD_NAME}, two or more words with {@value #NAME}.
  *
  * <p>Immutable and safe for use from several threads. Building one indexes the dictionary (about a second for
@@ -51,6 +51,9 @@ public final class Extractor {
     static final double NAME = 0.95;
     private static final double SHAPED_PROCESS = 0.7;
     private static final int SHORTEST_NAME = 4;
+    private static final Set<String> NUMBER_WORDS = Set.of("one", "two", "three", "four", "five", "six", "seven",
+            "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+            "eighteen", "nineteen", "twenty");
     private static final Pattern EXECUTABLE = Pattern.compile("[\\w.-]+\\.exe");
 
     /** ATT&amp;CK names that prompts use as plain words: no mention is made of them. */
@@ -188,7 +191,8 @@ public final class Extractor {
                 forms.put(token.start(), Map.entry(token.end(), variant.get()));
                 vocabulary = true;
             }
-            if (linkExactly(token.text(), token.start(), token.end(), vocabulary) || vocabulary) {
+            if (linkExactly(token.text(), token.start(), token.end(), vocabulary) || vocabulary
+                    || NUMBER_WORDS.contains(lower)) {
                 return;
             }
             Optional<Lexicon.Match> nearest = lexicon.nearest(lower);
@@ -233,7 +237,9 @@ public final class Extractor {
             for (ValueIndex.Link link : links) {
                 add(link.type(), link.value(), token.start(), token.end(), link.confidence(), Candidate.Source.FUZZY);
             }
-            if (links.size() == 1) {
+            boolean unique = links.size() == 1
+                    || (links.size() > 1 && links.get(0).confidence() > links.get(1).confidence());
+            if (unique) {
                 String value = links.getFirst().value();
                 corrections.add(new Correction(token.text(), value, token.start(), token.end()));
                 forms.put(token.start(), Map.entry(token.end(), value.toLowerCase(Locale.ROOT)));
@@ -244,7 +250,9 @@ public final class Extractor {
         private boolean linkExactly(String written, int start, int end, boolean vocabulary) {
             List<ValueIndex.Link> links = values.exact(written.toLowerCase(Locale.ROOT));
             for (ValueIndex.Link link : links) {
-                double confidence = vocabulary ? Math.min(link.confidence(), VOCABULARY_AS_VALUE) : link.confidence();
+                boolean name = link.type() == EntityType.HOST || link.type() == EntityType.USER;
+                double confidence = vocabulary && name ? Math.min(link.confidence(), VOCABULARY_AS_VALUE)
+                        : link.confidence();
                 add(link.type(), link.value(), start, end, confidence, Candidate.Source.STORE);
             }
             return !links.isEmpty();

@@ -100,6 +100,9 @@ final class Patterns {
         Matcher command = COMMAND.matcher(text);
         while (command.find()) {
             int start = command.start();
+            if (insideQuotes(prompt, start)) {
+                continue; // the quoted command is read whole above
+            }
             int lineEnd = text.indexOf('\n', start);
             int end = trimCommand(text, start, lineEnd < 0 ? text.length() : lineEnd);
             into.add(Candidate.of(EntityType.SCRIPT, text.substring(start, end), text.substring(start, end), start,
@@ -116,6 +119,16 @@ final class Patterns {
             }
             lineStart = lineEnd + 1;
         }
+    }
+
+    private static boolean insideQuotes(Prompt prompt, int offset) {
+        for (Token token : prompt.tokens()) {
+            if ((token.kind() == Token.Kind.QUOTED || token.kind() == Token.Kind.CODE) && token.start() <= offset
+                    && offset < token.end()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean looksLikeCommand(String content) {

@@ -29,7 +29,9 @@ import java.util.Map;
  * A word that links to nothing exactly links to the stored values within an edit distance that grows with its
  * length: none up to 3 characters, 1 up to 7, 2 from 8 (compared on the alias keys: a host's first label, a user's
  * name, a process without {@code .exe}). The closest values win; several at the same distance are all returned, so
- * the planner can ask. Confidence is {@value #FUZZY_ONE} at distance 1 and {@value #FUZZY_TWO} at distance 2.
+ * the planner can ask. Confidence is {@value #FUZZY_ONE} at distance 1 and {@value #FUZZY_TWO} at distance 2,
+ * {@value #ALIAS_PENALTY} less when the key compared is an alias: {@code workstaion5} is closer to {@code WORKSTATION5}
+ * than to {@code WORKSTATION5.corp.com}.
  *
  * <p>Fuzzy look-ups use a deletion neighbourhood instead of a scan of all values: every key is indexed under itself
  * and each string one deletion away, as a 32-bit hash in one sorted {@code long[]} (about 14 MB for 100,000 host
@@ -46,6 +48,8 @@ final class ValueIndex {
     static final double BOTH_ALIASES = 0.85;
     static final double FUZZY_ONE = 0.8;
     static final double FUZZY_TWO = 0.6;
+    /** Taken off a fuzzy link through an alias, so that {@code WORKSTATION5} wins over {@code WORKSTATION5.corp.com}. */
+    static final double ALIAS_PENALTY = 0.05;
     private static final int SHORTEST_FUZZY_KEY = 4;
 
     /** A stored value a typed word stands for. */
@@ -279,11 +283,14 @@ final class ValueIndex {
                 bestDistance = distance;
                 best.clear();
             }
-            Link link = new Link(fuzzyTypes[id], fuzzyValues[id], distance, distance == 1 ? FUZZY_ONE : FUZZY_TWO);
+            double confidence = (distance == 1 ? FUZZY_ONE : FUZZY_TWO)
+                    - (stored.length() == fuzzyValues[id].length() ? 0 : ALIAS_PENALTY);
+            Link link = new Link(fuzzyTypes[id], fuzzyValues[id], distance, confidence);
             if (!best.contains(link)) {
                 best.add(link);
             }
         }
+        best.sort((a, b) -> Double.compare(b.confidence(), a.confidence()));
         return List.copyOf(best);
     }
 
