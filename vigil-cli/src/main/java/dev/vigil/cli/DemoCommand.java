@@ -55,6 +55,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the ingest summary as JSON.")
     boolean json;
 
+    @Option(names = "--as-of", paramLabel = "DATE", description = {"Generate the demo as of this day (yyyy-mm-dd) "
+            + "instead of today: the same day always gives the same data, for scripts and golden answers."})
+    LocalDate asOf;
+
     @Override
     public Integer call() {
         if (common.tenant == null) {
@@ -63,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         VigilConfig config = common.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate today = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
         Path directory = config.dataDirectory().resolve("demo-input").resolve(today.toString());
         List<Path> files;
         try {

@@ -1,0 +1,69 @@
+package dev.vigil.copilot.runtime;
+
+import dev.vigil.copilot.Embedder;
+import dev.vigil.copilot.Skill;
+import dev.vigil.copilot.plan.Lexicon;
+import dev.vigil.copilot.plan.Reading;
+import dev.vigil.copilot.skills.IncidentSkills;
+import dev.vigil.copilot.skills.Workspace;
+import dev.vigil.copilot.understand.Extraction;
+import dev.vigil.copilot.understand.Extractor;
+import dev.vigil.copilot.understand.KnowledgeNames;
+import dev.vigil.copilot.understand.ValueDictionary;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** Assembles the embedded copilot over a tenant: the built-in skills, the prompt reader and the planner's facts. */
+public final class Copilots {
+    private Copilots() {}
+
+    /** The built-in skills over a workspace. */
+    public static List<Skill> builtInSkills(Workspace workspace) {
+        List<Skill> skills = new ArrayList<>();
+        skills.addAll(IncidentSkills.all(workspace));
+        return skills;
+    }
+
+    /**
+     * The embedded copilot over a workspace.
+     *
+     * @param embedder the embedding model that ranks skills by meaning; empty for word overlap
+     */
+    public static Copilot embedded(Workspace workspace, Optional<Embedder> embedder) {
+        List<Skill> skills = builtInSkills(workspace);
+        TenantFacts facts = new TenantFacts(workspace);
+        KnowledgeNames names = workspace.attack().map(KnowledgeNames::of).orElse(KnowledgeNames.none());
+        return new Copilot(workspace, skills, lexicon -> {
+            Extractor extractor = new Extractor(vocabulary(lexicon, skills), ValueDictionary.of(facts.values()),
+                    names);
+            return (prompt, now, zone) -> reading(extractor.extract(prompt, now, zone));
+        }, embedder, w -> facts);
+    }
+
+    static Reading reading(Extraction extraction) {
+        return new Reading(extraction.normalized(), extraction.mentions(), extraction.time(),
+                extraction.corrections().stream().map(c -> c.from() + " -> " + c.to()).toList(),
+                extraction.ambiguous());
+    }
+
+    /** The words spelling correction may correct to: the lexicon's and those of the skills' descriptions and examples. */
+    static Set<String> vocabulary(Lexicon lexicon, List<Skill> skills) {
+        Set<String> words = new LinkedHashSet<>(lexicon.vocabulary());
+        for (Skill skill : skills) {
+            List<String> texts = new ArrayList<>(skill.spec().examples());
+            texts.add(skill.spec().description());
+            for (String text : texts) {
+                for (String word : text.toLowerCase(Locale.ROOT).split("[^a-z]+")) {
+                    if (word.length() >= 4) {
+                        words.add(word);
+                    }
+                }
+            }
+        }
+        return words;
+    }
+}
