@@ -105,6 +105,21 @@ public final class Copilot {
         return planner.plan(prompt, context, now, zone, data);
     }
 
+    /**
+     * The context a session's earlier turns leave: each prompt is planned again (planning is deterministic and takes
+     * milliseconds) to recover its frame and inputs, and each stored answer gives its subjects.
+     */
+    public SessionContext resume(List<Map.Entry<String, Answer>> turns, Instant now, ZoneId zone) {
+        SessionContext context = SessionContext.empty();
+        for (Map.Entry<String, Answer> turn : turns) {
+            Planner.Planned planned = planner.plan(turn.getKey(), context, now, zone, data);
+            context = context.after(planned.inputs(), turn.getValue().subjects(),
+                    planned.plan().route() == Plan.Route.QUERY ? planned.frame() : Optional.empty(),
+                    planned.plan().skillNames());
+        }
+        return context;
+    }
+
     /** Answers a prompt in a session. */
     public Turn ask(String prompt, SessionContext context, Principal principal, Instant now, ZoneId zone,
             Consumer<String> progress) {
