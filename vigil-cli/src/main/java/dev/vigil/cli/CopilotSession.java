@@ -45,7 +45,7 @@ final class CopilotSession {
         if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
             throw new VigilException(ErrorCode.USAGE, "tenant '" + config.tenant() + "' has no data in "
                     + config.dataDirectory(), "Run 'vigil demo' for demo data, or 'vigil ingest FILE --tenant "
-                    + config.tenant() + "' first.");
+                    + config.tenant() + "' first.", null);
         }
         return TenantStore.open(config.dataDirectory(), config.tenant(), mode);
     }
@@ -59,7 +59,7 @@ final class CopilotSession {
             return UUID.fromString(text.strip());
         } catch (IllegalArgumentException e) {
             throw new VigilException(ErrorCode.USAGE, "'" + text + "' is not a session id",
-                    "Use the id 'vigil sessions list' shows, e.g. 0f8fad5b-d9cb-469f-a165-70867728950e.");
+                    "Use the id 'vigil sessions list' shows, e.g. 0f8fad5b-d9cb-469f-a165-70867728950e.", null);
         }
     }
 

@@ -79,7 +79,7 @@ final class PromptbookCommand implements Callable<Integer> {
         return books.stream().filter(b -> b.name().equalsIgnoreCase(name)).reduce((a, b) -> b)
                 .orElseThrow(() -> new VigilException(ErrorCode.USAGE, "there is no promptbook '" + name + "'",
                         "'vigil promptbook list' shows them: " + String.join(", ",
-                                books.stream().map(Promptbook::name).toList())));
+                                books.stream().map(Promptbook::name).toList()), null));
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The built-in and the tenant's promptbooks.")
