@@ -212,10 +212,12 @@ final class IndicatorReputationSkill implements Skill {
             case "formerly-listed" -> {
                 Indicator best = strongest(report.matches(), now);
                 Provenance p = best.provenance();
-                text.append(value).append(" was listed by threat intelligence, but the listing is not valid now (")
+                String through = relation(report.value(), best);
+                text.append(value).append(" was listed by threat intelligence").append(through.equals("it") ? ""
+                        : " through " + through).append(provenance(best, now))
+                        .append(", but the listing is not valid now: ")
                         .append(p.isExpiredAt(now) ? "it expired " + Phrasing.time(p.validUntil())
                                 : "it is valid from " + Phrasing.time(p.validFrom()))
-                        .append("): ").append(relation(report.value(), best)).append(provenance(best, now))
                         .append('.');
             }
             case "seen-in-data" -> text.append("Vigil has no reputation for ").append(value)

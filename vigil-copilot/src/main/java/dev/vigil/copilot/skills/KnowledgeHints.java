@@ -23,7 +23,7 @@ final class KnowledgeHints {
     static final String IMPORT_INVENTORY = "`vigil inventory import FILE` (CSV, JSON, CycloneDX or osquery output)";
 
     /** How to import threat intelligence. */
-    static final String IMPORT_INTEL = "`vigil intel import FILE` (a STIX 2 bundle, a MISP export or a plain list"
+    static final String IMPORT_INTEL = "`vigil intel import FILE` (a STIX bundle, a MISP export or a plain list"
             + " of indicators)";
 
     /** A FAILED result saying ATT&amp;CK is needed and how to import it. */
