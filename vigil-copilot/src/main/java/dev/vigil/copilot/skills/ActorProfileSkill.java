@@ -98,7 +98,9 @@ final class ActorProfileSkill implements Skill {
         List<Software> software = group.software().stream().map(attack::software).flatMap(Optional::stream).toList();
         List<MitigationCoverage> mitigations = attack.mitigationsCovering(group.techniques()).stream().limit(5)
                 .toList();
-        List<String> aliases = group.aliases().stream().filter(a -> !a.equalsIgnoreCase(group.name())).toList();
+        // the alias the analyst used leads, so the answer visibly names what was asked about
+        List<String> aliases = group.aliases().stream().filter(a -> !a.equalsIgnoreCase(group.name()))
+                .sorted(Comparator.comparing((String a) -> !a.equalsIgnoreCase(query))).toList();
         String description = Phrasing.firstParagraph(AttackKnowledge.plainText(group.description()),
                 DESCRIPTION_LIMIT);
 

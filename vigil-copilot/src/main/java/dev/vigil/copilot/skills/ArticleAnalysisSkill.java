@@ -138,8 +138,8 @@ final class ArticleAnalysisSkill implements Skill {
             result.status(SkillResult.Status.EMPTY)
                     .paragraph("Vigil found no indicator, CVE id or ATT&CK technique in the text, so there is nothing"
                             + " to check against the data of tenant '" + tenant + "'.")
-                    .paragraph("Searched for: IP addresses and networks, domains, URLs, e-mail addresses, MD5, SHA-1"
-                            + " and SHA-256 hashes (defanged forms such as hxxp:// and [.] too), CVE ids and ATT&CK"
+                    .paragraph("Searched for: IP addresses and networks, domains, URLs, e-mail addresses, MD5, SHA1"
+                            + " and SHA256 hashes (defanged forms such as hxxp:// and [.] too), CVE ids and ATT&CK"
                             + " technique ids" + (attack.isPresent() ? " and names." : "; technique names are"
                                     + " recognized once ATT&CK is imported with " + KnowledgeHints.IMPORT_ATTACK + "."))
                     .fact("indicators", 0).fact("cves", List.of()).fact("techniques", List.of())
@@ -196,6 +196,10 @@ final class ArticleAnalysisSkill implements Skill {
                         + cves.size() + " CVEs (" + and(cves.stream().map(CveCheck::cve).toList(), 6) + ") affects")
                         .append(cves.size() == 1 ? " none of the " : " any of the ").append(assets)
                         .append(" assets in your inventory, as far as the imported vulnerability knowledge can tell.");
+            } else if (cves.size() == 1) {
+                CveCheck only = affecting.get(0);
+                text.append("Its CVE, ").append(only.cve()).append(", affects ").append(and(only.assets(), 5))
+                        .append(only.kev() != null ? " and is known exploited." : ".");
             } else {
                 text.append(affecting.size()).append(" of its ").append(count(cves.size(), "CVE")).append(' ')
                         .append(affecting.size() == 1 ? "affects" : "affect").append(" your assets: ")

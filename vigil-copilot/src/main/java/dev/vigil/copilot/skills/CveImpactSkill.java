@@ -92,9 +92,12 @@ final class CveImpactSkill implements Skill {
 
         if (records.isEmpty() && kev == null && findings.isEmpty()) {
             result.status(SkillResult.Status.EMPTY).fact("known", false)
-                    .paragraph("Vigil knows nothing about " + cve + ": no imported CVE record (CVE JSON) or OSV record and no"
-                            + " entry of " + KnowledgeHints.kevName(knowledge) + " names it, so it cannot tell what"
-                            + " it is or which of your assets it affects.")
+                    .paragraph("Vigil knows nothing about " + cve + ": " + (knowledge.isEmpty()
+                            ? "no vulnerability knowledge (CVE records, OSV entries, CISA KEV, EPSS) is imported in"
+                                    + " this data directory"
+                            : "no imported CVE record (CVE JSON) or OSV record and no entry of "
+                                    + KnowledgeHints.kevName(knowledge) + " names it")
+                            + ", so it cannot tell what it is or which of your assets it affects.")
                     .paragraph("Import its record with `vigil vulns import " + cve + ".json` (from"
                             + " github.com/CVEProject/cvelistV5) or the OSV entry that names it"
                             + (knowledge.kevEntries().isEmpty() ? ", and the KEV catalog with "

@@ -55,7 +55,13 @@ final class RemediationPlanSkill implements Skill {
         return SPEC;
     }
 
-    private record Step(int number, RemediationStep step, List<Finding> findings, LocalDate due, List<String> fixes) {}
+    private record Step(int number, RemediationStep step, List<Finding> findings, LocalDate due, List<String> fixes) {
+        /** CISA's required action for the step's known-exploited finding, or empty. */
+        String requiredAction() {
+            return findings.stream().map(f -> f.guidance().requiredAction()).filter(a -> a != null && !a.isBlank())
+                    .findFirst().orElse("");
+        }
+    }
 
     @Override
     public SkillResult run(SkillCall call, SkillContext context) {
@@ -117,9 +123,7 @@ final class RemediationPlanSkill implements Skill {
             list.append(list.isEmpty() ? "" : "\n").append(step.number()).append(". ").append(step.step().action())
                     .append(" — fixes ").append(and(step.fixes(), 4))
                     .append(step.due() == null ? "" : "; CISA due " + Phrasing.day(step.due()))
-                    .append(step.findings().stream().map(f -> f.guidance().requiredAction())
-                            .filter(a -> a != null && !a.isBlank()).findFirst()
-                            .map(a -> "; KEV required action: " + a).orElse(""));
+                    .append(step.requiredAction().isEmpty() ? "" : "; KEV required action: " + step.requiredAction());
         }
         result.paragraph(list.toString());
         if (exploited > 0) {
@@ -130,10 +134,10 @@ final class RemediationPlanSkill implements Skill {
         PostureScope.scope(result, tenant, report, workspace.vulnerabilities().knowledge());
 
         result.table(new Table("Remediation plan", List.of("step", "action", "assets", "findings", "known_exploited",
-                "kev_due", "risk_removed", "fixes"), steps.stream().map(s -> List.<Object>of(s.number(),
-                s.step().action(), String.join(", ", s.step().assets()), s.step().findings().size(),
+                "kev_due", "risk_removed", "fixes", "required_action"), steps.stream().map(s -> List.<Object>of(
+                s.number(), s.step().action(), String.join(", ", s.step().assets()), s.step().findings().size(),
                 s.step().knownExploited(), Phrasing.day(s.due()), s.step().riskRemoved(), String.join(", ",
-                s.fixes()))).toList()));
+                s.fixes()), s.requiredAction())).toList()));
         result.fact("steps", steps.size()).fact("plan_steps", report.plan().size())
                 .fact("first_step", first.step().action()).fact("known_exploited", exploited)
                 .fact("findings", steps.stream().mapToInt(s -> s.step().findings().size()).sum());

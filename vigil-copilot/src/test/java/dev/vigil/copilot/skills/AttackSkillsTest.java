@@ -53,7 +53,7 @@ class AttackSkillsTest {
             SkillResult result = tenant.run(new ActorProfileSkill(tenant.workspace), "actor", "Cozy Bear");
 
             assertThat(result.status()).isEqualTo(SkillResult.Status.OK);
-            assertThat(result.markdown()).startsWith("APT29 (G0016), also known as ")
+            assertThat(result.markdown()).startsWith("APT29 (G0016), also known as Cozy Bear, ")
                     .contains("is a threat group that the imported ATT&CK bundle links to "
                             + apt29.techniques().size() + " techniques")
                     .contains("1 of those techniques appears in the alerts of tenant '" + tenant.tenant + "': T1078"
