@@ -50,8 +50,7 @@ final class PostureScope {
     /** What a finding is about in a few words: the software for a vulnerability, else the title. */
     static String what(Finding finding) {
         return finding.isVulnerability() && finding.software() != null ? finding.subject() + " in "
-                + finding.software() : finding.title() + (finding.subject().isEmpty() ? "" : " (" + finding.subject()
-                        + ")");
+                + finding.software() : finding.title() + (finding.subject().isEmpty() ? "" : ": " + finding.subject());
     }
 
     /** A row of a findings table; {@link #FINDING_COLUMNS} names its cells. */

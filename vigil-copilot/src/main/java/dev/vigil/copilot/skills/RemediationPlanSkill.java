@@ -55,7 +55,12 @@ final class RemediationPlanSkill implements Skill {
         return SPEC;
     }
 
-    private record Step(int number, RemediationStep step, List<Finding> findings, LocalDate due, List<String> fixes) {
+    /**
+     * @param number the step's place in this answer
+     * @param position its place in the tenant's whole plan
+     */
+    private record Step(int number, int position, RemediationStep step, List<Finding> findings, LocalDate due,
+            List<String> fixes) {
         /** CISA's required action for the step's known-exploited finding, or empty. */
         String requiredAction() {
             return findings.stream().map(f -> f.guidance().requiredAction()).filter(a -> a != null && !a.isBlank())
@@ -81,9 +86,9 @@ final class RemediationPlanSkill implements Skill {
         Map<String, Finding> byId = new HashMap<>();
         report.findings().forEach(f -> byId.put(f.id(), f));
         List<Step> steps = new ArrayList<>();
-        int number = 0;
+        int position = 0;
         for (RemediationStep step : report.plan()) {
-            number++;
+            position++;
             List<Finding> findings = step.findings().stream().map(byId::get).filter(Objects::nonNull).toList();
             if (host.isPresent() && !step.assets().contains(host.get())) {
                 continue;
@@ -95,7 +100,7 @@ final class RemediationPlanSkill implements Skill {
                     .min(Comparator.naturalOrder()).orElse(null);
             List<String> fixes = List.copyOf(new LinkedHashSet<>(findings.stream().map(f -> f.isVulnerability()
                     ? f.subject() : f.title()).toList()));
-            steps.add(new Step(number, step, findings, due, fixes));
+            steps.add(new Step(steps.size() + 1, position, step, findings, due, fixes));
         }
         cve.ifPresent(c -> result.fact("cve", c).subject(EntityType.CVE, c));
         host.ifPresent(h -> result.fact("host", h).subject(EntityType.HOST, h));
@@ -126,20 +131,24 @@ final class RemediationPlanSkill implements Skill {
                     .append(step.requiredAction().isEmpty() ? "" : "; KEV required action: " + step.requiredAction());
         }
         result.paragraph(list.toString());
+        LocalDate today = LocalDate.ofInstant(context.now(), java.time.ZoneOffset.UTC);
+        long pastDue = steps.stream().filter(s -> s.due() != null && s.due().isBefore(today)).count();
         if (exploited > 0) {
             result.paragraph("The steps close " + count(exploited, "known-exploited finding") + (earliest == null ? ""
-                    : "; the earliest CISA due date is " + Phrasing.day(earliest)) + ". Known-exploited items first,"
-                    + " whatever their order by risk, when a due date has passed.");
+                    : "; the earliest CISA due date is " + Phrasing.day(earliest)) + "." + (pastDue == 0 ? ""
+                            : " CISA's due date has passed for " + count(pastDue, "step") + ": consider taking "
+                                    + (pastDue == 1 ? "it" : "them") + " ahead of the order by risk."));
         }
         PostureScope.scope(result, tenant, report, workspace.vulnerabilities().knowledge());
 
-        result.table(new Table("Remediation plan", List.of("step", "action", "assets", "findings", "known_exploited",
+        result.table(new Table("Remediation plan", List.of("step", "plan_step", "action", "assets", "findings", "known_exploited",
                 "kev_due", "risk_removed", "fixes", "required_action"), steps.stream().map(s -> List.<Object>of(
-                s.number(), s.step().action(), String.join(", ", s.step().assets()), s.step().findings().size(),
+                s.number(), s.position(), s.step().action(), String.join(", ", s.step().assets()), s.step().findings().size(),
                 s.step().knownExploited(), Phrasing.day(s.due()), s.step().riskRemoved(), String.join(", ",
                 s.fixes()), s.requiredAction())).toList()));
         result.fact("steps", steps.size()).fact("plan_steps", report.plan().size())
                 .fact("first_step", first.step().action()).fact("known_exploited", exploited)
+                .fact("past_due", pastDue)
                 .fact("findings", steps.stream().mapToInt(s -> s.step().findings().size()).sum());
         if (earliest != null) {
             result.fact("kev_due", Phrasing.day(earliest));

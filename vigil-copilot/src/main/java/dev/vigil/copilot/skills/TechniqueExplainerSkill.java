@@ -203,7 +203,7 @@ final class TechniqueExplainerSkill implements Skill {
         List<Technique> seen = techniques.stream().filter(t -> activity.fired(t.id()).alerts() > 0).toList();
         String description = Phrasing.firstParagraph(AttackKnowledge.plainText(tactic.description()),
                 DESCRIPTION_LIMIT);
-        result.paragraph(tactic.label() + " is an ATT&CK tactic, an adversary's goal: " + description + " It has "
+        result.paragraph(tactic.label() + " is an ATT&CK tactic. " + description + " It has "
                 + count(techniques.size(), "technique") + "; the enabled rules of tenant '" + tenant + "' cover "
                 + covered.size() + " of them, and alerts here name " + seen.size() + (seen.isEmpty() ? "."
                         : ": " + and(seen.stream().map(Technique::label).toList(), 6) + "."));

@@ -135,7 +135,9 @@ class PostureSkillsTest {
 
             SkillResult whole = tenant.run(new RemediationPlanSkill(tenant.workspace));
             assertThat((Integer) whole.facts().get("steps")).isGreaterThan(3);
-            assertThat(whole.facts().get("first_step").toString()).isEqualTo(whole.tables().get(0).rows().get(0).get(1));
+            assertThat(whole.facts().get("first_step")).isEqualTo(whole.tables().get(0).column("action").get(0));
+            assertThat(whole.facts()).containsEntry("past_due", 6L);
+            assertThat(whole.markdown()).contains("CISA's due date has passed for 6 steps");
             assertGrounded(whole);
         }
 
