@@ -9,7 +9,6 @@ import dev.vigil.store.TenantStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -101,9 +100,5 @@ final class PostureScope {
                 .paragraph("Import one with " + KnowledgeHints.IMPORT_INVENTORY + "; hosts and users seen in events"
                         + " are added when `vigil posture` runs.")
                 .fact("assets", 0).followUp("what is our posture summary?").build();
-    }
-
-    static String lower(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
     }
 }
