@@ -5,6 +5,8 @@ import dev.vigil.copilot.Skill;
 import dev.vigil.copilot.plan.Lexicon;
 import dev.vigil.copilot.plan.Reading;
 import dev.vigil.copilot.skills.IncidentSkills;
+import dev.vigil.copilot.skills.IntelSkills;
+import dev.vigil.copilot.skills.PostureSkills;
 import dev.vigil.copilot.skills.Workspace;
 import dev.vigil.copilot.understand.Extraction;
 import dev.vigil.copilot.understand.Extractor;
@@ -25,6 +27,8 @@ public final class Copilots {
     public static List<Skill> builtInSkills(Workspace workspace) {
         List<Skill> skills = new ArrayList<>();
         skills.addAll(IncidentSkills.all(workspace));
+        skills.addAll(IntelSkills.all(workspace));
+        skills.addAll(PostureSkills.all(workspace));
         return skills;
     }
 

@@ -26,6 +26,18 @@ import java.util.Set;
  */
 public final class TenantFacts implements Planner.Data {
     private static final int MAX_VALUES = 200_000;
+    /**
+     * Windows images analysts name in questions whether or not the tenant's events started them: targets of access
+     * ("touching lsass"), parents ("what did winword spawn") and living-off-the-land binaries.
+     */
+    private static final List<String> WELL_KNOWN_IMAGES = List.of("lsass.exe", "winword.exe", "excel.exe",
+            "powerpnt.exe", "outlook.exe", "powershell.exe", "pwsh.exe", "cmd.exe", "rundll32.exe", "regsvr32.exe",
+            "mshta.exe", "wscript.exe", "cscript.exe", "certutil.exe", "bitsadmin.exe", "wmic.exe", "psexec.exe",
+            "schtasks.exe", "svchost.exe", "explorer.exe", "mimikatz.exe", "procdump.exe", "msiexec.exe",
+            "installutil.exe", "regasm.exe", "msbuild.exe", "wmiprvse.exe", "services.exe", "winlogon.exe",
+            "csrss.exe", "taskhostw.exe", "conhost.exe", "chrome.exe", "msedge.exe", "firefox.exe", "w3wp.exe",
+            "sqlservr.exe", "vssadmin.exe", "wevtutil.exe", "net.exe", "net1.exe", "whoami.exe", "nltest.exe",
+            "reg.exe", "sc.exe", "curl.exe", "ntdsutil.exe", "sshd", "bash", "sudo");
     private static final Map<String, Cached> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Cached(long rows, Map<EntityType, List<String>> values) {}
@@ -98,6 +110,7 @@ public final class TenantFacts implements Planner.Data {
             add(found.get(EntityType.PROCESS), "SELECT DISTINCT v FROM (" + String.join(" UNION ALL ", processParts)
                     + ") WHERE v <> ''");
         }
+        found.get(EntityType.PROCESS).addAll(WELL_KNOWN_IMAGES);
         for (Asset asset : workspace.store().posture().assets()) {
             if (asset.hostname() != null) {
                 found.get(EntityType.HOST).add(asset.hostname());

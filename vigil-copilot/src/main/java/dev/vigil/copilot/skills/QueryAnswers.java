@@ -208,7 +208,7 @@ public final class QueryAnswers {
                     String latest = value(rows, 0, "time");
                     out.paragraph((n >= limit ? "The latest " + n + " " : count(n) + " ") + noun + filters + " "
                             + scope + (n >= limit ? " (more exist; narrow the question or edit the query)" : "")
-                            + "; the most recent at " + latest + ".");
+                            + "; the most recent at " + latest + rowSummary(frame, rows) + ".");
                     out.table(table);
                     for (List<Object> row : rows.rows()) {
                         for (String role : List.of("host", "user")) {
@@ -244,6 +244,43 @@ public final class QueryAnswers {
         out.fact("count", (long) rows.rows().size());
         out.paragraph("Scope: tenant '" + tenant + "', the query's own filters.");
         return out.build();
+    }
+
+    /** The first rows in words: "powershell.exe on WS007.kestrel.local by KESTREL\\quinn.kim". */
+    private static String rowSummary(Frame frame, QueryResult rows) {
+        List<String> parts = new ArrayList<>();
+        for (List<Object> row : rows.rows().stream().limit(3).toList()) {
+            StringBuilder part = new StringBuilder();
+            for (String role : List.of("process", "target", "domain", "dst_ip", "src_ip", "host", "user")) {
+                int at = indexOfExact(rows, frame.concept().column(role).orElse(""));
+                if (at < 0 || row.get(at) == null || String.valueOf(row.get(at)).isBlank()) {
+                    continue;
+                }
+                String value = display(role, row.get(at));
+                if (part.isEmpty()) {
+                    part.append(value);
+                } else if (role.equals("host")) {
+                    part.append(" on ").append(value);
+                } else if (role.equals("user")) {
+                    part.append(" by ").append(value);
+                } else if (role.equals("target")) {
+                    part.append(" accessing ").append(value);
+                }
+            }
+            if (!part.isEmpty()) {
+                parts.add(part.toString());
+            }
+        }
+        return parts.isEmpty() ? "" : ": " + String.join("; ", parts);
+    }
+
+    private static int indexOfExact(QueryResult rows, String column) {
+        for (int i = 0; i < rows.columns().size(); i++) {
+            if (rows.columns().get(i).equalsIgnoreCase(column)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Says which part of the question emptied the answer, and whether older data exists. */

@@ -106,21 +106,23 @@ public final class FrameReader {
         List<String> words = words(visible);
 
         // the concept: concept words, except role words that ask for a role, unless nothing else names a concept
-        Map<String, Integer> votes = new LinkedHashMap<>();
-        Map<String, Integer> weakVotes = new LinkedHashMap<>();
+        // a word that is also a role ("procs", "domains") says less about the concept than a verb ("touching")
+        Map<String, Double> votes = new LinkedHashMap<>();
+        Map<String, Double> weakVotes = new LinkedHashMap<>();
         for (Hit hit : hits) {
             if (!hit.kind().equals("concept")) {
                 continue;
             }
             boolean asking = asksForRole(visible, hit);
-            (asking ? weakVotes : votes).merge(hit.key(), 1, Integer::sum);
+            double weight = isRoleWord(hit.phrase()) ? 0.5 : 1.0;
+            (asking ? weakVotes : votes).merge(hit.key(), weight, Double::sum);
         }
         for (Hit hit : hits) {
             if (hit.kind().equals("modifier")) {
-                impliedConcept(hit.key()).ifPresent(c -> weakVotes.merge(c, 1, Integer::sum));
+                impliedConcept(hit.key()).ifPresent(c -> weakVotes.merge(c, 0.5, Double::sum));
             }
         }
-        Map<String, Integer> chosenVotes = votes.isEmpty() ? weakVotes : votes;
+        Map<String, Double> chosenVotes = votes.isEmpty() ? weakVotes : votes;
         if (chosenVotes.isEmpty()) {
             return Optional.empty();
         }
@@ -141,8 +143,8 @@ public final class FrameReader {
                     case "exists" -> Intent.EXISTS;
                     default -> Intent.LIST;
                 };
-                if (said.ordinal() > intent.ordinal() || intent == Intent.LIST) {
-                    intent = said == Intent.LIST ? intent : said;
+                if (priority(said) > priority(intent)) {
+                    intent = said;
                 }
             }
         }
@@ -161,7 +163,7 @@ public final class FrameReader {
             }
         }
         Matcher top = Pattern.compile("\\btop\\s+(\\d{1,3}|" + String.join("|", NUMBER_WORDS.keySet()) + ")\\b")
-                .matcher(visible);
+                .matcher(lower);
         if (top.find()) {
             limit = number(top.group(1));
             intent = Intent.TOP;
@@ -230,6 +232,22 @@ public final class FrameReader {
         double confidence = Math.min(1.0, 0.35 + 0.65 * coverage);
         return Optional.of(new Frame(intent, concept, filters, projection, groupBy, limit, time, confidence, matched,
                 unknown));
+    }
+
+    /** "How many" outranks "were there"; "per hour" outranks both. */
+    private static int priority(Intent intent) {
+        return switch (intent) {
+            case LIST -> 0;
+            case EXISTS -> 1;
+            case COUNT -> 2;
+            case DISTINCT -> 3;
+            case TOP -> 4;
+            case TIMELINE -> 5;
+        };
+    }
+
+    private boolean isRoleWord(String phrase) {
+        return lexicon.roles().values().stream().anyMatch(words -> words.contains(phrase));
     }
 
     /** The concept a modifier alone suggests ("failed" suggests logons), used only when no word names one. */

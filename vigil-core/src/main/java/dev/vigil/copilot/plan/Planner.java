@@ -104,7 +104,7 @@ public final class Planner {
         this.ranker = requireNonNull(ranker, "ranker is null");
         this.frames = requireNonNull(frames, "frames is null");
         this.reader = requireNonNull(reader, "reader is null");
-        this.minimumSimilarity = embeddings ? 0.33 : 0.18;
+        this.minimumSimilarity = embeddings ? 0.30 : 0.18;
     }
 
     public Map<String, SkillSpec> skills() {
@@ -196,6 +196,11 @@ public final class Planner {
             context.recent().forEach(e -> available.add(e.type()));
         }
         String masked = mask(reading);
+        if (!context.recent().isEmpty()) {
+            // "how do I contain it" reads as "how do I contain incident" when the session is about an incident
+            masked = masked.replaceAll("(?i)\\b(it|its|this one|that one)\\b",
+                    typeWord(context.recent().get(0).type()));
+        }
         List<SkillRanker.Ranked> ranking = ranker.rank(masked, available).stream()
                 .filter(r -> !r.spec().name().equals(HUNT)).toList();
         Optional<Frame> frame = frames.read(reading.normalized(), reading.mentions(), reading.time());
@@ -215,6 +220,12 @@ public final class Planner {
                     + frame.get().concept().description(), ranking, List.of());
         }
         if (top != null && similarity >= minimumSimilarity) {
+            // the closest skill by meaning lacks a required input: ask for it rather than answer something else
+            SkillRanker.Ranked closest = ranking.stream()
+                    .max(java.util.Comparator.comparingDouble(SkillRanker.Ranked::similarity)).orElse(top);
+            if (closest != top && closest.compatibility() < 0 && closest.similarity() - top.similarity() > 0.05) {
+                return skill(closest, ranking, clause, reading, given, context, data);
+            }
             return skill(top, ranking, clause, reading, given, context, data);
         }
         if (frame.isPresent() && frameScore >= 0.5) {
