@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * <p>A host or user name that is also a vocabulary word ({@code admin} as a user) links with confidence
- * {@value #VOCABULARY_AS_VALUE}: in a question it is more often the word; an ATT&amp;CK name of one word ("Execution", "PowerShell") with
+ * {@value #VOCABULARY_AS_VALUE}: in a question it is more often the word; an ATT&amp;CK name of one word
+ * ("Execution", "PowerShell") with
  * {@value #ONE_WORD_NAME}, two or more words with {@value #NAME}.
  *
  * <p>Immutable and safe for use from several threads. Building one indexes the dictionary (about a second for

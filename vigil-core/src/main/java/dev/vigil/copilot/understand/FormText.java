@@ -66,7 +66,10 @@ final class FormText {
 
     /** The normalized offset of the character at {@code start}. */
     int sourceStart(int start) {
-        return start < sourceStarts.length ? sourceStarts[start] : (sourceEnds.length == 0 ? 0 : sourceEnds[sourceEnds.length - 1]);
+        if (start < sourceStarts.length) {
+            return sourceStarts[start];
+        }
+        return sourceEnds.length == 0 ? 0 : sourceEnds[sourceEnds.length - 1];
     }
 
     /** The normalized offset just past a span ending before {@code end}. */

@@ -25,12 +25,43 @@ import java.util.regex.Pattern;
 final class Patterns {
     private Patterns() {}
 
-    private static final Pattern TECHNIQUE_ID = Pattern.compile("(?i)(?<![\\w.])(t\\d{4})(?:[./](\\d{3}))?(?![\\w]|\\.\\d)");
+    private static final Pattern TECHNIQUE_ID = Pattern.compile(
+            "(?i)(?<![\\w.])(t\\d{4})(?:[./](\\d{3}))?(?![\\w]|\\.\\d)");
     private static final Pattern TACTIC_ID = Pattern.compile("(?i)(?<![\\w.])ta\\d{4}(?![\\w]|\\.\\d)");
     private static final Pattern GROUP_ID = Pattern.compile("(?i)(?<![\\w.])g\\d{4}(?![\\w]|\\.\\d)");
 
     /** Indicators, CVE ids and ATT&amp;CK ids in the normalized text. */
     static void typed(String text, List<Candidate> into) {
+        if (mayHoldIndicators(text)) {
+            indicators(text, into);
+        }
+        ids(text, TECHNIQUE_ID, EntityType.TECHNIQUE, into);
+        ids(text, TACTIC_ID, EntityType.TACTIC, into);
+        ids(text, GROUP_ID, EntityType.ACTOR, into);
+    }
+
+    /**
+     * Whether the text may hold an indicator or a CVE id: a dot, colon or at-sign (defanged or not), a run of 32 hex
+     * digits, "cve", or a dot spelled out. Most questions hold none, and this look is far cheaper than the search.
+     */
+    private static boolean mayHoldIndicators(String text) {
+        int hexRun = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '.' || c == ':' || c == '@' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61') {
+                return true;
+            }
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            hexRun = hex ? hexRun + 1 : 0;
+            if (hexRun >= 32) {
+                return true;
+            }
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.contains("cve") || lower.contains(" dot ") || lower.contains("[at]") || lower.contains("(at)");
+    }
+
+    private static void indicators(String text, List<Candidate> into) {
         for (Found found : TextIndicators.extract(text, TechniqueNames.none()).all()) {
             EntityType type = switch (found.kind()) {
                 case IPV4, IPV6 -> EntityType.IP;
@@ -48,9 +79,6 @@ final class Patterns {
             into.add(Candidate.of(type, found.value(), found.original(), found.start(), found.end(), 1.0,
                     Candidate.Source.PATTERN));
         }
-        ids(text, TECHNIQUE_ID, EntityType.TECHNIQUE, into);
-        ids(text, TACTIC_ID, EntityType.TACTIC, into);
-        ids(text, GROUP_ID, EntityType.ACTOR, into);
     }
 
     private static boolean isGuid(String text, int start, int end) {
@@ -68,13 +96,16 @@ final class Patterns {
 
     // ------------------------------------------------------------------------------------------------ scripts
 
-    private static final Pattern COMMAND = Pattern.compile("(?i)(?<![\\w.\\\\/-])(?:powershell|pwsh|cmd|rundll32"
-            + "|regsvr32|mshta|wscript|cscript|certutil|bitsadmin|wmic|schtasks|psexec|curl|wget|bash)(?:\\.exe)?"
-            + "(?=\\s+[-/])");
+    private static final List<String> COMMAND_NAMES = List.of("powershell", "pwsh", "cmd", "rundll32", "regsvr32",
+            "mshta", "wscript", "cscript", "certutil", "bitsadmin", "wmic", "schtasks", "psexec", "curl", "wget",
+            "bash");
+    private static final Pattern COMMAND = Pattern.compile("(?i)(?<![\\w.\\\\/-])(?:"
+            + String.join("|", COMMAND_NAMES) + ")(?:\\.exe)?(?=\\s+[-/])");
     private static final List<Pattern> POWERSHELL_SYNTAX = List.of(Pattern.compile("\\$\\w+\\s*="),
             Pattern.compile("(?i)\\b(?:invoke|new|get|set|start|add|remove|out|convertto|convertfrom)-[a-z]+"),
             Pattern.compile("(?i)\\biex\\b"), Pattern.compile("\\[[\\w.]+\\]::"),
-            Pattern.compile("(?i)frombase64string"), Pattern.compile("(?i)-(?:enc|encodedcommand|executionpolicy|nop|w hidden|windowstyle)\\b"),
+            Pattern.compile("(?i)frombase64string"),
+            Pattern.compile("(?i)-(?:enc|encodedcommand|executionpolicy|nop|w hidden|windowstyle)\\b"),
             Pattern.compile("\\|\\s*%\\s*\\{|\\|\\s*(?i:foreach|where)-object"));
     private static final int LONG_LINE = 60;
     private static final Set<String> PROSE_AFTER_COMMAND = Set.of("on", "in", "for", "from", "since", "during",
@@ -98,7 +129,9 @@ final class Patterns {
             }
         }
         Matcher command = COMMAND.matcher(text);
-        while (command.find()) {
+        String lower = prompt.lowerCase();
+        boolean mayHoldCommand = COMMAND_NAMES.stream().anyMatch(lower::contains);
+        while (mayHoldCommand && command.find()) {
             int start = command.start();
             if (insideQuotes(prompt, start)) {
                 continue; // the quoted command is read whole above

@@ -66,10 +66,9 @@ public final class Prompt {
             while (i < original.length() && isCombining(original.codePointAt(i))) {
                 i += Character.charCount(original.codePointAt(i));
             }
-            String run = original.substring(runStart, i);
-            if (!compatible) {
-                run = Normalizer.normalize(run, Normalizer.Form.NFKC);
-            }
+            // Already in NFKC (as most prompts are), a run is itself: no copy.
+            CharSequence run = compatible ? original.subSequence(runStart, i)
+                    : Normalizer.normalize(original.substring(runStart, i), Normalizer.Form.NFKC);
             for (int j = 0; j < run.length(); j++) {
                 char c = fold(run.charAt(j));
                 if (ZERO_WIDTH.indexOf(c) >= 0) {

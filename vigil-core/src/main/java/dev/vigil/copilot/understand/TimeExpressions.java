@@ -98,6 +98,9 @@ public final class TimeExpressions {
         Context context = new Context(now, zone, lower);
         List<Part> parts = new ArrayList<>();
         for (Rule rule : RULES) {
+            if (!rule.mayMatch(lower)) {
+                continue;
+            }
             Matcher matcher = rule.pattern().matcher(lower);
             while (matcher.find()) {
                 Part part = rule.resolve().apply(matcher, context);
@@ -146,7 +149,29 @@ public final class TimeExpressions {
     /** Hours of a day not yet known; {@code to} null for "until midnight". */
     private record Clock(Span span, LocalTime from, LocalTime to) implements Part {}
 
-    private record Rule(Pattern pattern, BiFunction<Matcher, Context, Part> resolve) {}
+    /**
+     * A pattern and how to resolve what it matches. It runs only if the text contains one of its needles: most
+     * questions name no time, and a plain search is far cheaper than trying a pattern at every position.
+     */
+    private record Rule(List<String> needles, Pattern pattern, BiFunction<Matcher, Context, Part> resolve) {
+        boolean mayMatch(String lower) {
+            for (String needle : needles) {
+                if (lower.contains(needle)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+    private static final List<String> MONTHS_AND_DIGITS;
+
+    static {
+        List<String> needles = new ArrayList<>(DIGITS);
+        needles.addAll(List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"));
+        MONTHS_AND_DIGITS = List.copyOf(needles);
+    }
 
     /** Now, in the zone, and the text read, in lower case. */
     private record Context(Instant now, ZoneId zone, LocalDate today, String text) {
@@ -203,48 +228,54 @@ public final class TimeExpressions {
     }
 
     private static final List<Rule> RULES = List.of(
-            new Rule(pattern("(?:(in|during|over|within|for)\\s+)?(?:(the)\\s+)?(last|past|previous|prior)\\s+(?:"
+            new Rule(List.of("last", "past", "previous", "prior"),
+                    pattern("(?:(in|during|over|within|for)\\s+)?(?:(the)\\s+)?(last|past|previous|prior)\\s+(?:"
                     + NUMBER + "\\s*)?" + UNIT + "(?![\\w-])"), TimeExpressions::last),
-            new Rule(pattern("(\\d{1,4})(s|m|mins?|h|hrs?|d|w)(?![\\w.:/\\\\-])"), TimeExpressions::shorthand),
-            new Rule(pattern("(today|yesterday)(?![\\w-])"), (m, c) -> new Day(span(m),
+            new Rule(DIGITS, pattern("(\\d{1,4})(s|m|mins?|h|hrs?|d|w)(?![\\w.:/\\\\-])"), TimeExpressions::shorthand),
+            new Rule(List.of("today", "yesterday"), pattern("(today|yesterday)(?![\\w-])"), (m, c) -> new Day(span(m),
                     m.group(1).equals("today") ? c.today() : c.today().minusDays(1))),
-            new Rule(pattern("this\\s+(week|month|year)(?![\\w-])"), (m, c) -> {
+            new Rule(List.of("this"), pattern("this\\s+(week|month|year)(?![\\w-])"), (m, c) -> {
                 LocalDate start = periodStart(c.today(), m.group(1));
                 return new Period(span(m), c.start(start), c.now());
             }),
-            new Rule(pattern("(?:(?:over|during|on|in)\\s+)?(the|this|last|past)\\s+weekend(?![\\w-])"),
+            new Rule(List.of("weekend"),
+                    pattern("(?:(?:over|during|on|in)\\s+)?(the|this|last|past)\\s+weekend(?![\\w-])"),
                     TimeExpressions::weekend),
-            new Rule(pattern("last\\s+night(?![\\w-])"), (m, c) -> c.capped(span(m),
+            new Rule(List.of("night"), pattern("last\\s+night(?![\\w-])"), (m, c) -> c.capped(span(m),
                     c.at(c.today().minusDays(1), LocalTime.of(18, 0)), c.at(c.today(), LocalTime.of(6, 0)))),
-            new Rule(pattern("(this|today|yesterday)\\s+(morning|afternoon|evening)(?![\\w-])|tonight(?![\\w-])"),
+            new Rule(List.of("morning", "afternoon", "evening", "tonight"),
+                    pattern("(this|today|yesterday)\\s+(morning|afternoon|evening)(?![\\w-])|tonight(?![\\w-])"),
                     TimeExpressions::partOfDay),
-            new Rule(pattern("since\\s+(yesterday|today|last\\s+night|this\\s+morning)(?![\\w-])"), (m, c) -> {
+            new Rule(List.of("since"),
+                    pattern("since\\s+(yesterday|today|last\\s+night|this\\s+morning)(?![\\w-])"), (m, c) -> {
                 String since = m.group(1);
                 LocalDate day = since.equals("today") || since.startsWith("this") ? c.today() : c.today().minusDays(1);
                 LocalTime time = since.startsWith("last") ? LocalTime.of(18, 0) : LocalTime.MIDNIGHT;
                 return since(m, c, c.at(day, time));
             }),
-            new Rule(pattern("since\\s+(?:last\\s+)?" + WEEKDAY + "(?![\\w-])"),
+            new Rule(List.of("since"), pattern("since\\s+(?:last\\s+)?" + WEEKDAY + "(?![\\w-])"),
                     (m, c) -> since(m, c, c.start(mostRecent(c.today(), weekday(m.group(1)), true)))),
-            new Rule(pattern("since\\s+(" + DATE + ")"), (m, c) -> {
+            new Rule(List.of("since"), pattern("since\\s+(" + DATE + ")"), (m, c) -> {
                 LocalDate date = date(m.group(1), c.today());
                 return date == null ? null : since(m, c, c.start(date));
             }),
-            new Rule(pattern("since\\s+" + TIME + "(?![\\w-])"), (m, c) -> {
+            new Rule(List.of("since"), pattern("since\\s+" + TIME + "(?![\\w-])"), (m, c) -> {
                 LocalTime time = clock(m.group(1), m.group(2), m.group(3));
                 return time == null || (m.group(2) == null && m.group(3) == null) ? null
                         : since(m, c, c.at(c.today(), time));
             }),
-            new Rule(pattern("(on|last)\\s+" + WEEKDAY + "(?![\\w-])"), (m, c) -> new Day(span(m),
+            new Rule(List.of("on", "last"),
+                    pattern("(on|last)\\s+" + WEEKDAY + "(?![\\w-])"), (m, c) -> new Day(span(m),
                     mostRecent(c.today(), weekday(m.group(2)), m.group(1).equals("on")))),
-            new Rule(pattern("(?:(on|from|in)\\s+)?(" + DATE + ")"), (m, c) -> {
+            new Rule(MONTHS_AND_DIGITS, pattern("(?:(on|from|in)\\s+)?(" + DATE + ")"), (m, c) -> {
                 if (m.group(1) == null && m.group(2).startsWith("may")) {
                     return null;
                 }
                 LocalDate date = date(m.group(2), c.today());
                 return date == null ? null : new Day(span(m), date);
             }),
-            new Rule(pattern("(?:from|between)\\s+(" + DATE + ")\\s*(?:to|until|till|through|thru|and|-)\\s*("
+            new Rule(List.of("from", "between"),
+                    pattern("(?:from|between)\\s+(" + DATE + ")\\s*(?:to|until|till|through|thru|and|-)\\s*("
                     + DATE + ")"), (m, c) -> {
                         LocalDate from = date(m.group(1), c.today());
                         LocalDate to = from == null ? null : date(m.group(2), c.today());
@@ -256,9 +287,10 @@ public final class TimeExpressions {
                         }
                         return new Period(span(m), c.start(from), c.start(to.plusDays(1)));
                     }),
-            new Rule(pattern("(?:between|from)\\s+" + TIME + "\\s*(?:and|to|until|till|-)\\s*" + TIME
+            new Rule(List.of("from", "between"),
+                    pattern("(?:between|from)\\s+" + TIME + "\\s*(?:and|to|until|till|-)\\s*" + TIME
                     + "(?![\\w-])"), TimeExpressions::hours),
-            new Rule(pattern("(after|before)\\s+" + TIME + "(?![\\w-])"), (m, c) -> {
+            new Rule(List.of("after", "before"), pattern("(after|before)\\s+" + TIME + "(?![\\w-])"), (m, c) -> {
                 if (m.group(3) == null && m.group(4) == null) {
                     return null;
                 }
@@ -288,7 +320,8 @@ public final class TimeExpressions {
         }
         boolean calendar = number == null && m.group(1) == null && m.group(2) == null
                 && (m.group(3).equals("last") || m.group(3).equals("previous"))
-                && (chronoUnit == ChronoUnit.WEEKS || chronoUnit == ChronoUnit.MONTHS || chronoUnit == ChronoUnit.YEARS);
+                && (chronoUnit == ChronoUnit.WEEKS || chronoUnit == ChronoUnit.MONTHS
+                        || chronoUnit == ChronoUnit.YEARS);
         if (calendar) {
             String name = chronoUnit == ChronoUnit.WEEKS ? "week" : chronoUnit == ChronoUnit.MONTHS ? "month" : "year";
             LocalDate thisPeriod = periodStart(c.today(), name);

@@ -105,11 +105,17 @@ final class Tokenizer {
         }
         String run = text.substring(start, end);
         Token.Kind kind = null;
-        if (WINDOWS_PATH.matcher(run).matches()) {
+        boolean backslash = run.indexOf('\\') >= 0;
+        boolean slash = run.indexOf('/') >= 0;
+        if (!backslash && !slash && !hasSeparator(run)) {
+            words(text, start, end, tokens); // the common case: a plain word
+            return;
+        }
+        if (backslash && WINDOWS_PATH.matcher(run).matches()) {
             kind = Token.Kind.PATH;
-        } else if (REGISTRY_KEY.matcher(run).matches()) {
+        } else if (backslash && REGISTRY_KEY.matcher(run).matches()) {
             kind = Token.Kind.REGISTRY_KEY;
-        } else if (UNIX_PATH.matcher(run).matches() && !run.contains("://")) {
+        } else if (slash && UNIX_PATH.matcher(run).matches() && !run.contains("://")) {
             kind = Token.Kind.PATH;
         } else if (isCompound(run)) {
             kind = Token.Kind.COMPOUND;
@@ -119,6 +125,15 @@ final class Tokenizer {
             return;
         }
         words(text, start, end, tokens);
+    }
+
+    private static boolean hasSeparator(String run) {
+        for (int i = 0; i < run.length(); i++) {
+            if (".:@[](){}".indexOf(run.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean balanced(String text, int start, int end, char open, char close) {
@@ -154,7 +169,8 @@ final class Tokenizer {
         }
         for (int i = 1; i < run.length() - 1; i++) {
             char c = run.charAt(i);
-            boolean between = Character.isLetterOrDigit(run.charAt(i - 1)) || Character.isLetterOrDigit(run.charAt(i + 1));
+            boolean between = Character.isLetterOrDigit(run.charAt(i - 1))
+                    || Character.isLetterOrDigit(run.charAt(i + 1));
             if ((c == '.' || c == '@' || c == '\\') && between) {
                 return true;
             }

@@ -48,7 +48,7 @@ final class ValueIndex {
     static final double BOTH_ALIASES = 0.85;
     static final double FUZZY_ONE = 0.8;
     static final double FUZZY_TWO = 0.6;
-    /** Taken off a fuzzy link through an alias, so that {@code WORKSTATION5} wins over {@code WORKSTATION5.corp.com}. */
+    /** Taken off a fuzzy link through an alias: {@code WORKSTATION5} wins over {@code WORKSTATION5.corp.com}. */
     static final double ALIAS_PENALTY = 0.05;
     private static final int SHORTEST_FUZZY_KEY = 4;
 

