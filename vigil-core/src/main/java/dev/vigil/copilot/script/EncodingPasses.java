@@ -9,6 +9,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -64,7 +65,8 @@ final class EncodingPasses {
                             + " does not decode to UTF-16LE text (" + bytes.length + " bytes); left as is");
                     continue;
                 }
-                String replacement = "-Command\n" + script.strip() + "\n";
+                boolean more = Literals.next(text, matcher.end()) != 0;
+                String replacement = "-Command\n" + script.strip() + (more ? "\n" : "");
                 if (rewrites == 0) {
                     before = Literals.excerpt(matcher.group(), Literals.EXCERPT);
                     after = Literals.excerpt(script, Literals.EXCERPT);
@@ -167,7 +169,11 @@ final class EncodingPasses {
                 Matcher argument = BASE64_BYTES.matcher(text);
                 argument.region(stream.end(), text.length());
                 if (!argument.find() || argument.start() - stream.end() > REACH) {
-                    continue;
+                    // $s = New-Object IO.MemoryStream(,[Convert]::FromBase64String('...')) read by a stream later
+                    argument = lastBefore(text, stream.start(), copied);
+                    if (argument == null) {
+                        continue;
+                    }
                 }
                 boolean gzip = stream.group(1).equalsIgnoreCase("gzip");
                 String payload = decompress(Literals.value(argument.group(1)), gzip, context);
@@ -178,9 +184,10 @@ final class EncodingPasses {
                 int end = argument.end();
                 int reader = readerStart(text, stream.start(), copied);
                 if (reader >= 0) {
-                    int close = closingParenthesis(text, reader, argument.end() + REACH);
+                    int inner = Math.max(argument.end(), stream.end());
+                    int close = closingParenthesis(text, reader, inner + REACH);
                     Matcher read = READ_TO_END.matcher(text);
-                    if (close > argument.end() && read.region(close + 1, text.length()).lookingAt()) {
+                    if (close > inner && read.region(close + 1, text.length()).lookingAt()) {
                         start = reader;
                         end = read.end();
                     }
@@ -199,6 +206,21 @@ final class EncodingPasses {
             }
             out.append(text, copied, text.length());
             return new Rewrite(out.toString(), rewrites, before, after);
+        }
+
+        /** The last base64 argument that ends at most {@link #REACH} characters before the stream, or null. */
+        private static Matcher lastBefore(String text, int streamStart, int notBefore) {
+            Matcher argument = BASE64_BYTES.matcher(text);
+            argument.region(notBefore, streamStart);
+            MatchResult last = null;
+            while (argument.find()) {
+                last = argument.toMatchResult();
+            }
+            if (last == null || streamStart - last.end() > 4 * REACH) {
+                return null;
+            }
+            argument.region(last.start(), last.end());
+            return argument.lookingAt() ? argument : null;
         }
 
         /** The opening parenthesis of {@code (New-Object IO.StreamReader(...` just before the stream, or -1. */

@@ -452,7 +452,7 @@ final class StringPasses {
                         }),
                 // $c = 'cba'.ToCharArray(); [array]::Reverse($c)
                 Rule.of(kind, "\\$(\\w{1,64}+)\\s*+=\\s*+" + CHAR_ARRAY_OF_LITERAL
-                                + "\\s*+(?:;|\\r?\\n)\\s*+\\[(?:System\\.)?Array\\]::Reverse\\(\\s*+\\$(\\w{1,64}+)\\s*+\\)",
+                                + "[ \\t]*+(?:;|\\r?\\n)\\s*+\\[(?:System\\.)?Array\\]::Reverse\\(\\s*+\\$(\\w{1,64}+)\\s*+\\)",
                         (t, m) -> {
                             if (!m.group(1).equalsIgnoreCase(m.group(6))) {
                                 return null;

@@ -27,7 +27,7 @@ final class VariableInlining implements Pass {
     private static final Pattern WRITE_AFTER = Pattern.compile("\\s*+(?:[-+*/%]?=(?!=)|\\+\\+|--|\\[[^\\]\\r\\n]{0,200}+\\]\\s*+=(?!=))");
     private static final Pattern ASSIGNED_LITERAL = Pattern.compile("(?i)\\s*+=\\s*+(?:(" + LITERAL
             + ")|\\[char\\[\\]\\]\\s*+(?:(" + LITERAL + ")|\\(\\s*+(" + LITERAL + ")\\s*+\\))|(" + LITERAL
-            + ")\\s*+\\.ToCharArray\\(\\s*+\\))\\s*+(?=[;\\r\\n}]|$)");
+            + ")\\s*+\\.ToCharArray\\(\\s*+\\))[ \\t]*+(?=[;\\r\\n}]|$)");
     private static final Pattern WRITE_BEFORE = Pattern.compile(
             "(?i)(?:\\[ref\\]|\\+\\+|--|::\\w{1,100}+\\(|foreach\\s*+\\(|-(?:Out|Error|Warning|Information|Pipeline)Variable\\s++)\\s*+$");
 
