@@ -29,6 +29,7 @@ public final class Copilots {
         skills.addAll(IncidentSkills.all(workspace));
         skills.addAll(IntelSkills.all(workspace));
         skills.addAll(PostureSkills.all(workspace));
+        skills.add(new dev.vigil.copilot.skills.ScriptAnalysisSkill());
         return skills;
     }
 
