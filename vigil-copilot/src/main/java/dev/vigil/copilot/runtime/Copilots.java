@@ -8,6 +8,8 @@ import dev.vigil.copilot.skills.IncidentSkills;
 import dev.vigil.copilot.skills.IntelSkills;
 import dev.vigil.copilot.skills.PostureSkills;
 import dev.vigil.copilot.skills.Workspace;
+import dev.vigil.copilot.Mention;
+import dev.vigil.copilot.understand.Correction;
 import dev.vigil.copilot.understand.Extraction;
 import dev.vigil.copilot.understand.Extractor;
 import dev.vigil.copilot.understand.KnowledgeNames;
@@ -49,8 +51,33 @@ public final class Copilots {
         }, embedder, w -> facts);
     }
 
+    /**
+     * The extraction as the planner reads it: misspelt vocabulary words replaced by their correction ("incidnets"
+     * reads as "incidents"), with the mentions' offsets moved to match. Corrections inside a mention (a linked host
+     * name) stay as typed: the mention carries the stored value.
+     */
     static Reading reading(Extraction extraction) {
-        return new Reading(extraction.normalized(), extraction.mentions(), extraction.time(),
+        String text = extraction.normalized();
+        List<Mention> mentions = new ArrayList<>(extraction.mentions());
+        List<Correction> corrections = new ArrayList<>(extraction.corrections());
+        corrections.sort(java.util.Comparator.comparingInt(Correction::start).reversed());
+        for (Correction c : corrections) {
+            boolean inMention = mentions.stream().anyMatch(m -> c.start() < m.end() && m.start() < c.end());
+            if (inMention || c.end() > text.length() || c.start() < 0) {
+                continue;
+            }
+            int delta = c.to().length() - (c.end() - c.start());
+            text = text.substring(0, c.start()) + c.to() + text.substring(c.end());
+            for (int i = 0; i < mentions.size(); i++) {
+                Mention m = mentions.get(i);
+                if (m.start() >= c.end()) {
+                    mentions.set(i, new Mention(m.type(), m.value(), m.text(), m.start() + delta, m.end() + delta,
+                            m.confidence()));
+                }
+            }
+        }
+        Optional<dev.vigil.copilot.TimeRange> time = extraction.time();
+        return new Reading(text, mentions, time,
                 extraction.corrections().stream().map(c -> c.from() + " -> " + c.to()).toList(),
                 extraction.ambiguous());
     }
@@ -58,6 +85,7 @@ public final class Copilots {
     /** The words spelling correction may correct to: the lexicon's and those of the skills' descriptions and examples. */
     static Set<String> vocabulary(Lexicon lexicon, List<Skill> skills) {
         Set<String> words = new LinkedHashSet<>(lexicon.vocabulary());
+        words.addAll(dev.vigil.copilot.plan.Planner.choiceWords());
         for (Skill skill : skills) {
             List<String> texts = new ArrayList<>(skill.spec().examples());
             texts.add(skill.spec().description());

@@ -39,7 +39,8 @@ public final class AlertsListSkill implements Skill {
             "Lists and counts alerts, optionally by host, account, address, rule, minimum severity, ATT&CK technique"
                     + " and time range, with the top rules and hosts.",
             List.of("Show the latest alerts", "Which alerts fired on WS007?", "High severity alerts in the last day",
-                    "Alerts for T1003", "How many alerts involve 203.0.113.50?", "Alerts of the password spray rule"),
+                    "Alerts for T1003", "How many alerts involve 203.0.113.50?", "Alerts of the password spray rule",
+                    "Did any detection fire for T1059?"),
             List.of(HOST, USER, IP, RULE, SEVERITY, TECHNIQUE));
 
     /** Entity kinds that name a host: Vigil's own, and a source's field names that correlation rules group by. */

@@ -26,7 +26,7 @@ public final class IncidentEntitiesSkill implements Skill {
             "Lists the entities of an incident (hosts, accounts, addresses, files, domains) with their role as attacker,"
                     + " victim or involved, why, how many alerts name them, and whether they are privileged or common.",
             List.of("Which entities are involved in incident 3?", "Who is the attacker in incident 12?",
-                    "What hosts and users does incident 5 touch?", "Show the entities of incident #2"),
+                    "What hosts and users does incident 5 touch?", "Show the entities of incident #2", "Who is involved in incident 6?"),
             List.of(IncidentLookup.INCIDENT));
 
     private final Workspace workspace;

@@ -28,7 +28,8 @@ public final class IncidentImpactSkill implements Skill {
                     + " criticality, the impact score and its factors, tactics reached, initial access, external"
                     + " addresses, threat-intelligence matches and threat-actor hypotheses.",
             List.of("What is the impact of incident 3?", "How far did incident 12 get?",
-                    "Where did incident #4 come from?", "Who is behind incident 7?", "Is incident 2 serious?"),
+                    "Where did incident #4 come from?", "Who is behind incident 7?", "Is incident 2 serious?",
+                    "How bad is incident 4?", "What is the damage of incident 6?"),
             List.of(IncidentLookup.INCIDENT));
 
     private final Workspace workspace;

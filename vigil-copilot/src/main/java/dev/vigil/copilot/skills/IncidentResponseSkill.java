@@ -38,7 +38,7 @@ public final class IncidentResponseSkill implements Skill {
                     + " targets and reasons, and which proposed actions were already approved or rejected.",
             List.of("How do I contain incident 3?", "What should I do about incident 12?",
                     "Guided response for incident #4", "What are the remediation steps for incident 7?",
-                    "Which actions are pending on incident 2?"),
+                    "Which actions are pending on incident 2?", "What do we do next on incident 5?"),
             List.of(IncidentLookup.INCIDENT, PHASE));
 
     private final Workspace workspace;

@@ -26,7 +26,7 @@ public final class IncidentSummarySkill implements Skill {
             "Summarizes an incident: what happened, its status, severity, owner, alerts, affected hosts and accounts,"
                     + " the ATT&CK tactics it reached and its impact score.",
             List.of("Summarize incident 12", "What is incident #3 about?", "Give me an overview of incident 7",
-                    "How bad is incident 4?"),
+                    "tl;dr of incident 4", "Brief me on incident 9"),
             List.of(IncidentLookup.INCIDENT));
 
     private final Workspace workspace;

@@ -31,7 +31,8 @@ public final class IncidentTimelineSkill implements Skill {
             "Shows the timeline of an incident: its alerts and the events behind them in time order, with evidence,"
                     + " and the alerts over time.",
             List.of("Show the timeline of incident 3", "What happened in incident 12, step by step?",
-                    "When did incident #4 start?", "Walk me through incident 7"),
+                    "When did incident #4 start?", "Walk me through incident 7",
+                    "Sequence of events in incident 5", "In what order did the alerts of incident 8 fire?"),
             List.of(IncidentLookup.INCIDENT));
 
     private final Workspace workspace;

@@ -39,7 +39,7 @@ public final class IncidentsListSkill implements Skill {
                     + " account and time range.",
             List.of("List the open incidents", "Which high severity incidents do we have?",
                     "Show incidents from the last 24 hours", "Are there incidents on WS007?",
-                    "Incidents involving jdoe"),
+                    "Incidents involving jdoe", "Show all incidents", "What are the latest incidents?"),
             List.of(STATUS, SEVERITY, HOST, USER));
 
     private final Workspace workspace;

@@ -47,7 +47,8 @@ public final class ScriptAnalysisSkill implements Skill {
         List<String> recognised = analysis.steps().stream().filter(Step::recognised).map(Step::summary).toList();
         StringBuilder first = new StringBuilder("This " + language(analysis) + " looks " + risk);
         if (!analysis.verdict().reasons().isEmpty()) {
-            first.append(": ").append(String.join("; ", analysis.verdict().reasons()));
+            first.append(": ").append(String.join("; ", analysis.verdict().reasons().stream()
+                    .map(r -> r.replaceAll("[.;\\s]+$", "")).toList()));
         }
         first.append('.');
         out.paragraph(first.toString());

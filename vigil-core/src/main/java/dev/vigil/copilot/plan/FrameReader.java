@@ -35,6 +35,9 @@ public final class FrameReader {
     private static final Set<String> ASKERS = Set.of("which", "what", "top", "by", "per", "many", "each", "distinct",
             "unique", "the");
     private static final Set<String> PARENT_CUES = Set.of("by", "from", "parent", "under", "of");
+    /** "what did winword spawn": the process named is the parent. */
+    private static final Set<String> PARENT_VERBS = Set.of("spawn", "start", "launch", "run", "execute", "create",
+            "drop", "open");
     private static final Set<String> SOURCE_CUES = Set.of("from", "source", "src", "by");
     private static final Set<String> DESTINATION_CUES = Set.of("to", "contacted", "contact", "reached", "destination",
             "dst", "towards", "with");
@@ -271,7 +274,9 @@ public final class FrameReader {
                 if (concept.column("target").isPresent() && !PARENT_CUES.contains(last)) {
                     yield Optional.of(new Filter("target", "name", m.value(), m.text()));
                 }
-                if (concept.column("parent").isPresent() && (PARENT_CUES.contains(last)
+                String after = wordsAfter(lower, m.end(), 1);
+                boolean didItStart = last.equals("did") && PARENT_VERBS.contains(after);
+                if (concept.column("parent").isPresent() && (PARENT_CUES.contains(last) || didItStart
                         || before.endsWith("spawned by") || before.endsWith("child of"))) {
                     yield Optional.of(new Filter("parent", "name", m.value(), m.text()));
                 }
@@ -383,6 +388,12 @@ public final class FrameReader {
         String head = text.substring(0, Math.min(offset, text.length())).toLowerCase(Locale.ROOT);
         List<String> words = words(head);
         return String.join(" ", words.subList(Math.max(0, words.size() - count), words.size()));
+    }
+
+    /** Up to {@code count} words after {@code offset}, lower case. */
+    static String wordsAfter(String text, int offset, int count) {
+        List<String> words = words(text.substring(Math.min(offset, text.length())).toLowerCase(Locale.ROOT));
+        return String.join(" ", words.subList(0, Math.min(count, words.size())));
     }
 
     private static void maskText(char[] masked, String lower, String phrase) {

@@ -96,6 +96,12 @@ public final class Lexicon {
         modifiers.values().forEach(m -> words.addAll(m.words()));
         intents.values().forEach(words::addAll);
         countries.values().forEach(words::addAll);
+        for (String phrase : List.copyOf(words)) {
+            if (phrase.contains(" ")) {
+                words.addAll(List.of(phrase.split("\\s+")));
+            }
+        }
+        words.addAll(stopwords);
         return words;
     }
 

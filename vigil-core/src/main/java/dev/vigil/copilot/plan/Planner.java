@@ -42,6 +42,13 @@ import java.util.regex.Pattern;
  * </ol>
  */
 public final class Planner {
+    /** Words the planner reads as choices ("unresolved" is open), which spelling correction must keep. */
+    public static java.util.Set<String> choiceWords() {
+        java.util.Set<String> words = new java.util.LinkedHashSet<>();
+        CHOICE_SYNONYMS.values().forEach(list -> list.forEach(w -> words.addAll(List.of(w.split(" ")))));
+        return words;
+    }
+
     /** The skill that runs a hunting query; the query route calls it with the compiled frame. */
     public static final String HUNT = "hunt";
 
@@ -115,7 +122,7 @@ public final class Planner {
     public Planned plan(String prompt, SessionContext session, Instant now, ZoneId zone, Data data) {
         long started = System.nanoTime();
         String text = requireNonNull(prompt, "prompt is null").strip();
-        Reading whole = reader.read(text, now, zone);
+        Reading whole = pastedAfterColon(reader.read(text, now, zone));
         if (text.isEmpty()) {
             return done(Plan.unanswerable("the prompt is empty"), whole, Optional.empty(), List.of(), List.of(),
                     started);
@@ -128,7 +135,7 @@ public final class Planner {
             return done(new Plan(Plan.Route.QUERY, List.of(call), 1.0, "the prompt is a hunting query",
                     Optional.empty()), whole, Optional.empty(), List.of(), List.of(), started);
         }
-        List<String> clauses = pasted(whole) ? List.of(text) : List.of(SPLIT.split(text));
+        List<String> clauses = pasted(whole) ? List.of(text) : clauses(text);
         List<SkillCall> calls = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         List<EntityRef> inputs = new ArrayList<>();
@@ -153,7 +160,14 @@ public final class Planner {
                 reasons.add(planned.plan().rationale());
                 continue;
             }
-            calls.addAll(planned.plan().steps());
+            for (SkillCall step : planned.plan().steps()) {
+                // "what is CVE-x and which assets have it" asks one skill twice: run it once
+                if (!calls.isEmpty() && calls.get(calls.size() - 1).skill().equals(step.skill())
+                        && covers(calls.get(calls.size() - 1), step)) {
+                    continue;
+                }
+                calls.add(step);
+            }
             reasons.add(planned.plan().rationale());
             confidence = Math.min(confidence, planned.plan().confidence());
             if (planned.plan().route() == Plan.Route.QUERY) {
@@ -173,6 +187,70 @@ public final class Planner {
         }
         return done(new Plan(route, calls, confidence, String.join("; ", reasons), Optional.empty()), whole,
                 lastFrame, firstRanking, inputs, started);
+    }
+
+    private static final Pattern CODE = Pattern.compile("(?i)(\\^|\\[char\\]|\\biex\\b|invoke-|-enc|\\bcmd(\\.exe)? /c|"
+            + "powershell|\\breg(\\.exe)? (add|save|query)|\\$[a-z_]|'\\s*\\+\\s*'|frombase64|rundll32|mshta|certutil|"
+            + "schtasks|wmic|bitsadmin|net (user|group|localgroup)|new-object)");
+
+    /**
+     * "analyze this: &lt;pasted text&gt;": what follows a colon is one pasted input when the extractor did not already
+     * take it as one: a script when it reads as code, an article when it is long prose.
+     */
+    static Reading pastedAfterColon(Reading reading) {
+        String text = reading.normalized();
+        int colon = text.indexOf(':');
+        if (colon < 0 || pasted(reading) || colon > 80) {
+            return reading;
+        }
+        String tail = text.substring(colon + 1).strip();
+        int start = text.indexOf(tail, colon);
+        if (tail.length() < 12 || text.substring(0, colon).matches(".*\\d$")) {
+            return reading;
+        }
+        EntityType type;
+        if (CODE.matcher(tail).find()) {
+            type = EntityType.SCRIPT;
+        } else if (tail.length() >= 200 && tail.split("[.!?]\\s").length >= 2) {
+            type = EntityType.TEXT;
+        } else {
+            return reading;
+        }
+        List<Mention> mentions = new ArrayList<>();
+        mentions.add(new Mention(type, tail, tail, start, start + tail.length(), 0.9));
+        for (Mention m : reading.mentions()) {
+            if (m.end() <= start) {
+                mentions.add(m);
+            }
+        }
+        mentions.sort(java.util.Comparator.comparingInt(Mention::start));
+        return new Reading(text, mentions, reading.time(), reading.corrections(), reading.ambiguous());
+    }
+
+    /** The clauses of a compound prompt; a split that would leave a clause of one or two words is not made. */
+    private static List<String> clauses(String text) {
+        List<String> parts = new ArrayList<>();
+        Matcher m = SPLIT.matcher(text);
+        int at = 0;
+        while (m.find()) {
+            String left = text.substring(at, m.start());
+            if (words(left) >= 3) {
+                parts.add(left);
+                at = m.end();
+            }
+        }
+        parts.add(text.substring(at));
+        return parts;
+    }
+
+    /** Whether an earlier call already asks everything a later call of the same skill asks. */
+    private static boolean covers(SkillCall earlier, SkillCall later) {
+        for (Map.Entry<String, List<String>> input : later.inputs().entrySet()) {
+            if (!earlier.all(input.getKey()).containsAll(input.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private record ClausePlan(Plan plan, Optional<Frame> frame, List<SkillRanker.Ranked> ranking,
@@ -198,12 +276,14 @@ public final class Planner {
         String masked = mask(reading);
         if (!context.recent().isEmpty()) {
             // "how do I contain it" reads as "how do I contain incident" when the session is about an incident
-            masked = masked.replaceAll("(?i)\\b(it|its|this one|that one)\\b",
+            masked = masked.replaceAll("(?i)\\b(it|its|this one|that one|they|them|their)\\b",
                     typeWord(context.recent().get(0).type()));
         }
         List<SkillRanker.Ranked> ranking = ranker.rank(masked, available).stream()
                 .filter(r -> !r.spec().name().equals(HUNT)).toList();
-        Optional<Frame> frame = frames.read(reading.normalized(), reading.mentions(), reading.time());
+        // pasted scripts and articles are analysed, not queried
+        Optional<Frame> frame = pasted(reading) ? Optional.empty()
+                : frames.read(reading.normalized(), reading.mentions(), reading.time());
 
         // a follow-up to a data question edits its frame: "and on WS6?", "only the failed ones", "who ran it?"
         if (context.lastFrame().isPresent() && isFollowUp(lower, frame, reading)) {
@@ -223,12 +303,12 @@ public final class Planner {
             // the closest skill by meaning lacks a required input: ask for it rather than answer something else
             SkillRanker.Ranked closest = ranking.stream()
                     .max(java.util.Comparator.comparingDouble(SkillRanker.Ranked::similarity)).orElse(top);
-            if (closest != top && closest.compatibility() < 0 && closest.similarity() - top.similarity() > 0.05) {
+            if (closest != top && closest.compatibility() < 0 && closest.similarity() - top.similarity() > 0.1) {
                 return skill(closest, ranking, clause, reading, given, context, data);
             }
             return skill(top, ranking, clause, reading, given, context, data);
         }
-        if (frame.isPresent() && frameScore >= 0.5) {
+        if (frame.isPresent() && frameScore >= 0.6) {
             frame = Optional.of(withReferences(frame.get(), lower, context));
             return query(frame.get(), data, frameScore, "an open data question about "
                     + frame.get().concept().description(), ranking, List.of());

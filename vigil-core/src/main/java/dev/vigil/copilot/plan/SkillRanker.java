@@ -96,7 +96,7 @@ public final class SkillRanker {
             }
             boolean given = available.contains(input.type());
             if (input.required()) {
-                score += given ? 0.08 : -0.10;
+                score += given ? 0.05 : -0.10;
             } else if (given) {
                 score += 0.03;
             }
