@@ -62,7 +62,9 @@ final class Tokenizer {
             while (end < n && !Character.isWhitespace(text.charAt(end))) {
                 end++;
             }
-            chunk(text, i, end, tokens);
+            // a possessive is not part of the name: "jamal.novak's sign-ins" names jamal.novak
+            int chunkEnd = end - i > 3 && text.startsWith("'s", end - 2) ? end - 2 : end;
+            chunk(text, i, chunkEnd, tokens);
             i = end;
         }
         return List.copyOf(tokens);
