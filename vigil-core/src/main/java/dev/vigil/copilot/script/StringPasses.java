@@ -263,8 +263,9 @@ final class StringPasses {
         }
         int first = 0;
         int last = operands.size() - 1;
+        // + before is the same operator, left-associative: ($a + 'b') + 'c' is $a + 'bc' for strings
         char before = Literals.previous(whole, matcher.start());
-        if (TIGHTER_BEFORE.indexOf(before) >= 0 || Literals.formatOperatorBefore(whole, matcher.start())) {
+        if ("*/%.,".indexOf(before) >= 0 || Literals.formatOperatorBefore(whole, matcher.start())) {
             first++;
         }
         char after = Literals.next(whole, matcher.end());
