@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -71,7 +72,7 @@ final class Deobfuscator {
             private void learn(String text) {
                 if (text != known) {
                     known = text;
-                    lowerCase = text.toLowerCase(java.util.Locale.ROOT);
+                    lowerCase = text.toLowerCase(Locale.ROOT);
                     codeEnd = Literals.codeEnd(text);
                 }
             }

@@ -2,19 +2,21 @@ package dev.vigil.copilot.script;
 
 import static dev.vigil.copilot.script.Literals.LITERAL;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -281,8 +283,8 @@ final class EncodingPasses {
             }
             int limit = context.limits().maxDecompressedBytes();
             boolean isGzip = compressed.length > 2 && (compressed[0] & 0xff) == 0x1f && (compressed[1] & 0xff) == 0x8b;
-            try (InputStream in = isGzip || gzip ? new GZIPInputStream(new java.io.ByteArrayInputStream(compressed))
-                    : new InflaterInputStream(new java.io.ByteArrayInputStream(compressed), new Inflater(true))) {
+            try (InputStream in = isGzip || gzip ? new GZIPInputStream(new ByteArrayInputStream(compressed))
+                    : new InflaterInputStream(new ByteArrayInputStream(compressed), new Inflater(true))) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 byte[] buffer = new byte[8192];
                 int read;
@@ -296,7 +298,7 @@ final class EncodingPasses {
                 if (bytes.length > limit) {
                     context.note("a compressed payload decompresses to more than " + limit
                             + " bytes (the decompression limit); only its first " + limit + " bytes were kept");
-                    bytes = java.util.Arrays.copyOf(bytes, limit);
+                    bytes = Arrays.copyOf(bytes, limit);
                 }
                 String payload = new String(bytes, StandardCharsets.UTF_8);
                 if (!Literals.readable(payload)) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.copilot.script.Behaviours.Behaviour;
 import dev.vigil.copilot.script.TechniqueFinding.Evidence;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -77,7 +78,7 @@ final class Explainer {
             Statements.Statement statement = statements.get(i);
             List<Hit> found = hits.get(i);
             // in the order the statement says them, so that "-nop -w hidden" reads in that order
-            found.sort(java.util.Comparator.comparingInt(Hit::offset));
+            found.sort(Comparator.comparingInt(Hit::offset));
             Set<String> covered = new HashSet<>();
             found.forEach(hit -> covered.addAll(hit.behaviour().covers()));
             List<String> sentences = new ArrayList<>();
