@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -83,9 +84,9 @@ record Behaviours(Map<String, String> techniqueNames, Map<Obfuscation, List<Stri
         ((Map<String, Object>) root.get("techniques")).forEach((id, name) -> names.put(id, String.valueOf(name)));
         Map<Obfuscation, List<String>> obfuscation = new LinkedHashMap<>();
         ((Map<String, List<String>>) root.get("obfuscation")).forEach((key, ids) -> {
-            Obfuscation kind = java.util.Arrays.stream(Obfuscation.values()).filter(o -> o.key().equals(key))
+            Obfuscation kind = Arrays.stream(Obfuscation.values()).filter(o -> o.key().equals(key))
                     .findFirst().orElseThrow(() -> new IllegalStateException(resource + ": obfuscation '" + key
-                            + "' is not one of " + java.util.Arrays.stream(Obfuscation.values())
+                            + "' is not one of " + Arrays.stream(Obfuscation.values())
                             .map(Obfuscation::key).toList()));
             obfuscation.put(kind, checkIds(ids, names, resource, "obfuscation " + key));
         });

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -52,6 +53,30 @@ final class Deobfuscator {
     static Result run(String original, ScriptAnalyzer.Limits limits) {
         Set<String> notes = new LinkedHashSet<>();
         Pass.Context context = new Pass.Context() {
+            private String known;
+            private String lowerCase;
+            private int codeEnd;
+
+            @Override
+            public String lowerCase(String text) {
+                learn(text);
+                return lowerCase;
+            }
+
+            @Override
+            public int codeEnd(String text) {
+                learn(text);
+                return codeEnd;
+            }
+
+            private void learn(String text) {
+                if (text != known) {
+                    known = text;
+                    lowerCase = text.toLowerCase(Locale.ROOT);
+                    codeEnd = Literals.codeEnd(text);
+                }
+            }
+
             @Override
             public ScriptAnalyzer.Limits limits() {
                 return limits;

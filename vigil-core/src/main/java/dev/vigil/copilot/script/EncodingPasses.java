@@ -2,14 +2,21 @@ package dev.vigil.copilot.script;
 
 import static dev.vigil.copilot.script.Literals.LITERAL;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.regex.MatchResult;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -31,7 +38,10 @@ final class EncodingPasses {
     private static final Pattern ENCODED_COMMAND = Pattern.compile("(?i)(?<![\\w-])[-/\u2013\u2014\u2015]"
             + "(?:e(?:n(?:c(?:o(?:d(?:e(?:d(?:c(?:o(?:m(?:m(?:a(?:n(?:d)?)?)?)?)?)?)?)?)?)?)?)?)?|ec)"
             + "\\s++(['\"]?)(" + BASE64 + ")\\1(?![\\w+/=])");
-    private static final Pattern POWERSHELL = Pattern.compile("(?i)(?<![\\w-])(?:powershell|pwsh)(?:\\.exe)?\\b");
+
+    private static int firstOf(int a, int b) {
+        return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    }
 
     static final class EncodedCommand implements Pass {
         @Override
@@ -41,8 +51,8 @@ final class EncodingPasses {
 
         @Override
         public Rewrite apply(String text, Context context) {
-            Matcher powershell = POWERSHELL.matcher(text);
-            int launcher = powershell.find() ? powershell.start() : -1;
+            String lowerCase = context.lowerCase(text);
+            int launcher = firstOf(lowerCase.indexOf("powershell"), lowerCase.indexOf("pwsh"));
             Matcher matcher = ENCODED_COMMAND.matcher(text);
             StringBuilder out = new StringBuilder();
             int copied = 0;
@@ -96,10 +106,10 @@ final class EncodingPasses {
 
         @Override
         public Rewrite apply(String text, Context context) {
-            if (!containsIgnoreCase(text, "FromBase64String")) {
+            if (!context.lowerCase(text).contains("frombase64string")) {
                 return Rewrite.NONE;
             }
-            return Literals.rewrite(text, BASE64_TEXT, (subject, matcher) -> {
+            return Literals.rewrite(text, context.codeEnd(text), BASE64_TEXT, (subject, matcher) -> {
                 Charset charset = charset(matcher.group(1));
                 String argument = Literals.value(matcher.group(2));
                 if (charset == null) {
@@ -134,8 +144,8 @@ final class EncodingPasses {
 
     private static final Pattern COMPRESSED_STREAM = Pattern.compile(
             "(?i)New-Object\\s++(?:System\\.)?IO\\.Compression\\.(Gzip|Deflate)Stream");
-    private static final Pattern BASE64_BYTES = Pattern.compile(
-            "(?i)\\[(?:System\\.)?Convert\\]::FromBase64String\\(\\s*+(" + LITERAL + ")\\s*+\\)");
+    private static final Pattern BASE64_CALL = Pattern.compile(
+            "(?i)FromBase64String\\(\\s*+(" + LITERAL + ")\\s*+\\)");
     private static final Pattern STREAM_READER = Pattern.compile("(?i)New-Object\\s++(?:System\\.)?IO\\.StreamReader");
     private static final Pattern READ_TO_END = Pattern.compile("(?i)\\s*+\\.ReadToEnd\\(\\s*+\\)");
     /** How far from the stream its base64 argument and its reader may be, in characters. */
@@ -144,9 +154,9 @@ final class EncodingPasses {
     /**
      * {@code (New-Object IO.StreamReader(New-Object IO.Compression.GzipStream((New-Object
      * IO.MemoryStream(,[Convert]::FromBase64String('...'))), [IO.Compression.CompressionMode]::Decompress))).ReadToEnd()}
-     * and its deflate twin become the decompressed text as a literal. Where the reader is not in one expression with
-     * the stream (it is read through a variable), the decompressed text replaces the base64 call, so that the rest of
-     * the analysis still sees it.
+     * and its deflate twin become the decompressed text as a literal. Where the base64 comes earlier, in a variable,
+     * the reader expression becomes the text; where there is no reader expression around the stream, the
+     * decompressed text replaces the base64 call, so that the rest of the analysis still sees it.
      */
     static final class Compression implements Pass {
         @Override
@@ -154,8 +164,22 @@ final class EncodingPasses {
             return Obfuscation.COMPRESSION;
         }
 
+        /** One {@code FromBase64String('...')} call: where it starts (with its {@code [Convert]::}) and ends. */
+        private record Call(int start, int end, String base64) {}
+
         @Override
         public Rewrite apply(String text, Context context) {
+            String lowerCase = context.lowerCase(text);
+            if (!lowerCase.contains("compression.") || !lowerCase.contains("frombase64string(")) {
+                return Rewrite.NONE;
+            }
+            List<Integer> calls = new ArrayList<>();
+            for (int at = lowerCase.indexOf("frombase64string("); at >= 0;
+                    at = lowerCase.indexOf("frombase64string(", at + 1)) {
+                calls.add(at);
+            }
+            Map<Integer, Optional<Call>> parsed = new HashMap<>();
+            Map<Integer, Optional<String>> payloads = new HashMap<>();
             Matcher stream = COMPRESSED_STREAM.matcher(text);
             StringBuilder out = new StringBuilder();
             int copied = 0;
@@ -166,31 +190,43 @@ final class EncodingPasses {
                 if (stream.start() < copied) {
                     continue;
                 }
-                Matcher argument = BASE64_BYTES.matcher(text);
-                argument.region(stream.end(), text.length());
-                if (!argument.find() || argument.start() - stream.end() > REACH) {
-                    // $s = New-Object IO.MemoryStream(,[Convert]::FromBase64String('...')) read by a stream later
-                    argument = lastBefore(text, stream.start(), copied);
-                    if (argument == null) {
-                        continue;
-                    }
+                int index = Collections.binarySearch(calls, stream.end());
+                int next = index >= 0 ? index : -index - 1;
+                Integer position = null;
+                if (next < calls.size() && calls.get(next) - stream.end() <= REACH) {
+                    position = calls.get(next);
+                } else if (next > 0 && calls.get(next - 1) >= copied) {
+                    position = calls.get(next - 1);
+                }
+                if (position == null) {
+                    continue;
+                }
+                int at = position;
+                Call call = parsed.computeIfAbsent(at, key -> parse(text, lowerCase, key)).orElse(null);
+                if (call == null || call.end() > stream.start() && call.start() < stream.end()
+                        || call.end() <= stream.start() && stream.start() - call.end() > 4 * REACH) {
+                    continue;
                 }
                 boolean gzip = stream.group(1).equalsIgnoreCase("gzip");
-                String payload = decompress(Literals.value(argument.group(1)), gzip, context);
+                String payload = payloads.computeIfAbsent(at,
+                        key -> Optional.ofNullable(decompress(call.base64(), gzip, context))).orElse(null);
                 if (payload == null) {
                     continue;
                 }
-                int start = argument.start();
-                int end = argument.end();
+                int start = call.start();
+                int end = call.end();
                 int reader = readerStart(text, stream.start(), copied);
                 if (reader >= 0) {
-                    int inner = Math.max(argument.end(), stream.end());
+                    int inner = Math.max(call.end(), stream.end());
                     int close = closingParenthesis(text, reader, inner + REACH);
                     Matcher read = READ_TO_END.matcher(text);
                     if (close > inner && read.region(close + 1, text.length()).lookingAt()) {
                         start = reader;
                         end = read.end();
                     }
+                }
+                if (start < copied) {
+                    continue;
                 }
                 String replacement = Literals.quote(payload);
                 if (rewrites == 0) {
@@ -208,19 +244,18 @@ final class EncodingPasses {
             return new Rewrite(out.toString(), rewrites, before, after);
         }
 
-        /** The last base64 argument that ends at most {@link #REACH} characters before the stream, or null. */
-        private static Matcher lastBefore(String text, int streamStart, int notBefore) {
-            Matcher argument = BASE64_BYTES.matcher(text);
-            argument.region(notBefore, streamStart);
-            MatchResult last = null;
-            while (argument.find()) {
-                last = argument.toMatchResult();
+        private static Optional<Call> parse(String text, String lowerCase, int at) {
+            Matcher call = BASE64_CALL.matcher(text).region(at, text.length());
+            if (!call.lookingAt()) {
+                return Optional.empty();
             }
-            if (last == null || streamStart - last.end() > 4 * REACH) {
-                return null;
+            int start = at;
+            for (String prefix : List.of("[convert]::", "[system.convert]::")) {
+                if (at >= prefix.length() && lowerCase.startsWith(prefix, at - prefix.length())) {
+                    start = at - prefix.length();
+                }
             }
-            argument.region(last.start(), last.end());
-            return argument.lookingAt() ? argument : null;
+            return Optional.of(new Call(start, call.end(), Literals.value(call.group(1))));
         }
 
         /** The opening parenthesis of {@code (New-Object IO.StreamReader(...` just before the stream, or -1. */
@@ -248,8 +283,8 @@ final class EncodingPasses {
             }
             int limit = context.limits().maxDecompressedBytes();
             boolean isGzip = compressed.length > 2 && (compressed[0] & 0xff) == 0x1f && (compressed[1] & 0xff) == 0x8b;
-            try (InputStream in = isGzip || gzip ? new GZIPInputStream(new java.io.ByteArrayInputStream(compressed))
-                    : new InflaterInputStream(new java.io.ByteArrayInputStream(compressed), new Inflater(true))) {
+            try (InputStream in = isGzip || gzip ? new GZIPInputStream(new ByteArrayInputStream(compressed))
+                    : new InflaterInputStream(new ByteArrayInputStream(compressed), new Inflater(true))) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 byte[] buffer = new byte[8192];
                 int read;
@@ -263,7 +298,7 @@ final class EncodingPasses {
                 if (bytes.length > limit) {
                     context.note("a compressed payload decompresses to more than " + limit
                             + " bytes (the decompression limit); only its first " + limit + " bytes were kept");
-                    bytes = java.util.Arrays.copyOf(bytes, limit);
+                    bytes = Arrays.copyOf(bytes, limit);
                 }
                 String payload = new String(bytes, StandardCharsets.UTF_8);
                 if (!Literals.readable(payload)) {
@@ -302,11 +337,17 @@ final class EncodingPasses {
         for (int i = open; i < end; i++) {
             char c = text.charAt(i);
             if (c == '\'' || c == '"') {
-                int close = text.indexOf(c, i + 1);
-                while (close >= 0 && close + 1 < text.length() && text.charAt(close + 1) == c) {
-                    close = text.indexOf(c, close + 2);
+                int close = i + 1;
+                while (close < end) {
+                    if (text.charAt(close) != c) {
+                        close++;
+                    } else if (close + 1 < end && text.charAt(close + 1) == c) {
+                        close += 2; // a doubled quote inside the string
+                    } else {
+                        break;
+                    }
                 }
-                if (close < 0) {
+                if (close >= end) {
                     return -1;
                 }
                 i = close;
@@ -317,9 +358,5 @@ final class EncodingPasses {
             }
         }
         return -1;
-    }
-
-    static boolean containsIgnoreCase(String text, String word) {
-        return Pattern.compile(Pattern.quote(word), Pattern.CASE_INSENSITIVE).matcher(text).find();
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.copilot.script.Behaviours.Behaviour;
 import dev.vigil.copilot.script.TechniqueFinding.Evidence;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,7 +39,8 @@ final class Explainer {
         }
     }
 
-    private record Hit(Behaviour behaviour, MatchResult match) {}
+    /** A behaviour found, with its match and where it starts in the script. */
+    private record Hit(Behaviour behaviour, MatchResult match, int offset) {}
 
     static Explanation explain(String decoded, List<Statements.Statement> statements, List<Layer> layers,
             ScriptLanguage language, List<String> notes, Behaviours table) {
@@ -51,7 +53,7 @@ final class Explainer {
                 if (behaviour.scope() == Behaviours.Scope.STATEMENT) {
                     Matcher matcher = behaviour.match().matcher(text);
                     if (matcher.find()) {
-                        found.add(new Hit(behaviour, matcher.toMatchResult()));
+                        found.add(new Hit(behaviour, matcher.toMatchResult(), statement.start() + matcher.start()));
                     }
                 }
             }
@@ -64,7 +66,7 @@ final class Explainer {
                 while (matcher.find() && seen.size() < 100) {
                     int index = statementAt(statements, matcher.start());
                     if (seen.add(index)) {
-                        hits.get(index).add(new Hit(behaviour, matcher.toMatchResult()));
+                        hits.get(index).add(new Hit(behaviour, matcher.toMatchResult(), matcher.start()));
                     }
                 }
             }
@@ -75,6 +77,8 @@ final class Explainer {
         for (int i = 0; i < statements.size(); i++) {
             Statements.Statement statement = statements.get(i);
             List<Hit> found = hits.get(i);
+            // in the order the statement says them, so that "-nop -w hidden" reads in that order
+            found.sort(Comparator.comparingInt(Hit::offset));
             Set<String> covered = new HashSet<>();
             found.forEach(hit -> covered.addAll(hit.behaviour().covers()));
             List<String> sentences = new ArrayList<>();

@@ -39,8 +39,8 @@ final class Literals {
      * Replaces every match of a pattern made by {@link #skippingStrings}; the replacement function returns null to
      * leave a match as it is. Skipped strings are always left as they are.
      */
-    static Pass.Rewrite rewrite(String text, Pattern pattern, Replacement replacement) {
-        Matcher matcher = pattern.matcher(text);
+    static Pass.Rewrite rewrite(String text, int codeEnd, Pattern pattern, Replacement replacement) {
+        Matcher matcher = pattern.matcher(text).region(0, codeEnd).useTransparentBounds(true);
         StringBuilder out = null;
         int copied = 0;
         int rewrites = 0;
@@ -74,6 +74,50 @@ final class Literals {
     @FunctionalInterface
     interface Replacement {
         String replace(String text, Matcher match);
+    }
+
+    /**
+     * Where the code ends for rewriting: at the first string that is never closed, or the end of the text. PowerShell
+     * would refuse a script with a string left open, and patterns that skip strings would scan to the end of the
+     * text from every quote inside one. Comments ({@code #} to the end of the line, {@code <# #>}) are skipped, since
+     * an apostrophe in a comment opens nothing.
+     */
+    static int codeEnd(String text) {
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '\'' || c == '"') {
+                int j = i + 1;
+                while (j < n) {
+                    char d = text.charAt(j);
+                    if (c == '"' && d == '`') {
+                        j += 2;
+                    } else if (d == c) {
+                        if (j + 1 < n && text.charAt(j + 1) == c) {
+                            j += 2;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        j++;
+                    }
+                }
+                if (j >= n) {
+                    return i;
+                }
+                i = j + 1;
+            } else if (c == '#' && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
+                int end = text.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+            } else if (c == '<' && i + 1 < n && text.charAt(i + 1) == '#') {
+                int end = text.indexOf("#>", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else {
+                i++;
+            }
+        }
+        return n;
     }
 
     /** The value of a literal matched by {@link #LITERAL}. */

@@ -20,6 +20,12 @@ interface Pass {
 
         /** Records that something could not be undone, and why. Repeated notes are kept once. */
         void note(String note);
+
+        /** The text in lower case, computed once per text. */
+        String lowerCase(String text);
+
+        /** {@link Literals#codeEnd(String)} of the text, computed once per text. */
+        int codeEnd(String text);
     }
 
     /**

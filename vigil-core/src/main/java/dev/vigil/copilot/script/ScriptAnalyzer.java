@@ -63,9 +63,9 @@ public final class ScriptAnalyzer {
     }
 
     private static final Pattern POWERSHELL_FIRST = Pattern.compile(
-            "(?i)^[\\s\"'&.]*+(?:[^\\s\"]{0,200}+\\\\)?(?:powershell|pwsh)(?:_ise)?(?:\\.exe)?\"?(?:\\s|$)");
+            "(?i)^[\\s'&.]*+(?:\"[^\"\\r\\n]{0,200}\\\\|\"|[^\\s\"]{0,200}\\\\)?(?:powershell|pwsh)(?:_ise)?(?:\\.exe)?\"?(?:\\s|$)");
     private static final Pattern CMD_FIRST = Pattern.compile(
-            "(?i)^[\\s\"'@]*+(?:[^\\s\"]{0,200}+\\\\)?cmd(?:\\.exe)?\"?(?:\\s|$)");
+            "(?i)^[\\s'@]*+(?:\"[^\"\\r\\n]{0,200}\\\\|\"|[^\\s\"]{0,200}\\\\)?cmd(?:\\.exe)?\"?(?:\\s|$)");
     private static final Pattern POWERSHELL_SYNTAX = Pattern.compile("(?i)\\$[\\w{]|\\[[\\w.]{1,100}+\\]::"
             + "|(?<![\\w-])(?:Invoke-\\w++|New-Object|Get-\\w++|Set-\\w++|Write-Host|iex|-join|-split|-replace)(?![\\w-])");
     private static final Pattern CMD_SYNTAX = Pattern.compile("(?im)^\\s*+@?echo\\s++off\\b|%\\w{1,40}+%"

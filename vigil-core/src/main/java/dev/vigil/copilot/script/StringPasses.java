@@ -60,15 +60,29 @@ final class StringPasses {
         }
     }
 
-    /** One pattern and what replaces its matches; null from the function leaves a match alone. */
-    record Rule(Obfuscation obfuscation, Pattern pattern, Literals.Replacement replacement) implements Pass {
-        static Rule of(Obfuscation obfuscation, String regex, Literals.Replacement replacement) {
-            return new Rule(obfuscation, Literals.skippingStrings(regex, FLAGS), replacement);
+    /**
+     * One pattern and what replaces its matches; null from the function leaves a match alone. The pattern is tried
+     * only on text that contains one of its keywords (in lower case), which spares most texts most scans.
+     */
+    record Rule(Obfuscation obfuscation, List<String> keywords, Pattern pattern, Literals.Replacement replacement)
+            implements Pass {
+        Rule {
+            keywords = List.copyOf(keywords);
+        }
+
+        /** A rule; {@code keywords} separated by {@code |}, one of which the text must contain. */
+        static Rule of(Obfuscation obfuscation, String keywords, String regex, Literals.Replacement replacement) {
+            return new Rule(obfuscation, List.of(keywords.split("\\|")), Literals.skippingStrings(regex, FLAGS),
+                    replacement);
         }
 
         @Override
         public Rewrite apply(String text, Context context) {
-            return Literals.rewrite(text, pattern, replacement);
+            String lowerCase = context.lowerCase(text);
+            if (keywords.stream().noneMatch(lowerCase::contains)) {
+                return Rewrite.NONE;
+            }
+            return Literals.rewrite(text, context.codeEnd(text), pattern, replacement);
         }
     }
 
@@ -87,26 +101,26 @@ final class StringPasses {
     static Pass charCodes() {
         Obfuscation kind = Obfuscation.CHAR_CODES;
         return new Repeated(kind, 4, List.of(
-                Rule.of(kind, "\\[char\\[\\]\\]\\s*+\\(\\s*+(" + NUMBERS + ")\\s*+\\)\\s*+-join\\s*+" + LIT,
+                Rule.of(kind, "[char[]]", "\\[char\\[\\]\\]\\s*+\\(\\s*+(" + NUMBERS + ")\\s*+\\)\\s*+-join\\s*+" + LIT,
                         (t, m) -> joinCodes(m.group(1), Literals.value(m.group(2)))),
-                Rule.of(kind, "-join\\s*+(?:\\[char\\[\\]\\]\\s*+\\(\\s*+(" + NUMBERS + ")\\s*+\\)"
+                Rule.of(kind, "[char[]]", "-join\\s*+(?:\\[char\\[\\]\\]\\s*+\\(\\s*+(" + NUMBERS + ")\\s*+\\)"
                                 + "|\\(\\s*+\\[char\\[\\]\\]\\s*+\\(\\s*+(" + NUMBERS + ")\\s*+\\)\\s*+\\))",
                         (t, m) -> joinCodes(first(m, 1, 2), "")),
-                Rule.of(kind, "\\(\\s*+(?:\\(\\s*+(" + NUMBERS + ")\\s*+\\)|(" + NUMBERS + "))\\s*+" + EACH_AS_CHAR
+                Rule.of(kind, "[char]", "\\(\\s*+(?:\\(\\s*+(" + NUMBERS + ")\\s*+\\)|(" + NUMBERS + "))\\s*+" + EACH_AS_CHAR
                                 + "\\s*+\\)\\s*+-join\\s*+" + LIT,
                         (t, m) -> joinCodes(first(m, 1, 2), Literals.value(m.group(3)))),
-                Rule.of(kind, "-join\\s*+\\(\\s*+(?:\\(\\s*+(" + NUMBERS + ")\\s*+\\)|(" + NUMBERS + "))\\s*+"
+                Rule.of(kind, "[char]", "-join\\s*+\\(\\s*+(?:\\(\\s*+(" + NUMBERS + ")\\s*+\\)|(" + NUMBERS + "))\\s*+"
                                 + EACH_AS_CHAR + "\\s*+\\)",
                         (t, m) -> joinCodes(first(m, 1, 2), "")),
-                Rule.of(kind, "\\[(?:System\\.)?string\\]::join\\(\\s*+" + LIT + "\\s*+,\\s*+\\[char\\[\\]\\]\\s*+\\(\\s*+("
+                Rule.of(kind, "::join(", "\\[(?:System\\.)?string\\]::join\\(\\s*+" + LIT + "\\s*+,\\s*+\\[char\\[\\]\\]\\s*+\\(\\s*+("
                                 + NUMBERS + ")\\s*+\\)\\s*+\\)",
                         (t, m) -> joinCodes(m.group(2), Literals.value(m.group(1)))),
-                Rule.of(kind, "\\[char\\]\\s*+(?:(" + NUMBER + ")|\\(\\s*+(" + NUMBER + ")\\s*+\\))",
+                Rule.of(kind, "[char]", "\\[char\\]\\s*+(?:(" + NUMBER + ")|\\(\\s*+(" + NUMBER + ")\\s*+\\))",
                         (t, m) -> joinCodes(first(m, 1, 2), "")),
-                Rule.of(kind, WELL_KNOWN_NAME + "\\[\\s*+(\\d{1,3}+(?:\\s*+,\\s*+\\d{1,3}+)++)\\s*+\\]\\s*+-join\\s*+"
+                Rule.of(kind, "$env:|$shellid|$pshome|$verbosepreference", WELL_KNOWN_NAME + "\\[\\s*+(\\d{1,3}+(?:\\s*+,\\s*+\\d{1,3}+)++)\\s*+\\]\\s*+-join\\s*+"
                                 + LIT,
                         (t, m) -> indexWellKnown(m.group(1), m.group(2), Literals.value(m.group(3)))),
-                Rule.of(kind, WELL_KNOWN_NAME + "\\[\\s*+(\\d{1,3}+)\\s*+\\]",
+                Rule.of(kind, "$env:|$shellid|$pshome|$verbosepreference", WELL_KNOWN_NAME + "\\[\\s*+(\\d{1,3}+)\\s*+\\]",
                         (t, m) -> indexWellKnown(m.group(1), m.group(2), ""))));
     }
 
@@ -155,7 +169,7 @@ final class StringPasses {
 
     static Pass formatString() {
         Obfuscation kind = Obfuscation.FORMAT_STRING;
-        return new Repeated(kind, 4, List.of(Rule.of(kind,
+        return new Repeated(kind, 4, List.of(Rule.of(kind, "-f",
                 LIT + "\\s*+-f\\s*+(" + LITERAL + "(?:\\s*+,\\s*+" + LITERAL + ")*+)(?!\\s*+[.\\[\\w])",
                 (t, m) -> {
                     String formatted = format(Literals.value(m.group(1)), Literals.values(m.group(2)));
@@ -221,7 +235,7 @@ final class StringPasses {
 
     static Pass concatenation() {
         Obfuscation kind = Obfuscation.CONCATENATION;
-        Pass concatenate = Rule.of(kind, LITERAL + "(?:\\s*+\\+\\s*+" + LITERAL + ")++", StringPasses::concatenate);
+        Pass concatenate = Rule.of(kind, "+", LITERAL + "(?:\\s*+\\+\\s*+" + LITERAL + ")++", StringPasses::concatenate);
         Pass unwrap = new Pass() {
             @Override
             public Obfuscation obfuscation() {
@@ -230,7 +244,7 @@ final class StringPasses {
 
             @Override
             public Rewrite apply(String text, Context context) {
-                return unwrapParentheses(text);
+                return unwrapParentheses(text, context.codeEnd(text));
             }
         };
         return new Repeated(kind, 16, List.of(concatenate, unwrap));
@@ -249,8 +263,9 @@ final class StringPasses {
         }
         int first = 0;
         int last = operands.size() - 1;
+        // + before is the same operator, left-associative: ($a + 'b') + 'c' is $a + 'bc' for strings
         char before = Literals.previous(whole, matcher.start());
-        if (TIGHTER_BEFORE.indexOf(before) >= 0 || Literals.formatOperatorBefore(whole, matcher.start())) {
+        if ("*/%.,".indexOf(before) >= 0 || Literals.formatOperatorBefore(whole, matcher.start())) {
             first++;
         }
         char after = Literals.next(whole, matcher.end());
@@ -273,8 +288,8 @@ final class StringPasses {
     private static final Pattern LITERAL_OR_STRING = Literals.skippingStrings(LITERAL, 0);
 
     /** {@code ('abc')}, {@code (('abc'))} become {@code 'abc'}, except where parentheses are syntax: calls, keywords. */
-    static Pass.Rewrite unwrapParentheses(String text) {
-        Matcher matcher = LITERAL_OR_STRING.matcher(text);
+    static Pass.Rewrite unwrapParentheses(String text, int codeEnd) {
+        Matcher matcher = LITERAL_OR_STRING.matcher(text).region(0, codeEnd).useTransparentBounds(true);
         StringBuilder out = null;
         int copied = 0;
         int rewrites = 0;
@@ -355,7 +370,7 @@ final class StringPasses {
     static Pass replace() {
         Obfuscation kind = Obfuscation.REPLACE;
         return new Repeated(kind, 8, List.of(
-                Rule.of(kind, LIT + "\\s*+-([ci]?)replace\\s*+" + LIT + "(?:\\s*+,\\s*+" + LIT + ")?(?!\\s*+[.\\[+,\\w])",
+                Rule.of(kind, "replace", LIT + "\\s*+-([ci]?)replace\\s*+" + LIT + "(?:\\s*+,\\s*+" + LIT + ")?(?!\\s*+[.\\[+,\\w])",
                         (t, m) -> {
                             if (operandOfTighterOperator(t, m.start())) {
                                 return null;
@@ -365,7 +380,7 @@ final class StringPasses {
                                     !m.group(2).equalsIgnoreCase("c"));
                             return replaced == null ? null : Literals.quote(replaced);
                         }),
-                Rule.of(kind, LIT + "\\s*+\\.replace\\(\\s*+" + LIT + "\\s*+,\\s*+" + LIT + "\\s*+\\)",
+                Rule.of(kind, ".replace(", LIT + "\\s*+\\.replace\\(\\s*+" + LIT + "\\s*+,\\s*+" + LIT + "\\s*+\\)",
                         (t, m) -> {
                             String target = Literals.value(m.group(2));
                             if (target.isEmpty()) {
@@ -427,7 +442,7 @@ final class StringPasses {
         Obfuscation kind = Obfuscation.REVERSAL;
         return new Repeated(kind, 4, List.of(
                 // 'cba'[-1..-3], 'cba'[-1..-('cba'.Length)]
-                Rule.of(kind, LIT + "\\s*+\\[\\s*+-1\\s*+\\.\\.\\s*+-\\s*+(?:(\\d{1,7}+)|\\(\\s*+" + LIT
+                Rule.of(kind, "..", LIT + "\\s*+\\[\\s*+-1\\s*+\\.\\.\\s*+-\\s*+(?:(\\d{1,7}+)|\\(\\s*+" + LIT
                                 + "\\s*+\\.Length\\s*+\\)|" + LIT + "\\s*+\\.Length)\\s*+\\]",
                         (t, m) -> {
                             String value = Literals.value(m.group(1));
@@ -442,7 +457,7 @@ final class StringPasses {
                             return charArray(new StringBuilder(tail).reverse().toString());
                         }),
                 // 'cba'['cba'.Length..0], 'cba'['cba'.Length-1..0]
-                Rule.of(kind, LIT + "\\s*+\\[\\s*+" + LIT + "\\s*+\\.Length\\s*+(?:-\\s*+1\\s*+)?\\.\\.\\s*+0\\s*+\\]",
+                Rule.of(kind, "..", LIT + "\\s*+\\[\\s*+" + LIT + "\\s*+\\.Length\\s*+(?:-\\s*+1\\s*+)?\\.\\.\\s*+0\\s*+\\]",
                         (t, m) -> {
                             String value = Literals.value(m.group(1));
                             if (!value.equals(Literals.value(m.group(2)))) {
@@ -451,7 +466,7 @@ final class StringPasses {
                             return charArray(new StringBuilder(value).reverse().toString());
                         }),
                 // $c = 'cba'.ToCharArray(); [array]::Reverse($c)
-                Rule.of(kind, "\\$(\\w{1,64}+)\\s*+=\\s*+" + CHAR_ARRAY_OF_LITERAL
+                Rule.of(kind, "reverse(", "\\$(\\w{1,64}+)\\s*+=\\s*+" + CHAR_ARRAY_OF_LITERAL
                                 + "[ \\t]*+(?:;|\\r?\\n)\\s*+\\[(?:System\\.)?Array\\]::Reverse\\(\\s*+\\$(\\w{1,64}+)\\s*+\\)",
                         (t, m) -> {
                             if (!m.group(1).equalsIgnoreCase(m.group(6))) {
@@ -473,7 +488,7 @@ final class StringPasses {
         Obfuscation kind = Obfuscation.SPLIT_JOIN;
         return new Repeated(kind, 8, List.of(
                 // 'a,b' -split ',' gives an array, without parentheses: the comma binds tighter than -join
-                Rule.of(kind, LIT + "\\s*+-([ci]?)split\\s*+" + LIT + "(?!\\s*+[.\\[+,\\w])",
+                Rule.of(kind, "split", LIT + "\\s*+-([ci]?)split\\s*+" + LIT + "(?!\\s*+[.\\[+,\\w])",
                         (t, m) -> {
                             if (operandOfTighterOperator(t, m.start())) {
                                 return null;
@@ -482,7 +497,7 @@ final class StringPasses {
                             return separator == null ? null : array(List.of(separator.split(Literals.value(m.group(1)), -1)), false);
                         }),
                 // 'a*b'.Split('*'): Windows PowerShell splits on any of the separator's characters
-                Rule.of(kind, LIT + "\\s*+\\.split\\(\\s*+" + LIT + "\\s*+\\)",
+                Rule.of(kind, ".split(", LIT + "\\s*+\\.split\\(\\s*+" + LIT + "\\s*+\\)",
                         (t, m) -> {
                             String separators = Literals.value(m.group(2));
                             if (separators.isEmpty()) {
@@ -491,7 +506,7 @@ final class StringPasses {
                             return array(splitOnAny(Literals.value(m.group(1)), separators), true);
                         }),
                 // ('a','b') -join ''
-                Rule.of(kind, "(?:\\(\\s*+(" + ARRAY + "|" + LITERAL + ")\\s*+\\)|(" + ARRAY + "))\\s*+-join\\s*+" + LIT
+                Rule.of(kind, "-join", "(?:\\(\\s*+(" + ARRAY + "|" + LITERAL + ")\\s*+\\)|(" + ARRAY + "))\\s*+-join\\s*+" + LIT
                                 + "(?!\\s*+[.\\[])",
                         (t, m) -> {
                             if (operandOfTighterOperator(t, m.start())) {
@@ -500,18 +515,18 @@ final class StringPasses {
                             return Literals.quote(String.join(Literals.value(m.group(3)), Literals.values(first(m, 1, 2))));
                         }),
                 // -join ('a','b'), -join [char[]]'ab'
-                Rule.of(kind, "-join\\s*+(?:\\(\\s*+(" + ARRAY + "|" + LITERAL + ")\\s*+\\)|(" + CHARS + ")|\\(\\s*+("
+                Rule.of(kind, "-join", "-join\\s*+(?:\\(\\s*+(" + ARRAY + "|" + LITERAL + ")\\s*+\\)|(" + CHARS + ")|\\(\\s*+("
                                 + CHARS + ")\\s*+\\))",
                         (t, m) -> Literals.quote(String.join("", Literals.values(first(m, 1, 2, 3))))),
                 // [char[]]'abc' -join '-'
-                Rule.of(kind, "(?:(" + CHARS + ")|\\(\\s*+(" + CHARS + ")\\s*+\\))\\s*+-join\\s*+" + LIT + "(?!\\s*+[.\\[])",
+                Rule.of(kind, "-join", "(?:(" + CHARS + ")|\\(\\s*+(" + CHARS + ")\\s*+\\))\\s*+-join\\s*+" + LIT + "(?!\\s*+[.\\[])",
                         (t, m) -> {
                             String value = String.join("", Literals.values(first(m, 1, 2)));
                             List<String> characters = value.chars().mapToObj(c -> String.valueOf((char) c)).toList();
                             return Literals.quote(String.join(Literals.value(m.group(3)), characters));
                         }),
                 // [string]::Join('', 'a','b'), [string]::Join('', [char[]]'ab'), [string]::Concat('a','b')
-                Rule.of(kind, "\\[(?:System\\.)?string\\]::join\\(\\s*+" + LIT + "\\s*+,\\s*+(?:\\(\\s*+(" + ARRAY
+                Rule.of(kind, "::join(", "\\[(?:System\\.)?string\\]::join\\(\\s*+" + LIT + "\\s*+,\\s*+(?:\\(\\s*+(" + ARRAY
                                 + ")\\s*+\\)|(" + ARRAY + "|" + LITERAL + ")|(" + CHARS + "))\\s*+\\)",
                         (t, m) -> {
                             String separator = Literals.value(m.group(1));
@@ -522,9 +537,9 @@ final class StringPasses {
                             }
                             return Literals.quote(String.join(separator, Literals.values(first(m, 2, 3))));
                         }),
-                Rule.of(kind, "\\[(?:System\\.)?string\\]::concat\\(\\s*+(" + ARRAY + "|" + LITERAL + ")\\s*+\\)",
+                Rule.of(kind, "::concat(", "\\[(?:System\\.)?string\\]::concat\\(\\s*+(" + ARRAY + "|" + LITERAL + ")\\s*+\\)",
                         (t, m) -> Literals.quote(String.join("", Literals.values(m.group(1))))),
-                Rule.of(kind, "\\[(?:System\\.)?string\\]::new\\(\\s*+(" + CHARS + ")\\s*+\\)",
+                Rule.of(kind, "::new(", "\\[(?:System\\.)?string\\]::new\\(\\s*+(" + CHARS + ")\\s*+\\)",
                         (t, m) -> Literals.quote(String.join("", Literals.values(m.group(1)))))));
     }
 
@@ -568,7 +583,7 @@ final class StringPasses {
             }
         };
         // ."Split"(...), ::"SecurityProtocol": a member name written as a string
-        Pass members = Rule.of(kind, "(?:(?<=[\\w)\\]])\\.|::)\\s*+(?:\"(\\w{1,100}+)\"|'(\\w{1,100}+)')",
+        Pass members = Rule.of(kind, ".\"|.'|::\"|::'", "(?:(?<=[\\w)\\]])\\.|::)(?:\"(\\w{1,100}+)\"|'(\\w{1,100}+)')",
                 (t, m) -> (m.group().startsWith("::") ? "::" : ".") + first(m, 1, 2));
         return new Repeated(kind, 2, List.of(ticks, members));
     }
@@ -631,7 +646,7 @@ final class StringPasses {
     /** {@code p^o^w^e^r^s^h^e^l^l}: a caret between two word characters escapes nothing in cmd and is dropped. */
     static Pass carets() {
         Obfuscation kind = Obfuscation.CARET_ESCAPES;
-        Pattern caret = Pattern.compile("(?<=[\\w.])\\^(?=[\\w.\"])|(?<skipped>'(?:[^']|'')*+')");
+        Pattern caret = Pattern.compile("(?<=[\\w.])\\^(?=[\\w.\"])");
         return new Pass() {
             @Override
             public Obfuscation obfuscation() {
@@ -643,7 +658,15 @@ final class StringPasses {
                 if (text.indexOf('^') < 0) {
                     return Rewrite.NONE;
                 }
-                return Literals.rewrite(text, caret, (t, m) -> "");
+                Matcher matcher = caret.matcher(text);
+                if (!matcher.find()) {
+                    return Rewrite.NONE;
+                }
+                int first = matcher.start();
+                int count = (int) matcher.reset().results().count();
+                String window = text.substring(Math.max(0, first - 20), Math.min(text.length(), first + 60));
+                return new Rewrite(matcher.replaceAll(""), count, Literals.excerpt(window, Literals.EXCERPT),
+                        Literals.excerpt(caret.matcher(window).replaceAll(""), Literals.EXCERPT));
             }
         };
     }
@@ -658,22 +681,22 @@ final class StringPasses {
         Obfuscation kind = Obfuscation.INVOKE_WRAPPER;
         return new Repeated(kind, 4, List.of(
                 // iex 'code', Invoke-Expression -Command ('code')
-                Rule.of(kind, "(?<![\\w-])(?:iex|Invoke-Expression)(?:\\s++-Command)?\\s*+(?:\\(\\s*+" + LIT + "\\s*+\\)|"
+                Rule.of(kind, "iex|invoke-expression", "(?<![\\w-])(?:iex|Invoke-Expression)(?:\\s++-Command)?\\s*+(?:\\(\\s*+" + LIT + "\\s*+\\)|"
                                 + LIT + ")(?=\\s*+(?:[;\\r\\n|)}]|$))",
                         (t, m) -> code(first(m, 1, 2))),
                 // 'code' | iex
-                Rule.of(kind, LIT + "\\s*+\\|\\s*+(?:iex|Invoke-Expression)(?![\\w-])",
+                Rule.of(kind, "iex|invoke-expression", LIT + "\\s*+\\|\\s*+(?:iex|Invoke-Expression)(?![\\w-])",
                         (t, m) -> {
                             char before = Literals.previous(t, m.start());
                             return before == 0 || ";\n\r({|".indexOf(before) >= 0 ? code(m.group(1)) : null;
                         }),
                 // &([scriptblock]::Create('code')), [scriptblock]::Create('code').Invoke()
-                Rule.of(kind, "&\\s*+(?:\\(\\s*+" + SCRIPT_BLOCK + "\\s*+\\)|" + SCRIPT_BLOCK + ")",
+                Rule.of(kind, "scriptblock", "&\\s*+(?:\\(\\s*+" + SCRIPT_BLOCK + "\\s*+\\)|" + SCRIPT_BLOCK + ")",
                         (t, m) -> code(first(m, 1, 2))),
-                Rule.of(kind, SCRIPT_BLOCK + "\\s*+\\.Invoke(?:ReturnAsIs)?\\(\\s*+\\)",
+                Rule.of(kind, "scriptblock", SCRIPT_BLOCK + "\\s*+\\.Invoke(?:ReturnAsIs)?\\(\\s*+\\)",
                         (t, m) -> code(m.group(1))),
                 // &('new-object'), . 'iex': the call operator on a command name
-                Rule.of(kind, "(?<![\\w$\\])`'\"])([&.])\\s*+(?:\\(\\s*+" + LIT + "\\s*+\\)|" + LIT + ")",
+                Rule.of(kind, "&|.(|.'|.\"|. ", "(?<![\\w$\\])`'\"])([&.])\\s*+(?:\\(\\s*+" + LIT + "\\s*+\\)|" + LIT + ")",
                         (t, m) -> {
                             String name = Literals.value(first(m, 2, 3));
                             if (!COMMAND_NAME.matcher(name).matches()) {

