@@ -61,7 +61,8 @@ final class AnswerPrinter {
         out.println();
         StringBuilder log = new StringBuilder("Process: ");
         for (StepLog step : answer.log()) {
-            log.append(step.step().length() > 70 ? step.step().substring(0, 70) + "…" : step.step()).append(" (")
+            String shown = step.step().replaceAll("\\s+", " ");
+            log.append(shown.length() > 70 ? shown.substring(0, 70) + "…" : shown).append(" (")
                     .append(step.status()).append(", ").append(ms(step.micros())).append("); ");
         }
         log.append("total ").append(ms(answer.totalMicros()));

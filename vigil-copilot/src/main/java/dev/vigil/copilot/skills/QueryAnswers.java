@@ -97,7 +97,8 @@ public final class QueryAnswers {
                         out.table(table);
                     }
                 } else {
-                    out.paragraph("There were " + count(n) + " " + noun + filters + " " + scope + ".");
+                    out.paragraph("There " + (n == 1 ? "was " : "were ") + count(n) + " " + number(n, noun) + filters + " "
+                            + scope + ".");
                 }
                 out.fact("count", n);
                 if (n == 0) {
@@ -181,12 +182,14 @@ public final class QueryAnswers {
                     explainEmpty(out, frame, noun);
                     out.fact("count", 0L);
                 } else {
-                    String lead = rows.rows().size() == 1 ? "One of the " + what + " had " + noun + filters
+                    String lead = rows.rows().size() == 1
+                            ? "Only " + keys.get(0) + " had " + noun + filters + " " + scope + " (" + parts.get(0)
+                                    .substring(keys.get(0).length() + 2).replace(")", "") + ")."
                             : (rows.rows().size() >= (frame.limit() > 0 ? frame.limit() : KqlWriter.TOP_LIMIT)
                                     ? "The top " + rows.rows().size() + " " + what : rows.rows().size() + " " + what)
-                                    + " had " + noun + filters;
-                    out.paragraph(lead + " " + scope + ": " + join(parts)
-                            + (rows.rows().size() > parts.size() ? ", and more in the table" : "") + ".");
+                                    + " had " + noun + filters + " " + scope + ": " + join(parts)
+                                    + (rows.rows().size() > parts.size() ? ", and more in the table" : "") + ".";
+                    out.paragraph(lead);
                     out.fact("count", (long) rows.rows().size());
                     out.fact("top", keys.get(0));
                     out.fact("values", keys);
@@ -206,7 +209,7 @@ public final class QueryAnswers {
                 } else {
                     int limit = frame.limit() > 0 ? frame.limit() : KqlWriter.LIST_LIMIT;
                     String latest = value(rows, 0, "time");
-                    out.paragraph((n >= limit ? "The latest " + n + " " : count(n) + " ") + noun + filters + " "
+                    out.paragraph((n >= limit ? "The latest " + n + " " : count(n) + " ") + number(n, noun) + filters + " "
                             + scope + (n >= limit ? " (more exist; narrow the question or edit the query)" : "")
                             + "; the most recent at " + latest + rowSummary(frame, rows) + ".");
                     out.table(table);
@@ -329,8 +332,15 @@ public final class QueryAnswers {
                     case "target" -> "of " + f.value();
                     default -> "by " + f.value();
                 };
-                case "eq" -> f.role().equals("outcome") ? "with outcome " + f.value()
-                        : f.role() + " " + f.value();
+                case "eq" -> switch (f.role()) {
+                    case "outcome" -> f.value().equalsIgnoreCase("failure") ? "that failed"
+                            : f.value().equalsIgnoreCase("success") ? "that succeeded" : "with outcome " + f.value();
+                    case "dst_ip" -> "to " + f.value();
+                    case "src_ip" -> "from " + f.value();
+                    case "country" -> "from " + f.value();
+                    case "app" -> "to " + f.value();
+                    default -> f.role() + " " + f.value();
+                };
                 case "ne" -> f.role().equals("country") ? "from outside " + f.value() : f.role() + " not " + f.value();
                 case "in" -> f.role() + " in " + f.value();
                 case "contains" -> f.role().equals("user") ? "by accounts containing '" + f.value() + "'"
@@ -412,6 +422,14 @@ public final class QueryAnswers {
         String text = out.build().markdown();
         int end = text.indexOf(". ");
         return end > 0 ? text.substring(0, end + 1) : text;
+    }
+
+    /** "1 sign-in", "2 sign-ins", "1 process access". */
+    static String number(long n, String plural) {
+        if (n != 1 || !plural.endsWith("s")) {
+            return plural;
+        }
+        return plural.endsWith("sses") ? plural.substring(0, plural.length() - 2) : plural.substring(0, plural.length() - 1);
     }
 
     static String count(long n) {

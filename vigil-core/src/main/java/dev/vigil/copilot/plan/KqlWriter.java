@@ -37,7 +37,9 @@ public final class KqlWriter {
      * @param frame the frame
      * @param storedTables the tenant's stored table names
      */
-    public static Result write(Frame frame, Collection<String> storedTables) {
+    public static Result write(Frame asked, Collection<String> storedTables) {
+        Frame frame = asked.intent() == Frame.Intent.LIST && !asked.groupBy().isEmpty()
+                ? asked.withShape(Frame.Intent.TOP, asked.projection(), asked.groupBy(), asked.limit()) : asked;
         Lexicon.Concept concept = frame.concept();
         List<String> tables = new ArrayList<>();
         for (String wanted : concept.tables()) {
@@ -100,11 +102,6 @@ public final class KqlWriter {
                 kql.append("\n| sort by ").append(COUNT).append(" desc");
                 kql.append("\n| take ").append(frame.limit() > 0 ? frame.limit() : TOP_LIMIT);
             }
-        }
-        if (frame.intent() == Frame.Intent.LIST && !frame.groupBy().isEmpty()) {
-            // "failed sign-ins by source IP" lists counts per group rather than rows
-            return write(frame.withShape(Frame.Intent.TOP, frame.projection(), frame.groupBy(), frame.limit()),
-                    storedTables);
         }
         return new Written(kql.toString(), tables);
     }

@@ -415,8 +415,11 @@ public final class Planner {
         return List.of();
     }
 
-    private ClausePlan query(Frame frame, Data data, double confidence, String rationale,
+    private ClausePlan query(Frame asked, Data data, double confidence, String rationale,
             List<SkillRanker.Ranked> ranking, List<EntityRef> inputs) {
+        // "failed sign-ins by source IP" lists counts per group rather than rows
+        Frame frame = asked.intent() == Frame.Intent.LIST && !asked.groupBy().isEmpty()
+                ? asked.withShape(Frame.Intent.TOP, asked.projection(), asked.groupBy(), asked.limit()) : asked;
         KqlWriter.Result written = KqlWriter.write(frame, data.tables());
         return switch (written) {
             case KqlWriter.Written w -> {
