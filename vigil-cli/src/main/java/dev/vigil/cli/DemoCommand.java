@@ -116,30 +116,32 @@ final class DemoCommand implements Callable<Integer> {
                 AlertsCommand.printSummary(out, raised);
             }
             printIncidents(out, store, config);
-            Map<String, String> questions = new LinkedHashMap<>();
-            questions.put("Who failed to sign in the most, and from where?", """
-                    SELECT src_ip, count(*) AS failures, count(DISTINCT "user") AS accounts,
-                           min("time") AS first, max("time") AS last
-                    FROM SigninLogs WHERE outcome = 'failure' GROUP BY src_ip ORDER BY failures DESC LIMIT 3""");
-            questions.put("Which processes touched lsass.exe?", """
-                    SELECT host, process, "user", "time" FROM SysmonEvent
-                    WHERE action = 'process_access' AND TargetImage ILIKE '%lsass.exe' ORDER BY "time\"""");
-            questions.put("What did Office applications start?", """
-                    SELECT host, parent_process, left(command_line, 70) AS command_line, "time" FROM SysmonEvent
-                    WHERE action = 'process_create' AND parent_process ILIKE '%WINWORD.EXE' ORDER BY "time\"""");
-            questions.put("Which outbound transfers were largest?", """
-                    SELECT src_ip, dst_ip, SentBytes, "time" FROM CommonSecurityLog
-                    ORDER BY SentBytes DESC LIMIT 3""");
-            for (Map.Entry<String, String> question : questions.entrySet()) {
-                QueryResult result = store.query(question.getValue(), 10);
+            out.println();
+            out.println("Ask Vigil: the copilot plans, runs and answers with evidence (no language model needed).");
+            dev.vigil.copilot.runtime.Copilot copilot = CopilotSession.copilot(config, store,
+                    CopilotSession.embedder(true, err));
+            dev.vigil.model.Principal analyst = new dev.vigil.model.Principal("demo", dev.vigil.model.Role.ANALYST);
+            java.time.Instant at = asOf == null ? java.time.Instant.now()
+                    : asOf.atTime(23, 59).toInstant(ZoneOffset.UTC);
+            for (String question : List.of("top 5 source addresses of failed sign-ins",
+                    "which processes accessed lsass", "what did WINWORD.EXE spawn")) {
+                dev.vigil.copilot.Answer answer = copilot.ask(question, dev.vigil.copilot.plan.SessionContext.empty(),
+                        analyst, at, java.time.ZoneId.of("UTC"), step -> { }).answer();
                 out.println();
-                out.println(question.getKey());
-                out.print(Output.table(result.columns(), result.rows()));
+                out.println("> vigil ask \"" + question + "\"");
+                out.println(answer.markdown().lines().findFirst().orElse(""));
+                if (!answer.tables().isEmpty()) {
+                    dev.vigil.copilot.Table table = answer.tables().get(0);
+                    out.print(Output.table(table.columns(), table.rows().stream().limit(5).toList()));
+                }
+                answer.queries().stream().findFirst().ifPresent(q -> out.println("  (query: "
+                        + q.text().replaceAll("\\s*\\n\\s*", " ") + ")"));
             }
         }
         out.println();
-        out.println("Explore it: vigil tables --tenant " + tenant + "   |   vigil sql --tenant " + tenant
-                + " \"SELECT action, count(*) FROM SecurityEvent GROUP BY ALL\"");
+        out.println("Ask your own: vigil ask --tenant " + tenant + " \"summarize incident 2 and tell me how to contain it\""
+                + "   |   vigil chat --tenant " + tenant + "   |   vigil promptbook run incident-investigation --tenant "
+                + tenant + " --input IncidentId=2");
         return 0;
     }
 

@@ -302,11 +302,9 @@ class CliTest {
         assertThat(run.exit()).as("%s", run).isZero();
         assertThat(run.out()).contains("Generated Kestrel Freight telemetry")
                 .contains("into tenant 'demo'")
-                .contains("Who failed to sign in the most, and from where?")
-                .contains("Which processes touched lsass.exe?")
-                .contains("What did Office applications start?")
-                .contains("Which outbound transfers were largest?")
-                .contains("lsass.exe", "WINWORD.EXE");
+                .contains("Ask Vigil")
+                .contains("> vigil ask \"which processes accessed lsass\"")
+                .contains("203.0.113.50", "powershell.exe", "WINWORD.EXE");
         assertThat(data.resolve("tenants").resolve("demo").resolve("events.duckdb")).exists();
         Run tables = vigil(data, "tables", "--tenant", "demo", "--json");
         List<String> names = new ArrayList<>();

@@ -328,7 +328,7 @@ public final class QueryAnswers {
                 case "host" -> "on " + f.value();
                 case "user" -> "by " + f.value();
                 case "name" -> switch (f.role()) {
-                    case "parent" -> "started by " + f.value();
+                    case "parent" -> "whose parent is " + f.value();
                     case "target" -> "of " + f.value();
                     default -> "by " + f.value();
                 };
