@@ -28,6 +28,7 @@ public enum ErrorCode {
     ACTION_NOT_FOUND(Category.NOT_FOUND, "Run `vigil incidents show N` to see the incident's proposed actions and their ids."),
     INCIDENT_UPDATE_INVALID(Category.USER_ERROR, "Change the update as the message says; `vigil incidents update --help` lists the values allowed."),
     PROMPTBOOK_INVALID(Category.USER_ERROR, "Fix the promptbook as the message says: every <Input> a prompt uses must be declared under \"inputs\" (or \"promptbookinputs\"), and a promptbook needs a name and at least one prompt."),
+    PROMPTBOOK_NOT_FOUND(Category.NOT_FOUND, "List the promptbooks (`vigil promptbook list`, or GET .../copilot/promptbooks) and use one of their names: the built-in ones and those imported into the tenant."),
     SESSION_NOT_FOUND(Category.NOT_FOUND, "List the sessions you can open (your own and those shared within the tenant) and use one of their ids; a private session is visible only to its owner."),
     AUTHENTICATION_REQUIRED(Category.UNAUTHENTICATED, "Send a valid API token as `Authorization: Bearer vgl_...`; an owner creates one with `vigil tokens create --tenant T --role reader|analyst|owner --name N`."),
     ROUTE_NOT_FOUND(Category.NOT_FOUND, "Check the method and path; GET /api/v1/openapi.json describes every route."),

@@ -3,6 +3,7 @@ package dev.vigil.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.config.VigilConfig;
+import dev.vigil.copilot.Embedder;
 import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentMetrics;
 import dev.vigil.incident.IncidentUpdate;
@@ -36,11 +37,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The REST API's route table and what each route does. Every action calls the services the CLI calls
- * ({@link HuntRunner}, the incident store, {@link IncidentCase}, the posture analyzer) on the tenant's store the
- * server holds; none re-implements them.
+ * ({@link HuntRunner}, the incident store, {@link IncidentCase}, the posture analyzer, the copilot in
+ * {@link CopilotApi}) on the tenant's store the server holds; none re-implements them.
  */
 final class Api {
     static final String BASE = "/api/v1";
@@ -55,11 +57,12 @@ final class Api {
     private final Optional<Responder> responder;
     private final List<Route> routes;
 
-    Api(VigilConfig config, TenantStores stores, Optional<Responder> responder) {
+    Api(VigilConfig config, TenantStores stores, Optional<Responder> responder,
+            Supplier<Optional<Embedder>> embedder) {
         this.config = requireNonNull(config, "config is null");
         this.stores = requireNonNull(stores, "stores is null");
         this.responder = requireNonNull(responder, "responder is null");
-        this.routes = List.of(
+        List<Route> table = new ArrayList<>(List.of(
                 new Route("GET", BASE + "/openapi.json", null, "This API described as OpenAPI 3.1", null,
                         call -> OpenApi.document(routes())),
                 new Route("POST", TENANT + "/hunt", Role.ANALYST, "Run a KQL hunting query (read-only, with row and"
@@ -85,7 +88,9 @@ final class Api {
                 new Route("GET", TENANT + "/alerts", Role.READER, "Stored alerts, newest first (?limit, ?offset,"
                         + " ?level)", null, this::alerts),
                 new Route("GET", TENANT + "/posture", Role.READER, "The posture report: findings with decisions and"
-                        + " guidance, remediation plan, exposure scores", null, this::posture));
+                        + " guidance, remediation plan, exposure scores", null, this::posture)));
+        table.addAll(new CopilotApi(config, stores, embedder).routes());
+        this.routes = List.copyOf(table);
     }
 
     List<Route> routes() {

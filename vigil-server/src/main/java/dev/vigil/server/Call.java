@@ -7,9 +7,12 @@ import dev.vigil.model.Principal;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 
 /**
  * One authenticated, authorized request as a route's action sees it: who acts, on which tenant, and the request's
@@ -75,7 +78,15 @@ public final class Call {
         return context.queryParam(name);
     }
 
-    /** The JSON object body (empty when there is none), refusing members outside {@code allowed}. */
+    /** The request body as text (UTF-8), empty when there is none. */
+    public String bodyText() {
+        return new String(context.bodyAsBytes(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The JSON object body (empty when there is none), refusing members outside {@code allowed}. Malformed JSON is a
+     * 400 naming the line and column where reading stopped.
+     */
     public Map<String, Object> body(Set<String> allowed) {
         byte[] bytes = context.bodyAsBytes();
         if (bytes.length == 0) {
@@ -86,6 +97,13 @@ public final class Call {
             @SuppressWarnings("unchecked")
             Map<String, Object> read = ApiJson.MAPPER.readValue(bytes, LinkedHashMap.class);
             body = read;
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column "
+                    + at.getColumnNr();
+            throw new VigilException(ErrorCode.USAGE, "the request body is not a JSON object" + where + ": "
+                    + firstLine(e.getOriginalMessage()), "Send a JSON object with Content-Type: application/json",
+                    null);
         } catch (RuntimeException e) {
             throw new VigilException(ErrorCode.USAGE, "the request body is not a JSON object: "
                     + firstLine(e.getMessage()), "Send a JSON object with Content-Type: application/json", null);

@@ -21,7 +21,7 @@ final class OpenApi {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("openapi", "3.1.0");
         document.put("info", Map.of("title", "Vigil REST API", "version", "1",
-                "description", "Hunting, incidents, alerts and posture of one tenant. Authenticate with an API token"
+                "description", "Hunting, incidents, alerts, posture and the copilot of one tenant. Authenticate with an API token"
                         + " (`Authorization: Bearer vgl_...`, created with `vigil tokens create`); a token opens one"
                         + " tenant with one role: reader < analyst < owner. Errors are {code, message, fix}."));
         Map<String, Object> paths = new LinkedHashMap<>();
@@ -69,8 +69,13 @@ final class OpenApi {
                     Map.of("schema", Map.of("type", "object"), "example", route.example()))));
         }
         Map<String, Object> responses = new LinkedHashMap<>();
-        responses.put("200", Map.of("description", "OK", "content", Map.of("application/json",
-                Map.of("schema", Map.of("type", "object")))));
+        Map<String, Object> content = new LinkedHashMap<>();
+        for (String type : route.produces().split(",\\s*")) {
+            content.put(type, Map.of("schema", type.startsWith(Route.JSON) ? Map.of("type", "object")
+                    : Map.of("type", "string")));
+        }
+        responses.put("200", Map.of("description", route.produces().equals(Route.EVENT_STREAM)
+                ? "Server-sent events, each an event name and one line of JSON data" : "OK", "content", content));
         Map<String, Object> errorContent = Map.of("application/json",
                 Map.of("schema", Map.of("$ref", "#/components/schemas/Error")));
         responses.put("400", Map.of("description", "Invalid request (a query error has line and column)",
@@ -79,7 +84,8 @@ final class OpenApi {
         responses.put("403", Map.of("description", "The token's tenant or role does not allow it",
                 "content", errorContent));
         responses.put("404", Map.of("description", "Not found", "content", errorContent));
-        responses.put("413", Map.of("description", "Body over 1 MiB, or a query limit", "content", errorContent));
+        responses.put("413", Map.of("description", "Body over 1 MiB, a prompt over 64 KiB, or a query limit",
+                "content", errorContent));
         operation.put("responses", responses);
         return operation;
     }

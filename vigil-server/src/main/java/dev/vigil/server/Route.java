@@ -10,21 +10,32 @@ import java.util.Map;
  * The server registers, authorizes, audits and documents (OpenAPI) routes from this one table, so a route cannot be
  * served without its role check, nor checked differently from what the documentation says.
  *
- * @param method {@code GET}, {@code POST} or {@code PATCH}
+ * @param method {@code GET}, {@code POST}, {@code PUT}, {@code PATCH} or {@code DELETE}
  * @param path the full path, with {@code {name}} path parameters; a path with {@code {tenant}} is tenant-scoped: the
  *     token's tenant must be that tenant
  * @param role the least role the route needs, or null for any valid token (routes outside a tenant)
  * @param summary one line for the OpenAPI document
  * @param example a valid request body, or null when the route takes none
+ * @param produces the media type of a successful answer: {@code application/json}, or {@code text/event-stream} for
+ *     a route that answers with {@link Events}, or another for a route that answers with {@link Text}
  * @param action what it does once the caller is authenticated and authorized
  */
 public record Route(String method, String path, Role role, String summary, Map<String, Object> example,
-        Action action) {
+        String produces, Action action) {
+    public static final String JSON = "application/json";
+    public static final String EVENT_STREAM = "text/event-stream";
+
     public Route {
         requireNonNull(method, "method is null");
         requireNonNull(path, "path is null");
         requireNonNull(summary, "summary is null");
+        requireNonNull(produces, "produces is null");
         requireNonNull(action, "action is null");
+    }
+
+    /** A route that answers with JSON. */
+    public Route(String method, String path, Role role, String summary, Map<String, Object> example, Action action) {
+        this(method, path, role, summary, example, JSON, action);
     }
 
     /** Whether the route works on one tenant's data ({@code {tenant}} in its path). */
@@ -32,7 +43,10 @@ public record Route(String method, String path, Role role, String summary, Map<S
         return path.contains("{tenant}");
     }
 
-    /** The route's work; it returns the response body (a {@link Reply} to set another status than 200). */
+    /**
+     * The route's work; it returns the response body: an object written as JSON, a {@link Reply} to set another
+     * status than 200, a {@link Text} for a body that is not JSON, or {@link Events} to stream the answer.
+     */
     @FunctionalInterface
     public interface Action {
         Object handle(Call call) throws Exception;
@@ -40,4 +54,22 @@ public record Route(String method, String path, Role role, String summary, Map<S
 
     /** A response body with a status other than 200. */
     public record Reply(int status, Object body) {}
+
+    /** A response body sent as it is, with its media type ({@code text/markdown}, JSON already written). */
+    public record Text(String contentType, String text) {
+        public Text {
+            requireNonNull(contentType, "contentType is null");
+            requireNonNull(text, "text is null");
+        }
+    }
+
+    /**
+     * A response sent as server-sent events while it is made. The response starts with the first event: an error
+     * thrown before it answers with the error's status, as any route does; an error thrown after it is sent as an
+     * {@code error} event, and the stream ends.
+     */
+    @FunctionalInterface
+    public interface Events {
+        void send(EventSink sink) throws Exception;
+    }
 }

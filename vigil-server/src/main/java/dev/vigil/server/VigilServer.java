@@ -3,6 +3,7 @@ package dev.vigil.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.config.VigilConfig;
+import dev.vigil.copilot.Embedder;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Principal;
 import dev.vigil.model.TenantId;
@@ -19,18 +20,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Vigil's REST API server ({@code vigil serve}): Javalin on Jetty with virtual threads, serving the {@link Route}
- * table under {@code /api/v1}.
+ * table under {@code /api/v1}: hunting, incidents, alerts, posture and the copilot.
  *
  * <p>Every request goes through one gate, in this order: the body size limit (413), the bearer token (401 when
  * missing, unknown, expired or revoked), the tenant (403 when the path's tenant is not the token's; the answer is the
  * same whether that tenant exists or not), the route's role (403), then the route's action. Errors are
- * {@code {code, message, fix}} with the error code's HTTP status; unknown routes answer 404 in the same shape. Every
- * request, refused or not, is appended to the hash-chained {@link AuditLog}.
+ * {@code {code, message, fix}} with the error code's HTTP status; unknown routes answer 404 in the same shape. A
+ * streamed answer ({@link Route.Events}) that fails after its first event ends with an {@code error} event of the same
+ * shape instead. Every request, refused or not, is appended to the hash-chained {@link AuditLog}, once its answer is
+ * complete (a stream's when it ends).
  *
  * <p>The server holds the tenants' stores open for writing while it runs; it opens those that exist when it starts,
  * so a data directory another Vigil process holds fails the start with {@code STORE_LOCKED}.
@@ -48,11 +52,12 @@ public final class VigilServer implements AutoCloseable {
     private final Clock clock;
     private final Javalin app;
 
-    private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock) {
+    private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock,
+            Supplier<Optional<Embedder>> embedder) {
         this.stores = new TenantStores(config.dataDirectory());
         this.tokens = ApiTokens.in(config.dataDirectory());
         this.audit = AuditLog.in(config.dataDirectory());
-        this.api = new Api(config, stores, responder);
+        this.api = new Api(config, stores, responder, embedder);
         this.clock = clock;
         this.app = Javalin.create(javalin -> {
             javalin.jsonMapper(new JavalinJackson3(ApiJson.MAPPER, false));
@@ -77,14 +82,19 @@ public final class VigilServer implements AutoCloseable {
      * @throws VigilException {@code STORE_LOCKED} when another process holds a tenant's store
      */
     public static VigilServer start(VigilConfig config, String host, int port) {
-        return start(config, host, port, WebhookResponder.from(config), Clock.systemUTC());
+        return start(config, host, port, WebhookResponder.from(config), Clock.systemUTC(), new ModelEmbedder());
     }
 
+    /**
+     * As {@link #start(VigilConfig, String, int)}, with the responder, the clock tokens expire by, and the embedding
+     * model the copilot ranks skills with (empty for word overlap).
+     */
     static VigilServer start(VigilConfig config, String host, int port,
-            Optional<dev.vigil.incident.Responder> responder, Clock clock) {
+            Optional<dev.vigil.incident.Responder> responder, Clock clock, Supplier<Optional<Embedder>> embedder) {
         requireNonNull(config, "config is null");
         requireNonNull(host, "host is null");
-        VigilServer server = new VigilServer(config, responder, clock);
+        requireNonNull(embedder, "embedder is null");
+        VigilServer server = new VigilServer(config, responder, clock, embedder);
         try {
             server.stores.openExisting();
             server.app.start(host, port);
@@ -128,6 +138,7 @@ public final class VigilServer implements AutoCloseable {
         ApiToken token = null;
         String tenant = "";
         String code = "";
+        EventSink sink = null;
         try {
             String length = ctx.header("Content-Length");
             if (length != null && parseLength(length) > MAX_BODY_BYTES) {
@@ -151,25 +162,40 @@ public final class VigilServer implements AutoCloseable {
                 principal.require(route.role(), route.method() + " " + route.path());
             }
             Object result = route.action().handle(new Call(ctx, principal, tenantId));
-            if (result instanceof Route.Reply reply) {
-                ctx.status(reply.status()).json(reply.body());
-            } else {
-                ctx.status(200).json(result);
+            switch (result) {
+                case Route.Reply reply -> ctx.status(reply.status()).json(reply.body());
+                case Route.Text text -> ctx.status(200).contentType(text.contentType()).result(text.text());
+                case Route.Events events -> {
+                    sink = new EventSink(ctx);
+                    events.send(sink);
+                    sink.finish();
+                    code = sink.errorCode();
+                }
+                case null, default -> ctx.status(200).json(result);
             }
         } catch (VigilException e) {
             code = e.code().id();
-            error(ctx, e);
+            fail(ctx, sink, e);
         } catch (HttpResponseException e) {
             ErrorCode mapped = e.getStatus() == 413 ? ErrorCode.REQUEST_TOO_LARGE : ErrorCode.USAGE;
             code = mapped.id();
-            error(ctx, new VigilException(mapped, e.getMessage() == null ? mapped.fix() : e.getMessage()));
+            fail(ctx, sink, new VigilException(mapped, e.getMessage() == null ? mapped.fix() : e.getMessage()));
         } catch (Exception e) {
             code = ErrorCode.INTERNAL.id();
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
-            error(ctx, new VigilException(ErrorCode.INTERNAL, "the request failed inside the server; the log has"
-                    + " the details", e));
+            fail(ctx, sink, new VigilException(ErrorCode.INTERNAL, "the request failed inside the server; the log"
+                    + " has the details", e));
         } finally {
             record(ctx, route.method() + " " + route.path(), tenant, token, code);
+        }
+    }
+
+    /** Answers an error: in the JSON error shape, or as the last event of a stream that has started. */
+    private static void fail(Context ctx, EventSink sink, VigilException e) {
+        if (sink != null && sink.started()) {
+            sink.error(e);
+        } else {
+            error(ctx, e);
         }
     }
 

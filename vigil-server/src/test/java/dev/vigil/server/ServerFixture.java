@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.copilot.Embedder;
 import dev.vigil.incident.CorrelationPolicy;
 import dev.vigil.incident.TacticStages;
 import dev.vigil.model.Alert;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -51,6 +53,11 @@ final class ServerFixture implements AutoCloseable {
     final HttpClient client = HttpClient.newHttpClient();
 
     ServerFixture(Path data) {
+        this(data, Optional::empty);
+    }
+
+    /** With the embedding model the copilot ranks skills with (empty for word overlap, the fastest). */
+    ServerFixture(Path data, Supplier<Optional<Embedder>> embedder) {
         this.data = data;
         seed(ACME, CANARY);
         seed(GLOBEX, "globex-benign");
@@ -68,7 +75,7 @@ final class ServerFixture implements AutoCloseable {
         tokens.put("revoked", revoked.token());
         tokens.put("bad", ApiTokens.PREFIX + "A".repeat(43));
         tokens.put("none", null);
-        this.server = VigilServer.start(config, "127.0.0.1", 0, Optional.empty(), Clock.systemUTC());
+        this.server = VigilServer.start(config, "127.0.0.1", 0, Optional.empty(), Clock.systemUTC(), embedder);
     }
 
     /** Events and two alerts on one host and user, correlated into an incident; the marker is in both. */
