@@ -2,19 +2,13 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.ai.MiniLmEmbedder;
-import dev.vigil.config.VigilConfig;
 import dev.vigil.copilot.Answer;
 import dev.vigil.copilot.Plan;
 import dev.vigil.copilot.SkillCall;
 import dev.vigil.copilot.plan.SessionContext;
 import dev.vigil.copilot.runtime.Copilot;
-import dev.vigil.copilot.runtime.Copilots;
-import dev.vigil.copilot.skills.Workspace;
 import dev.vigil.model.Principal;
 import dev.vigil.model.Role;
-import dev.vigil.model.TenantId;
-import dev.vigil.store.TenantStore;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,29 +32,26 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * holds the copilot to at least 90%.
  */
 class CopilotEvaluationTest {
-    static final Instant NOW = Instant.parse("2026-11-29T18:00:00Z");
-    static final ZoneId UTC = ZoneId.of("UTC");
+    static final Instant NOW = DemoCopilot.NOW;
+    static final ZoneId UTC = DemoCopilot.UTC;
     static final double BAR = 0.90;
 
     @TempDir
     static Path data;
 
-    static TenantStore store;
+    static DemoCopilot demo;
     static Copilot copilot;
 
     @BeforeAll
     static void seedTheDemo() {
-        CliTesting.Run demo = CliTesting.vigil(data, "demo", "--as-of", "2026-11-29", "--json");
-        assertThat(demo.exit()).as(demo.toString()).isZero();
-        VigilConfig config = dev.vigil.config.ConfigLoader.load(null, Map.of(), Map.of("data-dir", data.toString(), "tenant", "demo"));
-        store = TenantStore.open(data, TenantId.of("demo"), TenantStore.Mode.READ_ONLY);
-        copilot = Copilots.embedded(new Workspace(config, store), Optional.of(MiniLmEmbedder.shared()));
+        demo = DemoCopilot.seed(data);
+        copilot = demo.copilot();
     }
 
     @AfterAll
     static void close() {
-        if (store != null) {
-            store.close();
+        if (demo != null) {
+            demo.close();
         }
     }
 
