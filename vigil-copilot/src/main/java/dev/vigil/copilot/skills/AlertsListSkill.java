@@ -158,7 +158,7 @@ public final class AlertsListSkill implements Skill {
                 + " vigil_alerts a WHERE " + where + " GROUP BY 1 ORDER BY list_position(" + IncidentsListSkill.LEVELS
                 + ", lower(a.level)) DESC");
         Investigation.Ran newest = investigation.sql("SELECT a.alert_id, a.\"time\", a.level, a.title,"
-                + " array_to_string(a.techniques, ', ') AS techniques, (SELECT string_agg(DISTINCT e.value, ', ')"
+                + " array_to_string(a.techniques, ', ') AS techniques, (SELECT string_agg(DISTINCT e.value, ', ' ORDER BY e.value)"
                 + " FROM unnest(from_json(a.entities, '[{\"kind\":\"VARCHAR\",\"value\":\"VARCHAR\"}]')) AS x(e)"
                 + " WHERE e.kind IN ('host', 'user')) AS entities FROM vigil_alerts a WHERE " + where
                 + " ORDER BY a.\"time\" DESC, a.alert_id LIMIT " + Investigation.SHOWN);

@@ -116,7 +116,12 @@ final class CveImpactSkill implements Skill {
 
         StringBuilder opening = new StringBuilder(cve + (title.isBlank() ? "" : " (" + title + ")"));
         opening.append(kev != null ? " is known exploited" : " is not in " + KnowledgeHints.kevName(knowledge));
-        if (affected.isEmpty()) {
+        if (affected.isEmpty() && inventory == 0) {
+            opening.append("; Vigil cannot tell whether it affects you, because tenant '").append(tenant)
+                    .append("' has no asset inventory yet (import one with `vigil inventory import`, or run `vigil"
+                            + " posture` to take the software seen in events).");
+            result.fact("inventory_empty", true);
+        } else if (affected.isEmpty()) {
             opening.append(kev != null ? ", but it" : " and").append(" affects none of your ")
                     .append(count(inventory, "asset")).append(" as far as the inventory and the imported knowledge"
                             + " tell.");

@@ -373,7 +373,7 @@ final class IndicatorReputationSkill implements Skill {
             result.query(new ExecutedQuery("sql", sql, rows.rows().size(), Math.round(rows.milliseconds())));
             List<String> refs = new ArrayList<>();
             rows.rows().forEach(row -> refs.add("event:" + table + ":" + row.get(0)));
-            refs.add("query:" + result.queryCount());
+            refs.add("query:" + (result.queryCount() - 1));
             result.evidence(value + " appears in " + count(s.events(), "event") + " of your data", refs);
         }
         result.evidence(value + " is named by " + count(s.alerts(), "alert"), s.recentAlerts().stream()

@@ -286,7 +286,10 @@ public final class Planner {
                 : frames.read(reading.normalized(), reading.mentions(), reading.time());
 
         // a follow-up to a data question edits its frame: "and on WS6?", "only the failed ones", "who ran it?"
-        if (context.lastFrame().isPresent() && isFollowUp(lower, frame, reading)) {
+        boolean skillFits = !ranking.isEmpty() && ranking.get(0).similarity() >= 0.55
+                && ranking.get(0).compatibility() >= 0;
+        boolean cued = FOLLOW_UP.matcher(lower).matches();
+        if (context.lastFrame().isPresent() && (cued || !skillFits) && isFollowUp(lower, frame, reading)) {
             Frame edited = edit(context.lastFrame().get(), frame, reading, lower);
             return query(edited, data, 0.8, "a follow-up: the last question's query, edited", ranking, List.of());
         }
