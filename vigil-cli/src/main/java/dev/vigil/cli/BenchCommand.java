@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.bench.CopilotBenchmark;
 import dev.vigil.bench.CorrelationBenchmark;
 import dev.vigil.bench.CorrelationQuality;
 import dev.vigil.bench.DetectionQuality;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Sigma.class, BenchCommand.Ioc.class,
                 BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class,
                 BenchCommand.CorrelationStore.class, BenchCommand.Hunt.class,
-                BenchCommand.HuntCoverage.class, BenchCommand.Posture.class, BenchCommand.Embedding.class})
+                BenchCommand.HuntCoverage.class, BenchCommand.Posture.class, BenchCommand.Embedding.class,
+                BenchCommand.CopilotBench.class})
 final class BenchCommand extends CommandGroup {
 
     /** The paths to measure on (the shared data's OTRF and EVTX folders when none are named), each checked. */
@@ -508,6 +510,102 @@ final class BenchCommand extends CommandGroup {
                     });
             if (json) {
                 out.println(Output.json(new dev.vigil.bench.HuntBenchmark.Report(events, seconds, timings)));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code vigil bench copilot}: latency of the copilot's ask on a large store. */
+    @Command(name = "copilot", mixinStandardHelpOptions = true,
+            description = {"Measure the copilot's ask on a store of at least N events: p50, p95, p99 and max of each"
+                    + " ask's latency, overall and per route (skill or query), the planner's own time and the slowest"
+                    + " skills, over a fixed list of single-skill questions asked several rounds with the in-jar"
+                    + " embedding model; latencies also as a ratio to a GROUP BY host over the same store, timed after"
+                    + " each ask.",
+                    "The store is the demo organization (ingested with detection and correlation, as 'vigil demo'"
+                    + " does) plus N background events of the same shapes generated inside DuckDB over 14 days, ~100"
+                    + " hosts and ~500 users. It lives in a temporary directory (deleted afterwards) unless --data"
+                    + " names one; a --data directory that already holds the store is reused."})
+    static final class CopilotBench implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        /** --data is where the store is built or reused; the tenant is always 'bench'. */
+        @picocli.CommandLine.Mixin
+        CommonOptions common;
+
+        @Option(names = "--events", paramLabel = "N", defaultValue = "5000000",
+                description = "Background events to generate (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+                description = "Rounds of the question list after one warm-up round (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (events < 0 || rounds < 1) {
+                throw new VigilException(ErrorCode.USAGE, "--events must be at least 0 and --rounds at least 1");
+            }
+            boolean temporary = common.data == null;
+            Path directory = temporary ? Files.createTempDirectory("vigil-bench-copilot") : common.data;
+            common.data = directory;
+            common.tenant = CopilotBenchmark.TENANT.value();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                dev.vigil.config.VigilConfig config = common.load();
+                double seconds = 0;
+                boolean reused = dev.vigil.store.TenantStore.exists(directory, CopilotBenchmark.TENANT);
+                if (reused) {
+                    long stored;
+                    try (dev.vigil.store.TenantStore store = dev.vigil.store.TenantStore.open(directory,
+                            CopilotBenchmark.TENANT, dev.vigil.store.TenantStore.Mode.READ_ONLY)) {
+                        stored = CopilotBenchmark.tables(store).values().stream().mapToLong(Long::longValue).sum();
+                    }
+                    if (stored < events) {
+                        throw new VigilException(ErrorCode.USAGE, directory + " holds a 'bench' tenant of " + stored
+                                + " events, fewer than --events " + events, "Name an empty directory with --data,"
+                                + " or lower --events.", null);
+                    }
+                    err.printf(Locale.ROOT, "reusing the store in %s (%,d events)%n", directory, stored);
+                } else {
+                    long start = System.nanoTime();
+                    Path input = directory.resolve("demo-input").resolve(CopilotBenchmark.AS_OF.toString());
+                    List<Path> files = new dev.vigil.demo.DemoOrganization(CopilotBenchmark.AS_OF).writeTo(input);
+                    err.println("seeding the demo organization (ingest, detection, correlation)...");
+                    try (dev.vigil.store.TenantStore store = dev.vigil.store.TenantStore.open(directory,
+                            CopilotBenchmark.TENANT, dev.vigil.store.TenantStore.Mode.READ_WRITE)) {
+                        DemoCommand.Seeded seeded = DemoCommand.seed(config, store, files, err);
+                        err.printf(Locale.ROOT, "demo: %,d events stored, %d alerts, %s; %s%n",
+                                seeded.summary().stored(), seeded.alerts(), seeded.correlated(), seeded.attack());
+                    }
+                    err.printf(Locale.ROOT, "demo seeded in %.1f s; generating %,d background events...%n",
+                            (System.nanoTime() - start) / 1e9, events);
+                    err.flush();
+                    CopilotBenchmark.generate(directory, events, line -> {
+                        err.println(line);
+                        err.flush();
+                    });
+                    seconds = (System.nanoTime() - start) / 1e9;
+                    err.printf(Locale.ROOT, "store built in %.1f s%n", seconds);
+                }
+                err.flush();
+                CopilotBenchmark.Report report = CopilotBenchmark.measure(config, rounds, seconds, reused, line -> {
+                    err.println(line);
+                    err.flush();
+                });
+                out.print(json ? Output.json(report) + System.lineSeparator() : CopilotBenchmark.text(report));
+                out.flush();
+            } finally {
+                if (temporary) {
+                    try (var files = Files.walk(directory)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
             }
             return 0;
         }

@@ -79,33 +79,19 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Generated Kestrel Freight telemetry for " + today.minusDays(2) + " to " + today + " in " + directory);
         }
         TenantId tenant = config.tenant();
-        IngestSummary summary;
-        IngestCommand.Progress progress = new IngestCommand.Progress(err);
         try (TenantStore store = TenantStore.open(config.dataDirectory(), tenant, TenantStore.Mode.READ_WRITE)) {
-            int rules = RulesImportCommand.importBuiltin(store);
-            int indicators = importDemoFeed(store);
-            if (!json) {
-                out.println("Loaded Vigil's " + rules + " built-in detection rules and a partner threat feed of "
-                        + indicators + " indicators into tenant '" + tenant + "'");
-            }
-            String attack = importAttackIfFound(config);
-            if (!json) {
-                out.println(attack);
-            }
-            DetectingSink<TenantStore> detecting = IngestCommand.detecting(config, store, err);
-            Ingestor ingestor = IngestCommand.ingestor(config, detecting != null ? detecting : store, Format.AUTO,
-                    config.defaultTable(), progress);
-            summary = ingestor.ingest(files.stream().map(Path::toString).toList());
-            progress.finish();
-            Long alerts = IngestCommand.detected(store, detecting);
-            CorrelationSummary correlated = Incidents.correlate(store, config, err);
-            store.checkpoint();
+            Seeded seeded = seed(config, store, files, err);
+            IngestSummary summary = seeded.summary();
+            Long alerts = seeded.alerts();
             if (json) {
                 Map<String, Object> body = IngestCommand.toJson(config, summary, alerts);
-                body.put("incidents", correlated);
+                body.put("incidents", seeded.correlated());
                 out.println(Output.json(body));
                 return 0;
             }
+            out.println("Loaded Vigil's " + seeded.rules() + " built-in detection rules and a partner threat feed of "
+                    + seeded.indicators() + " indicators into tenant '" + tenant + "'");
+            out.println(seeded.attack());
             IngestCommand.printSummary(out, config, summary, alerts);
             List<dev.vigil.model.Alert> raised = store.alerts(new dev.vigil.store.AlertQuery(List.of(), Long.MIN_VALUE,
                     "low", 10_000));
@@ -143,6 +129,31 @@ final class DemoCommand implements Callable<Integer> {
                 + "   |   vigil chat --tenant " + tenant + "   |   vigil promptbook run incident-investigation --tenant "
                 + tenant + " --input IncidentId=2");
         return 0;
+    }
+
+    /** What seeding a tenant with the demo organization did. */
+    record Seeded(int rules, int indicators, String attack, IngestSummary summary, Long alerts,
+            CorrelationSummary correlated) {}
+
+    /**
+     * Seeds the store with the demo organization's files as {@code vigil demo} does: the built-in rules, the partner
+     * feed, ATT&CK when a copy is at hand, then ingest with detection, correlation into incidents and a checkpoint.
+     * Ingest progress goes to {@code err}.
+     */
+    static Seeded seed(VigilConfig config, TenantStore store, List<Path> files, PrintWriter err) {
+        int rules = RulesImportCommand.importBuiltin(store);
+        int indicators = importDemoFeed(store);
+        String attack = importAttackIfFound(config);
+        IngestCommand.Progress progress = new IngestCommand.Progress(err);
+        DetectingSink<TenantStore> detecting = IngestCommand.detecting(config, store, err);
+        Ingestor ingestor = IngestCommand.ingestor(config, detecting != null ? detecting : store, Format.AUTO,
+                config.defaultTable(), progress);
+        IngestSummary summary = ingestor.ingest(files.stream().map(Path::toString).toList());
+        progress.finish();
+        Long alerts = IngestCommand.detected(store, detecting);
+        CorrelationSummary correlated = Incidents.correlate(store, config, err);
+        store.checkpoint();
+        return new Seeded(rules, indicators, attack, summary, alerts, correlated);
     }
 
     /**

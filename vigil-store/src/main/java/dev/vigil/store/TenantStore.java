@@ -260,13 +260,27 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         }
     }
 
+    /**
+     * Tables known to exist. Vigil never drops a table, so a table once seen stays until a rollback undoes the DDL
+     * that made it ({@link #abort} forgets them all); asking the catalog costs about 10 ms on a store with many
+     * partitions, and one copilot answer reads a dozen tables.
+     */
+    private final Set<String> knownTables = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private boolean hasTable(String table) throws SQLException {
+        if (knownTables.contains(table)) {
+            return true;
+        }
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?")) {
             statement.setString(1, table);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return rows.getLong(1) > 0;
+                boolean exists = rows.getLong(1) > 0;
+                if (exists) {
+                    knownTables.add(table);
+                }
+                return exists;
             }
         }
     }
@@ -309,6 +323,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
             // the original failure is what the caller reports
         }
         inTransaction = false;
+        knownTables.clear();
         reloadCatalog();
     }
 

@@ -59,9 +59,12 @@ public final class HostAnalysisSkill implements Skill {
         Investigation.Ran processes = investigation.kql("DeviceProcessEvents | where " + onHost
                 + " | summarize Started = count(), Accounts = dcount(AccountName), First = min(Timestamp), Last ="
                 + " max(Timestamp) by FileName | sort by Started desc, FileName asc");
-        Investigation.Ran rare = investigation.kql("DeviceProcessEvents | summarize Hosts = dcount(DeviceId), Here ="
-                + " countif(" + onHost + ") by FileName | where Here > 0 and Hosts == 1 | sort by Here asc, FileName"
-                + " asc");
+        // Only the names seen on this host can be rare here: counting hosts for those alone, not for every name of
+        // the tenant, gives the same rows and aggregates a fraction of the events.
+        Investigation.Ran rare = investigation.kql("let here = DeviceProcessEvents | where " + onHost
+                + " | distinct FileName;\nDeviceProcessEvents | where FileName in (here) | summarize Hosts ="
+                + " dcount(DeviceId), Here = countif(" + onHost + ") by FileName | where Here > 0 and Hosts == 1"
+                + " | sort by Here asc, FileName asc");
         Investigation.Ran encoded = investigation.kql("DeviceProcessEvents | where " + onHost + " and FileName in~"
                 + " (\"powershell.exe\", \"pwsh.exe\") and (ProcessCommandLine contains \"-enc\" or"
                 + " ProcessCommandLine contains \"-e \" or ProcessCommandLine contains \"frombase64string\")"
@@ -69,8 +72,10 @@ public final class HostAnalysisSkill implements Skill {
         Investigation.Ran network = investigation.kql("DeviceNetworkEvents | where " + onHost + " | summarize"
                 + " Connections = count(), Processes = make_set(InitiatingProcessFileName), First = min(Timestamp),"
                 + " Last = max(Timestamp) by RemoteIP, RemotePort | sort by Connections desc, RemoteIP asc");
-        Investigation.Ran lonely = investigation.kql("DeviceNetworkEvents | summarize Hosts = dcount(DeviceId), Here ="
-                + " countif(" + onHost + ") by RemoteIP | where Here > 0 and Hosts == 1 | sort by RemoteIP asc");
+        Investigation.Ran lonely = investigation.kql("let here = DeviceNetworkEvents | where " + onHost
+                + " | distinct RemoteIP;\nDeviceNetworkEvents | where RemoteIP in (here) | summarize Hosts ="
+                + " dcount(DeviceId), Here = countif(" + onHost + ") by RemoteIP | where Here > 0 and Hosts == 1"
+                + " | sort by RemoteIP asc");
         Investigation.Ran logons = investigation.kql("DeviceLogonEvents | where " + onHost + " | summarize Successes ="
                 + " countif(ActionType == \"LogonSuccess\"), Failures = countif(ActionType == \"LogonFailed\"),"
                 + " Sources = make_set(RemoteIP), Last = max(Timestamp) by AccountName | sort by Successes desc,"
