@@ -67,7 +67,7 @@ class IndicatorReputationSkillTest {
                 .contains("1 alert involves it");
         assertThat(result.facts()).containsEntry("verdict", "known-malicious").containsEntry("matches", 1L)
                 .containsEntry("sightings", 2L).containsEntry("alerts", 1L);
-        assertThat(refs(result)).contains("indicator:ipv4:" + BAD_IP, "alert:" + alert.id(), "query:1")
+        assertThat(refs(result)).contains("indicator:ipv4:" + BAD_IP, "alert:" + alert.id(), "query:0")
                 .anyMatch(ref -> ref.startsWith("event:Firewall:"));
         assertThat(result.subjects()).extracting(Object::toString).containsExactly("ip:" + BAD_IP);
         assertThat(result.followUps()).hasSizeBetween(2, 4);
