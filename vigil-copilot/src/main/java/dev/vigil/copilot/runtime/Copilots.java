@@ -32,6 +32,7 @@ public final class Copilots {
         skills.addAll(IntelSkills.all(workspace));
         skills.addAll(PostureSkills.all(workspace));
         skills.add(new dev.vigil.copilot.skills.ScriptAnalysisSkill());
+        skills.add(new dev.vigil.copilot.skills.SecurityReportSkill(workspace));
         return skills;
     }
 

@@ -44,7 +44,7 @@ public final class AlertsListSkill implements Skill {
             List.of(HOST, USER, IP, RULE, SEVERITY, TECHNIQUE));
 
     /** Entity kinds that name a host: Vigil's own, and a source's field names that correlation rules group by. */
-    private static final String HOST_KIND = "(lower(e.kind) = 'host' OR lower(e.kind) LIKE '%hostname%'"
+    static final String HOST_KIND = "(lower(e.kind) = 'host' OR lower(e.kind) LIKE '%hostname%'"
             + " OR lower(e.kind) LIKE '%computer%' OR lower(e.kind) LIKE '%device%')";
 
     private final Workspace workspace;

@@ -53,22 +53,7 @@ public final class IncidentSummarySkill implements Skill {
         List<String> tactics = view.tactics().stream().map(IncidentView.TacticReached::name).toList();
         String ref = "incident:" + incident.number();
 
-        StringBuilder first = new StringBuilder("Incident #" + incident.number() + " is "
-                + IncidentLookup.article(incident.severity()) + "-severity incident, \"" + incident.title() + "\", "
-                + IncidentLookup.state(incident) + ", with " + Investigation.count(incident.alertCount(), "alert"));
-        List<String> affected = new ArrayList<>();
-        if (!impact.hosts().isEmpty()) {
-            affected.add((impact.hosts().size() == 1 ? "host " : "hosts ") + Investigation.join(impact.hosts()));
-        }
-        if (!impact.users().isEmpty()) {
-            affected.add((impact.users().size() == 1 ? "account " : "accounts ") + Investigation.join(impact.users()));
-        }
-        if (!affected.isEmpty()) {
-            first.append(" on ").append(String.join(" and ", affected));
-        }
-        first.append(tactics.isEmpty() ? "" : ", reaching " + Investigation.join(tactics));
-        first.append("; its impact score is ").append(impact.score()).append(" of 100.");
-        result.paragraph(first.toString());
+        result.paragraph(overview(view));
         result.evidence("Incident #" + incident.number() + ": " + incident.title() + ", " + incident.status() + ", "
                 + incident.severity(), List.of(ref));
 
@@ -129,5 +114,32 @@ public final class IncidentSummarySkill implements Skill {
             result.followUp("What happened on " + impact.hosts().get(0) + "?");
         }
         return result.build();
+    }
+
+    /**
+     * The incident in one sentence: severity, title, state, alerts, the hosts and accounts it touched, the tactics it
+     * reached and its impact score. Every figure is among the incident's fields ({@link Incident}, {@link
+     * IncidentView.Impact}), which answers that use it put in their facts.
+     */
+    static String overview(IncidentView view) {
+        Incident incident = view.incident();
+        IncidentView.Impact impact = view.impact();
+        List<String> tactics = view.tactics().stream().map(IncidentView.TacticReached::name).toList();
+        StringBuilder first = new StringBuilder("Incident #" + incident.number() + " is "
+                + IncidentLookup.article(incident.severity()) + "-severity incident, \"" + incident.title() + "\", "
+                + IncidentLookup.state(incident) + ", with " + Investigation.count(incident.alertCount(), "alert"));
+        List<String> affected = new ArrayList<>();
+        if (!impact.hosts().isEmpty()) {
+            affected.add((impact.hosts().size() == 1 ? "host " : "hosts ") + Investigation.join(impact.hosts()));
+        }
+        if (!impact.users().isEmpty()) {
+            affected.add((impact.users().size() == 1 ? "account " : "accounts ") + Investigation.join(impact.users()));
+        }
+        if (!affected.isEmpty()) {
+            first.append(" on ").append(String.join(" and ", affected));
+        }
+        first.append(tactics.isEmpty() ? "" : ", reaching " + Investigation.join(tactics));
+        first.append("; its impact score is ").append(impact.score()).append(" of 100.");
+        return first.toString();
     }
 }

@@ -129,6 +129,20 @@ final class TechniqueActivity {
         return enabledRules;
     }
 
+    /** The techniques the enabled rules are tagged with, in id order. */
+    Set<String> coveredTechniques() {
+        return java.util.Collections.unmodifiableSet(rulesByTechnique.keySet());
+    }
+
+    /**
+     * Whether an enabled rule detects the technique: one tagged with it, with one of its sub-techniques, or, for a
+     * sub-technique, with its parent (a rule for {@code T1003} detects some form of {@code T1003.001}).
+     */
+    boolean detects(String technique) {
+        int dot = technique.indexOf('.');
+        return !rules(technique).isEmpty() || dot > 0 && rulesByTechnique.containsKey(technique.substring(0, dot));
+    }
+
     /** The titles of the enabled rules tagged with the technique or one of its sub-techniques. */
     List<String> rules(String technique) {
         Set<String> out = new LinkedHashSet<>();

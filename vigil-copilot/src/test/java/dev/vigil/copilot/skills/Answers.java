@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class Answers {
     private static final Pattern NUMBER = Pattern.compile("\\d+");
     private static final Pattern REF = Pattern.compile("(incident:\\d+|alert:[0-9a-f-]{36}|event:[0-9a-f-]{36}"
-            + "|attack:T\\d{4}(\\.\\d{3})?|asset:\\S+|query:\\d+|indicator:.+|cve:.+)");
+            + "|attack:[A-Z]+\\d{4}(\\.\\d{3})?|asset:\\S+|finding:\\S+|kev:\\S+|query:\\d+|indicator:.+|cve:.+)");
 
     private Answers() {}
 

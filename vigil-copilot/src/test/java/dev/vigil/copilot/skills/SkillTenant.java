@@ -87,6 +87,14 @@ final class SkillTenant implements AutoCloseable {
         SharedData.require("cisa-kev", "github.com/cisagov/kev-data");
     }
 
+    /**
+     * The run's data directory with ATT&amp;CK and KEV imported (when shared data has them), for fixtures that seed a
+     * tenant of their own there; name it apart from the {@code acme<n>} tenants of {@link #withKnowledge()}.
+     */
+    static Path knowledgeDirectory() {
+        return sharedDirectory();
+    }
+
     private static synchronized Path sharedDirectory() {
         if (sharedDirectory != null) {
             return sharedDirectory;
