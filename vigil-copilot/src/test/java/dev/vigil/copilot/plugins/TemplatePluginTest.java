@@ -173,6 +173,22 @@ class TemplatePluginTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "lateral-movement, lateral-movement-hunts-remote-logons-from-device, device_name, WS-01, 2",
+            "lateral-movement, lateral-movement-hunts-remote-logons-to-device, device_name, SRV-DB, 1",
+            "logon-stats, logon-stats-logons-of-account, user_name, ALICE, 2"})
+    void everySampleTemplateSkillRunsOnARealTenant(String sample, String skill, String input, String value, long rows) {
+        try (PluginTenant acme = PluginTenant.withLogons(data, "acme")) {
+            acme.plugins().install(Path.of("..", "plugins", "samples", sample), Map.of());
+
+            SkillResult result = PluginTenant.run(skill(acme, skill), input, value);
+
+            assertThat(result.status()).as(result.markdown()).isEqualTo(SkillResult.Status.OK);
+            assertThat(result.facts()).containsEntry("count", rows);
+        }
+    }
+
     private Path plugin(String folder, String manifest) throws IOException {
         Path dir = Files.createDirectories(data.resolve("sources").resolve(folder));
         Files.writeString(dir.resolve("plugin.yaml"), manifest);
