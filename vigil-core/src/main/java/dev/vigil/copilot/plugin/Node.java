@@ -2,7 +2,6 @@ package dev.vigil.copilot.plugin;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,23 +81,6 @@ sealed interface Node {
             case Mapping m -> "a mapping";
             case Sequence s -> "a list";
             case Scalar s -> s.isNull() ? "empty" : "text";
-        };
-    }
-
-    /** The node as plain Java values (maps, lists, strings), for a JSON body or a schema. */
-    static Object plain(Node node) {
-        return switch (node) {
-            case Mapping m -> {
-                Map<String, Object> out = new LinkedHashMap<>();
-                m.values().forEach((k, v) -> out.put(k, plain(v)));
-                yield out;
-            }
-            case Sequence s -> {
-                List<Object> out = new ArrayList<>();
-                s.items().forEach(i -> out.add(plain(i)));
-                yield out;
-            }
-            case Scalar s -> s.text();
         };
     }
 

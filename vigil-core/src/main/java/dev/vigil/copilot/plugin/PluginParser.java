@@ -1,8 +1,5 @@
 package dev.vigil.copilot.plugin;
 
-import dev.vigil.copilot.EntityType;
-import dev.vigil.copilot.plugin.PluginManifest.ApiOperation;
-import dev.vigil.copilot.plugin.PluginManifest.ApiParameter;
 import dev.vigil.copilot.plugin.PluginManifest.Authorization;
 import dev.vigil.copilot.plugin.PluginManifest.BoundTemplate;
 import dev.vigil.copilot.plugin.PluginManifest.Descriptor;
@@ -684,9 +681,5 @@ public final class PluginParser {
             current = swap;
         }
         return previous[b.length()];
-    }
-
-    static EntityType typeOf(String name, String description) {
-        return Names.entityType(name, description);
     }
 }

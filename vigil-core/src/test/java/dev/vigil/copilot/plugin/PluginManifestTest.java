@@ -242,6 +242,15 @@ class PluginManifestTest {
         });
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"lateral-movement/plugin.yaml", "logon-stats/plugin.json",
+            "device-risk/plugin.yaml"})
+    void everySamplePluginIsValid(String manifest) {
+        PluginManifest plugin = PluginParser.read(Path.of("..", "plugins", "samples").resolve(manifest));
+
+        assertThat(plugin.skillNames()).isNotEmpty().allMatch(name -> name.startsWith(plugin.name() + "-"));
+    }
+
     private static TemplateSkill kqlSkill(PluginManifest plugin) {
         return ((SkillGroup.Kql) plugin.groups().get(0)).skills().get(0);
     }
