@@ -809,6 +809,29 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         }
     }
 
+    /**
+     * Runs one read-only query with bound values for its {@code ?} markers, in order: the values are never part of
+     * the SQL text, so a value cannot change what the query does. The read-only check is the same as
+     * {@link #query(String, int)}'s.
+     *
+     * @param parameters values: String, Long, Integer, Double, Boolean or null
+     */
+    public QueryResult query(String sql, List<Object> parameters, int maxRows) {
+        ReadOnlySql.check(sql);
+        long start = System.nanoTime();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            statement.setMaxRows(maxRows + 1);
+            try (ResultSet rs = statement.executeQuery()) {
+                return QueryResult.read(rs, maxRows, start);
+            }
+        } catch (SQLException e) {
+            throw ReadOnlySql.translate(sql, e);
+        }
+    }
+
     // --- hunting (KQL): see HuntRunner ------------------------------------------------------------------------
 
     /** The connection hunting queries run on (confined to this store's thread, like every other use). */

@@ -25,7 +25,10 @@ import java.util.Set;
 public final class Copilots {
     private Copilots() {}
 
-    /** The built-in skills over a workspace. */
+    /**
+     * The built-in skills over a workspace, then the skills of the plugins enabled for its tenant (a plugin skill
+     * whose name a built-in skill has is left out).
+     */
     public static List<Skill> builtInSkills(Workspace workspace) {
         List<Skill> skills = new ArrayList<>();
         skills.addAll(IncidentSkills.all(workspace));
@@ -33,6 +36,10 @@ public final class Copilots {
         skills.addAll(PostureSkills.all(workspace));
         skills.add(new dev.vigil.copilot.skills.ScriptAnalysisSkill());
         skills.add(new dev.vigil.copilot.skills.SecurityReportSkill(workspace));
+        Set<String> names = new java.util.HashSet<>();
+        skills.forEach(s -> names.add(s.spec().name()));
+        dev.vigil.copilot.plugins.PluginSkills.load(workspace).stream().filter(s -> names.add(s.spec().name()))
+                .forEach(skills::add);
         return skills;
     }
 

@@ -1,0 +1,264 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.VigilConfig;
+import dev.vigil.copilot.plugin.PluginManifest;
+import dev.vigil.copilot.plugin.PluginManifest.ApiOperation;
+import dev.vigil.copilot.plugin.PluginManifest.SkillGroup;
+import dev.vigil.copilot.plugin.PluginManifest.TemplateSkill;
+import dev.vigil.copilot.plugins.InstalledPlugins;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil plugins ...}: the copilot's plugins of a tenant, from manifests in Security Copilot's shape. */
+@Command(name = "plugins", mixinStandardHelpOptions = true,
+        description = {"Plugins add copilot skills from manifests in Security Copilot's shape (Descriptor,"
+                + " SkillGroups): KQL and SQL templates run over the tenant's store, and API operations from an"
+                + " OpenAPI 3.0 specification. Each tenant installs, enables and configures its own.",
+                "Format MCP is not supported yet."},
+        subcommands = {PluginsCommand.Install.class, PluginsCommand.ListPlugins.class, PluginsCommand.Show.class,
+                PluginsCommand.Enable.class, PluginsCommand.Disable.class, PluginsCommand.Remove.class,
+                PluginsCommand.Validate.class})
+final class PluginsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    static InstalledPlugins plugins(VigilConfig config) {
+        return new InstalledPlugins(config.dataDirectory(), config.tenant());
+    }
+
+    /** The plugin as JSON and listings show it: secrets masked. */
+    static Map<String, Object> summary(InstalledPlugins.Installed plugin) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", plugin.name());
+        out.put("displayName", plugin.manifest().descriptor().displayName());
+        out.put("description", plugin.manifest().descriptor().description());
+        out.put("enabled", plugin.enabled());
+        out.put("formats", formats(plugin.manifest()));
+        out.put("skills", plugin.manifest().skillNames());
+        out.put("settings", plugin.maskedSettings());
+        out.put("installedAt", plugin.installedAt().toString());
+        return out;
+    }
+
+    static List<String> formats(PluginManifest manifest) {
+        return manifest.groups().stream().map(g -> switch (g) {
+            case SkillGroup.Kql kql -> "KQL";
+            case SkillGroup.Sql sql -> "SQL";
+            case SkillGroup.Api api -> "API";
+        }).distinct().toList();
+    }
+
+    @Command(name = "install", mixinStandardHelpOptions = true,
+            description = {"Validate a plugin and install it for the tenant, enabled: a manifest file (with the files it"
+                    + " refers to beside it) or the folder that holds plugin.yaml or plugin.json.",
+                    "Installing a plugin again replaces its files and keeps its settings, which --setting overrides."},
+            footer = {"", "Examples:", "  vigil plugins install plugins/samples/lateral-movement",
+                    "  vigil plugins install plugins/samples/device-risk --setting BaseUrl=http://localhost:8089"
+                            + " --setting ApiKey=..."})
+    static final class Install implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE_OR_DIR")
+        Path source;
+
+        @Option(names = "--setting", paramLabel = "NAME=VALUE",
+                description = "A value of one of the plugin's settings, e.g. its API key (repeatable).")
+        Map<String, String> settings = new LinkedHashMap<>();
+
+        @Option(names = "--json", description = "Print the installed plugin as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            VigilConfig config = common.load();
+            InstalledPlugins.Installed plugin = plugins(config).install(source, settings);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Output.json(summary(plugin)));
+            } else {
+                out.println("Installed plugin " + plugin.name() + " for tenant " + config.tenant() + ", "
+                        + (plugin.enabled() ? "enabled" : "disabled") + ": " + plugin.manifest().skillNames().size()
+                        + " skills (" + String.join(", ", plugin.manifest().skillNames()) + ").");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The tenant's plugins; secrets are masked.")
+    static final class ListPlugins implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "Print as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<InstalledPlugins.Installed> plugins = plugins(common.load()).list();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Output.json(plugins.stream().map(PluginsCommand::summary).toList()));
+                return 0;
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            for (InstalledPlugins.Installed p : plugins) {
+                List<String> settings = new ArrayList<>();
+                p.maskedSettings().forEach((k, v) -> settings.add(k + "=" + v));
+                rows.add(List.of(p.name(), p.enabled() ? "yes" : "no", String.join(",", formats(p.manifest())),
+                        p.manifest().skillNames().size(), String.join(" ", settings)));
+            }
+            out.print(Output.table(List.of("NAME", "ENABLED", "FORMAT", "SKILLS", "SETTINGS"), rows));
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "A plugin's description, settings (secrets masked) and skills with their inputs.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            InstalledPlugins.Installed plugin = plugins(common.load()).get(name);
+            PluginManifest manifest = plugin.manifest();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(plugin.name() + " (" + manifest.descriptor().displayName() + "), "
+                    + (plugin.enabled() ? "enabled" : "disabled") + ": " + manifest.descriptor().description());
+            plugin.maskedSettings().forEach((k, v) -> out.println("  setting " + k + " = " + v));
+            for (SkillGroup group : manifest.groups()) {
+                switch (group) {
+                    case SkillGroup.Kql kql -> kql.skills().forEach(s -> template(out, "KQL", s));
+                    case SkillGroup.Sql sql -> sql.skills().forEach(s -> template(out, "SQL", s));
+                    case SkillGroup.Api api -> api.operations().forEach(o -> operation(out, api.baseUrl(), o));
+                }
+            }
+            return 0;
+        }
+
+        private static void template(PrintWriter out, String format, TemplateSkill skill) {
+            out.println("  skill " + skill.skillName() + " [" + format + "]: " + skill.description());
+            skill.inputs().forEach(i -> out.println("    input " + i.inputName() + " (" + i.type().key()
+                    + (i.required() && i.defaultValue().isEmpty() ? ", required" : "")
+                    + i.defaultValue().map(d -> ", default " + d).orElse("") + "): " + i.description()));
+        }
+
+        private static void operation(PrintWriter out, String base, ApiOperation operation) {
+            out.println("  skill " + operation.skillName() + " [API " + operation.method() + " " + base
+                    + operation.path() + "]: " + operation.summary());
+            operation.parameters().forEach(p -> out.println("    input " + p.inputName() + " (" + p.type().key()
+                    + ", " + p.location().name().toLowerCase(java.util.Locale.ROOT) + (p.required() ? ", required" : "")
+                    + ")" + (p.description().isEmpty() ? "" : ": " + p.description())));
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Let the copilot use a plugin's skills.")
+    static final class Enable implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            VigilConfig config = common.load();
+            plugins(config).setEnabled(name, true);
+            spec.commandLine().getOut().println("Enabled plugin " + name + " for tenant " + config.tenant() + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Keep a plugin installed, with its settings, but out of the copilot's skills.")
+    static final class Disable implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            VigilConfig config = common.load();
+            plugins(config).setEnabled(name, false);
+            spec.commandLine().getOut().println("Disabled plugin " + name + " for tenant " + config.tenant() + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a plugin, its files and settings.")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            VigilConfig config = common.load();
+            plugins(config).remove(name);
+            spec.commandLine().getOut().println("Removed plugin " + name + " from tenant " + config.tenant() + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = {"Check a plugin manifest (file or folder) without installing it.",
+                    "Each problem is named at its file:line:column with the field and how to fix it (exit code 2)."})
+    static final class Validate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE")
+        Path source;
+
+        @Override
+        public Integer call() {
+            PluginManifest manifest = InstalledPlugins.validate(source);
+            spec.commandLine().getOut().println(source + " is a valid plugin: " + manifest.name() + " with "
+                    + manifest.skillNames().size() + " skills (" + String.join(", ", manifest.skillNames()) + ").");
+            return 0;
+        }
+    }
+}
