@@ -178,7 +178,8 @@ public final class ModelAssistant {
                 ModelReply reply;
                 try {
                     calls++;
-                    reply = model.chat(new ModelRequest(ModelRequest.Purpose.PLAN, messages, tools), piece -> { });
+                    reply = model.chat(new ModelRequest(ModelRequest.Purpose.PLAN, messages, redactedTools()),
+                            piece -> { });
                 } catch (LanguageModel.ModelUnavailableException e) {
                     reachable = false;
                     LOG.atInfo().addKeyValue("model", model.describe()).log("model planning failed: " + e.getMessage());
@@ -251,6 +252,12 @@ public final class ModelAssistant {
                 return Optional.empty();
             }
             return Optional.of(ledger.check(redactor.restore(reply.text())));
+        }
+
+        /** The tools with their descriptions redacted: a skill's examples may name hosts and users. */
+        private List<ToolDefinition> redactedTools() {
+            return tools.stream().map(t -> new ToolDefinition(t.name(), redactor.redact(t.description()),
+                    t.parameters())).toList();
         }
 
         /** The prompt and the session's entities, as sent for planning: no data. */

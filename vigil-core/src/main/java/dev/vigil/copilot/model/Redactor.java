@@ -51,8 +51,11 @@ public final class Redactor {
             "(?<![\\w\\\\])[A-Za-z][A-Za-z0-9-]{0,14}\\\\[A-Za-z0-9._$-]{1,64}\\b");
 
     private final boolean identities;
-    private final List<Pattern> hosts;
-    private final List<Pattern> users;
+    private final List<Known> hosts;
+    private final List<Known> users;
+
+    /** A known name and how to find it: restored in its stored spelling, whatever case the text used. */
+    private record Known(Pattern pattern, String name) {}
     private final Map<String, String> placeholderOf = new HashMap<>();
     private final Map<String, String> originalOf = new LinkedHashMap<>();
     private final Map<String, Integer> counters = new HashMap<>();
@@ -69,11 +72,11 @@ public final class Redactor {
         this.users = words(knownUsers);
     }
 
-    private static List<Pattern> words(Collection<String> names) {
+    private static List<Known> words(Collection<String> names) {
         return names.stream().filter(n -> n != null && n.strip().length() >= 3).map(String::strip).distinct()
                 .sorted(Comparator.comparingInt(String::length).reversed())
-                .map(n -> Pattern.compile("(?<![\\w.@\\\\-])" + Pattern.quote(n) + "(?![\\w@-]|\\.\\w)",
-                        Pattern.CASE_INSENSITIVE))
+                .map(n -> new Known(Pattern.compile("(?<![\\w.@\\\\-])" + Pattern.quote(n) + "(?![\\w@-]|\\.\\w)",
+                        Pattern.CASE_INSENSITIVE), n))
                 .toList();
     }
 
@@ -98,11 +101,11 @@ public final class Redactor {
         out = replace(out, DOMAIN_ACCOUNT, 0, "USER");
         out = replace(out, IPV4, 0, "IP");
         out = replace(out, IPV6, 0, "IP");
-        for (Pattern p : hosts) {
-            out = replace(out, p, 0, "HOST");
+        for (Known k : hosts) {
+            out = replace(out, k.pattern(), 0, "HOST", k.name());
         }
-        for (Pattern p : users) {
-            out = replace(out, p, 0, "USER");
+        for (Known k : users) {
+            out = replace(out, k.pattern(), 0, "USER", k.name());
         }
         return out;
     }
@@ -125,6 +128,10 @@ public final class Redactor {
     }
 
     private String replace(String text, Pattern pattern, int group, String kind) {
+        return replace(text, pattern, group, kind, null);
+    }
+
+    private String replace(String text, Pattern pattern, int group, String kind, String canonical) {
         Matcher m = pattern.matcher(text);
         StringBuilder out = new StringBuilder();
         int at = 0;
@@ -133,7 +140,7 @@ public final class Redactor {
             if (value == null || PLACEHOLDER.matcher(value).matches()) {
                 continue;
             }
-            out.append(text, at, m.start(group)).append(placeholder(kind, value));
+            out.append(text, at, m.start(group)).append(placeholder(kind, canonical == null ? value : canonical));
             at = m.end(group);
         }
         out.append(text.substring(at));

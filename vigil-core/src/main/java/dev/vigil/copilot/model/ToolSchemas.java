@@ -30,7 +30,9 @@ public final class ToolSchemas {
             } else {
                 value.put("type", jsonType(input.type()));
             }
-            value.put("description", input.description() + " (" + typeNote(input.type()) + ")");
+            value.put("description", !input.choices().isEmpty() ? input.description()
+                    : spec.name().equals(Planner.HUNT) ? input.description() + " (Vigil's KQL dialect)"
+                    : input.description() + " (" + typeNote(input.type()) + ")");
             if (input.many()) {
                 Map<String, Object> array = new LinkedHashMap<>();
                 array.put("type", "array");
