@@ -97,18 +97,38 @@ public final class Redactor {
         if (!identities) {
             return out;
         }
-        out = replace(out, EMAIL, 0, "EMAIL");
-        out = replace(out, DOMAIN_ACCOUNT, 0, "USER");
-        out = replace(out, IPV4, 0, "IP");
-        out = replace(out, IPV6, 0, "IP");
-        for (Known k : hosts) {
-            out = replace(out, k.pattern(), 0, "HOST", k.name());
+        // identities are found together, then numbered in the order they appear
+        String secretless = out;
+        List<Found> found = new ArrayList<>();
+        find(out, EMAIL, "EMAIL", null, found);
+        find(out, DOMAIN_ACCOUNT, "USER", null, found);
+        find(out, IPV4, "IP", null, found);
+        find(out, IPV6, "IP", null, found);
+        hosts.forEach(k -> find(secretless, k.pattern(), "HOST", k.name(), found));
+        users.forEach(k -> find(secretless, k.pattern(), "USER", k.name(), found));
+        found.sort(Comparator.comparingInt(Found::start).thenComparing(Found::end, Comparator.reverseOrder()));
+        StringBuilder redacted = new StringBuilder();
+        int at = 0;
+        for (Found f : found) {
+            if (f.start() < at || PLACEHOLDER.matcher(out.substring(f.start(), f.end())).matches()) {
+                continue;
+            }
+            redacted.append(out, at, f.start()).append(placeholder(f.kind(), f.value()));
+            at = f.end();
         }
-        for (Known k : users) {
-            out = replace(out, k.pattern(), 0, "USER", k.name());
-        }
-        return out;
+        redacted.append(out.substring(at));
+        return redacted.toString();
     }
+
+    private record Found(int start, int end, String kind, String value) {}
+
+    private static void find(String text, Pattern pattern, String kind, String canonical, List<Found> found) {
+        Matcher m = pattern.matcher(text);
+        while (m.find()) {
+            found.add(new Found(m.start(), m.end(), kind, canonical == null ? m.group() : canonical));
+        }
+    }
+
 
     /** The text with every placeholder this conversation gave out replaced by its original; others stay. */
     public String restore(String text) {
