@@ -67,6 +67,11 @@ final class AskCommand implements Callable<Integer> {
             description = "Rank skills by word overlap instead of the in-jar embedding model.")
     boolean model;
 
+    @Option(names = "--language-model", negatable = true,
+            description = "Plan and write the answer with the tenant's language model (DATA/tenants/<tenant>/"
+                    + "model.yaml), checked by the embedded planner. Default: when the tenant has one.")
+    Boolean languageModel;
+
     @Override
     public Integer call() {
         VigilConfig config = common.load();
@@ -84,6 +89,7 @@ final class AskCommand implements Callable<Integer> {
                 copilot.skills().values().forEach(s -> out.println("/" + s.spec().name() + "  " + s.spec().description()));
                 return 0;
             }
+            CopilotSession.useLanguageModel(config, store, copilot, languageModel, err);
             SessionContext context = SessionContext.empty();
             UUID id = null;
             if (session != null) {
@@ -97,7 +103,8 @@ final class AskCommand implements Callable<Integer> {
                 AnswerPrinter.explain(out, copilot.plan(question, context, at, tz));
                 out.println();
             }
-            Copilot.Turn turn = copilot.ask(question, context, principal, at, tz, step -> status.update(() -> step));
+            Copilot.Turn turn = copilot.ask(question, context, principal, at, tz, step -> status.update(() -> step),
+                    piece -> status.update(() -> "writing the answer…"));
             status.finish();
             Answer answer = turn.answer();
             if (id != null) {

@@ -1,6 +1,10 @@
 package dev.vigil.cli;
 
 import dev.vigil.ai.MiniLmEmbedder;
+import dev.vigil.ai.ModelAuditLog;
+import dev.vigil.ai.OpenAiCompatibleModel;
+import dev.vigil.copilot.model.ModelAssistant;
+import dev.vigil.copilot.model.ModelConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.copilot.Answer;
 import dev.vigil.copilot.Embedder;
@@ -52,6 +56,38 @@ final class CopilotSession {
 
     static Copilot copilot(VigilConfig config, TenantStore store, Optional<Embedder> embedder) {
         return Copilots.embedded(new Workspace(config, store), embedder);
+    }
+
+    /**
+     * Puts the tenant's language model ({@code DATA/tenants/<tenant>/model.yaml}) behind the copilot.
+     *
+     * @param wanted true to require it, false to never use it, null to use it when the tenant has one
+     * @return whether a model is in use
+     */
+    static boolean useLanguageModel(VigilConfig config, TenantStore store, Copilot copilot, Boolean wanted,
+            PrintWriter err) {
+        if (Boolean.FALSE.equals(wanted)) {
+            return false;
+        }
+        java.nio.file.Path file = ModelConfig.file(config.dataDirectory(), config.tenant().value());
+        Optional<ModelConfig> model = ModelConfig.read(file);
+        if (model.isEmpty()) {
+            if (Boolean.TRUE.equals(wanted)) {
+                throw new VigilException(ErrorCode.USAGE, "tenant '" + config.tenant() + "' has no language model",
+                        "Write " + file + " (the README's 'Bring your own model' shows how), then run"
+                                + " 'vigil model test'.", null);
+            }
+            return false;
+        }
+        OpenAiCompatibleModel chat = OpenAiCompatibleModel.of(model.get(), System::getenv,
+                ModelAuditLog.in(config.dataDirectory(), config.tenant().value()));
+        ModelAssistant assistant = Copilots.assistant(copilot, new Workspace(config, store), chat, model.get());
+        if (!assistant.permitted()) {
+            err.println("vigil: warning: policy local-only keeps " + chat.describe() + " out: it is not on this"
+                    + " machine or a private network; the embedded copilot answers");
+        }
+        copilot.useModel(assistant);
+        return true;
     }
 
     static UUID sessionId(String text) {

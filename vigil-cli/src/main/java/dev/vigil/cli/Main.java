@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 ConfigCommand.class, BenchCommand.class, IntelCommand.class, IncidentsCommand.class,
                 HuntCommand.class, InventoryCommand.class, VulnsCommand.class, PostureCommand.class,
                 AskCommand.class, ChatCommand.class, SessionsCommand.class, PromptbookCommand.class, PluginsCommand.class,
+                ModelCommand.class,
                 ServerCommands.Serve.class, ServerCommands.Tokens.class, ServerCommands.Audit.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'vigil COMMAND --help' for a command's options.",

@@ -60,6 +60,7 @@ public final class Copilot {
     private final Planner planner;
     private final QueryAnswers queries;
     private final Planner.Data data;
+    private Optional<dev.vigil.copilot.model.ModelAssistant> model = Optional.empty();
 
     /**
      * @param workspace the tenant's store and knowledge
@@ -90,6 +91,15 @@ public final class Copilot {
                 text -> Planner.typeWordsOf(prompts.read(text, epoch, ZoneId.of("UTC"))));
         this.planner = new Planner(specs, ranker, new FrameReader(lexicon), prompts, embedder.isPresent());
         this.data = data.apply(workspace);
+    }
+
+    /**
+     * Plans and composes with a language model from now on, behind the embedded planner's checks; the embedded plan
+     * answers whenever the model fails, times out or proposes a plan that does not pass them.
+     */
+    public Copilot useModel(dev.vigil.copilot.model.ModelAssistant assistant) {
+        this.model = Optional.of(requireNonNull(assistant, "assistant is null"));
+        return this;
     }
 
     public Map<String, Skill> skills() {
@@ -123,9 +133,23 @@ public final class Copilot {
     /** Answers a prompt in a session. */
     public Turn ask(String prompt, SessionContext context, Principal principal, Instant now, ZoneId zone,
             Consumer<String> progress) {
+        return ask(prompt, context, principal, now, zone, progress, text -> { });
+    }
+
+    /**
+     * Answers a prompt in a session.
+     *
+     * @param partial receives the model's answer as it streams, when a model is in use
+     */
+    public Turn ask(String prompt, SessionContext context, Principal principal, Instant now, ZoneId zone,
+            Consumer<String> progress, Consumer<String> partial) {
         principal.require(Role.READER, "ask the copilot");
         long started = System.nanoTime();
         Planner.Planned planned = planner.plan(prompt, context, now, zone, data);
+        if (model.isPresent()) {
+            return askWithModel(model.get(), prompt, planned, context, principal, now, zone, progress, partial,
+                    started);
+        }
         Plan plan = planned.plan();
         List<StepLog> log = new ArrayList<>();
         log.add(new StepLog("plan", plan.route().name().toLowerCase(java.util.Locale.ROOT), plan.rationale(),
@@ -151,6 +175,32 @@ public final class Copilot {
         });
         SessionContext next = context.after(mentioned, answer.subjects(),
                 plan.route() == Plan.Route.QUERY ? planned.frame() : Optional.empty(), plan.skillNames());
+        return new Turn(answer, next, planned);
+    }
+
+    private Turn askWithModel(dev.vigil.copilot.model.ModelAssistant assistant, String prompt,
+            Planner.Planned planned, SessionContext context, Principal principal, Instant now, ZoneId zone,
+            Consumer<String> progress, Consumer<String> partial, long started) {
+        SkillContext skillContext = new SkillContext(principal, now, zone, progress);
+        // the embedded frame belongs to the embedded plan: a query the model wrote runs as written
+        Planner.Planned frameless = new Planner.Planned(planned.plan(), planned.reading(), Optional.empty(),
+                planned.ranking(), planned.inputs(), planned.micros());
+        progress.accept("planning with " + assistant.model().describe());
+        dev.vigil.copilot.model.ModelAssistant.Outcome outcome = assistant.answer(prompt, planned, context, call -> {
+            progress.accept("running " + call.display());
+            return run(call, planned.plan().steps().contains(call) ? planned : frameless, skillContext);
+        }, partial);
+        List<StepLog> log = new ArrayList<>(outcome.log());
+        Answer composed = compose(prompt, outcome.plan(), outcome.results(), log, planned.micros(),
+                (System.nanoTime() - started) / 1_000);
+        Answer answer = outcome.prose().map(p -> new Answer(composed.prompt(), p.markdown(), composed.plan(),
+                composed.queries(), composed.tables(), composed.charts(), composed.evidence(), composed.followUps(),
+                composed.log(), composed.subjects(), composed.plannerMicros(), composed.totalMicros()))
+                .orElse(composed);
+        List<EntityRef> mentioned = new ArrayList<>(planned.inputs());
+        SessionContext next = context.after(mentioned, answer.subjects(),
+                !outcome.byModel() && outcome.plan().route() == Plan.Route.QUERY ? planned.frame() : Optional.empty(),
+                outcome.plan().skillNames());
         return new Turn(answer, next, planned);
     }
 

@@ -60,6 +60,30 @@ public final class Copilots {
     }
 
     /**
+     * A tenant's language model for a copilot over a workspace: grounded on the tenant's stored values, its queries
+     * compiled against the tenant's catalog, its hosts and users redacted as the policy says.
+     */
+    public static dev.vigil.copilot.model.ModelAssistant assistant(Copilot copilot, Workspace workspace,
+            dev.vigil.copilot.model.LanguageModel model, dev.vigil.copilot.model.ModelConfig config) {
+        TenantFacts facts = new TenantFacts(workspace);
+        dev.vigil.store.HuntRunner hunts = new dev.vigil.store.HuntRunner(workspace.store());
+        java.util.Map<dev.vigil.copilot.EntityType, List<String>> values = facts.values();
+        return new dev.vigil.copilot.model.ModelAssistant(model, config,
+                copilot.skills().values().stream().map(Skill::spec).toList(),
+                (type, value) -> values.getOrDefault(type, List.of()).stream().anyMatch(v -> v.equalsIgnoreCase(value)),
+                kql -> {
+                    try {
+                        hunts.compile(kql, java.util.Map.of());
+                        return Optional.empty();
+                    } catch (RuntimeException e) { // a compiler error, said as the analyst would read it
+                        return Optional.of(String.valueOf(e.getMessage()));
+                    }
+                },
+                values.getOrDefault(dev.vigil.copilot.EntityType.HOST, List.of()),
+                values.getOrDefault(dev.vigil.copilot.EntityType.USER, List.of()));
+    }
+
+    /**
      * The extraction as the planner reads it: misspelt vocabulary words replaced by their correction ("incidnets"
      * reads as "incidents"), with the mentions' offsets moved to match. Corrections inside a mention (a linked host
      * name) stay as typed: the mention carries the stored value.
