@@ -173,7 +173,7 @@ class CopilotEvaluationTest {
                 return "compound";
             }
             String s = skills.get(0);
-            return s.startsWith("incident") ? "incidents" : s.contains("analysis") && !s.startsWith("article")
+            return s.equals("security-report") ? "reports" : s.startsWith("incident") ? "incidents" : s.contains("analysis") && !s.startsWith("article")
                     && !s.startsWith("script") ? "entities" : List.of("indicator-reputation", "actor-profile",
                     "technique-explainer", "article-analysis").contains(s) ? "intel" : List.of("cve-impact",
                     "posture-summary", "asset-exposure", "weaknesses", "remediation-plan").contains(s) ? "posture" : s;
