@@ -45,7 +45,10 @@ final class ActorProfileSkill implements Skill {
             List.of("tell me about APT29", "who is Cozy Bear?", "profile G0016", "are we seeing FIN7 techniques?",
                     "what does Lazarus Group do"),
             List.of(SkillInput.required("actor", EntityType.ACTOR,
-                    "an ATT&CK group by id (G0016), name or alias (APT29, Cozy Bear)")));
+                    "an ATT&CK group by id (G0016), name or alias (APT29, Cozy Bear)"),
+                    SkillInput.choice("focus", "what the question is about: its techniques, which of them were seen"
+                            + " in our data, the mitigations against them, or its software",
+                            "seen", "mitigations", "software", "techniques")));
 
     private final Workspace workspace;
 
@@ -103,6 +106,33 @@ final class ActorProfileSkill implements Skill {
                 .sorted(Comparator.comparing((String a) -> !a.equalsIgnoreCase(query))).toList();
         String description = Phrasing.firstParagraph(AttackKnowledge.plainText(group.description()),
                 DESCRIPTION_LIMIT);
+
+        // a focused question ("which of its techniques have we seen?") gets its answer first
+        String focus = call.first("focus").orElse("");
+        result.fact("focus", focus.isEmpty() ? "profile" : focus);
+        switch (focus) {
+            case "seen" -> result.paragraph(seen.isEmpty()
+                    ? "None of the " + count(techniques.size(), "technique") + " ATT&CK links to " + group.name()
+                            + " appears in the alerts of tenant '" + tenant + "'; the enabled rules detect "
+                            + covered.size() + " of them."
+                    : seen.size() + " of the " + count(techniques.size(), "technique") + " of " + group.name()
+                            + (seen.size() == 1 ? " appears" : " appear") + " in the alerts of tenant '" + tenant
+                            + "': " + and(seen.stream().map(t -> t.id() + " " + t.name() + " ("
+                                    + count(activity.fired(t.id()).alerts(), "alert") + ")").toList(), 8) + ".");
+            case "mitigations" -> result.paragraph(mitigations.isEmpty()
+                    ? KnowledgeHints.attackName(attack) + " names no mitigation for the techniques of " + group.name() + "."
+                    : "The mitigations that cover the most of the techniques of " + group.name() + ": "
+                            + and(mitigations.stream().map(m -> m.mitigation().id() + " " + m.mitigation().name()
+                                    + " (" + count(m.techniques().size(), "technique") + ")").toList()) + ".");
+            case "software" -> result.paragraph(software.isEmpty()
+                    ? KnowledgeHints.attackName(attack) + " links no software to " + group.name() + "."
+                    : group.name() + " uses " + count(software.size(), "piece of software", "pieces of software")
+                            + ": " + and(software.stream().map(s -> s.name() + " (" + s.id() + ")").toList(), 10) + ".");
+            case "techniques" -> result.paragraph(group.name() + " uses " + count(techniques.size(), "technique")
+                    + " in " + KnowledgeHints.attackName(attack) + ", among them " + and(techniques.stream()
+                            .map(t -> t.id() + " " + t.name()).toList(), 8) + "; the table lists them all.");
+            default -> { }
+        }
 
         StringBuilder opening = new StringBuilder(group.name() + " (" + group.id() + ")");
         if (!aliases.isEmpty()) {

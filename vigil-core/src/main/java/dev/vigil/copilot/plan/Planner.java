@@ -86,15 +86,20 @@ public final class Planner {
             Map.entry("second", 1), Map.entry("2nd", 1), Map.entry("third", 2), Map.entry("3rd", 2),
             Map.entry("fourth", 3), Map.entry("4th", 3), Map.entry("fifth", 4), Map.entry("5th", 4),
             Map.entry("sixth", 5), Map.entry("6th", 5));
-    private static final Map<String, List<String>> CHOICE_SYNONYMS = Map.of(
-            "open", List.of("open", "unresolved", "ongoing", "outstanding", "not resolved", "still open"),
-            "resolved", List.of("resolved", "closed", "done", "finished"),
-            "new", List.of("new", "untriaged", "unassigned"),
-            "active", List.of("active", "in progress", "being worked"),
-            "containment", List.of("contain", "containment", "isolate", "stop it", "stop the"),
-            "remediation", List.of("remediate", "remediation", "fix", "clean up", "recover", "eradicate"),
-            "investigation", List.of("investigate", "investigation", "dig", "look into"),
-            "triage", List.of("triage", "first steps", "first step"));
+    private static final Map<String, List<String>> CHOICE_SYNONYMS = Map.ofEntries(
+            Map.entry("open", List.of("open", "unresolved", "ongoing", "outstanding", "not resolved", "still open")),
+            Map.entry("resolved", List.of("resolved", "closed", "done", "finished")),
+            Map.entry("new", List.of("new", "untriaged", "unassigned")),
+            Map.entry("active", List.of("active", "in progress", "being worked")),
+            Map.entry("containment", List.of("contain", "containment", "isolate", "stop it", "stop the")),
+            Map.entry("remediation", List.of("remediate", "remediation", "fix", "clean up", "recover", "eradicate")),
+            Map.entry("investigation", List.of("investigate", "investigation", "dig", "look into")),
+            Map.entry("triage", List.of("triage", "first steps", "first step")),
+            Map.entry("seen", List.of("seen", "observed", "in our data", "in our environment", "in our alerts", "have we had")),
+            Map.entry("mitigations", List.of("mitigation", "mitigations", "mitigate", "protect against", "defend against",
+                    "defences", "defenses")),
+            Map.entry("software", List.of("software", "malware", "tools", "tooling")),
+            Map.entry("techniques", List.of("techniques", "ttps", "ttp")));
 
     /** Below this similarity no skill is taken to fit (word overlap scores lower than embeddings). */
     private final double minimumSimilarity;
