@@ -32,7 +32,7 @@ class SkillCatalogTest {
             }
             assertThat(catalog).containsExactly(
                     Map.entry("indicator-reputation", "ip:ip* domain:domain* url:url* hash:hash* email:email*"),
-                    Map.entry("actor-profile", "actor:actor!"),
+                    Map.entry("actor-profile", "actor:actor! focus:text"),
                     Map.entry("technique-explainer", "technique:technique!"),
                     Map.entry("article-analysis", "text:text!"),
                     Map.entry("posture-summary", ""),

@@ -166,9 +166,11 @@ public final class Planner {
                 continue;
             }
             for (SkillCall step : planned.plan().steps()) {
-                // "what is CVE-x and which assets have it" asks one skill twice: run it once
-                if (!calls.isEmpty() && calls.get(calls.size() - 1).skill().equals(step.skill())
-                        && covers(calls.get(calls.size() - 1), step)) {
+                // "who is FIN7 and what techniques do they use" asks one skill twice: run it once, with the inputs
+                // of both when they agree
+                SkillCall previous = calls.isEmpty() ? null : calls.get(calls.size() - 1);
+                if (previous != null && previous.skill().equals(step.skill()) && agree(previous, step)) {
+                    calls.set(calls.size() - 1, union(previous, step));
                     continue;
                 }
                 calls.add(step);
@@ -248,14 +250,22 @@ public final class Planner {
         return parts;
     }
 
-    /** Whether an earlier call already asks everything a later call of the same skill asks. */
-    private static boolean covers(SkillCall earlier, SkillCall later) {
-        for (Map.Entry<String, List<String>> input : later.inputs().entrySet()) {
-            if (!earlier.all(input.getKey()).containsAll(input.getValue())) {
+    /** Whether two calls of a skill give no input different values. */
+    private static boolean agree(SkillCall a, SkillCall b) {
+        for (Map.Entry<String, List<String>> input : b.inputs().entrySet()) {
+            List<String> other = a.all(input.getKey());
+            if (!other.isEmpty() && !other.equals(input.getValue())) {
                 return false;
             }
         }
-        return true;
+        return a.time().isEmpty() || b.time().isEmpty() || a.time().equals(b.time());
+    }
+
+    /** One call with the inputs of both. */
+    private static SkillCall union(SkillCall a, SkillCall b) {
+        Map<String, List<String>> inputs = new LinkedHashMap<>(a.inputs());
+        b.inputs().forEach(inputs::putIfAbsent);
+        return new SkillCall(a.skill(), inputs, a.time().isPresent() ? a.time() : b.time());
     }
 
     private record ClausePlan(Plan plan, Optional<Frame> frame, List<SkillRanker.Ranked> ranking,
