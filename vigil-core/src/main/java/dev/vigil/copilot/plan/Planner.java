@@ -250,6 +250,19 @@ public final class Planner {
         return parts;
     }
 
+    /** A value without the parts that only spell it differently: a user's domain, a host's DNS suffix, case. */
+    private static String canonical(Mention m) {
+        String v = m.value().toLowerCase(Locale.ROOT);
+        return switch (m.type()) {
+            case USER -> {
+                String name = v.contains("\\") ? v.substring(v.lastIndexOf('\\') + 1) : v;
+                yield name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
+            }
+            case HOST -> v.contains(".") ? v.substring(0, v.indexOf('.')) : v;
+            default -> v;
+        };
+    }
+
     /** Whether two calls of a skill give no input different values. */
     private static boolean agree(SkillCall a, SkillCall b) {
         for (Map.Entry<String, List<String>> input : b.inputs().entrySet()) {
@@ -273,6 +286,36 @@ public final class Planner {
 
     private ClausePlan planClause(String clause, Reading reading, SessionContext context, Data data) {
         String lower = reading.normalized().toLowerCase(Locale.ROOT);
+        // a word that links equally well to several stored values ("jsmoth": jsmith or jsmyth): ask, do not guess
+        for (List<Mention> candidates : reading.ambiguous()) {
+            // spellings of one entity (kate.smith, kate.smith@corp.example) are not a choice, and pasted text is
+            // analysed as it is
+            List<Mention> readings = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Mention m : candidates) {
+                if (seen.add(m.type() + ":" + canonical(m))) {
+                    readings.add(m);
+                }
+            }
+            if (readings.size() < 2 || reading.mentions().stream().anyMatch(p -> (p.type() == EntityType.SCRIPT
+                    || p.type() == EntityType.TEXT) && p.overlaps(candidates.get(0)))) {
+                continue;
+            }
+            Mention kept = readings.get(0);
+            String text = reading.normalized();
+            List<Clarification.Option> options = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            for (Mention m : readings) {
+                String label = m.value() + " (" + noun(m.type()) + ")";
+                labels.add(label);
+                String rewritten = kept.end() <= text.length()
+                        ? text.substring(0, kept.start()) + m.value() + text.substring(kept.end()) : text;
+                options.add(new Clarification.Option(label, rewritten));
+            }
+            String question = "Which did you mean by '" + kept.text() + "': " + String.join(" or ", labels) + "?";
+            return new ClausePlan(Plan.clarify(new Clarification(question, options), kept.confidence(),
+                    "'" + kept.text() + "' names several stored values"), Optional.empty(), List.of(), List.of());
+        }
         Map<EntityType, List<String>> given = new LinkedHashMap<>();
         for (Mention m : reading.mentions()) {
             List<String> values = given.computeIfAbsent(m.type(), t -> new ArrayList<>());

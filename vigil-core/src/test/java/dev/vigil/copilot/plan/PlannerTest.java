@@ -178,6 +178,24 @@ class PlannerTest {
     }
 
     @Test
+    void aWordThatNamesTwoStoredValuesIsAskedAbout() {
+        Reading.Reader ambiguous = (prompt, now, zone) -> {
+            int at = prompt.indexOf("jsmoth");
+            Mention smith = new Mention(EntityType.USER, "jsmith", "jsmoth", at, at + 6, 0.8);
+            Mention smyth = new Mention(EntityType.USER, "jsmyth", "jsmoth", at, at + 6, 0.8);
+            return new Reading(prompt, List.of(smith), Optional.empty(), List.of(), List.of(List.of(smith, smyth)));
+        };
+        Planner asking = new Planner(SKILLS, new SkillRanker(SKILLS, Optional.empty(), t -> t),
+                new FrameReader(Lexicon.builtIn()), ambiguous, false);
+        Plan plan = asking.plan("failed logons for jsmoth", SessionContext.empty(), NOW, UTC, DATA).plan();
+        assertThat(plan.route()).isEqualTo(Plan.Route.CLARIFY);
+        assertThat(plan.clarification().orElseThrow().question())
+                .isEqualTo("Which did you mean by 'jsmoth': jsmith (user) or jsmyth (user)?");
+        assertThat(plan.clarification().orElseThrow().options()).extracting(o -> o.prompt())
+                .containsExactly("failed logons for jsmith", "failed logons for jsmyth");
+    }
+
+    @Test
     void somethingNothingFitsIsUnanswerable() {
         assertThat(plan("write me a limerick about pizza").route()).isEqualTo(Plan.Route.UNANSWERABLE);
     }
