@@ -228,9 +228,12 @@ public final class FrameReader {
             }
             (used.contains(w) ? matched : unknown).add(w);
         }
-        int entityCount = mentions.size() + quoted.size() + (time.isPresent() ? 1 : 0);
-        double covered = matched.size() + entityCount;
-        double total = covered + unknown.size();
+        // an entity the frame cannot filter on ("incident 2" in a question about processes) is not accounted for
+        long usable = mentions.stream().filter(m -> filters.stream().anyMatch(f -> f.value().equals(m.value())))
+                .count();
+        long unusable = mentions.size() - usable;
+        double covered = matched.size() + usable + quoted.size() + (time.isPresent() ? 1 : 0);
+        double total = covered + unknown.size() + unusable;
         double coverage = total == 0 ? 0 : covered / total;
         double confidence = Math.min(1.0, 0.35 + 0.65 * coverage);
         return Optional.of(new Frame(intent, concept, filters, projection, groupBy, limit, time, confidence, matched,
