@@ -93,6 +93,35 @@ class McpHttpTest {
         }
     }
 
+    java.net.http.HttpResponse<String> post(String token, String session, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(fixture.uri("/mcp"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            request.header("Mcp-Session-Id", session);
+        }
+        return fixture.client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aSessionOfOneTenantIsUnknownToAnotherTenantsToken() throws Exception {
+        java.net.http.HttpResponse<String> init = post(fixture.tokens.get("reader"), null, "{\"jsonrpc\":\"2.0\","
+                + "\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+
+        java.net.http.HttpResponse<String> own = post(fixture.tokens.get("reader"), session, list);
+        java.net.http.HttpResponse<String> other = post(fixture.tokens.get("other-tenant"), session, list);
+
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(own.body()).contains("incidents-list");
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(404);
+        assertThat(other.body()).doesNotContain("incidents-list");
+    }
+
     @Test
     void aMissingOrInvalidTokenIsRefused() {
         for (String kind : List.of("none", "bad", "expired", "revoked")) {
