@@ -116,11 +116,14 @@ public final class VigilTools {
                 .tools(tools).build();
     }
 
-    /** An MCP server over a streamable HTTP transport with the tools. */
+    /**
+     * An MCP server over a streamable HTTP transport with the tools; they may change while it runs (a plugin
+     * installed), and clients are told so.
+     */
     public static McpSyncServer server(McpStreamableServerTransportProvider transport,
             List<SyncToolSpecification> tools, String version) {
         return McpServer.sync(transport).serverInfo(SERVER_NAME, version).jsonMapper(MAPPER)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .instructions(INSTRUCTIONS).validateToolInputs(false).requestTimeout(Duration.ofMinutes(5))
                 .tools(tools).build();
     }

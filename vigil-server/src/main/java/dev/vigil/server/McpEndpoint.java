@@ -46,8 +46,18 @@ final class McpEndpoint extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
     private static final String TOKEN = "vigil.mcp.token";
 
-    /** A tenant's MCP server and its transport. */
-    private record Served(HttpServletStreamableServerTransportProvider transport, McpSyncServer server) {}
+    /** A tenant's MCP server, its transport, and the state of the tenant's plugins its tools were listed from. */
+    private static final class Served {
+        final HttpServletStreamableServerTransportProvider transport;
+        final VigilTools.Tenancy tenancy;
+        McpSyncServer server;
+        volatile String plugins;
+
+        Served(HttpServletStreamableServerTransportProvider transport, VigilTools.Tenancy tenancy) {
+            this.transport = transport;
+            this.tenancy = tenancy;
+        }
+    }
 
     private final transient VigilConfig config;
     private final transient TenantStores stores;
@@ -77,7 +87,8 @@ final class McpEndpoint extends HttpServlet {
             request.setAttribute(TOKEN, token);
             TenantId tenant = TenantId.of(token.tenant());
             Served served = tenants.computeIfAbsent(tenant, this::serve);
-            served.transport().service(request, response);
+            refresh(tenant, served);
+            served.transport.service(request, response);
         } catch (VigilException e) {
             code = e.code().id();
             error(response, e);
@@ -97,8 +108,6 @@ final class McpEndpoint extends HttpServlet {
                 .jsonMapper(VigilTools.MAPPER).mcpEndpoint(PATH).maxRequestSize(VigilServer.MAX_BODY_BYTES)
                 .contextExtractor(request -> McpTransportContext.create(Map.of(TOKEN, request.getAttribute(TOKEN))))
                 .build();
-        List<dev.vigil.copilot.SkillSpec> specs = stores.with(tenant, store -> copilot(store).skills().values()
-                .stream().map(Skill::spec).toList());
         VigilTools.Tenancy tenancy = new VigilTools.Tenancy() {
             @Override
             public <T> T call(McpTransportContext context, String tool, BiFunction<Copilot, Principal, T> work) {
@@ -125,8 +134,60 @@ final class McpEndpoint extends HttpServlet {
                 }
             }
         };
-        McpSyncServer server = VigilTools.server(transport, VigilTools.tools(specs, tenancy), "server");
-        return new Served(transport, server);
+        Served served = new Served(transport, tenancy);
+        served.plugins = plugins(tenant);
+        List<dev.vigil.copilot.SkillSpec> specs = stores.with(tenant, store -> copilot(store).skills().values()
+                .stream().map(Skill::spec).toList());
+        served.server = VigilTools.server(transport, VigilTools.tools(specs, tenancy), "server");
+        return served;
+    }
+
+    /**
+     * Offers the tenant's current skills when its plugins changed since its tools were listed (a plugin installed,
+     * enabled, disabled or removed on the running server): tools are added and removed, and clients are told.
+     */
+    private void refresh(TenantId tenant, Served served) {
+        String now = plugins(tenant);
+        if (now.equals(served.plugins)) {
+            return;
+        }
+        synchronized (served) {
+            if (now.equals(served.plugins)) {
+                return;
+            }
+            List<dev.vigil.copilot.SkillSpec> specs = stores.with(tenant, store -> copilot(store).skills().values()
+                    .stream().map(Skill::spec).toList());
+            java.util.Set<String> offered = new java.util.HashSet<>();
+            served.server.listTools().forEach(t -> offered.add(t.name()));
+            java.util.Set<String> wanted = new java.util.HashSet<>();
+            specs.forEach(s -> wanted.add(s.name()));
+            wanted.add(VigilTools.ASK);
+            offered.stream().filter(name -> !wanted.contains(name)).forEach(served.server::removeTool);
+            VigilTools.tools(specs.stream().filter(s -> !offered.contains(s.name())).toList(), served.tenancy)
+                    .stream().filter(t -> !offered.contains(t.tool().name())).forEach(served.server::addTool);
+            served.server.notifyToolsListChanged();
+            served.plugins = now;
+        }
+    }
+
+    /** The state of the tenant's plugins: their files and times, which installing, enabling and removing change. */
+    private String plugins(TenantId tenant) {
+        java.nio.file.Path folder = new dev.vigil.copilot.plugins.InstalledPlugins(config.dataDirectory(), tenant)
+                .folder();
+        if (!java.nio.file.Files.isDirectory(folder)) {
+            return "";
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(folder, 2)) {
+            return files.filter(java.nio.file.Files::isRegularFile).sorted().map(f -> {
+                try {
+                    return f + "@" + java.nio.file.Files.getLastModifiedTime(f).toMillis();
+                } catch (IOException e) {
+                    return f.toString();
+                }
+            }).collect(java.util.stream.Collectors.joining("\n"));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
     }
 
     private Copilot copilot(dev.vigil.store.TenantStore store) {
@@ -163,7 +224,7 @@ final class McpEndpoint extends HttpServlet {
     void close() {
         for (Served served : tenants.values()) {
             try {
-                served.server().closeGracefully();
+                served.server.closeGracefully();
             } catch (RuntimeException e) {
                 LOG.warn("closing an MCP server failed", e);
             }

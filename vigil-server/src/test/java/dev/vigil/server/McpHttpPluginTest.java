@@ -84,6 +84,12 @@ class McpHttpPluginTest {
         jetty.setHandler(context);
         jetty.start();
         try (ServerFixture fixture = new ServerFixture(data)) {
+            try (McpSyncClient before = client(fixture, fixture.tokens.get("reader"))) {
+                before.initialize();
+                assertThat(before.listTools().tools().stream().map(McpSchema.Tool::name))
+                        .contains("incidents-list").doesNotContain("cmdb-lookup-asset");
+            }
+            // installed while the server runs: the next MCP request offers its tool
             Path folder = Files.createDirectories(data.resolve("cmdb-plugin"));
             Files.writeString(folder.resolve("plugin.yaml"), """
                     Descriptor:
