@@ -44,4 +44,18 @@ class McpCliTest {
             assertThat(listed.structuredContent()).isNotNull();
         }
     }
+
+    @Test
+    void theCommandNeedsATransportAndATenantWithData() {
+        CliTesting.Run help = CliTesting.vigil("mcp", "serve", "--help");
+        CliTesting.Run none = CliTesting.vigil(data, "mcp", "serve");
+        CliTesting.Run empty = CliTesting.vigil(data, "mcp", "serve", "--stdio", "--tenant", "nobody");
+
+        assertThat(help.exit()).as(help.toString()).isZero();
+        assertThat(help.out()).contains("--stdio").contains("--http").contains("vigil mcp serve --stdio --tenant");
+        assertThat(none.exit()).isNotZero();
+        assertThat(none.err()).contains("error[usage]").contains("--stdio").contains("--http");
+        assertThat(empty.exit()).isNotZero();
+        assertThat(empty.err()).contains("tenant 'nobody' has no data");
+    }
 }
