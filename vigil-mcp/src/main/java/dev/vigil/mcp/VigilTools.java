@@ -50,7 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
  * call's structured content. A refusal or a failure is a tool error whose text is the message and how to fix it.
  *
  * <p>Who calls, and in which tenant, is the {@link Tenancy}'s business: stdio serves the local user over one tenant,
- * HTTP the bearer token's tenant with the token's role. Every tool needs at least the reader role.
+ * HTTP the bearer token's tenant with the token's role. Every tool needs at least the reader role; {@code hunt}, which
+ * runs a query of the caller's own, needs the analyst role (as the REST API's {@code POST hunt} does).
  */
 public final class VigilTools {
     /** The tool that runs the whole copilot on a prompt. */
@@ -157,7 +158,9 @@ public final class VigilTools {
 
     private static CallToolResult runSkill(Copilot copilot, Principal principal, SkillSpec spec,
             Map<String, Object> arguments) {
-        principal.require(Role.READER, "run the skill " + spec.name());
+        // a query of one's own is the analyst's, as the REST API's POST hunt is; every other skill reads
+        principal.require(spec.name().equals(dev.vigil.copilot.plan.Planner.HUNT) ? Role.ANALYST : Role.READER,
+                "run the skill " + spec.name());
         Skill skill = copilot.skills().get(spec.name());
         if (skill == null) {
             throw new VigilException(ErrorCode.USAGE, "this tenant has no skill " + spec.name(), "List the tools again:"

@@ -81,6 +81,25 @@ class McpHttpTest {
     }
 
     @Test
+    void aQueryOfOnesOwnNeedsTheAnalystRole() {
+        Map<String, Object> query = Map.of("query", "SysmonEvent | take 5");
+        try (McpSyncClient reader = client(fixture.tokens.get("reader"));
+                McpSyncClient analyst = client(fixture.tokens.get("analyst"))) {
+            reader.initialize();
+            analyst.initialize();
+            McpSchema.CallToolResult refused = reader.callTool(new McpSchema.CallToolRequest("hunt", query));
+            McpSchema.CallToolResult ran = analyst.callTool(new McpSchema.CallToolRequest("hunt", query));
+
+            assertThat(refused.isError()).isTrue();
+            assertThat(text(refused)).contains("acme-reader (reader) may not run the skill hunt")
+                    .contains("Fix: Ask an owner");
+            assertThat(ran.isError()).as(text(ran)).isFalse();
+            assertThat(text(ran)).contains("ws-acme");
+        }
+        assertThat(String.join("\n", AuditLog.records(data))).contains("\"code\":\"permission_denied\"");
+    }
+
+    @Test
     void anotherTenantsTokenSeesOnlyItsOwnData() {
         try (McpSyncClient client = client(fixture.tokens.get("other-tenant"))) {
             client.initialize();
