@@ -30,6 +30,14 @@ import java.util.regex.Pattern;
 public final class McpPluginTools implements RemoteTools {
     private static final Pattern SETTING = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
     private static final Map<String, Connection> CONNECTIONS = new ConcurrentHashMap<>();
+    /** Servers that could not be reached, and until when they are not tried again. */
+    private static final Map<String, Failure> FAILURES = new ConcurrentHashMap<>();
+    /** How long a server that failed is left alone, so that a broken plugin does not slow every question. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(60);
+    /** Starting a server (a process, a connection and the handshake) gets at least this long. */
+    static final Duration MIN_START = Duration.ofSeconds(30);
+
+    private record Failure(java.time.Instant until, VigilException error) {}
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(McpPluginTools::closeAll, "vigil-mcp-clients-close"));
@@ -46,14 +54,25 @@ public final class McpPluginTools implements RemoteTools {
         group.headers().forEach((k, v) -> headers.put(k, resolve(v, settings, plugin, "Headers." + k)));
         String key = tenant + "\n" + plugin.name() + "\n" + url + "\n" + group.command() + "\n" + headers + "\n"
                 + timeout;
-        Connection connection = CONNECTIONS.computeIfAbsent(key, k -> connect(k, plugin, url, group.command(),
-                headers, timeout));
+        Failure failed = FAILURES.get(key);
+        if (failed != null && java.time.Instant.now().isBefore(failed.until())) {
+            throw failed.error();
+        }
+        Connection connection;
+        try {
+            connection = CONNECTIONS.computeIfAbsent(key, k -> connect(k, plugin, url, group.command(), headers,
+                    timeout));
+        } catch (VigilException e) {
+            FAILURES.put(key, new Failure(java.time.Instant.now().plus(RETRY_AFTER), e));
+            throw e;
+        }
+        FAILURES.remove(key);
         List<Skill> skills = new ArrayList<>();
         java.util.Set<String> names = new java.util.HashSet<>();
         for (McpSchema.Tool tool : connection.tools()) {
             if (group.tools().isEmpty() || group.tools().contains(tool.name())) {
-                McpToolSkill skill = McpToolSkill.of(plugin.name(), tool, () -> live(connection), connection.where(),
-                        () -> CONNECTIONS.remove(connection.key(), connection));
+                McpToolSkill skill = McpToolSkill.of(plugin.name(), tool, connection::client, connection.where(),
+                        () -> forget(connection));
                 if (skill != null && names.add(skill.spec().name())) {
                     skills.add(skill);
                 }
@@ -62,8 +81,15 @@ public final class McpPluginTools implements RemoteTools {
         return skills;
     }
 
-    private static McpSyncClient live(Connection connection) {
-        return connection.client();
+    /** Drops a connection a call failed over: the next copilot connects again. */
+    private static void forget(Connection connection) {
+        if (CONNECTIONS.remove(connection.key(), connection)) {
+            try {
+                connection.client().close();
+            } catch (RuntimeException ignored) {
+                // it failed already
+            }
+        }
     }
 
     private static Connection connect(String key, PluginManifest plugin, String url, List<String> command,
@@ -86,7 +112,8 @@ public final class McpPluginTools implements RemoteTools {
             transport = new StdioClientTransport(parameters, VigilTools.MAPPER);
             where = String.join(" ", command);
         }
-        McpSyncClient client = McpClient.sync(transport).requestTimeout(timeout).initializationTimeout(timeout)
+        Duration start = timeout.compareTo(MIN_START) < 0 ? MIN_START : timeout;
+        McpSyncClient client = McpClient.sync(transport).requestTimeout(timeout).initializationTimeout(start)
                 .clientInfo(new McpSchema.Implementation("vigil", "Vigil", version())).build();
         try {
             client.initialize();
@@ -137,6 +164,7 @@ public final class McpPluginTools implements RemoteTools {
 
     /** Closes every connection (at shutdown, and between tests). */
     public static void closeAll() {
+        FAILURES.clear();
         for (Connection connection : List.copyOf(CONNECTIONS.values())) {
             CONNECTIONS.remove(connection.key());
             try {

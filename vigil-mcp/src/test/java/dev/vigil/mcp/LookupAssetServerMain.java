@@ -31,10 +31,26 @@ public final class LookupAssetServerMain {
         }).build();
     }
 
+    /** A tool that answers after five seconds. */
+    static SyncToolSpecification slow() {
+        Map<String, Object> schema = Map.of("type", "object", "properties", Map.of("hostname", Map.of("type",
+                "string")));
+        McpSchema.Tool tool = McpSchema.Tool.builder().name("slow_lookup").description("A slow lookup")
+                .inputSchema(schema).build();
+        return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return McpSchema.CallToolResult.builder().addTextContent("late").build();
+        }).build();
+    }
+
     public static void main(String[] args) throws Exception {
         McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(VigilTools.MAPPER))
                 .serverInfo("cmdb", "1.0").capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-                .tools(tool()).build();
+                .tools(tool(), slow()).build();
         Thread.currentThread().join();
         server.close();
     }

@@ -19,6 +19,7 @@ import dev.vigil.model.TenantId;
 import dev.vigil.store.TenantStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -102,6 +103,26 @@ class McpPluginClientTest {
     }
 
     @Test
+    void aCallThatTakesLongerThanTheTimeoutFailsSayingSo() throws Exception {
+        Seed.tenant(data, ACME, "MARKER-cmdb");
+        install(command(LookupAssetServerMain.class.getName()), "2");
+        VigilConfig config = ConfigLoader.load(null, Map.of(), Map.of("data-dir", data.toString()));
+        try (TenantStore store = TenantStore.open(data, ACME, TenantStore.Mode.READ_WRITE)) {
+            Copilot copilot = Copilots.embedded(new Workspace(config, store), Optional.empty());
+            Skill slow = copilot.skills().get("cmdb-slow-lookup");
+            assertThat(slow).as(copilot.skills().keySet().toString()).isNotNull();
+            assertThat(slow.spec().inputs()).singleElement().satisfies(i -> assertThat(i.required()).isFalse());
+
+            SkillResult late = slow.run(SkillCall.of(slow.spec().name(), Map.of()), new SkillContext(ANALYST,
+                    Instant.now(), ZoneOffset.UTC, line -> { }));
+
+            assertThat(late.status()).isEqualTo(SkillResult.Status.FAILED);
+            assertThat(late.markdown()).contains("Calling the tool slow_lookup of the MCP server cmdb")
+                    .contains("no answer in time").contains("TimeoutSeconds");
+        }
+    }
+
+    @Test
     void aServerThatDoesNotStartLeavesItsToolsOutAndTheCopilotRuns() throws Exception {
         Seed.tenant(data, ACME, "MARKER-cmdb");
         install(command("dev.vigil.mcp.NoSuchServer"), "5");
@@ -109,6 +130,11 @@ class McpPluginClientTest {
         try (TenantStore store = TenantStore.open(data, ACME, TenantStore.Mode.READ_WRITE)) {
             Copilot copilot = Copilots.embedded(new Workspace(config, store), Optional.empty());
             assertThat(copilot.skills()).containsKey("incidents-list").doesNotContainKey("cmdb-lookup-asset");
+            long started = System.nanoTime();
+            Copilot again = Copilots.embedded(new Workspace(config, store), Optional.empty());
+            assertThat(again.skills()).doesNotContainKey("cmdb-lookup-asset");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the failed server is not tried again at once")
+                    .isLessThan(Duration.ofSeconds(5));
         }
     }
 }
