@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * shape instead. Every request, refused or not, is appended to the hash-chained {@link AuditLog}, once its answer is
  * complete (a stream's when it ends).
  *
+ * <p>The same server answers the Model Context Protocol over streamable HTTP at {@code /mcp} ({@link McpEndpoint}):
+ * the tenant's skills as MCP tools, behind the same tokens and audit log.
+ *
  * <p>The server holds the tenants' stores open for writing while it runs; it opens those that exist when it starts,
  * so a data directory another Vigil process holds fails the start with {@code STORE_LOCKED}.
  */
