@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "plugins", mixinStandardHelpOptions = true,
         description = {"Plugins add copilot skills from manifests in Security Copilot's shape (Descriptor,"
                 + " SkillGroups): KQL and SQL templates run over the tenant's store, and API operations from an"
-                + " OpenAPI 3.0 specification. Each tenant installs, enables and configures its own.",
-                "Format MCP is not supported yet."},
+                + " OpenAPI 3.0 specification, and the tools of an external MCP server (Format MCP: Url or Command)."
+                + " Each tenant installs, enables and configures its own."},
         subcommands = {PluginsCommand.Install.class, PluginsCommand.ListPlugins.class, PluginsCommand.Show.class,
                 PluginsCommand.Enable.class, PluginsCommand.Disable.class, PluginsCommand.Remove.class,
                 PluginsCommand.Validate.class})
@@ -62,6 +62,7 @@ final class PluginsCommand implements Callable<Integer> {
             case SkillGroup.Kql kql -> "KQL";
             case SkillGroup.Sql sql -> "SQL";
             case SkillGroup.Api api -> "API";
+            case SkillGroup.Mcp mcp -> "MCP";
         }).distinct().toList();
     }
 
@@ -161,6 +162,9 @@ final class PluginsCommand implements Callable<Integer> {
                     case SkillGroup.Kql kql -> kql.skills().forEach(s -> template(out, "KQL", s));
                     case SkillGroup.Sql sql -> sql.skills().forEach(s -> template(out, "SQL", s));
                     case SkillGroup.Api api -> api.operations().forEach(o -> operation(out, api.baseUrl(), o));
+                    case SkillGroup.Mcp mcp -> out.printf(java.util.Locale.ROOT, "  MCP server %s%s: its tools are"
+                            + " listed when the copilot starts%n", mcp.url().isEmpty() ? String.join(" ", mcp.command())
+                            : mcp.url(), mcp.tools().isEmpty() ? "" : " (tools " + String.join(", ", mcp.tools()) + ")");
                 }
             }
             return 0;

@@ -32,7 +32,8 @@ final class ServerCommands {
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = {"Serve the REST API under /api/v1 (hunting, incidents, alerts, posture; API tokens only;"
-                    + " GET /api/v1/openapi.json describes it).",
+                    + " GET /api/v1/openapi.json describes it), and the copilot's skills as MCP tools at /mcp"
+                    + " (streamable HTTP, same tokens).",
                     "The server holds the tenants' stores while it runs: other vigil commands on the same data"
                             + " directory fail with store_locked until it stops."},
             footer = {"", "Examples:", "  vigil tokens create --tenant default --role analyst --name alice",

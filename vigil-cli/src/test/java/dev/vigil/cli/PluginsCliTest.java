@@ -88,7 +88,7 @@ class PluginsCliTest {
                   Name: Broken
                   Description: A broken plugin
                 SkillGroups:
-                  - Format: MCP
+                  - Format: GPT
                 """);
 
         Run valid = vigil("plugins", "validate", SAMPLES.resolve("logon-stats").toString());
@@ -98,6 +98,6 @@ class PluginsCliTest {
         assertThat(valid.out()).contains("is a valid plugin: logon-stats with 1 skills (logon-stats-logons-of-account).");
         assertThat(invalid.exit()).isEqualTo(2);
         assertThat(invalid.err()).contains("plugin_invalid").contains(manifest + ":5:13: SkillGroups[0].Format:"
-                + " Format MCP is not supported yet");
+                + " unknown format 'GPT'");
     }
 }

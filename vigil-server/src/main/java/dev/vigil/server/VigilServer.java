@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * shape instead. Every request, refused or not, is appended to the hash-chained {@link AuditLog}, once its answer is
  * complete (a stream's when it ends).
  *
+ * <p>The same server answers the Model Context Protocol over streamable HTTP at {@code /mcp} ({@link McpEndpoint}):
+ * the tenant's skills as MCP tools, behind the same tokens and audit log.
+ *
  * <p>The server holds the tenants' stores open for writing while it runs; it opens those that exist when it starts,
  * so a data directory another Vigil process holds fails the start with {@code STORE_LOCKED}.
  */
@@ -51,6 +54,7 @@ public final class VigilServer implements AutoCloseable {
     private final Api api;
     private final Clock clock;
     private final Javalin app;
+    private final McpEndpoint mcp;
 
     private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock,
             Supplier<Optional<Embedder>> embedder) {
@@ -59,7 +63,15 @@ public final class VigilServer implements AutoCloseable {
         this.audit = AuditLog.in(config.dataDirectory());
         this.api = new Api(config, stores, responder, embedder);
         this.clock = clock;
+        this.mcp = new McpEndpoint(config, stores, audit, clock, embedder, this::authenticate);
         this.app = Javalin.create(javalin -> {
+            // MCP over streamable HTTP: a servlet of its own at /mcp (an exact mapping, ahead of Javalin's /*)
+            javalin.jetty.modifyServletContextHandler(handler -> {
+                org.eclipse.jetty.ee10.servlet.ServletHolder holder = new org.eclipse.jetty.ee10.servlet.ServletHolder(
+                        "vigil-mcp", mcp);
+                holder.setAsyncSupported(true);
+                handler.addServlet(holder, McpEndpoint.PATH);
+            });
             javalin.jsonMapper(new JavalinJackson3(ApiJson.MAPPER, false));
             javalin.concurrency.useVirtualThreads = true;
             javalin.http.maxRequestSize = MAX_BODY_BYTES;
@@ -118,6 +130,7 @@ public final class VigilServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            mcp.close();
             app.stop();
         } finally {
             stores.close();
@@ -208,7 +221,11 @@ public final class VigilServer implements AutoCloseable {
     }
 
     private ApiToken authenticate(Context ctx) {
-        String header = ctx.header("Authorization");
+        return authenticate(ctx.header("Authorization"));
+    }
+
+    /** The token of an {@code Authorization} header; {@code AUTHENTICATION_REQUIRED} when missing or not valid. */
+    private ApiToken authenticate(String header) {
         if (header == null || header.isBlank()) {
             throw unauthenticated("no API token was sent");
         }

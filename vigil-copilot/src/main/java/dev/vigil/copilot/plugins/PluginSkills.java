@@ -66,9 +66,30 @@ public final class PluginSkills {
                                 workspace.store().tenant().value(), HTTP, timeout));
                     }
                 }
+                case SkillGroup.Mcp mcp -> skills.addAll(mcpSkills(plugin, mcp, installed.settings(),
+                        workspace.store().tenant().value(), timeout));
             }
         }
         return skills;
+    }
+
+    /** An MCP group's skills; an unreachable server leaves them out with a warning, as a broken plugin is. */
+    private static List<Skill> mcpSkills(PluginManifest plugin, SkillGroup.Mcp group, java.util.Map<String, String>
+            settings, String tenant, Duration timeout) {
+        java.util.Optional<RemoteTools> remote = java.util.ServiceLoader.load(RemoteTools.class,
+                PluginSkills.class.getClassLoader()).findFirst();
+        if (remote.isEmpty()) {
+            LOG.atWarn().addKeyValue("tenant", tenant).log("the MCP tools of plugin {} are left out: the vigil-mcp"
+                    + " module is not on the class path", plugin.name());
+            return List.of();
+        }
+        try {
+            return remote.get().skills(plugin, group, settings, tenant, timeout);
+        } catch (VigilException e) {
+            LOG.atWarn().addKeyValue("tenant", tenant).log("the MCP tools of plugin {} are left out: {} ({})",
+                    plugin.name(), e.getMessage(), e.fix());
+            return List.of();
+        }
     }
 
     private static <T> Supplier<T> memoized(Supplier<T> supplier) {

@@ -31,6 +31,8 @@ public record PluginManifest(String name, Descriptor descriptor, List<SkillGroup
             case SkillGroup.Kql kql -> kql.skills().stream().map(TemplateSkill::skillName);
             case SkillGroup.Sql sql -> sql.skills().stream().map(TemplateSkill::skillName);
             case SkillGroup.Api api -> api.operations().stream().map(ApiOperation::skillName);
+            // an MCP server's tools are known only once it is asked (tools/list), when the plugin's skills load
+            case SkillGroup.Mcp mcp -> java.util.stream.Stream.<String>empty();
         }).toList();
     }
 
@@ -159,6 +161,28 @@ public record PluginManifest(String name, Descriptor descriptor, List<SkillGroup
             public Api {
                 requireNonNull(baseUrl, "baseUrl is null");
                 operations = List.copyOf(operations);
+            }
+        }
+
+        /**
+         * {@code Format: MCP}: the tools of an external Model Context Protocol server, one skill each, listed when the
+         * plugin's skills load. Exactly one of {@code url} and {@code command} is set.
+         *
+         * @param url the server's streamable HTTP endpoint ({@code Url}, or a {@code {{Setting}}} reference); empty
+         *     for a stdio server
+         * @param command the command line that starts a stdio server ({@code Command}), split on white space; empty
+         *     for an HTTP server
+         * @param headers HTTP headers sent with every request ({@code Headers}); values may hold {@code {{Setting}}}
+         *     references, resolved with the tenant's settings (an API key)
+         * @param tools the tools to take ({@code Tools}); empty for all the server lists
+         */
+        record Mcp(String url, List<String> command, Map<String, String> headers, List<String> tools)
+                implements SkillGroup {
+            public Mcp {
+                requireNonNull(url, "url is null");
+                command = List.copyOf(command);
+                headers = Map.copyOf(headers);
+                tools = List.copyOf(tools);
             }
         }
     }

@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  *               Settings: {Target, Template | TemplateUrl}}]
  *   - Format: API
  *     Settings: {OpenApiSpecUrl | OpenApiSpec, EndpointUrl | EndpointUrlSettingName}
+ *   - Format: MCP
+ *     Settings: {Url | UrlSettingName | Command, Headers: {Name: value with {{Setting}}}, Tools: [names]}
  * </pre>
  *
  * <p>Every problem of a manifest is reported at once, each at its {@code file:line:column} with the field and how to
@@ -55,6 +57,7 @@ public final class PluginParser {
     private static final Set<String> TEMPLATE_SETTINGS = Set.of("Target", "Template", "TemplateUrl", "TemplateFile");
     private static final Set<String> API_SETTINGS = Set.of("OpenApiSpecUrl", "OpenApiSpec", "EndpointUrl",
             "EndpointUrlSettingName");
+    private static final Set<String> MCP_SETTINGS = Set.of("Url", "UrlSettingName", "Command", "Headers", "Tools");
     private static final Set<String> TARGETS = Set.of("defender", "sentinel", "sentineldatalake", "loganalytics",
             "kusto");
     private static final Pattern SETTING_REFERENCE = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
@@ -292,14 +295,10 @@ public final class PluginParser {
             case "KQL" -> Optional.of(new SkillGroup.Kql(templateSkills(map, field, true)));
             case "SQL" -> Optional.of(new SkillGroup.Sql(templateSkills(map, field, false)));
             case "API" -> api(map, field);
-            case "MCP" -> {
-                problem(at, field + ".Format", "Format MCP is not supported yet",
-                        "Remove this skill group, or use Format KQL, SQL or API until MCP tools are supported");
-                yield Optional.empty();
-            }
+            case "MCP" -> mcp(map, field);
             default -> {
                 problem(at, field + ".Format", "unknown format '" + format.get() + "'",
-                        "Use KQL, SQL or API (Format GPT, LogicApp and Agent are Security Copilot's own)");
+                        "Use KQL, SQL, API or MCP (Format GPT, LogicApp and Agent are Security Copilot's own)");
                 yield Optional.empty();
             }
         };
@@ -538,6 +537,47 @@ public final class PluginParser {
                             + " list 'servers' in the specification");
         }
         return Optional.of(new SkillGroup.Api(base, read.operations()));
+    }
+
+    /** An MCP group: where the server is (a URL or a command), the headers it needs and the tools to take. */
+    private Optional<SkillGroup> mcp(Node.Mapping group, String field) {
+        Optional<Node.Mapping> settings = mapping(group, "Settings", field + ".Settings", true);
+        if (settings.isEmpty()) {
+            return Optional.empty();
+        }
+        String at = field + ".Settings";
+        checkKeys(settings.get(), MCP_SETTINGS, at + ".");
+        String url = text(settings.get(), "UrlSettingName", at + ".UrlSettingName", false).map(s -> "{{" + s + "}}")
+                .or(() -> text(settings.get(), "Url", at + ".Url", false)).orElse("").strip();
+        String command = text(settings.get(), "Command", at + ".Command", false).orElse("").strip();
+        if (url.isEmpty() == command.isEmpty()) {
+            problem(settings.get().position(), at, url.isEmpty() ? "the MCP group names no server"
+                    : "the MCP group names both a URL and a command", "Set either Url (a streamable HTTP endpoint,"
+                    + " e.g. http://127.0.0.1:8811/mcp) or Command (the command line of a stdio server), not both");
+            return Optional.empty();
+        }
+        if (!url.isEmpty() && !url.startsWith("{{") && !url.matches("(?i)https?://\\S+")) {
+            problem(settings.get().get("Url").orElseThrow().position(), at + ".Url", "'" + url
+                    + "' is not an http(s) URL", "Write the server's endpoint, e.g. http://127.0.0.1:8811/mcp");
+            return Optional.empty();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        mapping(settings.get(), "Headers", at + ".Headers", false).ifPresent(map -> map.values().forEach((k, v) -> {
+            if (v instanceof Node.Scalar scalar && scalar.text() != null) {
+                headers.put(k, scalar.text());
+            } else {
+                problem(v.position(), at + ".Headers." + k, "a header value is text, not " + Node.kind(v),
+                        "Write it as 'Authorization: Bearer {{ApiToken}}'");
+            }
+        }));
+        List<String> tools = new ArrayList<>();
+        list(settings.get(), "Tools", at + ".Tools").ifPresent(list -> list.forEach(item -> {
+            if (item instanceof Node.Scalar s && s.text() != null && !s.text().isBlank()) {
+                tools.add(s.text().strip());
+            }
+        }));
+        return Optional.of(new SkillGroup.Mcp(url, command.isEmpty() ? List.of() : List.of(command.split("\\s+")),
+                headers, tools));
     }
 
     /** A file a manifest refers to, as read. */

@@ -48,17 +48,18 @@ class PluginValidationTest {
                         "plugin.yaml:11:21: SkillGroups[0].Skills[0].Settings.Template: the placeholder {{devicename}}"
                                 + " is not a declared input",
                         "Write {{DeviceName}}, as the input is named."),
-                Arguments.of("an MCP group", HEAD + """
+                Arguments.of("an MCP group without a server", HEAD + """
                           - Format: MCP
-                            Settings: {Endpoint: http://localhost:9000}
+                            Settings: {Tools: [lookup_asset]}
                         """,
-                        "plugin.yaml:5:13: SkillGroups[0].Format: Format MCP is not supported yet",
-                        "Remove this skill group, or use Format KQL, SQL or API until MCP tools are supported."),
+                        "plugin.yaml:6:15: SkillGroups[0].Settings: the MCP group names no server",
+                        "Set either Url (a streamable HTTP endpoint, e.g. http://127.0.0.1:8811/mcp) or Command (the"
+                                + " command line of a stdio server), not both."),
                 Arguments.of("an unknown format", HEAD + """
                           - Format: GPT
                         """,
                         "plugin.yaml:5:13: SkillGroups[0].Format: unknown format 'GPT'",
-                        "Use KQL, SQL or API (Format GPT, LogicApp and Agent are Security Copilot's own)."),
+                        "Use KQL, SQL, API or MCP (Format GPT, LogicApp and Agent are Security Copilot's own)."),
                 Arguments.of("a misspelt key", HEAD + """
                           - Format: KQL
                             Skills:
