@@ -42,7 +42,7 @@ final class PageWriter {
         this.events = requireNonNull(events, "events is null");
         this.alerts = requireNonNull(alerts, "alerts is null");
         this.normalizer = requireNonNull(normalizer, "normalizer is null");
-        this.parser = new JsonRecordParser(IngestLimits.DEFAULTS, new JsonShapes("ConnectorRecord", null));
+        this.parser = new JsonRecordParser(IngestLimits.DEFAULTS, new JsonShapes("ConnectorRecord", dev.vigil.ingest.JsonShape.GENERIC));
     }
 
     /** A record that could not be mapped, with the reason it is quarantined. */
