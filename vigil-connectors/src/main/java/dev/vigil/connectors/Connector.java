@@ -18,7 +18,7 @@ public interface Connector {
     /**
      * Checks the connector without storing anything: gets a token and reads one page.
      *
-     * @return what worked, one line each; a failure throws with the fix
+     * @param ok told what worked, one line per step, as each step passes; a failing step throws with the fix
      */
-    java.util.List<String> test();
+    void test(Consumer<String> ok);
 }

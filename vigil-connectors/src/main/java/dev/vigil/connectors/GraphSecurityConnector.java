@@ -150,10 +150,9 @@ final class GraphSecurityConnector implements Connector {
     }
 
     @Override
-    public List<String> test() {
-        List<String> out = new ArrayList<>();
+    public void test(Consumer<String> out) {
         tokens.token();
-        out.add("token: obtained from " + URI.create(config.tokenUrl()).getHost() + " for " + config.kind().scope());
+        out.accept("token: obtained from " + URI.create(config.tokenUrl()).getHost() + " for " + config.kind().scope());
         for (Stream stream : Stream.values()) {
             URI first = URI.create(config.endpointOrDefault() + "/v1.0/security/" + stream.path + "?$top=1"
                     + (stream == Stream.INCIDENTS ? "&$expand=alerts" : ""));
@@ -162,9 +161,8 @@ final class GraphSecurityConnector implements Connector {
             if (!body.path("value").isArray()) {
                 throw Responses.missing(config.name(), response, "value");
             }
-            out.add(stream.path + ": readable (" + body.path("value").size() + " record(s) on a first page of 1)");
+            out.accept(stream.path + ": readable (" + body.path("value").size() + " record(s) on a first page of 1)");
         }
-        return out;
     }
 
     private static String encode(String value) {

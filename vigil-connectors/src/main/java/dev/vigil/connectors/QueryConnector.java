@@ -166,15 +166,13 @@ final class QueryConnector implements Connector {
     }
 
     @Override
-    public List<String> test() {
-        List<String> out = new ArrayList<>();
+    public void test(Consumer<String> out) {
         tokens.token();
-        out.add("token: obtained from " + URI.create(config.tokenUrl()).getHost() + " for " + config.kind().scope());
+        out.accept("token: obtained from " + URI.create(config.tokenUrl()).getHost() + " for " + config.kind().scope());
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Http.Response response = send(now.minus(config.lookback()), now);
         List<ObjectNode> rows = rows(Responses.parse(config.name(), response), response);
-        out.add("query: ran; " + rows.size() + " row(s) over the lookback, for table " + tableOf(config)
+        out.accept("query: ran; " + rows.size() + " row(s) over the lookback, for table " + tableOf(config)
                 + " (nothing stored)");
-        return out;
     }
 }
