@@ -10,8 +10,20 @@ import dev.vigil.model.VigilException;
 public final class ConnectorException extends VigilException {
     private static final long serialVersionUID = 1L;
 
+    private final int httpStatus;
+
     public ConnectorException(String message, String fix, Throwable cause) {
+        this(message, fix, cause, 0);
+    }
+
+    ConnectorException(String message, String fix, Throwable cause, int httpStatus) {
         super(ErrorCode.CONNECTOR_FAILED, message, fix, cause);
+        this.httpStatus = httpStatus;
+    }
+
+    /** The HTTP status the API refused the request with; 0 when the failure was not such a refusal. */
+    public int httpStatus() {
+        return httpStatus;
     }
 
     public ConnectorException(String message, String fix) {

@@ -82,8 +82,26 @@ final class GraphSecurityConnector implements Connector {
                 : new HighWater(checkpoint.watermark(), checkpoint.idsAtWatermark());
         URI next = checkpoint.midRun() ? URI.create(checkpoint.resumeLink()) : firstPage(stream, checkpoint);
         RunSummary summary = RunSummary.EMPTY;
+        boolean resuming = checkpoint.midRun();
         while (next != null) {
-            Http.Response response = http.send("GET", next, null, null, tokens);
+            Http.Response response;
+            try {
+                response = http.send("GET", next, null, null, tokens);
+            } catch (ConnectorException e) {
+                if (!resuming || e.httpStatus() < 400 || e.httpStatus() >= 500 || e.httpStatus() == 401
+                        || e.httpStatus() == 403) {
+                    throw e;
+                }
+                // The saved next link has expired (skip tokens do): ask again from the watermark. The pages stored
+                // before are read again and stored nothing twice.
+                progress.accept(config.name() + ": " + stream.path + ": the saved next page is gone (HTTP "
+                        + e.httpStatus() + "); reading again from the watermark");
+                resuming = false;
+                high = new HighWater(checkpoint.watermark(), checkpoint.idsAtWatermark());
+                next = firstPage(stream, checkpoint);
+                continue;
+            }
+            resuming = false;
             JsonNode body = Responses.parse(config.name(), response);
             JsonNode value = body.get("value");
             if (value == null || !value.isArray()) {

@@ -116,7 +116,7 @@ final class Http {
                 continue;
             }
             throw new ConnectorException("connector '" + connector + "': " + method + " " + uri.getPath() + " returned "
-                    + lastProblem, fixFor(status));
+                    + lastProblem, fixFor(status), null, status);
         }
         throw new ConnectorException("connector '" + connector + "': " + method + " " + uri.getPath() + " failed "
                 + policy.maxAttempts() + " times; last: " + lastProblem,

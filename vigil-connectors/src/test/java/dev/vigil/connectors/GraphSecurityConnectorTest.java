@@ -139,6 +139,38 @@ class GraphSecurityConnectorTest {
     }
 
     @Test
+    void anExpiredNextLinkFallsBackToTheWatermarkAndStoresNothingTwice() {
+        String base = fixture.server.baseUrl();
+        fixture.server.respond(request -> {
+            if (!request.path().equals(ALERTS)) {
+                return Reply.ok(GraphPayloads.page("incidents", null, List.of()));
+            }
+            int page = pageOf(request);
+            return page == 3 ? Reply.status(503, "") : Reply.ok(alertsPage(base, page));
+        });
+        catchThrowableOfType(ConnectorException.class, () -> fixture.open("graph").run(line -> { }));
+        java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
+        fixture.server.respond(request -> {
+            if (!request.path().equals(ALERTS)) {
+                return Reply.ok(GraphPayloads.page("incidents", null, List.of()));
+            }
+            int page = pageOf(request);
+            return page == 3 && !refused.getAndSet(true)
+                    ? Reply.status(400, "{\"error\":{\"code\":\"BadRequest\",\"message\":\"Invalid skip token\"}}")
+                    : Reply.ok(alertsPage(base, page));
+        });
+        List<String> progress = new ArrayList<>();
+
+        RunSummary resumed = fixture.open("graph").run(progress::add);
+
+        assertThat(progress).anyMatch(line -> line.contains("the saved next page is gone (HTTP 400)"));
+        assertThat(resumed.storedNew()).isEqualTo(2);
+        assertThat(resumed.alertsNew()).isEqualTo(2);
+        assertThat(fixture.count("GraphSecurityAlert")).isEqualTo(6);
+        assertThat(fixture.store.alerts(AlertQuery.newest(100))).hasSize(6);
+    }
+
+    @Test
     void throttlingWaitsAsLongAsRetryAfterSays() {
         String base = fixture.server.baseUrl();
         AtomicInteger calls = new AtomicInteger();
