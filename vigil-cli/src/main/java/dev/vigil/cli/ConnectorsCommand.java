@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 /** {@code vigil connectors add|list|test|run}: pull alerts, incidents and events from vendors' APIs. */
 @Command(name = "connectors", mixinStandardHelpOptions = true,
         description = {"Pull from vendors' APIs into the tenant's store, resuming at a checkpoint: Microsoft Graph"
-                + " Security (alerts_v2 and incidents), Azure Monitor Log Analytics (Sentinel tables) and Microsoft"
-                + " Defender advanced hunting. Authentication is OAuth2 client credentials against Entra ID.",
+                + " Security (alerts_v2 and incidents), Azure Monitor Log Analytics (Sentinel tables), Microsoft"
+                + " Defender advanced hunting and Sentinel incidents. Authentication is OAuth2 client credentials against Entra ID.",
                 "Client secrets are stored encrypted (AES-GCM) under the key file DATA/" + SecretBox.KEY_FILE
                         + ": protect it and back it up; without it the secrets cannot be read."},
         subcommands = {ConnectorsCommand.Add.class, ConnectorsCommand.ListConnectors.class,
@@ -64,7 +64,7 @@ final class ConnectorsCommand extends CommandGroup {
         String name;
 
         @Option(names = "--kind", required = true, paramLabel = "KIND",
-                description = "graph-security, log-analytics or defender-hunting.")
+                description = "graph-security, log-analytics, defender-hunting or sentinel-incidents.")
         String kind;
 
         @Option(names = "--tenant-id", required = true, paramLabel = "ID",
@@ -85,7 +85,9 @@ final class ConnectorsCommand extends CommandGroup {
                 description = "The token service's base URL (default: https://login.microsoftonline.com).")
         String authority;
 
-        @Option(names = "--workspace", paramLabel = "ID", description = "The Log Analytics workspace id (log-analytics).")
+        @Option(names = "--workspace", paramLabel = "ID", description = "The Log Analytics workspace id (log-analytics), or the workspace's resource id"
+                + " /subscriptions/S/resourceGroups/G/providers/Microsoft.OperationalInsights/workspaces/W"
+                + " (sentinel-incidents).")
         String workspace;
 
         @Option(names = "--query", paramLabel = "KQL", description = "The query whose rows to pull (log-analytics,"

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * @param sealedSecret the client secret, encrypted
  * @param endpoint the API's base URL; empty for the vendor's public one (tests point it at a local server)
  * @param authority the token service's base URL; empty for {@code https://login.microsoftonline.com}
- * @param workspace the Log Analytics workspace id (log-analytics only)
+ * @param workspace the Log Analytics workspace id (log-analytics), or its ARM resource id (sentinel-incidents)
  * @param query the KQL query (log-analytics and defender-hunting)
  * @param table the table rows go to when the query names none (log-analytics and defender-hunting)
  * @param lookback how far back the first run reaches
@@ -51,9 +51,15 @@ public record ConnectorConfig(String name, Kind kind, String directoryTenant, St
             throw invalid("connector '" + name + "' needs --tenant-id and --client-id",
                     "Pass the Entra ID tenant id and the client id of the app registration that may read the API.");
         }
-        if (kind != Kind.GRAPH_SECURITY && query.isEmpty()) {
+        if ((kind == Kind.LOG_ANALYTICS || kind == Kind.DEFENDER_HUNTING) && query.isEmpty()) {
             throw invalid("connector '" + name + "' of kind " + kind.id() + " needs --query",
                     "Pass the KQL query whose rows to pull, e.g. --query 'SigninLogs'.");
+        }
+        if (kind == Kind.SENTINEL_INCIDENTS && !workspace.matches(
+                "/?subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[^/]+")) {
+            throw invalid("connector '" + name + "' of kind sentinel-incidents needs --workspace as the workspace's"
+                    + " resource id", "Pass /subscriptions/SUBSCRIPTION/resourceGroups/GROUP/providers/"
+                    + "Microsoft.OperationalInsights/workspaces/NAME (the workspace's Properties page shows it).");
         }
         if (kind == Kind.LOG_ANALYTICS && workspace.isEmpty()) {
             throw invalid("connector '" + name + "' of kind log-analytics needs --workspace",
@@ -89,7 +95,9 @@ public record ConnectorConfig(String name, Kind kind, String directoryTenant, St
         GRAPH_SECURITY("graph-security", "https://graph.microsoft.com", "https://graph.microsoft.com/.default"),
         LOG_ANALYTICS("log-analytics", "https://api.loganalytics.io", "https://api.loganalytics.io/.default"),
         DEFENDER_HUNTING("defender-hunting", "https://api.security.microsoft.com",
-                "https://api.security.microsoft.com/.default");
+                "https://api.security.microsoft.com/.default"),
+        SENTINEL_INCIDENTS("sentinel-incidents", "https://management.azure.com",
+                "https://management.azure.com/.default");
 
         private final String id;
         private final String defaultEndpoint;
@@ -121,7 +129,7 @@ public record ConnectorConfig(String name, Kind kind, String directoryTenant, St
                 }
             }
             throw invalid("unknown connector kind '" + id + "'",
-                    "Use one of graph-security, log-analytics, defender-hunting.");
+                    "Use one of graph-security, log-analytics, defender-hunting, sentinel-incidents.");
         }
     }
 }

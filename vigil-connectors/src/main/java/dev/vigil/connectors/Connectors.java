@@ -75,6 +75,8 @@ public final class Connectors {
                 : new PageWriter(tenant, store, store, Normalizer.standard(clock));
         return switch (config.kind()) {
             case GRAPH_SECURITY -> new GraphSecurityConnector(config, tenant, http, tokens, registry, writer, clock);
+            case SENTINEL_INCIDENTS -> new SentinelIncidentsConnector(config, tenant, http, tokens, registry, writer,
+                    clock);
             case LOG_ANALYTICS, DEFENDER_HUNTING -> new QueryConnector(config, tenant, http, tokens, registry, writer,
                     clock);
         };

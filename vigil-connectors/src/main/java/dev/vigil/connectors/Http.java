@@ -182,7 +182,8 @@ final class Http {
                     + " (`vigil connectors add` again with --client-secret-env), and that the secret has not expired.";
             case 403 -> "Grant the app registration the API's application permission and an admin's consent (Graph:"
                     + " SecurityAlert.Read.All and SecurityIncident.Read.All; Log Analytics: the Log Analytics Reader"
-                    + " role on the workspace; Defender: AdvancedHunting.Read.All).";
+                    + " role on the workspace; Defender: AdvancedHunting.Read.All; Sentinel incidents: the Microsoft Sentinel Reader"
+                    + " role on the workspace).";
             case 404 -> "Check the connector's --endpoint and --workspace: the path does not exist there.";
             case 400 -> "The API refused the request as sent: check the connector's --query (run it in the portal first)"
                     + " and its settings; the response above says what it objected to.";
