@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "connectors", mixinStandardHelpOptions = true,
         description = {"Pull from vendors' APIs into the tenant's store, resuming at a checkpoint: Microsoft Graph"
                 + " Security (alerts_v2 and incidents), Azure Monitor Log Analytics (Sentinel tables), Microsoft"
-                + " Defender advanced hunting and Sentinel incidents. Authentication is OAuth2 client credentials against Entra ID.",
+                + " Defender advanced hunting, Sentinel incidents; and Splunk's search export. Authentication is OAuth2 client credentials against Entra ID (Splunk: an authentication token).",
                 "Client secrets are stored encrypted (AES-GCM) under the key file DATA/" + SecretBox.KEY_FILE
                         + ": protect it and back it up; without it the secrets cannot be read."},
         subcommands = {ConnectorsCommand.Add.class, ConnectorsCommand.ListConnectors.class,
@@ -64,18 +64,20 @@ final class ConnectorsCommand extends CommandGroup {
         String name;
 
         @Option(names = "--kind", required = true, paramLabel = "KIND",
-                description = "graph-security, log-analytics, defender-hunting or sentinel-incidents.")
+                description = "graph-security, log-analytics, defender-hunting, sentinel-incidents or splunk-export.")
         String kind;
 
-        @Option(names = "--tenant-id", required = true, paramLabel = "ID",
-                description = "The Entra ID (directory) tenant id of the app registration.")
+        @Option(names = "--tenant-id", paramLabel = "ID",
+                description = "The Entra ID (directory) tenant id of the app registration (all kinds but splunk-export).")
         String directoryTenant;
 
-        @Option(names = "--client-id", required = true, paramLabel = "ID", description = "The app registration's client id.")
+        @Option(names = "--client-id", paramLabel = "ID",
+                description = "The app registration's client id (all kinds but splunk-export).")
         String clientId;
 
         @Option(names = "--client-secret-env", required = true, paramLabel = "VAR",
-                description = "The environment variable that holds the client secret.")
+                description = "The environment variable that holds the client secret (splunk-export: a Splunk"
+                        + " authentication token).")
         String secretVariable;
 
         @Option(names = "--endpoint", paramLabel = "URL", description = "The API's base URL (default: the vendor's).")

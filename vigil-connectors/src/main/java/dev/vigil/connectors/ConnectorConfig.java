@@ -47,7 +47,7 @@ public record ConnectorConfig(String name, Kind kind, String directoryTenant, St
         table = orEmpty(table);
         lookback = lookback == null ? Duration.ofDays(1) : lookback;
         pageSize = pageSize <= 0 ? 100 : pageSize;
-        if (directoryTenant.isEmpty() || clientId.isEmpty()) {
+        if (kind != Kind.SPLUNK_EXPORT && (directoryTenant.isEmpty() || clientId.isEmpty())) {
             throw invalid("connector '" + name + "' needs --tenant-id and --client-id",
                     "Pass the Entra ID tenant id and the client id of the app registration that may read the API.");
         }
@@ -60,6 +60,10 @@ public record ConnectorConfig(String name, Kind kind, String directoryTenant, St
             throw invalid("connector '" + name + "' of kind sentinel-incidents needs --workspace as the workspace's"
                     + " resource id", "Pass /subscriptions/SUBSCRIPTION/resourceGroups/GROUP/providers/"
                     + "Microsoft.OperationalInsights/workspaces/NAME (the workspace's Properties page shows it).");
+        }
+        if (kind == Kind.SPLUNK_EXPORT && query.isEmpty()) {
+            throw invalid("connector '" + name + "' of kind splunk-export needs --query",
+                    "Pass the SPL search whose events to pull, e.g. --query 'search index=wineventlog'.");
         }
         if (kind == Kind.LOG_ANALYTICS && workspace.isEmpty()) {
             throw invalid("connector '" + name + "' of kind log-analytics needs --workspace",
@@ -97,7 +101,9 @@ public record ConnectorConfig(String name, Kind kind, String directoryTenant, St
         DEFENDER_HUNTING("defender-hunting", "https://api.security.microsoft.com",
                 "https://api.security.microsoft.com/.default"),
         SENTINEL_INCIDENTS("sentinel-incidents", "https://management.azure.com",
-                "https://management.azure.com/.default");
+                "https://management.azure.com/.default"),
+        /** Splunk's search export; authenticated by a Splunk authentication token (the "secret"), not Entra ID. */
+        SPLUNK_EXPORT("splunk-export", "https://localhost:8089", "");
 
         private final String id;
         private final String defaultEndpoint;
@@ -129,7 +135,7 @@ public record ConnectorConfig(String name, Kind kind, String directoryTenant, St
                 }
             }
             throw invalid("unknown connector kind '" + id + "'",
-                    "Use one of graph-security, log-analytics, defender-hunting, sentinel-incidents.");
+                    "Use one of graph-security, log-analytics, defender-hunting, sentinel-incidents, splunk-export.");
         }
     }
 }

@@ -69,12 +69,14 @@ public final class Connectors {
         String secret = secrets().open(config.sealedSecret(), tenant.value(), name);
         HttpClient client = Http.defaultClient(policy);
         Http http = new Http(name, client, policy, sleeper, clock, random);
-        TokenProvider tokens = new ClientCredentialsTokens(http, config.tokenUrl(), config.clientId(), secret,
-                config.kind().scope(), clock);
+        TokenProvider tokens = config.kind() == ConnectorConfig.Kind.SPLUNK_EXPORT ? new StaticToken(secret)
+                : new ClientCredentialsTokens(http, config.tokenUrl(), config.clientId(), secret, config.kind().scope(),
+                        clock);
         PageWriter writer = store == null ? null
                 : new PageWriter(tenant, store, store, Normalizer.standard(clock));
         return switch (config.kind()) {
             case GRAPH_SECURITY -> new GraphSecurityConnector(config, tenant, http, tokens, registry, writer, clock);
+            case SPLUNK_EXPORT -> new SplunkExportConnector(config, http, tokens, registry, writer, clock);
             case SENTINEL_INCIDENTS -> new SentinelIncidentsConnector(config, tenant, http, tokens, registry, writer,
                     clock);
             case LOG_ANALYTICS, DEFENDER_HUNTING -> new QueryConnector(config, tenant, http, tokens, registry, writer,

@@ -53,6 +53,7 @@ final class FakeMicrosoft implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private volatile String validToken = "";
+    private volatile String staticToken = null;
     private volatile Function<Request, Reply> responder = request -> Reply.status(404, "{}");
     private volatile Function<Request, Reply> tokenResponder = null;
 
@@ -72,6 +73,11 @@ final class FakeMicrosoft implements AutoCloseable {
 
     void respondToTokenRequests(Function<Request, Reply> tokenResponder) {
         this.tokenResponder = tokenResponder;
+    }
+
+    /** Accepts this bearer token too, as an API with long-lived tokens (Splunk) does. */
+    void acceptStaticToken(String token) {
+        this.staticToken = token;
     }
 
     /** Makes every token issued so far invalid, as if it had expired. */
@@ -107,7 +113,8 @@ final class FakeMicrosoft implements AutoCloseable {
                 reply = Reply.ok("{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
                         + "\"access_token\":\"" + token + "\"}");
             }
-        } else if (validToken.isEmpty() || !("Bearer " + validToken).equals(request.authorization())) {
+        } else if ((staticToken == null || !("Bearer " + staticToken).equals(request.authorization()))
+                && (validToken.isEmpty() || !("Bearer " + validToken).equals(request.authorization()))) {
             reply = Reply.status(401, "{\"error\":{\"code\":\"InvalidAuthenticationToken\","
                     + "\"message\":\"Access token has expired or is not yet valid.\"}}");
         } else {
