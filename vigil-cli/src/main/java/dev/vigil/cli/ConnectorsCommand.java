@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
                 "Client secrets are stored encrypted (AES-GCM) under the key file DATA/" + SecretBox.KEY_FILE
                         + ": protect it and back it up; without it the secrets cannot be read."},
         subcommands = {ConnectorsCommand.Add.class, ConnectorsCommand.ListConnectors.class,
-                ConnectorsCommand.Test.class, ConnectorsCommand.Run.class})
+                ConnectorsCommand.Test.class, ConnectorsCommand.Run.class, ConnectorsCommand.Listen.class})
 final class ConnectorsCommand extends CommandGroup {
     /** Where secrets are read from; the tests substitute their own environment. */
     static UnaryOperator<String> environment = System::getenv;
@@ -64,7 +64,8 @@ final class ConnectorsCommand extends CommandGroup {
         String name;
 
         @Option(names = "--kind", required = true, paramLabel = "KIND",
-                description = "graph-security, log-analytics, defender-hunting, sentinel-incidents or splunk-export.")
+                description = "graph-security, log-analytics, defender-hunting, sentinel-incidents, splunk-export or"
+                        + " webhook.")
         String kind;
 
         @Option(names = "--tenant-id", paramLabel = "ID",
@@ -77,7 +78,7 @@ final class ConnectorsCommand extends CommandGroup {
 
         @Option(names = "--client-secret-env", required = true, paramLabel = "VAR",
                 description = "The environment variable that holds the client secret (splunk-export: a Splunk"
-                        + " authentication token).")
+                        + " authentication token; webhook: the bearer token senders must present).")
         String secretVariable;
 
         @Option(names = "--endpoint", paramLabel = "URL", description = "The API's base URL (default: the vendor's).")
@@ -302,6 +303,44 @@ final class ConnectorsCommand extends CommandGroup {
                 }
             }
             out.flush();
+        }
+    }
+
+    @Command(name = "listen", mixinStandardHelpOptions = true,
+            description = {"Receive a webhook connector's pushes until stopped: POST /webhook/NAME with"
+                    + " 'Authorization: Bearer TOKEN' and a JSON object, array or NDJSON.",
+                    "A batch is answered 200 only once it is stored; a retried batch stores nothing twice."})
+    static final class Listen implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "8090", description = "Default: ${DEFAULT-VALUE}.")
+        int port;
+
+        @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+                description = "The address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all, behind TLS).")
+        String bind;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            VigilConfig config = common.load();
+            PrintWriter out = spec.commandLine().getOut();
+            try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
+                    TenantStore.Mode.READ_WRITE);
+                    dev.vigil.connectors.WebhookReceiver receiver = connectors(config).receiver(name, store)) {
+                int bound = receiver.start(bind, port);
+                out.println("Listening on http://" + bind + ":" + bound + receiver.path() + " for tenant '"
+                        + config.tenant() + "'; stop with Ctrl-C.");
+                out.flush();
+                Thread.currentThread().join();
+            }
+            return 0;
         }
     }
 }

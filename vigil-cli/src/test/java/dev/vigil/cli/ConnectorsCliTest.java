@@ -130,4 +130,15 @@ class ConnectorsCliTest {
         assertThat(added.exit()).isEqualTo(2);
         assertThat(added.err()).contains("the environment variable NOT_SET is not set or empty");
     }
+
+    @Test
+    void aWebhookConnectorNeedsNoEntraIdAndIsNotRun() {
+        CliTesting.Run added = vigil(data, "connectors", "add", "partner", "--kind", "webhook", "--table", "PartnerEvent",
+                "--client-secret-env", "GRAPH_SECRET");
+        assertThat(added.exit()).as(added.toString()).isZero();
+
+        CliTesting.Run run = vigil(data, "connectors", "run", "partner", "--once");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("connector 'partner' is a webhook receiver").contains("vigil connectors listen");
+    }
 }

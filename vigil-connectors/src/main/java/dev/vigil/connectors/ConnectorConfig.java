@@ -47,7 +47,7 @@ public record ConnectorConfig(String name, Kind kind, String directoryTenant, St
         table = orEmpty(table);
         lookback = lookback == null ? Duration.ofDays(1) : lookback;
         pageSize = pageSize <= 0 ? 100 : pageSize;
-        if (kind != Kind.SPLUNK_EXPORT && (directoryTenant.isEmpty() || clientId.isEmpty())) {
+        if (kind != Kind.SPLUNK_EXPORT && kind != Kind.WEBHOOK && (directoryTenant.isEmpty() || clientId.isEmpty())) {
             throw invalid("connector '" + name + "' needs --tenant-id and --client-id",
                     "Pass the Entra ID tenant id and the client id of the app registration that may read the API.");
         }
@@ -103,7 +103,9 @@ public record ConnectorConfig(String name, Kind kind, String directoryTenant, St
         SENTINEL_INCIDENTS("sentinel-incidents", "https://management.azure.com",
                 "https://management.azure.com/.default"),
         /** Splunk's search export; authenticated by a Splunk authentication token (the "secret"), not Entra ID. */
-        SPLUNK_EXPORT("splunk-export", "https://localhost:8089", "");
+        SPLUNK_EXPORT("splunk-export", "https://localhost:8089", ""),
+        /** A receiver that vendors push to; its "secret" is the bearer token senders must present. */
+        WEBHOOK("webhook", "", "");
 
         private final String id;
         private final String defaultEndpoint;
@@ -135,7 +137,7 @@ public record ConnectorConfig(String name, Kind kind, String directoryTenant, St
                 }
             }
             throw invalid("unknown connector kind '" + id + "'",
-                    "Use one of graph-security, log-analytics, defender-hunting, sentinel-incidents, splunk-export.");
+                    "Use one of graph-security, log-analytics, defender-hunting, sentinel-incidents, splunk-export, webhook.");
         }
     }
 }

@@ -55,6 +55,21 @@ public final class Connectors {
     }
 
     /**
+     * The webhook receiver of the named connector, storing into {@code store}; start it with
+     * {@link WebhookReceiver#start}.
+     */
+    public <S extends EventSink & AlertSink> WebhookReceiver receiver(String name, S store) {
+        ConnectorConfig config = registry().get(name);
+        if (config.kind() != ConnectorConfig.Kind.WEBHOOK) {
+            throw ConnectorConfig.invalid("connector '" + name + "' is of kind " + config.kind().id()
+                    + ", not webhook", "Run it with `vigil connectors run " + name + "`.");
+        }
+        String token = secrets().open(config.sealedSecret(), tenant.value(), name);
+        return new WebhookReceiver(config, token, new PageWriter(tenant, store, store, Normalizer.standard(clock)),
+                clock);
+    }
+
+    /**
      * The connector that stores into {@code store} (a tenant store, which takes both events and alerts).
      *
      * @param store null for a connector that is only {@linkplain Connector#test() tested}
@@ -76,6 +91,8 @@ public final class Connectors {
                 : new PageWriter(tenant, store, store, Normalizer.standard(clock));
         return switch (config.kind()) {
             case GRAPH_SECURITY -> new GraphSecurityConnector(config, tenant, http, tokens, registry, writer, clock);
+            case WEBHOOK -> throw ConnectorConfig.invalid("connector '" + name + "' is a webhook receiver: it is not run"
+                    + " but listened on", "Use `vigil connectors listen " + name + "`.");
             case SPLUNK_EXPORT -> new SplunkExportConnector(config, http, tokens, registry, writer, clock);
             case SENTINEL_INCIDENTS -> new SentinelIncidentsConnector(config, tenant, http, tokens, registry, writer,
                     clock);
