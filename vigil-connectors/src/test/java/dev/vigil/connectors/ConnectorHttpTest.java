@@ -124,4 +124,49 @@ class ConnectorHttpTest {
         assertThat(failure).hasMessageContaining("connector 'test': GET /v1.0/security/alerts_v2 failed 4 times");
         assertThat(sleeper.waits()).hasSize(3);
     }
+
+    /** A clock the test moves. */
+    static final class MovableClock extends Clock {
+        Instant now = NOW;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void aCachedTokenIsRenewedFiveMinutesBeforeItExpires() {
+        MovableClock clock = new MovableClock();
+        ClientCredentialsTokens renewing = new ClientCredentialsTokens(http, server.baseUrl() + "/dir/oauth2/v2.0/token",
+                "client-1", "the secret", "https://graph.microsoft.com/.default", clock);
+
+        assertThat(renewing.token()).isEqualTo("token-1");
+        clock.now = NOW.plusSeconds(3599 - 300 - 1);
+        assertThat(renewing.token()).isEqualTo("token-1");
+        clock.now = NOW.plusSeconds(3599 - 300);
+        assertThat(renewing.token()).isEqualTo("token-2");
+        renewing.invalidate();
+        assertThat(renewing.token()).isEqualTo("token-3");
+        assertThat(renewing.fetched()).isEqualTo(3);
+    }
+
+    @Test
+    void aTruncatedResponseNamesWhereItEnds() {
+        server.respond(request -> Reply.ok("{\"value\":[{\"id\":\"a1\",\"title\":\"cut"));
+        ConnectorException failure = catchThrowableOfType(ConnectorException.class,
+                () -> Responses.parse("test", http.send("GET", api(), null, null, tokens)));
+        assertThat(failure.getMessage()).startsWith("connector 'test': the response of /v1.0/security/alerts_v2 is not"
+                + " valid JSON at line 1, column ").contains("end-of-input");
+    }
 }
