@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Vigil: a self-hosted security copilot over your own security data.",
-        subcommands = {DemoCommand.class, IngestCommand.class, TablesCommand.class, SqlCommand.class,
+        subcommands = {DemoCommand.class, IngestCommand.class, ConnectorsCommand.class, TablesCommand.class, SqlCommand.class,
                 QuarantineCommand.class, RulesCommand.class, DetectCommand.class, AlertsCommand.class,
                 ConfigCommand.class, BenchCommand.class, IntelCommand.class, IncidentsCommand.class,
                 HuntCommand.class, InventoryCommand.class, VulnsCommand.class, PostureCommand.class,

@@ -43,6 +43,9 @@ public enum ErrorCode {
     STORE_FAILED(Category.INTERNAL, "Check free disk space and the data directory's permissions; the log has the details."),
     LIMIT_EXCEEDED(Category.INSUFFICIENT_RESOURCES, "Raise the limit named in the configuration, or split the input."),
     MODEL_UNAVAILABLE(Category.INTERNAL, "Run Vigil on Linux (x86-64 or ARM64), macOS on Apple silicon or Windows x86-64 with `--enable-native-access=ALL-UNNAMED` (./vigil passes it), and let it write to java.io.tmpdir and ~/.djl.ai (or DJL_CACHE_DIR), where the native libraries are unpacked; the cause names what failed."),
+    CONNECTOR_INVALID(Category.USER_ERROR, "Fix the connector's settings as the message says; `vigil connectors add --help` lists them."),
+    CONNECTOR_NOT_FOUND(Category.NOT_FOUND, "Run `vigil connectors list` to see the connectors of this tenant, and `vigil connectors add` to add one."),
+    CONNECTOR_FAILED(Category.INTERNAL, "Run `vigil connectors test NAME`: it checks the credentials, the endpoint and one page, and says what to change; the next run resumes from the last stored page."),
     INTERRUPTED(Category.INTERNAL, "The work was interrupted; run the command again, it resumes without duplicating what was stored."),
     INTERNAL(Category.INTERNAL, "This is a bug in Vigil: report it with the log file.");
 
