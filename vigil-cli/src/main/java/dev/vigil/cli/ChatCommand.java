@@ -46,6 +46,11 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--session", paramLabel = "ID", description = "Continue this stored session instead of a new one.")
     String session;
 
+    @Option(names = "--language-model", negatable = true,
+            description = "Plan and write answers with the tenant's language model (DATA/tenants/<tenant>/"
+                    + "model.yaml), checked by the embedded planner. Default: when the tenant has one.")
+    Boolean languageModel;
+
     @Option(names = "--no-model", negatable = true, defaultValue = "true",
             description = "Rank skills by word overlap instead of the in-jar embedding model.")
     boolean model;
@@ -60,6 +65,7 @@ final class ChatCommand implements Callable<Integer> {
         Optional<Embedder> embedder = CopilotSession.embedder(model, err);
         try (TenantStore store = CopilotSession.open(config, TenantStore.Mode.READ_WRITE)) {
             Copilot copilot = CopilotSession.copilot(config, store, embedder);
+            CopilotSession.useLanguageModel(config, store, copilot, languageModel, err);
             Session stored = session == null ? store.sessions().create(principal, "Chat " + Instant.now())
                     : store.sessions().get(principal, CopilotSession.sessionId(session));
             store.commit();

@@ -66,28 +66,8 @@ final class CopilotSession {
      */
     static boolean useLanguageModel(VigilConfig config, TenantStore store, Copilot copilot, Boolean wanted,
             PrintWriter err) {
-        if (Boolean.FALSE.equals(wanted)) {
-            return false;
-        }
-        java.nio.file.Path file = ModelConfig.file(config.dataDirectory(), config.tenant().value());
-        Optional<ModelConfig> model = ModelConfig.read(file);
-        if (model.isEmpty()) {
-            if (Boolean.TRUE.equals(wanted)) {
-                throw new VigilException(ErrorCode.USAGE, "tenant '" + config.tenant() + "' has no language model",
-                        "Write " + file + " (the README's 'Bring your own model' shows how), then run"
-                                + " 'vigil model test'.", null);
-            }
-            return false;
-        }
-        OpenAiCompatibleModel chat = OpenAiCompatibleModel.of(model.get(), System::getenv,
-                ModelAuditLog.in(config.dataDirectory(), config.tenant().value()));
-        ModelAssistant assistant = Copilots.assistant(copilot, new Workspace(config, store), chat, model.get());
-        if (!assistant.permitted()) {
-            err.println("vigil: warning: policy local-only keeps " + chat.describe() + " out: it is not on this"
-                    + " machine or a private network; the embedded copilot answers");
-        }
-        copilot.useModel(assistant);
-        return true;
+        return dev.vigil.server.LanguageModels.attach(config, store, copilot, wanted,
+                warning -> err.println("vigil: warning: " + warning));
     }
 
     static UUID sessionId(String text) {

@@ -165,6 +165,11 @@ final class PromptbookCommand implements Callable<Integer> {
         @Option(names = "--now", paramLabel = "INSTANT", description = "Resolve relative times against this instant.")
         Instant now;
 
+        @Option(names = "--language-model", negatable = true,
+            description = "Plan and write answers with the tenant's language model (DATA/tenants/<tenant>/"
+                    + "model.yaml), checked by the embedded planner. Default: when the tenant has one.")
+        Boolean languageModel;
+
         @Option(names = "--no-model", negatable = true, defaultValue = "true",
                 description = "Rank skills by word overlap instead of the in-jar embedding model.")
         boolean model;
@@ -181,6 +186,7 @@ final class PromptbookCommand implements Callable<Integer> {
             try (TenantStore store = CopilotSession.open(config, TenantStore.Mode.READ_WRITE)) {
                 Copilot copilot = CopilotSession.copilot(config, store,
                         CopilotSession.embedder(model, spec.commandLine().getErr()));
+                CopilotSession.useLanguageModel(config, store, copilot, languageModel, spec.commandLine().getErr());
                 Session session = store.sessions().create(principal, book.name() + " " + inputs.values());
                 store.commit();
                 SessionContext context = SessionContext.empty();

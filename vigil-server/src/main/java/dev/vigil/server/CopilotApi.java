@@ -233,8 +233,12 @@ final class CopilotApi {
         return new Asked(turn.answer(), stored, session.map(Session::id));
     }
 
+    /** The tenant's copilot, with its language model behind it when the tenant configured one. */
     private Copilot copilot(TenantStore store) {
-        return Copilots.embedded(new Workspace(config, store), embedder.get());
+        Copilot copilot = Copilots.embedded(new Workspace(config, store), embedder.get());
+        LanguageModels.attach(config, store, copilot, null,
+                warning -> org.slf4j.LoggerFactory.getLogger(CopilotApi.class).warn(warning));
+        return copilot;
     }
 
     /**
