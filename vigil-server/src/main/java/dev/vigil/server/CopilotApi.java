@@ -105,7 +105,8 @@ final class CopilotApi {
                         ask, this::ask),
                 new Route("POST", COPILOT + "/ask/stream", Role.READER, "Ask as /copilot/ask does, answered with"
                         + " server-sent events while the answer is made: plan, then progress (a skill starts) and"
-                        + " step (a skill finished) events, then answer and done; error (code, message, fix) on a"
+                        + " step (a skill finished) events, token events (the tenant's language model writing, when one is"
+                        + " configured), then answer and done; error (code, message, fix) on a"
                         + " failure after the stream started", ask, Route.EVENT_STREAM, this::askStream),
                 new Route("GET", COPILOT + "/ask/stream", Role.READER, "The streamed answer for EventSource clients:"
                         + " ?prompt, ?session, ?now and ?zone instead of a body", null, Route.EVENT_STREAM,
@@ -170,8 +171,8 @@ final class CopilotApi {
     private record Asked(Answer answer, Optional<Turn> turn, Optional<UUID> session) {}
 
     /** What a streamed answer is told while the copilot works; both do nothing for a whole answer. */
-    private record Listener(Consumer<Planner.Planned> planned, Consumer<String> progress) {
-        static final Listener NONE = new Listener(p -> { }, m -> { });
+    private record Listener(Consumer<Planner.Planned> planned, Consumer<String> progress, Consumer<String> partial) {
+        static final Listener NONE = new Listener(p -> { }, m -> { }, t -> { });
     }
 
     private Object ask(Call call) {
@@ -202,7 +203,10 @@ final class CopilotApi {
     private Route.Events stream(Call call, Question question) {
         return sink -> stores.with(call.tenant(), store -> {
             Listener listener = new Listener(planned -> sink.send("plan", planJson(planned)),
-                    message -> sink.send("progress", Map.of("message", message)));
+                    message -> sink.send("progress", Map.of("message", message)),
+                    // a tenant's language model writes the answer as it goes; the answer event then carries it
+                    // checked against the evidence
+                    piece -> sink.send("token", Map.of("text", piece)));
             Asked asked = ask(store, call.principal(), question, listener);
             asked.answer().log().stream().skip(1).forEach(step -> sink.send("step", step));
             sink.send("answer", answerJson(asked));
@@ -224,7 +228,7 @@ final class CopilotApi {
             listener.planned().accept(copilot.plan(question.prompt(), context, question.now(), question.zone()));
         }
         Copilot.Turn turn = copilot.ask(question.prompt(), context, principal, question.now(), question.zone(),
-                listener.progress());
+                listener.progress(), listener.partial());
         Optional<Turn> stored = session.map(s -> store.sessions().appendTurn(principal, s.id(), question.prompt(),
                 turn.answer()));
         if (session.isPresent()) {
