@@ -20,11 +20,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code POST /v1/chat/completions}, as plain JSON or as server-sent events, and keeps every request it received.
  * A request with no scripted reply left gets a 500.
  */
-final class FakeOpenAiServer implements AutoCloseable {
+/** A hand-written OpenAI-compatible chat server on a free port that replays scripted replies (also used by vigil-server's tests). */
+public final class FakeOpenAiServer implements AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One scripted reply. */
-    sealed interface Reply {
+    public sealed interface Reply {
         /** A complete chat completion. */
         record Json(String body) implements Reply {}
 
@@ -39,7 +40,7 @@ final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /** A request as received. */
-    record Received(String path, Map<String, List<String>> headers, String body) {
+    public record Received(String path, Map<String, List<String>> headers, String body) {
         JsonNode json() {
             return JSON.readTree(body);
         }
@@ -49,23 +50,23 @@ final class FakeOpenAiServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
-    FakeOpenAiServer() throws IOException {
+    public FakeOpenAiServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/chat/completions", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    FakeOpenAiServer then(Reply reply) {
+    public FakeOpenAiServer then(Reply reply) {
         script.add(reply);
         return this;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
@@ -127,7 +128,7 @@ final class FakeOpenAiServer implements AutoCloseable {
     // ---- scripted replies
 
     /** A completion that calls tools: each call as {name, arguments JSON}. */
-    static Reply toolCalls(String... nameThenArguments) {
+    public static Reply toolCalls(String... nameThenArguments) {
         List<Map<String, Object>> calls = new ArrayList<>();
         for (int i = 0; i < nameThenArguments.length; i += 2) {
             calls.add(Map.of("id", "call_" + (i / 2 + 1), "type", "function", "function",
@@ -141,7 +142,7 @@ final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /** A completion with text only. */
-    static Reply text(String text) {
+    public static Reply text(String text) {
         return completion(Map.of("role", "assistant", "content", text), "stop");
     }
 
@@ -153,7 +154,7 @@ final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /** A streamed completion of text, one chunk per piece. */
-    static Reply stream(String... pieces) {
+    public static Reply stream(String... pieces) {
         List<String> chunks = new ArrayList<>();
         for (String piece : pieces) {
             chunks.add(JSON.writeValueAsString(Map.of("id", "chatcmpl-test", "object", "chat.completion.chunk",
