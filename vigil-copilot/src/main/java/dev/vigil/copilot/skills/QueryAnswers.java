@@ -251,8 +251,12 @@ public final class QueryAnswers {
 
     /** The first rows in words: "powershell.exe on WS007.kestrel.local by KESTREL\\quinn.kim". */
     private static String rowSummary(Frame frame, QueryResult rows) {
-        List<String> parts = new ArrayList<>();
-        for (List<Object> row : rows.rows().stream().limit(3).toList()) {
+        // the same summary for several rows is said once, with how many times ("... by quinn.kim (3 times)")
+        java.util.Map<String, Integer> parts = new java.util.LinkedHashMap<>();
+        for (List<Object> row : rows.rows()) {
+            if (parts.size() == 3) {
+                break;
+            }
             StringBuilder part = new StringBuilder();
             for (String role : List.of("process", "target", "domain", "dst_ip", "src_ip", "host", "user")) {
                 int at = indexOfExact(rows, frame.concept().column(role).orElse(""));
@@ -271,10 +275,12 @@ public final class QueryAnswers {
                 }
             }
             if (!part.isEmpty()) {
-                parts.add(part.toString());
+                parts.merge(part.toString(), 1, Integer::sum);
             }
         }
-        return parts.isEmpty() ? "" : ": " + String.join("; ", parts);
+        List<String> said = new ArrayList<>();
+        parts.forEach((text, times) -> said.add(times == 1 ? text : text + " (" + times + " times)"));
+        return said.isEmpty() ? "" : ": " + String.join("; ", said);
     }
 
     private static int indexOfExact(QueryResult rows, String column) {
