@@ -51,7 +51,7 @@ public final class Copilots {
     public static Copilot embedded(Workspace workspace, Optional<Embedder> embedder) {
         List<Skill> skills = builtInSkills(workspace);
         TenantFacts facts = new TenantFacts(workspace);
-        KnowledgeNames names = workspace.attack().map(KnowledgeNames::of).orElse(KnowledgeNames.none());
+        KnowledgeNames names = attackNames(workspace);
         return new Copilot(workspace, skills, lexicon -> {
             Extractor extractor = new Extractor(vocabulary(lexicon, skills), ValueDictionary.of(facts.values()),
                     names);
@@ -88,6 +88,47 @@ public final class Copilots {
      * reads as "incidents"), with the mentions' offsets moved to match. Corrections inside a mention (a linked host
      * name) stay as typed: the mention carries the stored value.
      */
+    /**
+     * The ATT&CK names the reader finds in prompts. Parsing the bundle takes about a second, so the names are kept in
+     * {@code attack-names.json} beside it and read from there while the bundle is unchanged; a data directory that
+     * cannot be written to just parses the bundle each time.
+     */
+    static KnowledgeNames attackNames(Workspace workspace) {
+        java.nio.file.Path bundle = dev.vigil.store.Knowledge.attackFile(workspace.config().dataDirectory());
+        if (!java.nio.file.Files.exists(bundle)) {
+            return KnowledgeNames.none();
+        }
+        java.nio.file.Path cache = bundle.resolveSibling("attack-names.json");
+        tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+        try {
+            if (java.nio.file.Files.exists(cache) && java.nio.file.Files.getLastModifiedTime(cache)
+                    .compareTo(java.nio.file.Files.getLastModifiedTime(bundle)) >= 0) {
+                java.util.Map<String, java.util.Map<String, String>> stored = json.readValue(cache.toFile(),
+                        new tools.jackson.core.type.TypeReference<java.util.Map<String, java.util.Map<String, String>>>() {});
+                java.util.Map<dev.vigil.copilot.EntityType, java.util.Map<String, String>> byType =
+                        new java.util.EnumMap<>(dev.vigil.copilot.EntityType.class);
+                stored.forEach((type, names) -> byType.put(dev.vigil.copilot.EntityType.valueOf(type), names));
+                return KnowledgeNames.of(byType);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // an unreadable cache is parsed again from the bundle below
+        }
+        KnowledgeNames names = workspace.attack().map(KnowledgeNames::of).orElse(KnowledgeNames.none());
+        java.util.Map<String, java.util.Map<String, String>> out = new java.util.TreeMap<>();
+        for (dev.vigil.copilot.EntityType type : KnowledgeNames.TYPES) {
+            out.put(type.name(), new java.util.TreeMap<>(names.names(type)));
+        }
+        try {
+            java.nio.file.Path temporary = cache.resolveSibling("attack-names.json.tmp");
+            json.writeValue(temporary.toFile(), out);
+            java.nio.file.Files.move(temporary, cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException | RuntimeException e) {
+            // a read-only data directory: the names are parsed again next time
+        }
+        return names;
+    }
+
     static Reading reading(Extraction extraction) {
         String text = extraction.normalized();
         List<Mention> mentions = new ArrayList<>(extraction.mentions());
