@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -334,9 +333,5 @@ final class PromptbookCommand implements Callable<Integer> {
                     + " prompts and inputs " + book.inputs().stream().map(i -> "<" + i.name() + ">").toList());
             return 0;
         }
-    }
-
-    static Optional<Promptbook> builtIn(String name) {
-        return Promptbooks.builtIn(name);
     }
 }

@@ -32,7 +32,6 @@ import dev.vigil.model.Principal;
 import dev.vigil.model.Role;
 import dev.vigil.model.VigilException;
 import dev.vigil.store.HuntRunner;
-import dev.vigil.store.TableInfo;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -72,8 +71,10 @@ public final class Copilot {
     public Copilot(Workspace workspace, List<Skill> skills, Function<Lexicon, Reading.Reader> reader,
             Optional<Embedder> embedder, Function<Workspace, Planner.Data> data) {
         this.workspace = requireNonNull(workspace, "workspace is null");
-        List<String> tables = workspace.store().tables().stream().map(TableInfo::name).toList();
-        this.queries = new QueryAnswers(new HuntRunner(workspace.store()), workspace.store().tenant().value(), tables);
+        this.data = data.apply(workspace);
+        // the tenant's tables, as the planner's facts already read them
+        this.queries = new QueryAnswers(new HuntRunner(workspace.store()), workspace.store().tenant().value(),
+                this.data.tables());
         Map<String, Skill> byName = new LinkedHashMap<>();
         Skill hunt = new HuntSkill(queries);
         byName.put(hunt.spec().name(), hunt);
@@ -90,7 +91,6 @@ public final class Copilot {
         SkillRanker ranker = new SkillRanker(specs, embedder,
                 text -> Planner.typeWordsOf(prompts.read(text, epoch, ZoneId.of("UTC"))));
         this.planner = new Planner(specs, ranker, new FrameReader(lexicon), prompts, embedder.isPresent());
-        this.data = data.apply(workspace);
     }
 
     /**

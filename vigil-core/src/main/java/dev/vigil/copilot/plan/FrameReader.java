@@ -2,7 +2,6 @@ package dev.vigil.copilot.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vigil.copilot.EntityType;
 import dev.vigil.copilot.Mention;
 import dev.vigil.copilot.TimeRange;
 import dev.vigil.copilot.plan.Frame.Filter;
@@ -416,11 +415,4 @@ public final class FrameReader {
         return word != null ? word : Integer.parseInt(text);
     }
 
-    /** The entity types a frame can filter on. */
-    public static boolean filters(EntityType type) {
-        return switch (type) {
-            case HOST, USER, PROCESS, IP, CIDR, DOMAIN, HASH -> true;
-            default -> false;
-        };
-    }
 }

@@ -19,7 +19,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * The planner's vocabulary, read from {@code lexicon.yaml}: concepts (what a data question is about, and where Vigil
  * stores it), roles (kinds of thing), modifiers (words that add a filter), countries, intents and stop words. It is
- * data, not code: {@link #merge} adds a plugin's vocabulary.
+ * data, not code.
  */
 public final class Lexicon {
     /** A subject of data questions: the stored tables and rows that hold it, and the column of each role. */
@@ -103,29 +103,6 @@ public final class Lexicon {
         }
         words.addAll(stopwords);
         return words;
-    }
-
-    /** This lexicon with another's entries added; the other's concepts and modifiers replace same-named ones. */
-    public Lexicon merge(Lexicon other) {
-        Map<String, Concept> c = new LinkedHashMap<>(concepts);
-        c.putAll(other.concepts);
-        Map<String, List<String>> r = new LinkedHashMap<>(roles);
-        other.roles.forEach((k, v) -> r.merge(k, v, Lexicon::union));
-        Map<String, Modifier> m = new LinkedHashMap<>(modifiers);
-        m.putAll(other.modifiers);
-        Map<String, List<String>> co = new LinkedHashMap<>(countries);
-        other.countries.forEach((k, v) -> co.merge(k, v, Lexicon::union));
-        Map<String, List<String>> i = new LinkedHashMap<>(intents);
-        other.intents.forEach((k, v) -> i.merge(k, v, Lexicon::union));
-        Set<String> s = new LinkedHashSet<>(stopwords);
-        s.addAll(other.stopwords);
-        return new Lexicon(c, r, m, co, i, s);
-    }
-
-    private static List<String> union(List<String> a, List<String> b) {
-        Set<String> all = new LinkedHashSet<>(a);
-        all.addAll(b);
-        return List.copyOf(all);
     }
 
     /** Reads a lexicon in the shape of the built-in {@code lexicon.yaml}. */

@@ -10,7 +10,6 @@ import dev.vigil.copilot.Plan;
 import dev.vigil.copilot.SkillCall;
 import dev.vigil.copilot.SkillInput;
 import dev.vigil.copilot.SkillSpec;
-import dev.vigil.copilot.TimeRange;
 import dev.vigil.model.EditDistance;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -117,10 +116,6 @@ public final class Planner {
         this.frames = requireNonNull(frames, "frames is null");
         this.reader = requireNonNull(reader, "reader is null");
         this.minimumSimilarity = embeddings ? 0.30 : 0.18;
-    }
-
-    public Map<String, SkillSpec> skills() {
-        return specs;
     }
 
     /** Plans a prompt in a session. */
@@ -331,7 +326,7 @@ public final class Planner {
         if (refers || shortFollowUp) {
             context.recent().forEach(e -> available.add(e.type()));
         }
-        String masked = mask(reading);
+        String masked = typeWordsOf(reading);
         if (!context.recent().isEmpty()) {
             // "how do I contain it" reads as "how do I contain incident" when the session is about an incident
             masked = masked.replaceAll("(?i)\\b(it|its|this one|that one|they|them|their)\\b",
@@ -563,10 +558,6 @@ public final class Planner {
         return edited;
     }
 
-    private static boolean filtersContain(List<Frame.Filter> filters, Frame.Filter f) {
-        return filters.stream().anyMatch(x -> x.role().equals(f.role()) && x.op().equals(f.op())
-                && x.value().equalsIgnoreCase(f.value()));
-    }
 
     /** "that host", "there", "that user": the session's entity as a filter of the frame. */
     private static Frame withReferences(Frame frame, String lower, SessionContext context) {
@@ -668,12 +659,7 @@ public final class Planner {
         return reading.mentions().stream().anyMatch(m -> m.type() == EntityType.SCRIPT || m.type() == EntityType.TEXT);
     }
 
-    /** The prompt with each entity replaced by its type's name, for ranking by meaning. */
-    public String mask(Reading reading) {
-        return typeWordsOf(reading);
-    }
-
-    /** A read text with each entity replaced by its type's name. */
+    /** A read text with each entity replaced by its type's name, for ranking by meaning. */
     public static String typeWordsOf(Reading reading) {
         StringBuilder out = new StringBuilder();
         int at = 0;
@@ -738,8 +724,4 @@ public final class Planner {
         return new Planned(plan, reading, frame, ranking, inputs, (System.nanoTime() - started) / 1_000);
     }
 
-    /** The time range a plan's steps cover, if one was named. */
-    public static Optional<TimeRange> time(Plan plan) {
-        return plan.steps().stream().map(SkillCall::time).flatMap(Optional::stream).findFirst();
-    }
 }

@@ -30,7 +30,6 @@ public final class SkillRanker {
 
     private final List<Indexed> skills;
     private final Optional<Embedder> embedder;
-    private final UnaryOperator<String> masker;
 
     /**
      * @param specs the skills to rank
@@ -39,7 +38,7 @@ public final class SkillRanker {
      */
     public SkillRanker(List<SkillSpec> specs, Optional<Embedder> embedder, UnaryOperator<String> masker) {
         this.embedder = requireNonNull(embedder, "embedder is null");
-        this.masker = requireNonNull(masker, "masker is null");
+        requireNonNull(masker, "masker is null");
         List<Indexed> indexed = new ArrayList<>();
         for (SkillSpec spec : specs) {
             List<String> examples = spec.examples().stream().map(masker).toList();
@@ -81,10 +80,6 @@ public final class SkillRanker {
         }
         ranked.sort(Comparator.comparingDouble(Ranked::score).reversed());
         return ranked;
-    }
-
-    public String mask(String text) {
-        return masker.apply(text);
     }
 
     /** Required inputs supplied move a skill up; required inputs missing move it down. */
