@@ -10,13 +10,11 @@ import dev.vigil.posture.PostureAnalyzer;
 import dev.vigil.posture.PosturePolicy;
 import dev.vigil.posture.PostureReport;
 import dev.vigil.posture.RemediationStep;
-import dev.vigil.posture.VulnerabilityMatcher;
 import dev.vigil.posture.inventory.Inventory;
 import dev.vigil.posture.inventory.Software;
 import dev.vigil.posture.vuln.KevEntry;
 import dev.vigil.posture.vuln.Names;
 import dev.vigil.posture.vuln.VulnKnowledge;
-import dev.vigil.posture.vuln.VulnKnowledgeFile;
 import dev.vigil.store.PostureStore;
 import dev.vigil.store.TenantStore;
 import java.io.PrintWriter;
@@ -88,7 +86,8 @@ final class PostureCommand implements Callable<Integer> {
                     + " or events in " + config.dataDirectory());
         }
         Instant now = Instant.now();
-        VulnKnowledge knowledge = VulnKnowledgeFile.load(VulnsCommand.knowledgeFile(config));
+        dev.vigil.store.Knowledge.Vulnerabilities vulns = dev.vigil.store.Knowledge.vulnerabilities(config.dataDirectory());
+        VulnKnowledge knowledge = vulns.knowledge();
         AttackKnowledge attack = KnowledgeCommands.loadIfPresent(config).orElse(null);
         PosturePolicy policy = config.posturePolicy();
         PostureReport report;
@@ -99,7 +98,7 @@ final class PostureCommand implements Callable<Integer> {
             posture.observe();
             store.commit();
             inventory = posture.inventory();
-            report = new PostureAnalyzer(knowledge, VulnerabilityMatcher.build(knowledge), attack, policy)
+            report = new PostureAnalyzer(knowledge, vulns.matcher(), attack, policy)
                     .analyze(inventory, now);
             posture.record(report);
             store.commit();

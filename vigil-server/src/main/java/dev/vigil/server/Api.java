@@ -16,9 +16,6 @@ import dev.vigil.model.VigilException;
 import dev.vigil.posture.PostureAnalyzer;
 import dev.vigil.posture.PosturePolicy;
 import dev.vigil.posture.PostureReport;
-import dev.vigil.posture.VulnerabilityMatcher;
-import dev.vigil.posture.vuln.VulnKnowledge;
-import dev.vigil.posture.vuln.VulnKnowledgeFile;
 import dev.vigil.query.KqlCompiler;
 import dev.vigil.store.AlertJson;
 import dev.vigil.store.AlertQuery;
@@ -281,16 +278,10 @@ final class Api {
         return json;
     }
 
-    private record Vulnerabilities(VulnKnowledge knowledge, VulnerabilityMatcher matcher) {}
-
     private Object posture(Call call) {
         call.principal().require(Role.READER, "read the posture");
         Instant now = Instant.now();
-        // read once and again only when an import changes the file: the server only reads it
-        Vulnerabilities vulns = Knowledge.cached(Knowledge.vulnerabilityFile(config.dataDirectory()), file -> {
-            VulnKnowledge knowledge = VulnKnowledgeFile.load(file);
-            return new Vulnerabilities(knowledge, VulnerabilityMatcher.build(knowledge));
-        });
+        Knowledge.Vulnerabilities vulns = Knowledge.vulnerabilities(config.dataDirectory());
         PosturePolicy policy = config.posturePolicy();
         PostureAnalyzer analyzer = new PostureAnalyzer(vulns.knowledge(), vulns.matcher(),
                 Knowledge.attackIfPresent(config.dataDirectory()).orElse(null), policy);

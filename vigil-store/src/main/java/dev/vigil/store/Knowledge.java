@@ -62,6 +62,21 @@ public final class Knowledge {
         }
     }
 
+    /** Vulnerability knowledge with the matcher built from it. */
+    public record Vulnerabilities(dev.vigil.posture.vuln.VulnKnowledge knowledge,
+            dev.vigil.posture.VulnerabilityMatcher matcher) {}
+
+    /**
+     * The imported vulnerability knowledge and its matcher (empty when nothing was imported), read once per process
+     * and again only when an import changes the file: building the matcher takes time.
+     */
+    public static Vulnerabilities vulnerabilities(Path dataDirectory) {
+        return cached(vulnerabilityFile(dataDirectory), file -> {
+            dev.vigil.posture.vuln.VulnKnowledge knowledge = dev.vigil.posture.vuln.VulnKnowledgeFile.load(file);
+            return new Vulnerabilities(knowledge, dev.vigil.posture.VulnerabilityMatcher.build(knowledge));
+        });
+    }
+
     /** The vulnerability knowledge (CVE, OSV, KEV, EPSS): {@code DATA/knowledge/vulns/knowledge.jsonl.gz}. */
     public static Path vulnerabilityFile(Path dataDirectory) {
         return requireNonNull(dataDirectory, "dataDirectory is null").resolve("knowledge").resolve("vulns")

@@ -6,9 +6,6 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.intel.attack.AttackKnowledge;
 import dev.vigil.posture.PostureAnalyzer;
 import dev.vigil.posture.PostureReport;
-import dev.vigil.posture.VulnerabilityMatcher;
-import dev.vigil.posture.vuln.VulnKnowledge;
-import dev.vigil.posture.vuln.VulnKnowledgeFile;
 import dev.vigil.store.Knowledge;
 import dev.vigil.store.TenantStore;
 import java.time.Instant;
@@ -22,9 +19,6 @@ import java.util.Optional;
  * tenant's data. It is confined to one thread, like the store's connection.
  */
 public final class Workspace {
-    /** Vulnerability knowledge with its matcher, built once per file version. */
-    public record Vulnerabilities(VulnKnowledge knowledge, VulnerabilityMatcher matcher) {}
-
     private final VigilConfig config;
     private final TenantStore store;
     private PostureReport posture;
@@ -49,12 +43,10 @@ public final class Workspace {
     }
 
     /** The vulnerability knowledge (CVE, KEV, EPSS) imported with {@code vigil vulns import}; empty when none is. */
-    public Vulnerabilities vulnerabilities() {
-        return Knowledge.cached(Knowledge.vulnerabilityFile(config.dataDirectory()), file -> {
-            VulnKnowledge knowledge = VulnKnowledgeFile.load(file);
-            return new Vulnerabilities(knowledge, VulnerabilityMatcher.build(knowledge));
-        });
+    public Knowledge.Vulnerabilities vulnerabilities() {
+        return Knowledge.vulnerabilities(config.dataDirectory());
     }
+
 
     /**
      * The tenant's posture analysed at {@code now} from the stored inventory: computed once per workspace, since
@@ -62,7 +54,7 @@ public final class Workspace {
      */
     public PostureReport posture(Instant now) {
         if (posture == null || !now.equals(postureAt)) {
-            Vulnerabilities vulns = vulnerabilities();
+            Knowledge.Vulnerabilities vulns = vulnerabilities();
             posture = new PostureAnalyzer(vulns.knowledge(), vulns.matcher(), attack().orElse(null),
                     config.posturePolicy()).analyze(store.posture().inventory(), now);
             postureAt = now;
