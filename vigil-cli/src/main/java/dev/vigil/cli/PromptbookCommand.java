@@ -3,22 +3,20 @@ package dev.vigil.cli;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.copilot.Answer;
 import dev.vigil.copilot.Plan;
-import dev.vigil.copilot.plan.SessionContext;
 import dev.vigil.copilot.promptbook.Promptbook;
 import dev.vigil.copilot.promptbook.PromptbookJson;
 import dev.vigil.copilot.promptbook.PromptbookPrompt;
 import dev.vigil.copilot.promptbook.Promptbooks;
 import dev.vigil.copilot.runtime.Copilot;
+import dev.vigil.copilot.runtime.PromptbookRun;
+import dev.vigil.copilot.runtime.TenantPromptbooks;
 import dev.vigil.copilot.session.Session;
 import dev.vigil.copilot.session.SessionJson;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Principal;
 import dev.vigil.model.VigilException;
 import dev.vigil.store.TenantStore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -27,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,27 +52,17 @@ final class PromptbookCommand implements Callable<Integer> {
     }
 
     /** A tenant's own promptbooks live in DATA/promptbooks/TENANT/NAME.json. */
-    static Path folder(VigilConfig config) {
-        return config.dataDirectory().resolve("promptbooks").resolve(config.tenant().value());
+    static TenantPromptbooks promptbooks(VigilConfig config) {
+        return new TenantPromptbooks(config.dataDirectory(), config.tenant());
     }
 
     static List<Promptbook> all(VigilConfig config) {
-        List<Promptbook> books = new ArrayList<>(Promptbooks.builtIn());
-        Path folder = folder(config);
-        if (Files.isDirectory(folder)) {
-            try (Stream<Path> files = Files.list(folder)) {
-                files.filter(f -> f.toString().endsWith(".json")).sorted()
-                        .forEach(f -> books.addAll(PromptbookJson.read(f)));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + folder, e);
-            }
-        }
-        return books;
+        return promptbooks(config).all();
     }
 
     static Promptbook find(VigilConfig config, String name) {
         List<Promptbook> books = all(config);
-        return books.stream().filter(b -> b.name().equalsIgnoreCase(name)).reduce((a, b) -> b)
+        return promptbooks(config).find(name)
                 .orElseThrow(() -> new VigilException(ErrorCode.USAGE, "there is no promptbook '" + name + "'",
                         "'vigil promptbook list' shows them: " + String.join(", ",
                                 books.stream().map(Promptbook::name).toList()), null));
@@ -188,31 +175,22 @@ final class PromptbookCommand implements Callable<Integer> {
                 CopilotSession.useLanguageModel(config, store, copilot, languageModel, spec.commandLine().getErr());
                 Session session = store.sessions().create(principal, book.name() + " " + inputs.values());
                 store.commit();
-                SessionContext context = SessionContext.empty();
-                List<Answer> answers = new ArrayList<>();
-                int failed = 0;
-                for (int i = 0; i < prompts.size(); i++) {
-                    String prompt = prompts.get(i);
-                    Copilot.Turn turn = copilot.ask(prompt, context, principal, at, zone, step -> { });
-                    context = turn.context();
-                    answers.add(turn.answer());
-                    CopilotSession.record(store, principal, session.id(), turn.answer());
-                    if (!json) {
-                        out.println("## " + (i + 1) + ". " + prompt);
-                        out.println();
-                        AnswerPrinter.print(out, turn.answer());
-                        out.println();
-                    }
-                    if (failedAnswer(turn.answer())) {
-                        failed++;
-                        if (!book.prompts().get(i).continueOnFailure()) {
+                int[] asked = {0};
+                PromptbookRun.Outcome outcome = PromptbookRun.run(copilot, book, prompts, principal, at, zone,
+                        answer -> {
+                            CopilotSession.record(store, principal, session.id(), answer);
                             if (!json) {
-                                out.println("Stopped: prompt " + (i + 1) + " did not get an answer, and it does not"
-                                        + " continue on failure.");
+                                out.println("## " + ++asked[0] + ". " + answer.prompt());
+                                out.println();
+                                AnswerPrinter.print(out, answer);
+                                out.println();
                             }
-                            break;
-                        }
-                    }
+                        });
+                List<Answer> answers = outcome.answers();
+                int failed = outcome.failed();
+                if (!json && outcome.stoppedAt().isPresent()) {
+                    out.println("Stopped: prompt " + outcome.stoppedAt().getAsInt() + " did not get an answer, and it"
+                            + " does not continue on failure.");
                 }
                 if (json) {
                     out.println("[" + String.join(",\n", answers.stream().map(SessionJson::writeAnswer).toList()) + "]");
@@ -223,11 +201,6 @@ final class PromptbookCommand implements Callable<Integer> {
                 return failed == 0 ? 0 : Output.partial(spec.commandLine().getErr(), ErrorCode.USAGE,
                         failed + " prompt(s) of promptbook '" + book.name() + "' got no answer");
             }
-        }
-
-        static boolean failedAnswer(Answer answer) {
-            return answer.plan().route() == Plan.Route.CLARIFY || answer.plan().route() == Plan.Route.UNANSWERABLE
-                    || answer.log().stream().anyMatch(s -> s.status().equals("failed"));
         }
     }
 
@@ -247,16 +220,7 @@ final class PromptbookCommand implements Callable<Integer> {
         public Integer call() {
             VigilConfig config = common.load();
             List<Promptbook> books = PromptbookJson.read(file);
-            Path folder = folder(config);
-            try {
-                Files.createDirectories(folder);
-                for (Promptbook book : books) {
-                    Files.writeString(folder.resolve(book.name() + ".json"),
-                            PromptbookJson.write(book, PromptbookJson.Shape.VIGIL));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write to " + folder, e);
-            }
+            promptbooks(config).save(books);
             spec.commandLine().getOut().println("Imported " + books.size() + " promptbook(s): "
                     + String.join(", ", books.stream().map(Promptbook::name).toList()));
             return 0;
@@ -321,14 +285,7 @@ final class PromptbookCommand implements Callable<Integer> {
                 stored = store.sessions().get(actor.principal(), CopilotSession.sessionId(session));
             }
             Promptbook book = Promptbook.fromSession(name, description, stored.prompts(), generalize);
-            Path folder = folder(config);
-            try {
-                Files.createDirectories(folder);
-                Files.writeString(folder.resolve(book.name() + ".json"),
-                        PromptbookJson.write(book, PromptbookJson.Shape.VIGIL));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write to " + folder, e);
-            }
+            promptbooks(config).save(List.of(book));
             spec.commandLine().getOut().println("Saved promptbook '" + book.name() + "' with " + book.prompts().size()
                     + " prompts and inputs " + book.inputs().stream().map(i -> "<" + i.name() + ">").toList());
             return 0;

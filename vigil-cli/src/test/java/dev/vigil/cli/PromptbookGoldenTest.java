@@ -190,7 +190,7 @@ class PromptbookGoldenTest {
             context = turn.context();
             out.append('\n');
             render(out, i + 1, turn.answer());
-            if (PromptbookCommand.Run.failedAnswer(turn.answer())) {
+            if (dev.vigil.copilot.runtime.PromptbookRun.failed(turn.answer())) {
                 unanswered.add(prompts.get(i));
                 out.append("\n**No answer.**");
                 if (!book.prompts().get(i).continueOnFailure()) {

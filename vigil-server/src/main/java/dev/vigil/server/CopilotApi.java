@@ -18,6 +18,8 @@ import dev.vigil.copilot.promptbook.PromptbookJson;
 import dev.vigil.copilot.promptbook.Promptbooks;
 import dev.vigil.copilot.runtime.Copilot;
 import dev.vigil.copilot.runtime.Copilots;
+import dev.vigil.copilot.runtime.PromptbookRun;
+import dev.vigil.copilot.runtime.TenantPromptbooks;
 import dev.vigil.copilot.session.Session;
 import dev.vigil.copilot.session.SessionExport;
 import dev.vigil.copilot.session.SessionJson;
@@ -31,11 +33,7 @@ import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
 import dev.vigil.store.SessionStore;
 import dev.vigil.store.TenantStore;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -51,8 +49,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -79,8 +75,6 @@ final class CopilotApi {
     /** Longest session name made from a prompt, as {@code vigil ask --session new} makes it. */
     static final int NAME_FROM_PROMPT = 60;
     static final int RANKED_SHOWN = 5;
-    /** A promptbook's name as a file name of {@code DATA/promptbooks/TENANT}: no separators, no leading dot. */
-    private static final Pattern FILE_SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}");
     private static final Set<String> ASK_MEMBERS = Set.of("prompt", "session", "now", "zone");
     private static final String MARKDOWN = "text/markdown;charset=utf-8";
 
@@ -558,32 +552,18 @@ final class CopilotApi {
 
     // --- promptbooks ------------------------------------------------------------------------------------------
 
-    /** Where a tenant's own promptbooks live, as the CLI keeps them: {@code DATA/promptbooks/TENANT/NAME.json}. */
-    private Path folder(TenantId tenant) {
-        return config.dataDirectory().resolve("promptbooks").resolve(tenant.value());
+    private TenantPromptbooks promptbooksOf(TenantId tenant) {
+        return new TenantPromptbooks(config.dataDirectory(), tenant);
     }
 
-    /** The built-in promptbooks, then the tenant's; a tenant's promptbook replaces a built-in one of its name. */
     private List<Promptbook> all(TenantId tenant) {
-        List<Promptbook> books = new ArrayList<>(Promptbooks.builtIn());
-        Path folder = folder(tenant);
-        if (Files.isDirectory(folder)) {
-            try (Stream<Path> files = Files.list(folder)) {
-                files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted()
-                        .forEach(f -> books.addAll(PromptbookJson.read(f)));
-            } catch (IOException e) {
-                throw new VigilException(ErrorCode.STORE_FAILED, "cannot list " + folder + ": " + e.getMessage(), e);
-            }
-        }
-        return books;
+        return promptbooksOf(tenant).all();
     }
 
     private Promptbook find(TenantId tenant, String name) {
-        List<Promptbook> books = all(tenant);
-        return books.stream().filter(b -> b.name().equalsIgnoreCase(name.strip())).reduce((a, b) -> b)
-                .orElseThrow(() -> new VigilException(ErrorCode.PROMPTBOOK_NOT_FOUND, "there is no promptbook '"
-                        + name + "' in tenant '" + tenant + "'", "Use one of " + String.join(", ",
-                        books.stream().map(Promptbook::name).distinct().toList()), null));
+        return promptbooksOf(tenant).find(name).orElseThrow(() -> new VigilException(ErrorCode.PROMPTBOOK_NOT_FOUND,
+                "there is no promptbook '" + name + "' in tenant '" + tenant + "'", "Use one of " + String.join(", ",
+                        all(tenant).stream().map(Promptbook::name).distinct().toList()), null));
     }
 
     private Object promptbooks(Call call) {
@@ -622,27 +602,7 @@ final class CopilotApi {
                     null);
         }
         List<Promptbook> books = PromptbookJson.read(text, "the request body");
-        for (Promptbook book : books) {
-            if (!FILE_SAFE_NAME.matcher(book.name()).matches() || book.name().contains("..")) {
-                throw new VigilException(ErrorCode.PROMPTBOOK_INVALID, "promptbook '" + book.name() + "' cannot be"
-                        + " stored under that name: a name is 1 to 100 letters, digits, spaces, '.', '_' and '-',"
-                        + " starting with a letter or digit", "Rename it, e.g. to '" + book.name()
-                        .replaceAll("[^A-Za-z0-9 ._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "") + "'", null);
-            }
-        }
-        Path folder = folder(call.tenant());
-        try {
-            Files.createDirectories(folder);
-            for (Promptbook book : books) {
-                // written beside and moved over, so a listing never reads half a file
-                Path temporary = Files.createTempFile(folder, ".import-", ".tmp");
-                Files.writeString(temporary, PromptbookJson.write(book, PromptbookJson.Shape.VIGIL));
-                Files.move(temporary, folder.resolve(book.name() + ".json"), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new VigilException(ErrorCode.STORE_FAILED, "cannot write to " + folder + ": " + e.getMessage(), e);
-        }
+        promptbooksOf(call.tenant()).save(books);
         return new Route.Reply(201, Map.of("tenant", call.tenant().value(), "imported",
                 books.stream().map(Promptbook::name).toList()));
     }
@@ -662,24 +622,14 @@ final class CopilotApi {
             Session session = store.sessions().create(principal, name.length() > SessionStore.MAX_NAME
                     ? name.substring(0, SessionStore.MAX_NAME) : name);
             store.commit();
-            SessionContext context = SessionContext.empty();
             List<JsonNode> answers = new ArrayList<>();
-            int failed = 0;
-            Integer stoppedAt = null;
-            for (int i = 0; i < prompts.size(); i++) {
-                Copilot.Turn turn = copilot.ask(prompts.get(i), context, principal, now, zone, step -> { });
-                context = turn.context();
-                Turn stored = store.sessions().appendTurn(principal, session.id(), prompts.get(i), turn.answer());
+            PromptbookRun.Outcome outcome = PromptbookRun.run(copilot, book, prompts, principal, now, zone, answer -> {
+                Turn stored = store.sessions().appendTurn(principal, session.id(), answer.prompt(), answer);
                 store.commit();
-                answers.add(answerJson(new Asked(turn.answer(), Optional.of(stored), Optional.of(session.id()))));
-                if (failed(turn.answer())) {
-                    failed++;
-                    if (!book.prompts().get(i).continueOnFailure()) {
-                        stoppedAt = i + 1;
-                        break;
-                    }
-                }
-            }
+                answers.add(answerJson(new Asked(answer, Optional.of(stored), Optional.of(session.id()))));
+            });
+            int failed = outcome.failed();
+            Integer stoppedAt = outcome.stoppedAt().isPresent() ? outcome.stoppedAt().getAsInt() : null;
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("tenant", call.tenant().value());
             json.put("promptbook", book.name());
@@ -693,14 +643,6 @@ final class CopilotApi {
         });
     }
 
-    /**
-     * Whether a promptbook prompt got no answer: the copilot asked back, could not answer, or a skill failed. The
-     * same rule as {@code vigil promptbook run}.
-     */
-    static boolean failed(Answer answer) {
-        return answer.plan().route() == Plan.Route.CLARIFY || answer.plan().route() == Plan.Route.UNANSWERABLE
-                || answer.log().stream().anyMatch(s -> s.status().equals("failed"));
-    }
 
     private static Map<String, String> inputs(Object value) {
         if (value == null) {
