@@ -72,6 +72,7 @@ public final class SecretBox {
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
+            // not a POSIX file system (Windows): the folder's own access control applies
             Files.createFile(file);
         }
         Files.write(file, content, StandardOpenOption.TRUNCATE_EXISTING);
