@@ -17,6 +17,7 @@ import dev.vigil.copilot.understand.ValueDictionary;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -53,8 +54,7 @@ public final class Copilots {
         TenantFacts facts = new TenantFacts(workspace);
         KnowledgeNames names = attackNames(workspace);
         return new Copilot(workspace, skills, lexicon -> {
-            Extractor extractor = new Extractor(vocabulary(lexicon, skills), ValueDictionary.of(facts.values()),
-                    names);
+            Extractor extractor = extractor(vocabulary(lexicon, skills), facts.values(), names);
             return (prompt, now, zone) -> reading(extractor.extract(prompt, now, zone));
         }, embedder, w -> facts);
     }
@@ -88,6 +88,41 @@ public final class Copilots {
      * reads as "incidents"), with the mentions' offsets moved to match. Corrections inside a mention (a linked host
      * name) stay as typed: the mention carries the stored value.
      */
+    /** The same object, compared by identity: cached values stand for the store state they were read from. */
+    private record Same(Object value) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Same same && same.value == value;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(value);
+        }
+    }
+
+    private record ExtractorKey(Set<String> vocabulary, Same values, Same names) {}
+
+    /** Extractors index the tenant's values when built; a server builds a copilot per request, so they are kept. */
+    private static final Map<ExtractorKey, Extractor> EXTRACTORS = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ExtractorKey, Extractor> eldest) {
+                    return size() > 16;
+                }
+            });
+
+    private static Extractor extractor(Set<String> vocabulary,
+            Map<dev.vigil.copilot.EntityType, List<String>> values, KnowledgeNames names) {
+        return EXTRACTORS.computeIfAbsent(new ExtractorKey(vocabulary, new Same(values), new Same(names)),
+                key -> new Extractor(vocabulary, ValueDictionary.of(values), names));
+    }
+
+    private record NamesKey(java.nio.file.Path bundle, java.nio.file.attribute.FileTime modified) {}
+
+    /** The reader's ATT&CK names, once per process and bundle version. */
+    private static final Map<NamesKey, KnowledgeNames> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * The ATT&CK names the reader finds in prompts. Parsing the bundle takes about a second, so the names are kept in
      * {@code attack-names.json} beside it and read from there while the bundle is unchanged; a data directory that
@@ -98,6 +133,16 @@ public final class Copilots {
         if (!java.nio.file.Files.exists(bundle)) {
             return KnowledgeNames.none();
         }
+        try {
+            NamesKey key = new NamesKey(bundle.toAbsolutePath().normalize(),
+                    java.nio.file.Files.getLastModifiedTime(bundle));
+            return NAMES.computeIfAbsent(key, k -> readAttackNames(workspace, bundle));
+        } catch (java.io.IOException e) {
+            return readAttackNames(workspace, bundle);
+        }
+    }
+
+    static KnowledgeNames readAttackNames(Workspace workspace, java.nio.file.Path bundle) {
         java.nio.file.Path cache = bundle.resolveSibling("attack-names.json");
         tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
         try {

@@ -32,19 +32,19 @@ class AttackNamesCacheTest {
         try (TenantStore store = TenantStore.open(data, TenantId.of("acme"), TenantStore.Mode.READ_WRITE)) {
             Workspace workspace = new Workspace(ConfigLoader.load(null, Map.of(),
                     Map.of("data-dir", data.toString(), "tenant", "acme")), store);
-            KnowledgeNames parsed = Copilots.attackNames(workspace);
+            KnowledgeNames parsed = Copilots.readAttackNames(workspace, bundle);
             Path cache = bundle.resolveSibling("attack-names.json");
             assertThat(cache).exists();
             assertThat(parsed.names(EntityType.ACTOR)).containsEntry("cozy bear", "G0016");
 
-            KnowledgeNames cached = Copilots.attackNames(workspace);
+            KnowledgeNames cached = Copilots.readAttackNames(workspace, bundle);
             for (EntityType type : KnowledgeNames.TYPES) {
                 assertThat(cached.names(type)).as(type.key()).isEqualTo(parsed.names(type));
             }
 
             Files.writeString(cache, "{\"ACTOR\":{\"stale name\":\"G9999\"}}");
             Files.setLastModifiedTime(cache, FileTime.from(Instant.parse("2000-01-01T00:00:00Z")));
-            assertThat(Copilots.attackNames(workspace).names(EntityType.ACTOR)).doesNotContainKey("stale name")
+            assertThat(Copilots.readAttackNames(workspace, bundle).names(EntityType.ACTOR)).doesNotContainKey("stale name")
                     .containsEntry("cozy bear", "G0016");
         }
     }
