@@ -112,6 +112,8 @@ public final class SmtpDelivery implements Delivery {
         attachment.setDataHandler(new DataHandler(new ByteArrayDataSource(report.bytes(), report.mediaType())));
         attachment.setFileName(report.fileName());
         attachment.setDisposition(MimeBodyPart.ATTACHMENT);
+        // base64 even for Markdown and HTML: text encodings would turn its line ends into CRLF on the way
+        attachment.setHeader("Content-Transfer-Encoding", "base64");
         MimeMultipart parts = new MimeMultipart("mixed");
         parts.addBodyPart(text);
         parts.addBodyPart(attachment);
