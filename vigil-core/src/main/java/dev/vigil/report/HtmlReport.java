@@ -78,9 +78,9 @@ public final class HtmlReport {
         }
         out.append("<td><p class=\"organization\">").append(escape(organization)).append("</p><h1>")
                 .append(escape(report.title())).append("</h1></td></tr></table>\n");
-        out.append("<table class=\"facts\"><tr><th>Period</th><td>").append(report.period().firstDay())
-                .append(" to ").append(report.period().lastDay()).append(" (").append(escape(report.period().text()))
-                .append(")</td><th>As of</th><td>").append(report.period().lastDay()).append("</td></tr><tr>")
+        out.append("<table class=\"facts\"><tr><th>Period</th><td>").append(report.period().pointInTime()
+                ? "all data up to the as-of day" : report.period().firstDay() + " to " + report.period().lastDay()
+                + " (" + escape(report.period().text()) + ")").append("</td><th>As of</th><td>").append(report.period().lastDay()).append("</td></tr><tr>")
                 .append("<th>Audience</th><td>").append(report.audience() == Audience.EXECUTIVE ? "Executives"
                         : "Technical readers").append("</td><th>Tenant</th><td>").append(escape(report.tenant()))
                 .append("</td></tr></table>\n");

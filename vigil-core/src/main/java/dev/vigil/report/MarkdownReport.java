@@ -46,9 +46,9 @@ public final class MarkdownReport {
 
     /** The line under the title: organization, period, as-of, audience and tenant. */
     static String header(Report report) {
-        return "**" + oneLine(report.organization()) + "** · " + report.period().firstDay() + " to "
-                + report.period().lastDay() + " (" + oneLine(report.period().text()) + ") · as of "
-                + report.period().lastDay() + " · " + (report.audience() == Audience.EXECUTIVE
+        return "**" + oneLine(report.organization()) + "** · " + (report.period().pointInTime() ? ""
+                : report.period().firstDay() + " to " + report.period().lastDay() + " (" + oneLine(report.period()
+                .text()) + ") · ") + "as of " + report.period().lastDay() + " · " + (report.audience() == Audience.EXECUTIVE
                 ? "for executives" : "for technical readers") + " · tenant `" + report.tenant() + "`";
     }
 

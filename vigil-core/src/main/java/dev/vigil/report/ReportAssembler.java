@@ -167,13 +167,18 @@ public final class ReportAssembler {
             markdown.append(Placeholders.fill(section.prose().strip(), name -> value(name, parameters, result),
                     name -> NOT_IN_DATA));
         }
-        if (!result.markdown().isBlank()) {
-            markdown.append(markdown.isEmpty() ? "" : "\n\n").append(result.markdown().strip());
+        String own = switch (section.text()) {
+            case ALL -> result.markdown().strip();
+            case FIRST -> result.markdown().strip().split("\n\n", 2)[0];
+            case NONE -> result.status() == SkillResult.Status.OK ? "" : result.markdown().strip();
+        };
+        if (!own.isBlank()) {
+            markdown.append(markdown.isEmpty() ? "" : "\n\n").append(own);
         } else if (result.status() == SkillResult.Status.EMPTY && markdown.isEmpty()) {
             markdown.append("The data holds nothing for this section in the period.");
         }
         notes.forEach(n -> markdown.append("\n\n").append(n));
-        List<Table> tables = section.tables() ? result.tables() : List.of();
+        List<Table> tables = result.tables().stream().filter(t -> section.showsTable(t.title())).toList();
         String text = markdown.toString();
         if (audience == Audience.EXECUTIVE) {
             text = PlainLanguage.prose(text);

@@ -22,6 +22,19 @@ public record ReportPeriod(Instant from, Instant to, String text) {
         }
     }
 
+    /**
+     * A point in time rather than a span: all data up to {@code to}, for reports that describe a state (the posture
+     * now, an incident, a session) rather than a period.
+     */
+    public static ReportPeriod upTo(Instant to) {
+        return new ReportPeriod(Instant.EPOCH, to, "as of " + LocalDate.ofInstant(to.minusNanos(1), ZoneOffset.UTC));
+    }
+
+    /** Whether this is a point in time ({@link #upTo}) rather than a span. */
+    public boolean pointInTime() {
+        return from.equals(Instant.EPOCH);
+    }
+
     /** The first day covered (UTC). */
     public LocalDate firstDay() {
         return LocalDate.ofInstant(from, ZoneOffset.UTC);

@@ -73,7 +73,7 @@ public final class TemplateParser {
     private static final List<String> TEMPLATE_KEYS = List.of("name", "title", "description", "audience", "period",
             "requires", "sections");
     private static final List<String> SECTION_KEYS = List.of("id", "title", "audience", "enabled", "skill", "inputs",
-            "query", "prose", "tables", "charts");
+            "query", "prose", "text", "tables", "charts");
     private static final List<String> CHART_KEYS = List.of("kind", "title", "table", "label", "values");
     private static final List<String> REQUIRABLE = List.of("incident", "actor", "session", "host", "user",
             "severity");
@@ -231,7 +231,18 @@ public final class TemplateParser {
         String title = required(keys, "title", map, "give the section a title, e.g. 'title: Incidents'");
         Audience audience = audience(keys, true).orElse(Audience.BOTH);
         boolean enabled = bool(keys, "enabled").orElse(true);
-        boolean tables = bool(keys, "tables").orElse(true);
+        List<String> tables = tables(keys);
+        TemplateSection.Text shown = TemplateSection.Text.ALL;
+        Optional<String> textWord = optionalText(keys, "text");
+        if (textWord.isPresent()) {
+            switch (textWord.get()) {
+                case "all", "true" -> shown = TemplateSection.Text.ALL;
+                case "first" -> shown = TemplateSection.Text.FIRST;
+                case "none", "false" -> shown = TemplateSection.Text.NONE;
+                default -> problem(value(keys, "text"), "text is '" + textWord.get() + "'",
+                        "write all (the skill's whole text), first (its first paragraph) or none");
+            }
+        }
         String prose = optionalText(keys, "prose").orElse("");
         placeholders(value(keys, "prose"), prose, true);
         TemplateSection.Source source = null;
@@ -273,7 +284,21 @@ public final class TemplateParser {
         if (id == null || title == null || source == null) {
             return null;
         }
-        return new TemplateSection(id, title, audience, enabled, source, prose, tables, charts, line(map));
+        return new TemplateSection(id, title, audience, enabled, source, prose, shown, tables, charts, line(map));
+    }
+
+    /** {@code tables:} true (all, the default), false (none), or a list of table titles. */
+    private List<String> tables(Map<String, NodeTuple> keys) {
+        Node node = value(keys, "tables");
+        if (node == null) {
+            return TemplateSection.ALL_TABLES;
+        }
+        if (node instanceof SequenceNode list) {
+            List<String> titles = new ArrayList<>();
+            list.getValue().forEach(item -> scalar(item, "a table title").ifPresent(titles::add));
+            return titles;
+        }
+        return bool(keys, "tables").orElse(true) ? TemplateSection.ALL_TABLES : List.of();
     }
 
     private TemplateSection.SkillSource skillSource(Map<String, NodeTuple> keys) {

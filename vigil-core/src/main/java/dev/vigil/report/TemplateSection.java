@@ -16,12 +16,26 @@ import java.util.Map;
  * @param enabled whether it is on unless the report's parameters turn it off (or on)
  * @param source the copilot skill or hunting query that computes it
  * @param prose text written before the result, with {@code {{placeholders}}}; empty for none
- * @param tables whether the result's tables are shown ({@code false}: only the prose, text and charts)
+ * @param text how much of the skill's own text is shown: all of it, its first paragraph, or none (then the prose
+ *     speaks for the section)
+ * @param tables the result's tables shown: {@link #ALL_TABLES} for all, empty for none, else the titles (or the
+ *     beginnings of the titles) of those shown
  * @param charts charts drawn from the result's tables
  * @param line the line the section starts at in the template, for errors found when it runs
  */
 public record TemplateSection(String id, String title, Audience audience, boolean enabled, Source source, String prose,
-        boolean tables, List<ChartSpec> charts, int line) {
+        Text text, List<String> tables, List<ChartSpec> charts, int line) {
+    /** The {@code tables} value that shows every table of the result. */
+    public static final List<String> ALL_TABLES = List.of("*");
+
+    /** How much of the skill's own text a section shows. */
+    public enum Text { ALL, FIRST, NONE }
+
+    /** Whether the table of this title is shown. */
+    public boolean showsTable(String title) {
+        return tables.equals(ALL_TABLES) || tables.stream().anyMatch(t -> title.toLowerCase(java.util.Locale.ROOT)
+                .startsWith(t.toLowerCase(java.util.Locale.ROOT)));
+    }
 
     /** Where a section's content comes from. */
     public sealed interface Source permits SkillSource, QuerySource {}
@@ -50,6 +64,8 @@ public record TemplateSection(String id, String title, Audience audience, boolea
         requireNonNull(audience, "audience is null");
         requireNonNull(source, "source is null");
         requireNonNull(prose, "prose is null");
+        requireNonNull(text, "text is null");
+        tables = List.copyOf(tables);
         charts = List.copyOf(charts);
     }
 }
