@@ -48,6 +48,10 @@ public enum ErrorCode {
     CONNECTOR_INVALID(Category.USER_ERROR, "Fix the connector's settings as the message says; `vigil connectors add --help` lists them."),
     CONNECTOR_NOT_FOUND(Category.NOT_FOUND, "Run `vigil connectors list` to see the connectors of this tenant, and `vigil connectors add` to add one."),
     CONNECTOR_FAILED(Category.INTERNAL, "Run `vigil connectors test NAME`: it checks the credentials, the endpoint and one page, and says what to change; the next run resumes from the last stored page."),
+    REPORT_DOCUMENT_INVALID(Category.USER_ERROR, "Fix the report's XHTML at the line and column named: a PDF is made from well-formed XHTML (closed tags, quoted attributes, numeric character references such as &#160; instead of &nbsp;)."),
+    REPORT_SCHEDULE_INVALID(Category.USER_ERROR, "Fix the schedule as the message says; `vigil report schedule add --help` lists the options, and a cron expression has five fields: minute hour day-of-month month day-of-week, e.g. '0 8 * * MON'."),
+    REPORT_SCHEDULE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil report schedule list` to see the report schedules of this tenant and their names."),
+    REPORT_DELIVERY_FAILED(Category.INTERNAL, "Check the destination named: that the folder is writable, the webhook answers 2xx, or the SMTP server accepts the sender, recipients and credentials; `vigil report schedule runs NAME` shows each attempt."),
     INTERRUPTED(Category.INTERNAL, "The work was interrupted; run the command again, it resumes without duplicating what was stored."),
     INTERNAL(Category.INTERNAL, "This is a bug in Vigil: report it with the log file.");
 
