@@ -29,7 +29,10 @@ public final class HtmlReport {
         String organization = branding.organization().isBlank() ? report.organization() : branding.organization();
         StringBuilder out = new StringBuilder(16_384);
         out.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
-                .append("<meta charset=\"UTF-8\" />\n<title>").append(escape(report.title())).append(" · ")
+                .append("<meta charset=\"UTF-8\" />\n")
+                // the PDF takes its dates from here: the report's as-of time, never the clock
+                .append("<meta name=\"dcterms.created\" content=\"").append(report.period().to()).append("\" />\n")
+                .append("<meta name=\"generator\" content=\"Vigil\" />\n<title>").append(escape(report.title())).append(" · ")
                 .append(escape(organization)).append("</title>\n<style type=\"text/css\">\n")
                 .append(css(branding)).append("</style>\n</head>\n<body>\n");
         header(out, report, branding, organization);
