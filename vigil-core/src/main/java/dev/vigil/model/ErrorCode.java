@@ -32,6 +32,8 @@ public enum ErrorCode {
     PLUGIN_INVALID(Category.USER_ERROR, "Fix the plugin manifest at the file, line and column named; `vigil plugins validate FILE` checks it again, and the README's Plugins section shows the manifest shape."),
     PLUGIN_NOT_FOUND(Category.NOT_FOUND, "Run `vigil plugins list` to see the plugins installed for this tenant, and `vigil plugins install FILE_OR_DIR` to add one."),
     PLUGIN_CALL_FAILED(Category.INTERNAL, "Check the plugin's settings (`vigil plugins show NAME`): the API's base URL, its credentials, and that the service is reachable."),
+    REPORT_TEMPLATE_INVALID(Category.USER_ERROR, "Fix the template at the file, line and column named; `vigil report templates validate FILE` checks it again, and the README's Reports section shows the template format."),
+    REPORT_TEMPLATE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil report templates list` to see the built-in templates and those imported into the tenant."),
     SESSION_NOT_FOUND(Category.NOT_FOUND, "List the sessions you can open (your own and those shared within the tenant) and use one of their ids; a private session is visible only to its owner."),
     AUTHENTICATION_REQUIRED(Category.UNAUTHENTICATED, "Send a valid API token as `Authorization: Bearer vgl_...`; an owner creates one with `vigil tokens create --tenant T --role reader|analyst|owner --name N`."),
     ROUTE_NOT_FOUND(Category.NOT_FOUND, "Check the method and path; GET /api/v1/openapi.json describes every route."),
