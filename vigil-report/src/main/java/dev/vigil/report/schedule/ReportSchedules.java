@@ -57,6 +57,20 @@ public final class ReportSchedules {
                 .resolve("reports");
     }
 
+    /** The tenants of the data directory that have report schedules, by id. */
+    public static List<TenantId> tenants(Path dataDirectory) {
+        Path tenants = dataDirectory.resolve("tenants");
+        if (!Files.isDirectory(tenants)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> children = Files.list(tenants)) {
+            return children.filter(dir -> Files.isRegularFile(dir.resolve("reports").resolve("schedules.json")))
+                    .map(dir -> dir.getFileName().toString()).sorted().map(TenantId::of).toList();
+        } catch (IOException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "cannot list " + tenants + ": " + e.getMessage(), e);
+        }
+    }
+
     public TenantId tenant() {
         return tenant;
     }
