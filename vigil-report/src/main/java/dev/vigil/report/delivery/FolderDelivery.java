@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * Writes the report into a folder, under the report's file name (template, tenant and date). The file appears whole
- * or not at all: it is written to a hidden temporary file beside it, then linked (or moved) into place. An existing file is never
- * replaced: the new one gets a counter ({@code weekly-soc-acme-2026-11-30-2.pdf}) and the result says so.
+ * or not at all: it is written to a hidden temporary file beside it, then linked (or moved) into place. An existing
+ * file is never replaced: the new one gets a counter ({@code weekly-soc-acme-2026-11-30-2.pdf}) and the result says
+ * so.
  */
 public final class FolderDelivery implements Delivery {
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]+");
@@ -32,9 +33,11 @@ public final class FolderDelivery implements Delivery {
         String fileName = safeFileName(report.fileName());
         try {
             Files.createDirectories(folder);
-            Path temporary = Files.createTempFile(folder, ".vigil-report-", ".tmp");
+            // created as any new file is (the umask decides who may read it), not owner-only as createTempFile's
+            Path temporary = folder.resolve(".vigil-report-" + java.util.UUID.randomUUID() + ".tmp");
             try {
-                Files.write(temporary, report.bytes());
+                Files.write(temporary, report.bytes(), java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE);
                 for (int copy = 1; copy <= MOST_COPIES; copy++) {
                     Path target = folder.resolve(copy == 1 ? fileName : numbered(fileName, copy));
                     try {
