@@ -116,7 +116,14 @@ public final class ReportScheduler {
             Instant startedAt = clock.instant();
             progress.accept(ScheduleRun.started(schedule.name(), schedule.lastSlot(), startedAt));
             ScheduleRun run = run(schedule, schedule.lastSlot(), startedAt);
-            schedules.record(run);
+            try {
+                schedules.record(run);
+            } catch (VigilException e) {
+                // the report went out; a run log that cannot be written must not stop the other schedules' runs
+                run = new ScheduleRun(run.name(), run.slot(), run.startedAt(), run.finishedAt(), run.outcome(),
+                        run.title(), run.fileName(), run.bytes(), (run.error().isEmpty() ? "" : run.error() + "; ")
+                        + "the run could not be recorded: " + e.getMessage(), run.deliveries());
+            }
             progress.accept(run);
             runs.add(run);
         }
