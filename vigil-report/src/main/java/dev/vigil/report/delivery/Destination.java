@@ -81,7 +81,8 @@ public sealed interface Destination {
     /**
      * An e-mail with the report attached, sent through an SMTP server.
      *
-     * @param startTls upgrade the connection with STARTTLS, and refuse to send if the server cannot
+     * @param startTls upgrade the connection with STARTTLS, and refuse to send if the server cannot; required with a
+     *     user unless the host is this machine, so a password never crosses the network in clear
      * @param user the SMTP login, or empty for no authentication
      * @param passwordEnvironmentVariable the variable holding the SMTP password; required with a user
      * @param to one or more recipients
@@ -108,6 +109,11 @@ public sealed interface Destination {
                                 + " never stored.");
             }
             checkVariable("--smtp-password-env", passwordEnvironmentVariable, true);
+            if (!user.isEmpty() && !startTls && !isLoopback(host)) {
+                throw invalid("SMTP user '" + user + "' would log in to " + host + " without STARTTLS, sending the"
+                        + " password across the network in clear", "Add --starttls (port 587), or use a relay on"
+                        + " this machine (localhost).");
+            }
             from = address("--from", from);
             if (to.isEmpty()) {
                 throw invalid("an e-mail destination needs at least one recipient", "Pass --to-email a@example.com.");
@@ -120,6 +126,12 @@ public sealed interface Destination {
             return "e-mail to " + String.join(", ", to) + " via " + host + ":" + port
                     + (startTls ? " (STARTTLS)" : "");
         }
+    }
+
+    /** Whether the host names this machine, where a login without TLS crosses no network. */
+    private static boolean isLoopback(String host) {
+        String name = host.toLowerCase(java.util.Locale.ROOT);
+        return name.equals("localhost") || name.equals("::1") || name.equals("[::1]") || name.startsWith("127.");
     }
 
     private static String address(String option, String address) {

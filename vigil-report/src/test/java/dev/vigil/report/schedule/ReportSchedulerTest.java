@@ -255,6 +255,20 @@ class ReportSchedulerTest {
     }
 
     @Test
+    void aLoginWithoutStartTlsToAnotherMachineIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Destination.Email("smtp.example.com", 587, false,
+                "vigil", "VIGIL_SMTP_PASSWORD", "vigil@example.com", List.of("ciso@example.com")))
+                .isInstanceOf(VigilException.class).hasMessageContaining("without STARTTLS");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Destination.Email("smtp.example.com", 587, true,
+                "vigil", "", "vigil@example.com", List.of("ciso@example.com")))
+                .hasMessageContaining("has no password variable");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Destination.Email("smtp.example.com", 587, true,
+                "", "", "not an address", List.of("ciso@example.com"))).hasMessageContaining("--from 'not an address'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Destination.Webhook.of(
+                "https://user:pass@soar.example/hook", "")).hasMessageContaining("credentials");
+    }
+
+    @Test
     void tenantsKeepTheirSchedulesApart() {
         schedules.put(schedule("weekly", "0 8 * * MON", "weekly-soc", folder()));
 
