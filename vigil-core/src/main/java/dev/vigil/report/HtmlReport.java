@@ -51,8 +51,7 @@ public final class HtmlReport {
             for (Figure figure : section.figures()) {
                 out.append("<div class=\"figure\">\n");
                 if (!figure.svg().isBlank()) {
-                    out.append(xmlSafe(figure.svg().strip())).append('\n');
-                    out.append("<p class=\"caption\">").append(escape(figure.title())).append("</p>\n");
+                    out.append(xmlSafe(figure.svg().strip())).append('\n'); // the drawing carries its title
                 } else {
                     out.append("<p class=\"caption\">").append(escape(figure.title())).append(" (")
                             .append(MarkdownReport.kindWord(figure.kind())).append(" data)</p>\n");

@@ -260,6 +260,21 @@ public final class ReportSections {
                 .fact("previous_first_day", period.previous().firstDay())
                 .fact("previous_last_day", period.previous().lastDay());
         if (!incidents.isEmpty()) {
+            List<List<Object>> matrix = new ArrayList<>();
+            for (String severity : bySeverity.keySet()) {
+                List<Object> row = new ArrayList<>();
+                row.add(severity);
+                for (Incident.Status status : Incident.Status.values()) {
+                    row.add(incidents.stream().filter(i -> i.severity().equals(severity) && i.status() == status)
+                            .count());
+                }
+                matrix.add(row);
+            }
+            List<String> columns = new ArrayList<>(List.of("severity"));
+            for (Incident.Status status : Incident.Status.values()) {
+                columns.add(status.toString());
+            }
+            result.table(new Table("Incidents by severity and status", columns, matrix));
             result.table(incidentTable(incidents));
             result.chart(new Chart(Chart.Kind.DONUT, "Incidents by severity", List.copyOf(bySeverity.keySet()),
                     List.of(new Chart.Series("incidents", bySeverity.values().stream().map(Long::doubleValue)
