@@ -415,7 +415,8 @@ public final class TemplateParser {
 
     private void kqlProblem(Node node, KqlSyntaxException e) {
         int[] at = queryPosition(node, e.line(), e.column());
-        problem(at[0], at[1], "the query does not compile: " + e.detail(), e.fix());
+        problem(at[0], at[1], "the query does not compile" + (e.line() > 0 ? " (at its line " + e.line()
+                + ", column " + e.column() + ")" : "") + ": " + e.detail(), e.fix());
     }
 
     /** Where a position of a scalar's text is in the file: exact for block scalars and single lines. */
