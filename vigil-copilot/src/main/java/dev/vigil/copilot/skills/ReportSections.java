@@ -874,11 +874,13 @@ public final class ReportSections {
         List<String> lines = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
         LinkedHashSet<String> techniques = new LinkedHashSet<>();
+        Optional<AttackKnowledge> attack = run.workspace.attack();
         for (IncidentView.TacticReached tactic : view.tactics()) {
             String first = Investigation.micros(tactic.firstMicros());
-            lines.add("- " + tactic.name() + ": " + String.join(", ", tactic.techniques()) + " (first at " + first
-                    + ")");
-            rows.add(List.of(tactic.name(), String.join(", ", tactic.techniques()), first));
+            List<String> named = tactic.techniques().stream().map(t -> t + attack.flatMap(a -> a.technique(t))
+                    .map(k -> " " + k.name()).orElse("")).toList();
+            lines.add("- " + tactic.name() + ": " + String.join(", ", named) + " (first at " + first + ")");
+            rows.add(List.of(tactic.name(), String.join(", ", named), first));
             techniques.addAll(tactic.techniques());
             result.evidence("Reached " + tactic.name() + " with " + String.join(", ", tactic.techniques()),
                     tactic.evidence().isEmpty() ? List.of("incident:" + view.incident().number()) : tactic.evidence());
@@ -1074,9 +1076,9 @@ public final class ReportSections {
                     result.status(SkillResult.Status.EMPTY).paragraph("The session has no turn yet.");
                     return;
                 }
-                StringBuilder text2 = new StringBuilder();
+                StringBuilder turns = new StringBuilder();
                 for (Turn turn : session.turns()) {
-                    text2.append(text2.isEmpty() ? "" : "\n\n").append("#### Turn ").append(turn.number())
+                    turns.append(turns.isEmpty() ? "" : "\n\n").append("# Turn ").append(turn.number())
                             .append(": ").append(turn.prompt().replace('\n', ' ')).append("\n\n_Asked at ")
                             .append(Investigation.instant(turn.at())).append("._\n\n")
                             .append(demote(turn.answer().markdown().strip()));
@@ -1086,7 +1088,7 @@ public final class ReportSections {
                     turn.answer().evidence().stream().filter(e -> e.refs().stream().noneMatch(r -> r.startsWith(
                             "query:"))).forEach(e -> result.evidence(e.claim(), e.refs()));
                 }
-                result.paragraph(text2.toString());
+                result.paragraph(turns.toString());
             }
             default -> {
                 result.paragraph("Session \"" + session.name() + "\" of " + session.owner() + ", "
@@ -1107,7 +1109,7 @@ public final class ReportSections {
 
     /** Headings of an answer moved below the turn's. */
     private static String demote(String markdown) {
-        return String.join("\n", markdown.lines().map(l -> l.matches("#{1,3} .*") ? "###" + l : l).toList());
+        return String.join("\n", markdown.lines().map(l -> l.matches("#{1,3} .*") ? "#" + l : l).toList());
     }
 
     // --- shared ---------------------------------------------------------------------------------------------------
