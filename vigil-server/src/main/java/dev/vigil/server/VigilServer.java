@@ -55,6 +55,7 @@ public final class VigilServer implements AutoCloseable {
     private final Clock clock;
     private final Javalin app;
     private final McpEndpoint mcp;
+    private final ReportTimer reportTimer;
 
     private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock,
             Supplier<Optional<Embedder>> embedder) {
@@ -64,6 +65,7 @@ public final class VigilServer implements AutoCloseable {
         this.api = new Api(config, stores, responder, embedder);
         this.clock = clock;
         this.mcp = new McpEndpoint(config, stores, audit, clock, embedder, this::authenticate);
+        this.reportTimer = new ReportTimer(config, stores, clock);
         this.app = Javalin.create(javalin -> {
             // MCP over streamable HTTP: a servlet of its own at /mcp (an exact mapping, ahead of Javalin's /*)
             javalin.jetty.modifyServletContextHandler(handler -> {
@@ -110,6 +112,7 @@ public final class VigilServer implements AutoCloseable {
         try {
             server.stores.openExisting();
             server.app.start(host, port);
+            server.reportTimer.start();
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -130,6 +133,7 @@ public final class VigilServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            reportTimer.close();
             mcp.close();
             app.stop();
         } finally {
