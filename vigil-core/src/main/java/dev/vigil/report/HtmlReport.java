@@ -51,8 +51,7 @@ public final class HtmlReport {
             for (Figure figure : section.figures()) {
                 out.append("<div class=\"figure\">\n");
                 if (!figure.svg().isBlank()) {
-                    out.append(xmlSafe(figure.svg().strip())).append('\n');
-                    out.append("<p class=\"caption\">").append(escape(figure.title())).append("</p>\n");
+                    out.append(xmlSafe(figure.svg().strip())).append('\n'); // the drawing carries its title
                 } else {
                     out.append("<p class=\"caption\">").append(escape(figure.title())).append(" (")
                             .append(MarkdownReport.kindWord(figure.kind())).append(" data)</p>\n");
@@ -86,7 +85,9 @@ public final class HtmlReport {
                 + " (" + escape(report.period().text()) + ")").append("</td><th>As of</th><td>").append(report.period().lastDay()).append("</td></tr><tr>")
                 .append("<th>Audience</th><td>").append(report.audience() == Audience.EXECUTIVE ? "Executives"
                         : "Technical readers").append("</td><th>Tenant</th><td>").append(escape(report.tenant()))
-                .append("</td></tr></table>\n");
+                .append("</td></tr>").append(MarkdownReport.filters(report).isEmpty() ? "" : "<tr><th>Only</th>"
+                        + "<td colspan=\"3\">" + escape(MarkdownReport.filters(report)) + "</td></tr>")
+                .append("</table>\n");
         if (!report.description().isBlank()) {
             out.append("<p class=\"description\">").append(escape(report.description())).append("</p>\n");
         }

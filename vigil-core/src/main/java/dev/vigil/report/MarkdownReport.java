@@ -49,7 +49,18 @@ public final class MarkdownReport {
         return "**" + oneLine(report.organization()) + "** · " + (report.period().pointInTime() ? ""
                 : report.period().firstDay() + " to " + report.period().lastDay() + " (" + oneLine(report.period()
                 .text()) + ") · ") + "as of " + report.period().lastDay() + " · " + (report.audience() == Audience.EXECUTIVE
-                ? "for executives" : "for technical readers") + " · tenant `" + report.tenant() + "`";
+                ? "for executives" : "for technical readers") + " · tenant `" + report.tenant() + "`"
+                + (filters(report).isEmpty() ? "" : " · only " + filters(report));
+    }
+
+    /** The filters the report was made with, in words ("host web01, severity high or higher"); empty for none. */
+    static String filters(Report report) {
+        List<String> words = new java.util.ArrayList<>();
+        java.util.Optional.ofNullable(report.parameters().get("host")).ifPresent(h -> words.add("host " + h));
+        java.util.Optional.ofNullable(report.parameters().get("user")).ifPresent(u -> words.add("account " + u));
+        java.util.Optional.ofNullable(report.parameters().get("severity")).ifPresent(s -> words.add("severity " + s
+                + " or higher"));
+        return oneLine(String.join(", ", words));
     }
 
     /** A section's text, tables and chart data, its headings below the section's own. */
@@ -62,14 +73,28 @@ public final class MarkdownReport {
             out.append(table(table)).append('\n');
         }
         for (Figure figure : section.figures()) {
-            boolean shown = section.tables().stream().anyMatch(t -> t.title().equals(figure.title()));
-            out.append("_Chart: ").append(oneLine(figure.title())).append(shown ? " (data in the table above)" : "")
-                    .append("_\n\n");
-            if (!shown) {
-                out.append(table(figure.data())).append('\n');
-            }
+            out.append(figure(figure, section.tables())).append("\n\n");
         }
         return out.toString();
+    }
+
+    /**
+     * A chart in words: a short one as its values in a line; one whose data a table of the section already shows
+     * (same title, or as many rows) as a pointer to it; else its data as a table. HTML and PDF draw it.
+     */
+    static String figure(Figure figure, List<Table> tables) {
+        Table data = figure.data();
+        String title = "_Chart: " + oneLine(figure.title());
+        if (figure.kind() != Chart.Kind.HEATMAP && data.columns().size() == 2 && data.rows().size() <= 12) {
+            return title + ": " + String.join(", ", data.rows().stream().map(r -> plain(r.get(0)) + " "
+                    + plain(r.get(1))).toList()) + "._";
+        }
+        boolean shown = tables.stream().anyMatch(t -> t.title().equals(figure.title())
+                || t.rows().size() == data.rows().size());
+        if (shown) {
+            return title + " (drawn in the HTML and PDF versions; its data is in the table above)._";
+        }
+        return title + "._\n\n" + table(data);
     }
 
     /** Headings of a section's text moved two levels down, under the section's heading. */

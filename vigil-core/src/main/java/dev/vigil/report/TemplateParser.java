@@ -253,7 +253,7 @@ public final class TemplateParser {
                     "keep one: a section is computed by one skill or one query");
         } else if (!skill && !query) {
             problem(map, "section '" + (id == null ? "?" : id) + "' has neither a skill nor a query",
-                    "add 'skill: NAME' (vigil report templates show lists the skills) or 'query: KQL'");
+                    "add 'skill: NAME' (`vigil report templates skills` lists them) or 'query: KQL'");
         } else if (skill) {
             source = skillSource(keys);
         } else {
@@ -313,7 +313,7 @@ public final class TemplateParser {
             spec = Optional.ofNullable(skills.get(skill.get()));
             if (spec.isEmpty()) {
                 problem(skillNode, "there is no skill '" + skill.get() + "'", "use one of the skills `vigil report"
-                        + " templates show` lists" + nearest(skill.get(), skills.keySet().stream().sorted().toList()));
+                        + " templates skills` lists" + nearest(skill.get(), skills.keySet().stream().sorted().toList()));
                 return null;
             }
         }
@@ -415,7 +415,8 @@ public final class TemplateParser {
 
     private void kqlProblem(Node node, KqlSyntaxException e) {
         int[] at = queryPosition(node, e.line(), e.column());
-        problem(at[0], at[1], "the query does not compile: " + e.detail(), e.fix());
+        problem(at[0], at[1], "the query does not compile" + (e.line() > 0 ? " (at its line " + e.line()
+                + ", column " + e.column() + ")" : "") + ": " + e.detail(), e.fix());
     }
 
     /** Where a position of a scalar's text is in the file: exact for block scalars and single lines. */

@@ -87,6 +87,7 @@ final class Api {
                 new Route("GET", TENANT + "/posture", Role.READER, "The posture report: findings with decisions and"
                         + " guidance, remediation plan, exposure scores", null, this::posture)));
         table.addAll(new CopilotApi(config, stores, embedder).routes());
+        table.addAll(new ReportApi(config, stores).routes());
         this.routes = List.copyOf(table);
     }
 

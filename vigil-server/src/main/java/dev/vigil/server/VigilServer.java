@@ -182,6 +182,9 @@ public final class VigilServer implements AutoCloseable {
             switch (result) {
                 case Route.Reply reply -> ctx.status(reply.status()).json(reply.body());
                 case Route.Text text -> ctx.status(200).contentType(text.contentType()).result(text.text());
+                case Route.Bytes bytes -> ctx.status(200).contentType(bytes.contentType())
+                        .header("Content-Disposition", "inline; filename=\"" + bytes.fileName() + "\"")
+                        .result(bytes.bytes());
                 case Route.Events events -> {
                     sink = new EventSink(ctx);
                     events.send(sink);
