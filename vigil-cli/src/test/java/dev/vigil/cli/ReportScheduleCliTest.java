@@ -3,8 +3,6 @@ package dev.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.cli.CliTesting.Run;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,11 +14,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
- * {@code vigil report schedule ...} on the demo tenant, run through its command class as {@code vigil report} will
- * run it: a weekly SOC report scheduled to a folder, ticked on Monday at 08:00, listed, its runs shown, removed.
+ * {@code vigil report schedule ...} on the demo tenant: a weekly SOC report scheduled to a folder, ticked on Monday at
+ * 08:00, listed, its runs shown, removed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReportScheduleCliTest {
@@ -40,18 +37,10 @@ class ReportScheduleCliTest {
 
     /** Runs {@code vigil report schedule ARGS --tenant demo --data DATA}. */
     static Run schedule(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--tenant", "demo", "--data", data.toString()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit;
-        try (PrintWriter o = new PrintWriter(out, true); PrintWriter e = new PrintWriter(err, true)) {
-            CommandLine commandLine = new CommandLine(new ReportScheduleCommands.Schedule()).setOut(o).setErr(e);
-            commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> Main.report(exception,
-                    cmd.getErr(), false));
-            exit = commandLine.execute(all.toArray(String[]::new));
-        }
-        return new Run(exit, out.toString(), err.toString());
+        List<String> all = new ArrayList<>(List.of("report", "schedule"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--tenant", "demo"));
+        return CliTesting.vigil(data, all.toArray(String[]::new));
     }
 
     @Test
