@@ -48,7 +48,7 @@ class IncidentsCliTest {
     @BeforeAll
     static void seedTheDemo() {
         data = dir.resolve("data");
-        Run demo = vigil(data, "demo", "--no-serve");
+        Run demo = vigil(data, "demo", "--no-serve", "--scale", DemoCopilot.SCALE);
         assertThat(demo.exit()).as("%s", demo).isZero();
         for (JsonNode incident : incidents("list", "--json").json().get("incidents")) {
             if (incident.get("title").asString().contains("LSASS")) {
