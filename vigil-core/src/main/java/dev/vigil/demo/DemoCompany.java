@@ -68,6 +68,7 @@ public final class DemoCompany {
     /** Office staff with a device of their own: the first 30, then desks WS021-WS050 and laptops LT001-LT035. */
     static final int OFFICE_STAFF = 30 + 30 + 35;
     static final int STAFF = 300;
+    private static final String SPRAYED = "jamal.novak";
 
     /**
      * A member of staff.
@@ -158,10 +159,8 @@ public final class DemoCompany {
             names.add(name);
             taken.add(name);
         }
-        // the account the password spray breaks into: in the demo's story since its first version
-        names.add("jamal.novak");
-        taken.add("jamal.novak");
-        while (names.size() < STAFF) {
+        taken.add(SPRAYED);
+        while (names.size() < STAFF - 1) {
             String first = random.nextInt(3) == 0 ? FIRST[random.nextInt(FIRST.length)]
                     : MORE_FIRST[random.nextInt(MORE_FIRST.length)];
             String last = random.nextInt(4) == 0 ? LAST[random.nextInt(LAST.length)]
@@ -171,6 +170,9 @@ public final class DemoCompany {
                 names.add(name);
             }
         }
+        // the account the password spray breaks into, in the story since its first version: a driver, who only
+        // signs in to cloud apps
+        names.add(OFFICE_STAFF, SPRAYED);
         // Departments: the office staff spread over the office departments, the rest work in the warehouse or drive.
         List<String> office = List.of("Executive", "IT", "Security", "Finance", "HR", "Sales", "Customer Service",
                 "Dispatch", "Legal", "Dispatch", "Customer Service", "Sales", "Finance", "IT");
