@@ -67,7 +67,7 @@ import picocli.CommandLine.Spec;
                 + " it (--no-serve: seed and exit)."},
         footer = {"", "Examples:", "  vigil demo                      seed, then serve on http://127.0.0.1:8470",
                 "  vigil demo --no-serve --scale 0.05   a small demo for scripts and tests",
-                "  vigil demo --no-serve --scale 50     about ten million events (streamed; takes a while)"})
+                "  vigil demo --no-serve --scale 50     about nine million events (streamed; takes a while)"})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--scale", paramLabel = "X", defaultValue = "1",
             description = "Size of the background telemetry (default: ${DEFAULT-VALUE}, about 180,000 events over"
-                    + " three weeks; 0.05 for tests; 50 for about ten million). The attacks are the same at every"
+                    + " three weeks; 0.05 for tests; 50 for about nine million). The attacks are the same at every"
                     + " scale.")
     double scale;
 
