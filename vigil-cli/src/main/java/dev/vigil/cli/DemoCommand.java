@@ -134,9 +134,12 @@ final class DemoCommand implements Callable<Integer> {
                 body.put("incidents", seeded.correlated());
                 body.put("graph_security", seeded.graph());
                 body.put("inventory", seeded.inventory());
-                body.put("posture", Map.of("organization_score", posture.organizationScore(), "counts",
-                        posture.counts(), "known_exploited", posture.findings().stream()
-                                .filter(f -> f.knownExploited()).map(f -> f.assetId() + " " + f.subject()).toList()));
+                Map<String, Object> postureJson = new LinkedHashMap<>();
+                postureJson.put("organization_score", posture.organizationScore());
+                postureJson.put("counts", posture.counts());
+                postureJson.put("known_exploited", posture.findings().stream().filter(Finding::knownExploited)
+                        .map(f -> f.assetId() + " " + f.subject()).toList());
+                body.put("posture", postureJson);
                 body.put("seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
                 out.println(Output.json(body));
                 out.flush();

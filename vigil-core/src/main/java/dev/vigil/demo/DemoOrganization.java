@@ -51,7 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       upload the wiki's attachments.</li>
  * </ol>
  *
- * <p>Background volume scales with {@code scale} (1 is about a hundred thousand events a week; 0.05 a few thousand);
+ * <p>Background volume scales with {@code scale} (1 is about 180,000 events over the three weeks; 0.05 about 9,000);
  * the company, the attacks and their timing are the same at every scale. Files are written as they are generated,
  * so any scale runs in constant memory. Everything comes from a fixed seed and the demo's day: the same day and scale
  * give the same bytes (and re-ingesting them stores nothing twice).
@@ -554,7 +554,7 @@ public final class DemoOrganization {
                 "/template/aui/text-inline.vm", agent, 402, 1_377, 200));
         for (int i = 0; i < 4; i++) {
             out.line(http(exploit.plusMinutes(5 + i).plusSeconds(12), random, EXPLOIT_SOURCE_IP, wiki, "POST",
-                    "wiki.kestrelfreight.example", "/s/noop.jsp", agent, 88 + i * 17, 210 + i * 40, 200));
+                    "wiki.kestrelfreight.example", "/noop.jsp", agent, 88 + i * 17, 210 + i * 40, 200));
         }
     }
 
@@ -611,6 +611,7 @@ public final class DemoOrganization {
     private void linux(Out out, RandomGenerator random) {
         String[] servers = {"db01", "jump01", "sensor01", EXPLOITED_HOST};
         long[] record = {40_000};
+        Person admin = company.people().stream().filter(p -> !p.adminRoles().isEmpty()).findFirst().orElseThrow();
         background(random, 300, (time, r) -> {
             String host = servers[r.nextInt(servers.length)];
             int roll = r.nextInt(10);
@@ -618,8 +619,6 @@ public final class DemoOrganization {
                 out.line(rsyslog(time, host, "CRON[" + (3_000 + r.nextInt(60_000)) + "]",
                         "(root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)"));
             } else if (roll < 7 && host.equals("jump01")) {
-                Person admin = company.person(company.people().stream().filter(p -> !p.adminRoles().isEmpty())
-                        .findFirst().orElseThrow().name());
                 out.line(rsyslog(time, host, "sudo", admin.name() + " : TTY=pts/0 ; PWD=/home/" + admin.name()
                         + " ; USER=root ; COMMAND=/usr/bin/systemctl status sshd"));
             } else if (host.equals(EXPLOITED_HOST)) {
@@ -782,6 +781,7 @@ public final class DemoOrganization {
             ZonedDateTime updated, String severity, String serviceSource, String detectionSource, String detectorId,
             String title, String description, String category, List<String> techniques, List<Object> evidence) {
         Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("@odata.type", "#microsoft.graph.security.alert");
         alert.put("id", id);
         alert.put("providerAlertId", id.replace("da", "").replace("ad", ""));
         alert.put("incidentId", incidentId);
@@ -820,6 +820,7 @@ public final class DemoOrganization {
     private static Map<String, Object> graphIncident(String id, String tenantId, String name, ZonedDateTime created,
             ZonedDateTime updated, String severity, List<Map<String, Object>> alerts) {
         Map<String, Object> incident = new LinkedHashMap<>();
+        incident.put("@odata.type", "#microsoft.graph.security.incident");
         incident.put("id", id);
         incident.put("tenantId", tenantId);
         incident.put("status", "active");
