@@ -212,17 +212,22 @@ public final class DemoOrganization {
         }
     }
 
+    /**
+     * Writes one source: {@code random} draws its background, {@code attacks} its attacks' random parts (hashes,
+     * ports, process ids), so those are the same at every scale (record numbers follow the background's).
+     */
     @FunctionalInterface
     private interface Source {
-        void write(Out out, RandomGenerator random);
+        void write(Out out, RandomGenerator random, RandomGenerator attacks);
     }
 
     private Path file(Path directory, String name, Progress progress, Source source) throws IOException {
         Path file = directory.resolve(name);
         // each source has its own generator, so one source's volume never changes another's records
         RandomGenerator random = RandomGeneratorFactory.of("L64X128MixRandom").create(SEED * 31 + name.hashCode());
+        RandomGenerator attacks = RandomGeneratorFactory.of("L64X128MixRandom").create(SEED * 37 + name.hashCode());
         try (BufferedWriter writer = java.nio.file.Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            source.write(new Out(writer, name, progress), random);
+            source.write(new Out(writer, name, progress), random, attacks);
         }
         progress.written(name, written);
         return file;
@@ -263,7 +268,7 @@ public final class DemoOrganization {
 
     // --- Windows Security (evtx_dump shape) --------------------------------------------------------------------
 
-    private void securityEvents(Out out, RandomGenerator random) {
+    private void securityEvents(Out out, RandomGenerator random, RandomGenerator attacks) {
         long[] record = {100_000};
         List<Person> office = company.officeStaff();
         List<Host> servers = company.hosts().stream().filter(h -> h.windows() && !h.role().equals("workstation")
@@ -330,7 +335,7 @@ public final class DemoOrganization {
 
     // --- Sysmon (Winlogbeat 8 shape) ---------------------------------------------------------------------------
 
-    private void sysmonEvents(Out out, RandomGenerator random) {
+    private void sysmonEvents(Out out, RandomGenerator random, RandomGenerator attacks) {
         long[] record = {5_000};
         List<Person> office = company.officeStaff();
         background(random, 2_000, (time, r) -> {
@@ -362,12 +367,12 @@ public final class DemoOrganization {
                 "Image", "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
                 "CommandLine", "\"WINWORD.EXE\" /n \"C:\\Users\\" + victimName + "\\Downloads\\Invoice_4471.docm\"",
                 "ParentImage", "C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE",
-                "User", victim, "Hashes", "SHA256=" + hex(random, 64), "IntegrityLevel", "Medium")));
+                "User", victim, "Hashes", "SHA256=" + hex(attacks, 64), "IntegrityLevel", "Medium")));
         out.line(sysmon(attack.plusSeconds(40), record[0]++, 1, PHISHED_HOST, ordered(
                 "Image", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
                 "CommandLine", "powershell.exe -nop -w hidden -EncodedCommand " + encoded,
                 "ParentImage", "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
-                "User", victim, "Hashes", "SHA256=" + hex(random, 64), "IntegrityLevel", "Medium")));
+                "User", victim, "Hashes", "SHA256=" + hex(attacks, 64), "IntegrityLevel", "Medium")));
         out.line(sysmon(attack.plusSeconds(43), record[0]++, 3, PHISHED_HOST, ordered(
                 "Image", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "Protocol", "tcp",
                 "SourceIp", company.addressOf(PHISHED_HOST), "SourcePort", "51234", "DestinationIp", C2_ADDRESS,
@@ -398,7 +403,7 @@ public final class DemoOrganization {
 
     // --- Entra ID sign-ins (Sentinel SigninLogs export) --------------------------------------------------------
 
-    private void signIns(Out out, RandomGenerator random) {
+    private void signIns(Out out, RandomGenerator random, RandomGenerator attacks) {
         List<Person> people = company.people();
         background(random, 700, (time, r) -> {
             Person person = people.get(r.nextInt(people.size()));
@@ -445,7 +450,7 @@ public final class DemoOrganization {
 
     private static final DateTimeFormatter BSD = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss", Locale.ROOT);
 
-    private void firewall(Out out, RandomGenerator random) {
+    private void firewall(Out out, RandomGenerator random, RandomGenerator attacks) {
         List<Host> hosts = company.hosts().stream().filter(h -> !h.role().equals("appliance")).toList();
         background(random, 1_000, (time, r) -> {
             boolean deny = r.nextInt(6) == 0;
@@ -479,7 +484,7 @@ public final class DemoOrganization {
                 + " in=" + in + " cs1Label=Rule cs1=" + (deny ? "block-inbound" : "allow-web");
     }
 
-    private void proxy(Out out, RandomGenerator random) {
+    private void proxy(Out out, RandomGenerator random, RandomGenerator attacks) {
         List<Person> office = company.officeStaff();
         background(random, 1_200, (time, r) -> {
             Person person = office.get(r.nextInt(office.size()));
@@ -505,7 +510,7 @@ public final class DemoOrganization {
 
     // --- Zeek logs from the network sensor ---------------------------------------------------------------------
 
-    private void dns(Out out, RandomGenerator random) {
+    private void dns(Out out, RandomGenerator random, RandomGenerator attacks) {
         zeekHeader(out, "dns", "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass"
                 + "\tqclass_name\tqtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected",
                 "time\tstring\taddr\tport\taddr\tport\tenum\tcount\tinterval\tstring\tcount\tstring\tcount\tstring"
@@ -522,7 +527,7 @@ public final class DemoOrganization {
         });
     }
 
-    private void http(Out out, RandomGenerator random) {
+    private void http(Out out, RandomGenerator random, RandomGenerator attacks) {
         zeekHeader(out, "http", "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\ttrans_depth\tmethod\thost\turi"
                         + "\treferrer\tversion\tuser_agent\trequest_body_len\tresponse_body_len\tstatus_code\tstatus_msg",
                 "time\tstring\taddr\tport\taddr\tport\tcount\tstring\tstring\tstring\tstring\tstring\tstring\tcount"
@@ -544,16 +549,16 @@ public final class DemoOrganization {
         });
         ZonedDateTime exploit = exploitStart();
         String agent = "python-requests/2.31.0";
-        out.line(http(exploit, random, EXPLOIT_SOURCE_IP, wiki, "GET", "wiki.kestrelfreight.example", "/login.action",
+        out.line(http(exploit, attacks, EXPLOIT_SOURCE_IP, wiki, "GET", "wiki.kestrelfreight.example", "/login.action",
                 agent, 0, 9_921, 200));
-        out.line(http(exploit.plusSeconds(31), random, EXPLOIT_SOURCE_IP, wiki, "POST", "wiki.kestrelfreight.example",
+        out.line(http(exploit.plusSeconds(31), attacks, EXPLOIT_SOURCE_IP, wiki, "POST", "wiki.kestrelfreight.example",
                 "/template/aui/text-inline.vm", agent, 311, 1_342, 200));
-        out.line(http(exploit.plusSeconds(99), random, EXPLOIT_SOURCE_IP, wiki, "POST", "wiki.kestrelfreight.example",
+        out.line(http(exploit.plusSeconds(99), attacks, EXPLOIT_SOURCE_IP, wiki, "POST", "wiki.kestrelfreight.example",
                 "/template/aui/text-inline.vm", agent, 367, 1_398, 200));
-        out.line(http(exploit.plusMinutes(3), random, EXPLOIT_SOURCE_IP, wiki, "POST", "wiki.kestrelfreight.example",
+        out.line(http(exploit.plusMinutes(3), attacks, EXPLOIT_SOURCE_IP, wiki, "POST", "wiki.kestrelfreight.example",
                 "/template/aui/text-inline.vm", agent, 402, 1_377, 200));
         for (int i = 0; i < 4; i++) {
-            out.line(http(exploit.plusMinutes(5 + i).plusSeconds(12), random, EXPLOIT_SOURCE_IP, wiki, "POST",
+            out.line(http(exploit.plusMinutes(5 + i).plusSeconds(12), attacks, EXPLOIT_SOURCE_IP, wiki, "POST",
                     "wiki.kestrelfreight.example", "/noop.jsp", agent, 88 + i * 17, 210 + i * 40, 200));
         }
     }
@@ -589,7 +594,7 @@ public final class DemoOrganization {
         return "<38>" + time.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + " " + host + " " + tag + ": " + message;
     }
 
-    private void sshd(Out out, RandomGenerator random) {
+    private void sshd(Out out, RandomGenerator random, RandomGenerator attacks) {
         int pid = 20_000;
         ZonedDateTime start = firstDay().atStartOfDay(ZoneOffset.UTC);
         int hours = (int) Math.max(1, DAYS * 24 * Math.min(1.0, scale * 2));
@@ -608,7 +613,7 @@ public final class DemoOrganization {
                 + SSH_ATTACKER_IP + " port 30077 ssh2"));
     }
 
-    private void linux(Out out, RandomGenerator random) {
+    private void linux(Out out, RandomGenerator random, RandomGenerator attacks) {
         String[] servers = {"db01", "jump01", "sensor01", EXPLOITED_HOST};
         long[] record = {40_000};
         Person admin = company.people().stream().filter(p -> !p.adminRoles().isEmpty()).findFirst().orElseThrow();
@@ -651,7 +656,7 @@ public final class DemoOrganization {
         for (String[] command : commands) {
             ZonedDateTime time = exploit.plusSeconds(Long.parseLong(command[0]));
             out.line(sysmonLinux(time, record[0]++, 1, ordered("RuleName", "-", "UtcTime", sysmonTime(time),
-                    "ProcessGuid", guid(random), "ProcessId", String.valueOf(31_000 + random.nextInt(1_000)),
+                    "ProcessGuid", guid(attacks), "ProcessId", String.valueOf(31_000 + attacks.nextInt(1_000)),
                     "Image", command[1], "CommandLine", command[2], "CurrentDirectory", "/opt/atlassian/confluence/bin",
                     "User", "confluence", "LogonId", "0", "IntegrityLevel", "no level",
                     "ParentProcessGuid", "{8c1f3b2a-5d7e-6560-0d1a-3f2b00000000}", "ParentProcessId", "1187",
@@ -659,12 +664,12 @@ public final class DemoOrganization {
         }
         ZonedDateTime drop = exploit.plusSeconds(181);
         out.line(sysmonLinux(drop, record[0]++, 3, ordered("RuleName", "-", "UtcTime", sysmonTime(drop),
-                "ProcessGuid", guid(random), "ProcessId", "31544", "Image", "/usr/bin/curl", "User", "confluence",
+                "ProcessGuid", guid(attacks), "ProcessId", "31544", "Image", "/usr/bin/curl", "User", "confluence",
                 "Protocol", "tcp", "Initiated", "true", "SourceIsIpv6", "false",
                 "SourceIp", company.addressOf(EXPLOITED_HOST), "SourcePort", "53102", "DestinationIsIpv6", "false",
                 "DestinationIp", EXPLOIT_SOURCE_IP, "DestinationPort", "80")));
         out.line(sysmonLinux(drop.plusSeconds(1), record[0], 11, ordered("RuleName", "-",
-                "UtcTime", sysmonTime(drop.plusSeconds(1)), "ProcessGuid", guid(random), "ProcessId", "31544",
+                "UtcTime", sysmonTime(drop.plusSeconds(1)), "ProcessGuid", guid(attacks), "ProcessId", "31544",
                 "Image", "/usr/bin/curl", "TargetFilename", "/opt/atlassian/confluence/confluence/noop.jsp",
                 "CreationUtcTime", sysmonTime(drop.plusSeconds(1)), "User", "confluence")));
     }
