@@ -575,7 +575,7 @@ final class BenchCommand extends CommandGroup {
                 } else {
                     long start = System.nanoTime();
                     Path input = directory.resolve("demo-input").resolve(CopilotBenchmark.AS_OF.toString());
-                    List<Path> files = new dev.vigil.demo.DemoOrganization(CopilotBenchmark.AS_OF).writeTo(input);
+                    List<Path> files = new dev.vigil.demo.DemoOrganization(CopilotBenchmark.AS_OF, 0.05).writeTo(input);
                     err.println("seeding the demo organization (ingest, detection, correlation)...");
                     try (dev.vigil.store.TenantStore store = dev.vigil.store.TenantStore.open(directory,
                             CopilotBenchmark.TENANT, dev.vigil.store.TenantStore.Mode.READ_WRITE)) {

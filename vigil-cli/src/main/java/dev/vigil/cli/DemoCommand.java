@@ -12,7 +12,23 @@ import dev.vigil.model.Principal;
 import dev.vigil.model.Role;
 import dev.vigil.model.TenantId;
 import dev.vigil.sigma.DetectingSink;
-import dev.vigil.store.QueryResult;
+import dev.vigil.connectors.GraphSecurityPages;
+import dev.vigil.connectors.RunSummary;
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.VigilException;
+import dev.vigil.posture.Finding;
+import dev.vigil.posture.PostureAnalyzer;
+import dev.vigil.posture.PostureReport;
+import dev.vigil.posture.inventory.InventoryFiles;
+import dev.vigil.posture.inventory.InventoryImport;
+import dev.vigil.posture.vuln.VulnFiles;
+import dev.vigil.posture.vuln.VulnImport;
+import dev.vigil.posture.vuln.VulnKnowledge;
+import dev.vigil.posture.vuln.VulnKnowledgeFile;
+import dev.vigil.server.ApiToken;
+import dev.vigil.server.ApiTokens;
+import dev.vigil.server.VigilServer;
+import dev.vigil.store.PostureStore;
 import dev.vigil.store.TenantStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,14 +36,17 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,13 +54,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vigil demo}: generates the Kestrel Freight demo telemetry, ingests it into the {@code demo} tenant and shows
- * what was stored, with a few questions answered from it by SQL. There is no server yet, so the command always exits
- * after seeding; {@code --no-serve} is accepted for scripts written against later versions.
+ * {@code vigil demo}: generates the Kestrel Freight demo organization (its inventory, three weeks of telemetry with
+ * five attacks, and Defender incidents as the Graph Security API pages them), seeds the {@code demo} tenant with it
+ * (rules, a partner feed, ATT&amp;CK and CISA's KEV catalog when at hand, ingest with detection, the inventory, the
+ * Graph pages through the connector's mapping, correlation), shows what Vigil found and then serves it, as
+ * {@code vigil serve} does, with an owner token for the tenant. {@code --no-serve} seeds and exits.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Seed a demo tenant with two days of telemetry from a fictional company (Windows Security,"
-                + " Sysmon, sign-ins, firewall CEF, sshd syslog) that hides three attacks, and show what was stored."})
+        description = {"Seed a demo tenant with a fictional haulier (300 staff, 100 hosts, software and identities) and"
+                + " three weeks of its telemetry (Windows Security, Sysmon, sign-ins, firewall and proxy CEF, Zeek DNS"
+                + " and HTTP, Linux syslog, Defender incidents) hiding five attacks; show what Vigil found, then serve"
+                + " it (--no-serve: seed and exit)."},
+        footer = {"", "Examples:", "  vigil demo                      seed, then serve on http://127.0.0.1:8470",
+                "  vigil demo --no-serve --scale 0.05   a small demo for scripts and tests",
+                "  vigil demo --no-serve --scale 50     about nine million events (streamed; takes a while)"})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -49,111 +75,282 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--no-serve", description = "Seed and exit (the default until the server exists).")
+    @Option(names = "--no-serve", description = "Seed and exit instead of serving the demo (for scripts and tests).")
     boolean noServe;
 
-    @Option(names = "--json", description = "Print the ingest summary as JSON.")
+    @Option(names = "--json", description = "Print the seeding summary as JSON.")
     boolean json;
 
     @Option(names = "--as-of", paramLabel = "DATE", description = {"Generate the demo as of this day (yyyy-mm-dd) "
             + "instead of today: the same day always gives the same data, for scripts and golden answers."})
     LocalDate asOf;
 
+    @Option(names = "--scale", paramLabel = "X", defaultValue = "1",
+            description = "Size of the background telemetry (default: ${DEFAULT-VALUE}, about 180,000 events over"
+                    + " three weeks; 0.05 for tests; 50 for about nine million). The attacks are the same at every"
+                    + " scale.")
+    double scale;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8470",
+            description = "Port to serve on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address to serve on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         if (common.tenant == null) {
             common.tenant = "demo";
+        }
+        if (!(scale > 0) || scale > 10_000) {
+            throw new VigilException(ErrorCode.USAGE, "--scale " + scale + " is out of range",
+                    "Use a number above 0 and up to 10000, e.g. --scale 0.05 for a small demo or 1 (the default).",
+                    null);
         }
         VigilConfig config = common.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        long started = System.nanoTime();
         LocalDate today = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
         Path directory = config.dataDirectory().resolve("demo-input").resolve(today.toString());
-        List<Path> files;
-        try {
-            files = new DemoOrganization(today).writeTo(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the demo data to " + directory, e);
-        }
+        DemoOrganization organization = new DemoOrganization(today, scale);
+        DemoOrganization.Files files = generate(organization, directory, err);
         if (!json) {
-            out.println("Generated Kestrel Freight telemetry for " + today.minusDays(2) + " to " + today + " in " + directory);
+            out.printf(Locale.ROOT, "Kestrel Freight: %d staff, %d hosts; %s events from %s to %s written to %s%n",
+                    organization.company().people().size(), organization.company().hosts().size(),
+                    Output.count(files.events()), organization.firstDay(), today.minusDays(1), directory);
+            out.flush();
         }
         TenantId tenant = config.tenant();
         try (TenantStore store = TenantStore.open(config.dataDirectory(), tenant, TenantStore.Mode.READ_WRITE)) {
             Seeded seeded = seed(config, store, files, err);
             IngestSummary summary = seeded.summary();
             Long alerts = seeded.alerts();
+            PostureReport posture = posture(config, store);
             if (json) {
                 Map<String, Object> body = IngestCommand.toJson(config, summary, alerts);
                 body.put("incidents", seeded.correlated());
+                body.put("graph_security", seeded.graph());
+                body.put("inventory", seeded.inventory());
+                Map<String, Object> postureJson = new LinkedHashMap<>();
+                postureJson.put("organization_score", posture.organizationScore());
+                postureJson.put("counts", posture.counts());
+                postureJson.put("known_exploited", posture.findings().stream().filter(Finding::knownExploited)
+                        .map(f -> f.assetId() + " " + f.subject()).toList());
+                body.put("posture", postureJson);
+                body.put("seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
                 out.println(Output.json(body));
-                return 0;
-            }
-            out.println("Loaded Vigil's " + seeded.rules() + " built-in detection rules and a partner threat feed of "
-                    + seeded.indicators() + " indicators into tenant '" + tenant + "'");
-            out.println(seeded.attack());
-            IngestCommand.printSummary(out, config, summary, alerts);
-            List<dev.vigil.model.Alert> raised = store.alerts(new dev.vigil.store.AlertQuery(List.of(), Long.MIN_VALUE,
-                    "low", 10_000));
-            if (!raised.isEmpty()) {
-                out.println();
-                out.println("What the rules and the threat feed found (alerts of level low and above, by what raised"
-                        + " them; 'vigil alerts --tenant " + tenant + "' lists each):");
-                AlertsCommand.printSummary(out, raised);
-            }
-            printIncidents(out, store, config);
-            out.println();
-            out.println("Ask Vigil: the copilot plans, runs and answers with evidence (no language model needed).");
-            dev.vigil.copilot.runtime.Copilot copilot = CopilotSession.copilot(config, store,
-                    CopilotSession.embedder(true, err));
-            dev.vigil.model.Principal analyst = new dev.vigil.model.Principal("demo", dev.vigil.model.Role.ANALYST);
-            java.time.Instant at = asOf == null ? java.time.Instant.now()
-                    : asOf.atTime(23, 59).toInstant(ZoneOffset.UTC);
-            for (String question : List.of("top 5 source addresses of failed sign-ins",
-                    "which processes accessed lsass", "what did WINWORD.EXE spawn")) {
-                dev.vigil.copilot.Answer answer = copilot.ask(question, dev.vigil.copilot.plan.SessionContext.empty(),
-                        analyst, at, java.time.ZoneId.of("UTC"), step -> { }).answer();
-                out.println();
-                out.println("> vigil ask \"" + question + "\"");
-                out.println(answer.markdown().lines().findFirst().orElse(""));
-                if (!answer.tables().isEmpty()) {
-                    dev.vigil.copilot.Table table = answer.tables().get(0);
-                    out.print(Output.table(table.columns(), table.rows().stream().limit(5).toList()));
-                }
-                answer.queries().stream().findFirst().ifPresent(q -> out.println("  (query: "
-                        + q.text().replaceAll("\\s*\\n\\s*", " ") + ")"));
+                out.flush();
+            } else {
+                printSummary(out, config, store, seeded, posture, started);
             }
         }
+        if (noServe) {
+            if (!json) {
+                out.println();
+                out.println("Next: vigil incidents --tenant " + tenant + "   |   vigil posture --tenant " + tenant
+                        + "   |   vigil promptbook run incident-investigation --tenant " + tenant
+                        + " --input IncidentId=2   |   vigil serve");
+            }
+            return 0;
+        }
+        return serve(config, out);
+    }
+
+    private DemoOrganization.Files generate(DemoOrganization organization, Path directory, PrintWriter err) {
+        StatusLine status = new StatusLine(err);
+        try {
+            return organization.write(directory, (file, events) -> status.update(() -> "demo: generating "
+                    + file + " (" + Output.count(events) + " events so far)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo data to " + directory, e);
+        } finally {
+            status.finish();
+        }
+    }
+
+    /**
+     * Serves the seeded data directory as {@code vigil serve} does, with a fresh owner token for the demo tenant
+     * (earlier demo tokens are revoked, so only the printed one works).
+     */
+    private int serve(VigilConfig config, PrintWriter out) throws InterruptedException {
+        ApiTokens tokens = ApiTokens.in(config.dataDirectory());
+        Instant now = Instant.now();
+        for (ApiToken token : tokens.list()) {
+            if (token.name().equals(DEMO_TOKEN_NAME) && token.revoked() == null
+                    && token.tenant().equals(config.tenant().value())) {
+                tokens.revoke(token.id(), now);
+            }
+        }
+        ApiTokens.Created created = tokens.create(config.tenant(), Role.OWNER, DEMO_TOKEN_NAME, null, now);
+        VigilServer server = VigilServer.start(config, bind, port);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "vigil-demo-stop"));
+        String base = "http://" + bind + ":" + server.port();
         out.println();
-        out.println("Ask your own: vigil ask --tenant " + tenant + " \"summarize incident 2 and tell me how to contain it\""
-                + "   |   vigil chat --tenant " + tenant + "   |   vigil promptbook run incident-investigation --tenant "
-                + tenant + " --input IncidentId=2");
+        out.println("Vigil is serving the demo on " + base + "/api/v1 (Ctrl-C stops it). Owner token for tenant '"
+                + config.tenant() + "' (shown once):");
+        out.println("  " + created.token());
+        out.println("Try:");
+        out.println("  curl -H \"Authorization: Bearer " + created.token() + "\" " + base + "/api/v1/tenants/"
+                + config.tenant() + "/incidents");
+        out.flush();
+        stopped.await();
         return 0;
     }
 
+    static final String DEMO_TOKEN_NAME = "demo-owner";
+
     /** What seeding a tenant with the demo organization did. */
-    record Seeded(int rules, int indicators, String attack, IngestSummary summary, Long alerts,
-            CorrelationSummary correlated) {}
+    record Seeded(int rules, int indicators, String attack, String kev, IngestSummary summary, Long alerts,
+            Map<String, Object> inventory, Map<String, Object> graph, CorrelationSummary correlated) {}
+
+    /** Seeds the store with the demo's telemetry only (no inventory, no Graph pages), as the copilot benchmark does. */
+    static Seeded seed(VigilConfig config, TenantStore store, List<Path> telemetry, PrintWriter err) {
+        return seed(config, store, new DemoOrganization.Files(telemetry, null, null, null, 0), err);
+    }
 
     /**
      * Seeds the store with the demo organization's files as {@code vigil demo} does: the built-in rules, the partner
-     * feed, ATT&CK when a copy is at hand, then ingest with detection, correlation into incidents and a checkpoint.
-     * Ingest progress goes to {@code err}.
+     * feed, ATT&CK and CISA's KEV catalog when a copy is at hand, ingest with detection, the inventory, the Defender
+     * incidents through the Graph Security connector's mapping, then correlation into incidents and a checkpoint.
+     * Progress goes to {@code err}.
      */
-    static Seeded seed(VigilConfig config, TenantStore store, List<Path> files, PrintWriter err) {
+    static Seeded seed(VigilConfig config, TenantStore store, DemoOrganization.Files files, PrintWriter err) {
         int rules = RulesImportCommand.importBuiltin(store);
         int indicators = importDemoFeed(store);
         String attack = importAttackIfFound(config);
+        String kev = importKevIfFound(config);
         IngestCommand.Progress progress = new IngestCommand.Progress(err);
         DetectingSink<TenantStore> detecting = IngestCommand.detecting(config, store, err);
         Ingestor ingestor = IngestCommand.ingestor(config, detecting != null ? detecting : store, Format.AUTO,
                 config.defaultTable(), progress);
-        IngestSummary summary = ingestor.ingest(files.stream().map(Path::toString).toList());
+        IngestSummary summary = ingestor.ingest(files.telemetry().stream().map(Path::toString).toList());
         progress.finish();
         Long alerts = IngestCommand.detected(store, detecting);
+        Map<String, Object> inventory = new LinkedHashMap<>();
+        if (files.inventory() != null) {
+            InventoryImport imported = FileArguments.read(files.inventory(),
+                    content -> InventoryFiles.read(INVENTORY_SOURCE, content, null),
+                    problem -> { throw new VigilException(ErrorCode.INTERNAL, "the demo inventory "
+                            + files.inventory() + " cannot be read: " + problem); });
+            store.posture().replace(INVENTORY_SOURCE, imported.inventory());
+            store.commit();
+            inventory.put("assets", imported.inventory().assets().size());
+            inventory.put("software", imported.inventory().software().size());
+            inventory.put("identities", imported.inventory().identities().size());
+            inventory.put("services", imported.inventory().services().size());
+        }
+        Map<String, Object> graph = new LinkedHashMap<>();
+        if (files.graphIncidents() != null) {
+            RunSummary incidents = storeGraphPage(config, store, GraphSecurityPages.Kind.INCIDENTS,
+                    files.graphIncidents());
+            RunSummary alertsPage = storeGraphPage(config, store, GraphSecurityPages.Kind.ALERTS, files.graphAlerts());
+            graph.put("records", incidents.read() + alertsPage.read());
+            graph.put("stored", incidents.storedNew() + alertsPage.storedNew());
+            graph.put("alerts_new", incidents.alertsNew() + alertsPage.alertsNew());
+        }
         CorrelationSummary correlated = Incidents.correlate(store, config, err);
         store.checkpoint();
-        return new Seeded(rules, indicators, attack, summary, alerts, correlated);
+        return new Seeded(rules, indicators, attack, kev, summary, alerts, inventory, graph, correlated);
+    }
+
+    /** The inventory's source name in the store: importing it again replaces what it gave before. */
+    static final String INVENTORY_SOURCE = "demo:kestrel-inventory.json";
+
+    private static RunSummary storeGraphPage(VigilConfig config, TenantStore store, GraphSecurityPages.Kind kind,
+            Path page) {
+        try {
+            return GraphSecurityPages.store(config.tenant(), store, kind, page.getFileName().toString(),
+                    Files.readString(page), java.time.Clock.systemUTC());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + page, e);
+        }
+    }
+
+    /** The tenant's posture over the imported inventory and the knowledge at hand, recorded as the posture command does. */
+    private static PostureReport posture(VigilConfig config, TenantStore store) {
+        dev.vigil.store.Knowledge.Vulnerabilities vulns = dev.vigil.store.Knowledge.vulnerabilities(config.dataDirectory());
+        PostureStore posture = store.posture();
+        posture.observe();
+        store.commit();
+        PostureReport report = new PostureAnalyzer(vulns.knowledge(), vulns.matcher(),
+                KnowledgeCommands.loadIfPresent(config).orElse(null), config.posturePolicy())
+                .analyze(posture.inventory(), Instant.now());
+        posture.record(report);
+        store.commit();
+        return report;
+    }
+
+    private void printSummary(PrintWriter out, VigilConfig config, TenantStore store, Seeded seeded,
+            PostureReport posture, long started) {
+        TenantId tenant = config.tenant();
+        IngestSummary summary = seeded.summary();
+        out.printf(Locale.ROOT, "Seeded tenant '%s' in %.0f s: %s events in %d tables, %s Defender records through the"
+                        + " Graph Security connector's mapping, %s assets and %s identities in the inventory%n", tenant,
+                (System.nanoTime() - started) / 1e9, Output.count(summary.stored() + summary.alreadyStored()),
+                summary.tables().size(), seeded.graph().getOrDefault("records", 0),
+                seeded.inventory().getOrDefault("assets", 0), seeded.inventory().getOrDefault("identities", 0));
+        out.println("Knowledge: Vigil's " + seeded.rules() + " built-in rules, a partner feed of " + seeded.indicators()
+                + " indicators; " + seeded.attack() + "; " + seeded.kev());
+        List<dev.vigil.model.Alert> raised = store.alerts(new dev.vigil.store.AlertQuery(List.of(), Long.MIN_VALUE,
+                "low", 10_000));
+        if (!raised.isEmpty()) {
+            out.println();
+            out.println("What the rules, the threat feed and Defender found ('vigil alerts --tenant " + tenant
+                    + "' lists each):");
+            AlertsCommand.printSummary(out, raised);
+        }
+        printIncidents(out, store, config);
+        printPosture(out, posture, tenant);
+        out.println();
+        out.println("Ask Vigil: the copilot plans, runs and answers with evidence (no language model needed).");
+        dev.vigil.copilot.runtime.Copilot copilot = CopilotSession.copilot(config, store,
+                CopilotSession.embedder(true, spec.commandLine().getErr()));
+        Principal analyst = new Principal("demo", Role.ANALYST);
+        Instant at = asOf == null ? Instant.now() : asOf.atTime(23, 59).toInstant(ZoneOffset.UTC);
+        for (String question : List.of("top 5 source addresses of failed sign-ins", "which processes accessed lsass",
+                "what did WINWORD.EXE spawn")) {
+            dev.vigil.copilot.Answer answer = copilot.ask(question, dev.vigil.copilot.plan.SessionContext.empty(),
+                    analyst, at, java.time.ZoneId.of("UTC"), step -> { }).answer();
+            out.println();
+            out.println("> vigil ask \"" + question + "\"");
+            out.println(answer.markdown().lines().findFirst().orElse(""));
+            if (!answer.tables().isEmpty()) {
+                dev.vigil.copilot.Table table = answer.tables().get(0);
+                out.print(Output.table(table.columns(), table.rows().stream().limit(3).toList()));
+            }
+        }
+    }
+
+    private static void printPosture(PrintWriter out, PostureReport report, TenantId tenant) {
+        out.println();
+        List<Finding> exploited = report.findings().stream().filter(Finding::knownExploited).toList();
+        Map<String, Long> weaknesses = new java.util.TreeMap<>();
+        report.findings().stream().filter(f -> !f.isVulnerability())
+                .forEach(f -> weaknesses.merge(f.kind(), 1L, Long::sum));
+        out.printf(Locale.ROOT, "Posture ('vigil posture --tenant %s'): score %.0f of 100; %d findings, %d of them"
+                        + " known-exploited vulnerabilities (CISA KEV); weaknesses: %s%n", tenant,
+                report.organizationScore(), report.findings().size(), exploited.size(), weaknesses.isEmpty() ? "none"
+                        : weaknesses.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList());
+        // one row per asset, the most exposed first: internet-facing assets with known-exploited software lead
+        Map<String, List<Finding>> byAsset = new LinkedHashMap<>();
+        exploited.stream().sorted(java.util.Comparator.comparingDouble(Finding::risk).reversed()
+                        .thenComparing(Finding::subject))
+                .forEach(f -> byAsset.computeIfAbsent(f.assetId(), k -> new ArrayList<>()).add(f));
+        List<List<Object>> rows = new ArrayList<>();
+        byAsset.entrySet().stream().limit(4).forEach(e -> rows.add(List.of(e.getKey(),
+                e.getValue().get(0).software() == null ? "" : e.getValue().get(0).software(),
+                e.getValue().size() + " (" + String.join(", ", e.getValue().stream().map(Finding::subject)
+                        .distinct().limit(3).toList()) + (e.getValue().size() > 3 ? ", ..." : "") + ")")));
+        if (!rows.isEmpty()) {
+            out.print(Output.table(List.of("asset", "software", "known-exploited CVEs"), rows));
+        }
     }
 
     /**
@@ -163,34 +360,69 @@ final class DemoCommand implements Callable<Integer> {
      */
     private static String importAttackIfFound(VigilConfig config) {
         if (Files.exists(KnowledgeCommands.attackFile(config))) {
-            return "Using the ATT&CK knowledge already in " + config.dataDirectory();
+            return "using the ATT&CK knowledge already in " + config.dataDirectory();
         }
+        Optional<Path> bundle = sharedData("VIGIL_ATTACK_BUNDLE", Path.of("mitre-attack", "enterprise-attack.json"));
+        if (bundle.isPresent()) {
+            var summary = KnowledgeCommands.importAttack(config, bundle.get());
+            return "imported MITRE ATT&CK (" + summary.techniques() + " techniques, " + summary.groups()
+                    + " groups) from " + bundle.get().normalize();
+        }
+        return "no ATT&CK bundle found: incidents show no tactics or actor hypotheses until you run"
+                + " 'vigil intel import enterprise-attack.json' (or set VIGIL_ATTACK_BUNDLE)";
+    }
+
+    /**
+     * CISA's KEV catalog lets posture tell which of the inventory's vulnerabilities are known to be exploited. Vigil
+     * does not ship it; the demo imports it, as {@code vigil vulns import} would, when the data directory's
+     * knowledge has no KEV catalog yet and a copy is at hand (VIGIL_KEV_CATALOG, or the shared data beside this
+     * checkout).
+     */
+    private static String importKevIfFound(VigilConfig config) {
+        Path target = VulnsCommand.knowledgeFile(config);
+        VulnKnowledge knowledge = VulnKnowledgeFile.load(target);
+        if (!knowledge.kevCatalogVersion().isEmpty()) {
+            return "using KEV catalog " + knowledge.kevCatalogVersion() + " already in " + config.dataDirectory();
+        }
+        Optional<Path> catalog = sharedData("VIGIL_KEV_CATALOG",
+                Path.of("cisa-kev", "known_exploited_vulnerabilities.json"));
+        if (catalog.isEmpty()) {
+            return "no KEV catalog found: posture cannot tell known-exploited vulnerabilities until you run"
+                    + " 'vigil vulns import known_exploited_vulnerabilities.json' (or set VIGIL_KEV_CATALOG)";
+        }
+        Path file = catalog.get();
+        VulnImport result = FileArguments.read(file, content -> VulnFiles.read(file.toString(), content),
+                problem -> VulnImport.problem(file.toString(), null, problem));
+        if (result.problem() != null) {
+            return "the KEV catalog at " + file + " cannot be read: " + result.problem();
+        }
+        knowledge.merge(result);
+        VulnKnowledgeFile.save(knowledge, target);
+        return "imported CISA's KEV catalog " + knowledge.kevCatalogVersion() + " from " + file.normalize();
+    }
+
+    /**
+     * Public data Vigil does not ship, looked for where the environment variable names it, then in the shared data
+     * folder beside the checkout (from the working directory, then from the jar's location).
+     */
+    private static Optional<Path> sharedData(String variable, Path relative) {
         List<Path> candidates = new ArrayList<>();
-        String fromEnvironment = System.getenv("VIGIL_ATTACK_BUNDLE");
+        String fromEnvironment = System.getenv(variable);
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             candidates.add(Path.of(fromEnvironment));
         }
-        candidates.add(Path.of("..", "shared", "data", "mitre-attack", "enterprise-attack.json"));
+        candidates.add(Path.of("..", "shared", "data").resolve(relative));
         try {
             Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             // vigil-cli/target/vigil.jar -> the checkout's parent
             Path checkout = jar.getParent() == null ? null : jar.getParent().getParent();
             if (checkout != null && checkout.getParent() != null && checkout.getParent().getParent() != null) {
-                candidates.add(checkout.getParent().getParent().resolve(Path.of("shared", "data", "mitre-attack",
-                        "enterprise-attack.json")));
+                candidates.add(checkout.getParent().getParent().resolve("shared").resolve("data").resolve(relative));
             }
         } catch (URISyntaxException | SecurityException e) {
             // no code location: the other candidates remain
         }
-        for (Path candidate : candidates) {
-            if (Files.isRegularFile(candidate)) {
-                var summary = KnowledgeCommands.importAttack(config, candidate);
-                return "Imported MITRE ATT&CK (" + summary.techniques() + " techniques, " + summary.groups()
-                        + " groups) from " + candidate.normalize();
-            }
-        }
-        return "No ATT&CK bundle found: incidents show no tactics or actor hypotheses until you run"
-                + " 'vigil intel import enterprise-attack.json' (or set VIGIL_ATTACK_BUNDLE)";
+        return candidates.stream().filter(Files::isRegularFile).findFirst();
     }
 
     /** The incidents the alerts formed, and the summary of the most severe, as an analyst would open it first. */

@@ -297,11 +297,11 @@ class CliTest {
 
     @Test
     void demoSeedsTheDemoTenantAndAnswersItsQuestions() {
-        Run run = vigil(data, "demo", "--no-serve");
+        Run run = vigil(data, "demo", "--no-serve", "--scale", DemoCopilot.SCALE);
 
         assertThat(run.exit()).as("%s", run).isZero();
-        assertThat(run.out()).contains("Generated Kestrel Freight telemetry")
-                .contains("into tenant 'demo'")
+        assertThat(run.out()).contains("Kestrel Freight: 300 staff, 100 hosts")
+                .contains("Seeded tenant 'demo'")
                 .contains("Ask Vigil")
                 .contains("> vigil ask \"which processes accessed lsass\"")
                 .contains("203.0.113.50", "powershell.exe", "WINWORD.EXE");

@@ -24,7 +24,7 @@ class CopilotCliTest {
 
     @BeforeAll
     static void seedTheDemo() {
-        Run demo = CliTesting.vigil(data, "demo", "--as-of", "2026-11-29", "--json");
+        Run demo = CliTesting.vigil(data, "demo", "--no-serve", "--scale", DemoCopilot.SCALE, "--as-of", "2026-11-29", "--json");
         assertThat(demo.exit()).as(demo.toString()).isZero();
     }
 

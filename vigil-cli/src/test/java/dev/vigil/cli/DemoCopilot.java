@@ -33,6 +33,8 @@ final class DemoCopilot implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-29T18:00:00Z");
     static final ZoneId UTC = ZoneId.of("UTC");
     static final String TENANT = "demo";
+    /** The demo's size for the fixtures: small and fast; the storyline is the same at every scale. */
+    static final String SCALE = "0.05";
 
     private final TenantStore store;
     private final Copilot copilot;
@@ -53,7 +55,7 @@ final class DemoCopilot implements AutoCloseable {
      * data directory, without opening the store: the caller may copy the directory before {@link #open}ing it.
      */
     static void seedFiles(Path data, List<Path> vulnerabilityFiles) {
-        CliTesting.Run demo = CliTesting.vigil(data, "demo", "--as-of", AS_OF, "--json");
+        CliTesting.Run demo = CliTesting.vigil(data, "demo", "--no-serve", "--scale", SCALE, "--as-of", AS_OF, "--json");
         assertThat(demo.exit()).as(demo.toString()).isZero();
         if (!vulnerabilityFiles.isEmpty()) {
             List<String> args = new ArrayList<>(List.of("vulns", "import"));

@@ -23,7 +23,7 @@ class McpCliTest {
 
     @Test
     void vigilMcpServeStdioAnswersTheSdksClientOverTheDemo() {
-        CliTesting.Run demo = CliTesting.vigil(data, "demo", "--as-of", DemoCopilot.AS_OF, "--json");
+        CliTesting.Run demo = CliTesting.vigil(data, "demo", "--no-serve", "--scale", DemoCopilot.SCALE, "--as-of", DemoCopilot.AS_OF, "--json");
         assertThat(demo.exit()).as(demo.toString()).isZero();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ServerParameters command = ServerParameters.builder(java).args(List.of("--enable-native-access=ALL-UNNAMED",

@@ -107,34 +107,12 @@ final class GraphSecurityConnector implements Connector {
             if (value == null || !value.isArray()) {
                 throw Responses.missing(config.name(), response, "value");
             }
-            List<SourceRecord> records = new ArrayList<>();
-            List<PageWriter.Rejected> rejected = new ArrayList<>();
-            long skipped = 0;
-            for (JsonNode item : value) {
-                try {
-                    SourceRecord record = stream == Stream.ALERTS ? GraphSecurityMapping.alert(tenant, item)
-                            : GraphSecurityMapping.incident(item);
-                    if (checkpoint.alreadyStored(record.vendorId(), record.modified())) {
-                        skipped++;
-                        continue;
-                    }
-                    records.add(record);
-                    if (stream == Stream.INCIDENTS) {
-                        for (JsonNode alert : GraphSecurityMapping.incidentAlerts(item)) {
-                            try {
-                                records.add(GraphSecurityMapping.alert(tenant, alert));
-                            } catch (GraphSecurityMapping.Rejected e) {
-                                rejected.add(new PageWriter.Rejected(alert.toString(), "graph alert: " + e.getMessage()));
-                            }
-                        }
-                    }
-                } catch (GraphSecurityMapping.Rejected e) {
-                    rejected.add(new PageWriter.Rejected(item.toString(), "graph " + stream.path + ": " + e.getMessage()));
-                }
-            }
+            Page mapped = map(tenant, stream, value, checkpoint);
+            List<SourceRecord> records = mapped.records();
+            long skipped = mapped.skipped();
             int page = summary.pages() + 1;
             PageWriter.Written written = writer.write("connector:" + config.name() + ":" + stream.path + ":page" + page,
-                    records, rejected);
+                    records, mapped.rejected());
             for (SourceRecord record : records) {
                 if (record.table().equals(stream == Stream.ALERTS ? GraphSecurityMapping.ALERT_TABLE
                         : GraphSecurityMapping.INCIDENT_TABLE)) {
@@ -153,6 +131,43 @@ final class GraphSecurityConnector implements Connector {
                     + written.storedNew() + " stored, " + written.alertsNew() + " new alerts");
         }
         return summary;
+    }
+
+    /** A page's records mapped for storing: the records, those that could not be mapped, those stored before. */
+    record Page(List<SourceRecord> records, List<PageWriter.Rejected> rejected, long skipped) {}
+
+    /**
+     * Maps the {@code value} array of one page of a stream: each alert, or each incident and the alerts it expands,
+     * except records the checkpoint says are stored already. Shared by {@link #run} and {@link GraphSecurityPages},
+     * so a page read from a file lands exactly as the same page fetched from the API.
+     */
+    static Page map(TenantId tenant, Stream stream, JsonNode value, Checkpoint checkpoint) {
+        List<SourceRecord> records = new ArrayList<>();
+        List<PageWriter.Rejected> rejected = new ArrayList<>();
+        long skipped = 0;
+        for (JsonNode item : value) {
+            try {
+                SourceRecord record = stream == Stream.ALERTS ? GraphSecurityMapping.alert(tenant, item)
+                        : GraphSecurityMapping.incident(item);
+                if (checkpoint.alreadyStored(record.vendorId(), record.modified())) {
+                    skipped++;
+                    continue;
+                }
+                records.add(record);
+                if (stream == Stream.INCIDENTS) {
+                    for (JsonNode alert : GraphSecurityMapping.incidentAlerts(item)) {
+                        try {
+                            records.add(GraphSecurityMapping.alert(tenant, alert));
+                        } catch (GraphSecurityMapping.Rejected e) {
+                            rejected.add(new PageWriter.Rejected(alert.toString(), "graph alert: " + e.getMessage()));
+                        }
+                    }
+                }
+            } catch (GraphSecurityMapping.Rejected e) {
+                rejected.add(new PageWriter.Rejected(item.toString(), "graph " + stream.path + ": " + e.getMessage()));
+            }
+        }
+        return new Page(records, rejected, skipped);
     }
 
     URI firstPage(Stream stream, Checkpoint checkpoint) {

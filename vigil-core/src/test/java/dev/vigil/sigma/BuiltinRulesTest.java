@@ -35,13 +35,13 @@ class BuiltinRulesTest {
         RuleSet rules = RuleSet.compile(documents, LogSourceMap.builtIn(), Placeholders.none());
         assertThat(rules.failures()).isEmpty();
         assertThat(rules.inactive()).isEmpty();
-        assertThat(rules.rules()).hasSize(7);
+        assertThat(rules.rules()).hasSize(8);
         assertThat(rules.correlations()).hasSize(2);
     }
 
     @Test
     void over_the_demo_organization_it_finds_every_attack_and_no_benign_activity() throws Exception {
-        List<Path> files = new DemoOrganization(LocalDate.of(2030, 1, 2)).writeTo(directory);
+        List<Path> files = new DemoOrganization(LocalDate.of(2030, 1, 2), 0.05).writeTo(directory);
         List<SigmaDocument> documents = new ArrayList<>();
         for (BuiltinRules.File file : BuiltinRules.files()) {
             documents.addAll(SigmaParser.parse(file.yaml(), file.source()));
@@ -64,7 +64,8 @@ class BuiltinRulesTest {
                 "Process Opens LSASS Memory for Reading",
                 "Large Outbound Transfer Through the Firewall",
                 "Password Spray Against Entra ID From One Address",
-                "SSH Brute Force Followed by a Successful Password Login");
+                "SSH Brute Force Followed by a Successful Password Login",
+                "Web Application Starts a Shell on Linux");
         assertThat(alerts).filteredOn(a -> a.title().startsWith("Password Spray"))
                 .allSatisfy(a -> assertThat(a.matchedFields())
                         .containsEntry("IPAddress", DemoOrganization.SPRAY_SOURCE_IP));
@@ -73,6 +74,10 @@ class BuiltinRulesTest {
                         .anyMatch(v -> v.startsWith(DemoOrganization.PHISHED_HOST)));
         assertThat(alerts).filteredOn(a -> a.title().startsWith("SSH Brute Force")).singleElement()
                 .satisfies(a -> assertThat(a.matchedFields()).containsEntry("HostName", "web01"));
+        // the exploit of the wiki: each command the Confluence JVM was made to run, and nothing from its housekeeping
+        assertThat(alerts).filteredOn(a -> a.title().startsWith("Web Application Starts a Shell")).hasSize(6)
+                .allSatisfy(a -> assertThat(a.entities()).extracting(Alert.Entity::value)
+                        .contains(DemoOrganization.EXPLOITED_HOST));
         // the rules that only feed correlations raise nothing on their own
         assertThat(alerts).extracting(Alert::level).doesNotContain("informational");
     }

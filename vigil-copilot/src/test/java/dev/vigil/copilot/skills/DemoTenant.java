@@ -32,11 +32,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real tenant for the skill specifications: the Kestrel Freight demo telemetry of two days ending on {@link #DAY},
- * ingested through Vigil's built-in rules as {@code vigil demo} does, and its alerts correlated into incidents.
+ * A real tenant for the skill specifications: the Kestrel Freight demo telemetry of the three weeks before {@link #DAY}
+ * (whose attacks all fall on the day before it), ingested through Vigil's built-in rules as {@code vigil demo} does, and its alerts correlated into incidents.
  */
 final class DemoTenant {
     static final LocalDate DAY = LocalDate.of(2030, 1, 3);
+    /** A small background: the skills are specified on the attacks, which are the same at every scale. */
+    static final double SCALE = 0.05;
     /** The demo's data runs from midnight two days before {@link #DAY} to the end of that day. */
     static final Instant START = DAY.minusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant();
     static final Instant END = DAY.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -52,7 +54,7 @@ final class DemoTenant {
     static void seed(Path data, TenantId tenant, LocalDate day) {
         List<Path> files;
         try {
-            files = new DemoOrganization(day).writeTo(data.resolve("demo-input").resolve(tenant.value()));
+            files = new DemoOrganization(day, SCALE).writeTo(data.resolve("demo-input").resolve(tenant.value()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

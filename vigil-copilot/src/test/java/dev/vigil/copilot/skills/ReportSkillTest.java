@@ -169,11 +169,11 @@ class ReportSkillTest {
         assertThat(headings(result)).containsExactly("Incidents", "Response times", "Top threats",
                 "ATT&CK techniques", "Posture", "Key risks and recommended actions");
         assertThat(result.facts()).containsEntry("kind", "executive").containsEntry("tenant", "demo")
-                .containsEntry("incidents", 3L).containsEntry("by_severity", Map.of("critical", 1L, "high", 2L))
+                .containsEntry("incidents", 4L).containsEntry("by_severity", Map.of("critical", 2L, "high", 2L))
                 .containsEntry("mtta_minutes", 60L).containsEntry("mttr_minutes", 180L)
                 .containsEntry("mttr_hours", 3.0).containsEntry("acknowledged", 2).containsEntry("resolved", 1);
         assertThat(result.markdown())
-                .contains("3 incidents were active in the period: 1 critical and 2 high; 2 new and 1 resolved.")
+                .contains("4 incidents were active in the period: 2 critical and 2 high; 3 new and 1 resolved.")
                 .contains("Mean time to acknowledge was 60 minutes (over 2 acknowledged incidents); mean time to"
                         + " resolve was 3.0 hours (over 1 resolved incident).")
                 .contains("- #" + contained + " ").contains("The exposure score is ")
@@ -209,8 +209,8 @@ class ReportSkillTest {
         assertThat(result.facts()).containsEntry("alerts", alerts.facts().get("count"))
                 .containsEntry("top_rule", alerts.facts().get("top_rule"))
                 .containsEntry("top_host", alerts.facts().get("top_host"))
-                .containsEntry("incidents", 3L).containsEntry("new_incidents", 3L)
-                .containsEntry("resolved_incidents", 1L).containsEntry("open_incidents", 2L);
+                .containsEntry("incidents", 4L).containsEntry("new_incidents", 4L)
+                .containsEntry("resolved_incidents", 1L).containsEntry("open_incidents", 3L);
         assertThat((Integer) result.facts().get("enabled_rules")).isPositive();
         assertThat((Integer) result.facts().get("covered_techniques")).isPositive();
         assertThat((Long) result.facts().get("seen_techniques")).isPositive()
