@@ -40,12 +40,13 @@ class ApiAccessTest {
 
     /**
      * The route's path for tenant {@code tenant}, with acme's incident 1 and its first action, a session id no one
-     * has (the session routes answer 404 after the gate), turn 1, a built-in promptbook and a built-in report template.
+     * has (the session routes answer 404 after the gate), turn 1, a built-in promptbook and a built-in report
+     * template.
      */
     String path(Route route, String tenant) {
         return route.path().replace("{tenant}", tenant).replace("{n}", "1").replace("{id}", action)
                 .replace("{session}", NO_SESSION).replace("{turn}", "1").replace("{name}", "incident-investigation")
-                .replace("{template}", "weekly-soc");
+                .replace("{template}", "executive");
     }
 
     static final String NO_SESSION = "6f1c2a8e-0000-4000-8000-000000000000";
