@@ -33,6 +33,7 @@ public enum ErrorCode {
     PLUGIN_NOT_FOUND(Category.NOT_FOUND, "Run `vigil plugins list` to see the plugins installed for this tenant, and `vigil plugins install FILE_OR_DIR` to add one."),
     PLUGIN_CALL_FAILED(Category.INTERNAL, "Check the plugin's settings (`vigil plugins show NAME`): the API's base URL, its credentials, and that the service is reachable."),
     SESSION_NOT_FOUND(Category.NOT_FOUND, "List the sessions you can open (your own and those shared within the tenant) and use one of their ids; a private session is visible only to its owner."),
+    RECORD_NOT_FOUND(Category.NOT_FOUND, "Open evidence from an answer or an incident of this tenant: event:ID, alert:ID and incident:N name stored records."),
     AUTHENTICATION_REQUIRED(Category.UNAUTHENTICATED, "Send a valid API token as `Authorization: Bearer vgl_...`; an owner creates one with `vigil tokens create --tenant T --role reader|analyst|owner --name N`."),
     ROUTE_NOT_FOUND(Category.NOT_FOUND, "Check the method and path; GET /api/v1/openapi.json describes every route."),
     REQUEST_TOO_LARGE(Category.INSUFFICIENT_RESOURCES, "Send a smaller request body; the server accepts at most 1 MiB."),

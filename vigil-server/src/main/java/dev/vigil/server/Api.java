@@ -86,7 +86,9 @@ final class Api {
                         + " ?level)", null, this::alerts),
                 new Route("GET", TENANT + "/posture", Role.READER, "The posture report: findings with decisions and"
                         + " guidance, remediation plan, exposure scores", null, this::posture)));
-        table.addAll(new CopilotApi(config, stores, embedder).routes());
+        CopilotApi copilot = new CopilotApi(config, stores, embedder);
+        table.addAll(copilot.routes());
+        table.addAll(new UiApi(config, stores, copilot).routes());
         this.routes = List.copyOf(table);
     }
 

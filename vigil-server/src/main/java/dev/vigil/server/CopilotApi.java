@@ -142,7 +142,12 @@ final class CopilotApi {
                 new Route("POST", promptbooks + "/{name}/run", Role.READER, "Run a promptbook's prompts in order as"
                         + " one new session: the session and each answer; the run stops at a prompt that gets no"
                         + " answer unless that prompt continues on failure",
-                        Map.of("inputs", Map.of("IncidentId", "1")), this::runPromptbook));
+                        Map.of("inputs", Map.of("IncidentId", "1")), this::runPromptbook),
+                new Route("POST", promptbooks + "/{name}/run/stream", Role.READER, "Run a promptbook as"
+                        + " /run does, answered with server-sent events as it goes: session (the new session), then"
+                        + " answer for each prompt once it is answered (with its turn), then done (asked, failed,"
+                        + " stopped_at); error (code, message, fix) on a failure after the stream started",
+                        Map.of("inputs", Map.of("IncidentId", "1")), Route.EVENT_STREAM, this::runPromptbookStream));
     }
 
     List<Route> routes() {
@@ -232,7 +237,7 @@ final class CopilotApi {
     }
 
     /** The tenant's copilot, with its language model behind it when the tenant configured one. */
-    private Copilot copilot(TenantStore store) {
+    Copilot copilot(TenantStore store) {
         Copilot copilot = Copilots.embedded(new Workspace(config, store), embedder.get());
         LanguageModels.attach(config, store, copilot, null,
                 warning -> org.slf4j.LoggerFactory.getLogger(CopilotApi.class).warn(warning));
@@ -608,6 +613,20 @@ final class CopilotApi {
     }
 
     private Object runPromptbook(Call call) {
+        return runPromptbook(call, (name, data) -> { });
+    }
+
+    private Object runPromptbookStream(Call call) {
+        // the request is read and checked before the stream starts, so a bad one answers with its status
+        PromptbookRequest request = promptbookRequest(call);
+        return (Route.Events) sink -> runPromptbook(call, request, sink::send);
+    }
+
+    /** A promptbook run as asked: the promptbook, its prompts with the inputs filled in, and when it is asked. */
+    private record PromptbookRequest(Promptbook book, Map<String, String> inputs, List<String> prompts, Instant now,
+            ZoneId zone) {}
+
+    private PromptbookRequest promptbookRequest(Call call) {
         Promptbook book = find(call.tenant(), call.path("name"));
         Map<String, Object> body = call.body(Set.of("inputs", "now", "zone"));
         Map<String, String> inputs = inputs(body.get("inputs"));
@@ -615,19 +634,38 @@ final class CopilotApi {
         prompts.forEach(CopilotApi::checkPromptSize);
         Instant now = text(body, "now").map(CopilotApi::instant).orElseGet(Instant::now);
         ZoneId zone = text(body, "zone").map(CopilotApi::zone).orElse(ZoneOffset.UTC);
+        return new PromptbookRequest(book, inputs, prompts, now, zone);
+    }
+
+    private Object runPromptbook(Call call, java.util.function.BiConsumer<String, Object> events) {
+        return runPromptbook(call, promptbookRequest(call), events);
+    }
+
+    /**
+     * Runs a promptbook as one new session; {@code events} hears the session once it exists and each answer as it
+     * is stored (the streamed route sends them, the whole one ignores them).
+     */
+    private Map<String, Object> runPromptbook(Call call, PromptbookRequest request,
+            java.util.function.BiConsumer<String, Object> events) {
+        Promptbook book = request.book();
+        List<String> prompts = request.prompts();
         Principal principal = call.principal();
         return stores.with(call.tenant(), store -> {
             Copilot copilot = copilot(store);
-            String name = book.name() + " " + inputs.values();
+            String name = book.name() + " " + request.inputs().values();
             Session session = store.sessions().create(principal, name.length() > SessionStore.MAX_NAME
                     ? name.substring(0, SessionStore.MAX_NAME) : name);
             store.commit();
+            events.accept("session", summary(session));
             List<JsonNode> answers = new ArrayList<>();
-            PromptbookRun.Outcome outcome = PromptbookRun.run(copilot, book, prompts, principal, now, zone, answer -> {
-                Turn stored = store.sessions().appendTurn(principal, session.id(), answer.prompt(), answer);
-                store.commit();
-                answers.add(answerJson(new Asked(answer, Optional.of(stored), Optional.of(session.id()))));
-            });
+            PromptbookRun.Outcome outcome = PromptbookRun.run(copilot, book, prompts, principal, request.now(),
+                    request.zone(), answer -> {
+                        Turn stored = store.sessions().appendTurn(principal, session.id(), answer.prompt(), answer);
+                        store.commit();
+                        JsonNode json = answerJson(new Asked(answer, Optional.of(stored), Optional.of(session.id())));
+                        answers.add(json);
+                        events.accept("answer", json);
+                    });
             int failed = outcome.failed();
             Integer stoppedAt = outcome.stoppedAt().isPresent() ? outcome.stoppedAt().getAsInt() : null;
             Map<String, Object> json = new LinkedHashMap<>();
@@ -638,11 +676,13 @@ final class CopilotApi {
             json.put("asked", answers.size());
             json.put("failed", failed);
             json.put("stopped_at", stoppedAt);
+            Map<String, Object> done = new LinkedHashMap<>(json);
+            done.remove("tenant");
+            events.accept("done", done);
             json.put("answers", answers);
             return json;
         });
     }
-
 
     private static Map<String, String> inputs(Object value) {
         if (value == null) {

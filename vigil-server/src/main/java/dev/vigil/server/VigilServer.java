@@ -46,7 +46,7 @@ public final class VigilServer implements AutoCloseable {
     /** Largest request body accepted. */
     public static final int MAX_BODY_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
-    private static final String HANDLED = "vigil.handled";
+    static final String HANDLED = "vigil.handled";
 
     private final TenantStores stores;
     private final ApiTokens tokens;
@@ -82,6 +82,9 @@ public final class VigilServer implements AutoCloseable {
                 javalin.routes.addHttpHandler(HandlerType.findOrCreate(route.method()), route.path(),
                         ctx -> dispatch(route, ctx));
             }
+            WebUi web = new WebUi();
+            javalin.routes.addHttpHandler(HandlerType.GET, "/", web::page);
+            javalin.routes.addHttpHandler(HandlerType.GET, WebUi.ASSETS + "<path>", web::asset);
             javalin.routes.error(404, this::notFound);
         });
     }

@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -485,6 +486,13 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     public List<Alert> alerts(AlertQuery query) {
         requireNonNull(query, "query is null");
         return read("reading alerts", "vigil_alerts", List.of(), () -> alerts.read(query));
+    }
+
+    /** The stored alert with this id, if there is one (an evidence reference {@code alert:<id>} names it). */
+    public Optional<Alert> alert(UUID id) {
+        requireNonNull(id, "id is null");
+        return read("reading alert " + id, "vigil_alerts", Optional.<Alert>empty(),
+                () -> alerts.read("a.alert_id = ?", List.of(id), "alert_id").stream().findFirst());
     }
 
     /** How many alerts are stored. */
