@@ -35,10 +35,11 @@ export const auth = {
     const entry = s && (s.tenants || []).find(t => t.tenant === s.tenant);
     return entry ? entry.role : '';
   },
-  /** Whether the current role includes `needed` (owner > analyst > reader; ingest only sends data). */
+  /** Whether the role in the current tenant includes `needed` (the server's grants: owner > analyst > reader). */
   can(needed) {
-    const order = ['reader', 'analyst', 'owner'];
-    return order.indexOf(this.role) >= order.indexOf(needed) && order.indexOf(needed) >= 0;
+    const s = this.state;
+    const entry = s && (s.tenants || []).find(t => t.tenant === s.tenant);
+    return !!entry && (entry.role === needed || (entry.grants || []).includes(needed));
   },
 };
 

@@ -35,12 +35,12 @@ function build(el, spec, attrs, children) {
     else if (name === 'dataset') Object.assign(el.dataset, value);
     else el.setAttribute(name, value === true ? '' : String(value));
   }
-  append(el, children);
+  append(el, ...children);
   return el;
 }
 
 /** Appends children: nodes as they are, strings and numbers as text, arrays flattened, null skipped. */
-export function append(el, children) {
+export function append(el, ...children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
@@ -51,7 +51,7 @@ export function append(el, children) {
 /** Replaces an element's children. */
 export function replace(el, ...children) {
   el.replaceChildren();
-  return append(el, children);
+  return append(el, ...children);
 }
 
 /** Says something to screen readers (the polite live region). */

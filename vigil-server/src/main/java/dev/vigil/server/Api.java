@@ -48,6 +48,8 @@ final class Api {
     static final int MAX_HUNT_ROWS = 10_000;
     static final Duration HUNT_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_PAGE = 500;
+    /** Most incidents an owner or text filter looks through. */
+    static final int MAX_FILTERED = 10_000;
 
     private final VigilConfig config;
     private final TenantStores stores;
@@ -70,7 +72,8 @@ final class Api {
                         + " it; returns the SQL, or the error with its line and column",
                         Map.of("query", "SecurityEvent | take 10"), this::check),
                 new Route("GET", TENANT + "/incidents", Role.READER, "Incidents, most recently active first"
-                        + " (?limit, ?offset, ?status, ?severity)", null, this::incidents),
+                        + " (?limit, ?offset, ?status, ?severity, ?owner: a name or - for unassigned, ?q: text in the"
+                        + " number, title, tags or reference)", null, this::incidents),
                 new Route("GET", TENANT + "/incidents/{n}", Role.READER, "One incident's whole analysis: summary,"
                         + " timeline, entities, impact, source, guided response, actions and history", null,
                         this::incident),
@@ -181,8 +184,17 @@ final class Api {
                         + String.join(", ", Lifecycle.SEVERITIES));
             }
         });
+        Optional<String> owner = Optional.ofNullable(call.query("owner")).map(String::strip).filter(o -> !o.isEmpty());
+        Optional<String> text = Optional.ofNullable(call.query("q")).map(q -> q.strip().toLowerCase(Locale.ROOT))
+                .filter(q -> !q.isEmpty());
+        // owner and text filter what the store lists, so a filtered page reads up to MAX_FILTERED incidents
+        int wanted = owner.isPresent() || text.isPresent() ? MAX_FILTERED : offset + limit + 1;
         List<Incident> read = stores.with(call.tenant(), store -> store.incidents().list(call.principal(), status,
-                severity, offset + limit + 1));
+                severity, wanted)).stream()
+                .filter(i -> owner.isEmpty() || (owner.get().equals("-") ? i.owner().isEmpty()
+                        : i.owner().equalsIgnoreCase(owner.get())))
+                .filter(i -> text.isEmpty() || matches(i, text.get()))
+                .toList();
         List<Incident> page = read.stream().skip(offset).limit(limit).toList();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("tenant", call.tenant().value());
@@ -192,6 +204,14 @@ final class Api {
         json.put("offset", offset);
         json.put("next_offset", read.size() > offset + limit ? offset + limit : null);
         return json;
+    }
+
+    /** Whether an incident's number, title, tags or reference contain the text (lower case). */
+    private static boolean matches(Incident incident, String text) {
+        return String.valueOf(incident.number()).equals(text)
+                || incident.title().toLowerCase(Locale.ROOT).contains(text)
+                || incident.reference().toLowerCase(Locale.ROOT).contains(text)
+                || incident.tags().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains(text));
     }
 
     private Object incident(Call call) {
