@@ -89,10 +89,10 @@ async function detail(main, number) {
       section('timeline-title', 'Timeline', table(['time', 'kind', 'what', 'level', 'host', 'user', 'detail', 'evidence'],
         v.timeline.map(t => [fromMicros(t.time_micros), t.kind, t.title, t.level, t.host, t.user, t.detail, t.evidence]),
         {caption: 'Timeline', cell: (value, c) => c === 7 && value ? evidenceButton(value) : String(value ?? '')})),
-      section('tactics-title', 'ATT&CK tactics', h('ol', v.tactics.map(t => h('li', h('strong', t.name), ' ',
+      section('tactics-title', 'ATT&CK tactics', v.tactics.length ? null : h('p.muted', 'No ATT&CK tactic is known for these alerts.'), h('ol', v.tactics.map(t => h('li', h('strong', t.name), ' ',
         t.techniques.map(id => evidenceButton(`attack:${id}`, null, id)), ' · first ', fromMicros(t.first_micros), ' ', ev(t.evidence))))),
-      data.history.length ? section('history-title', 'History', table(['when', 'who', 'what'],
-        data.history.map(c => [when(c.at), c.actor || c.by || '', c.detail || c.comment || c.field || JSON.stringify(c)]))) : null));
+      data.history.length ? section('history-title', 'History', table(['when', 'who', 'field', 'from', 'to'],
+        data.history.map(c => [when(c.at), c.actor, c.field, c.from, c.to]), {caption: 'Changes and comments'})) : null));
 }
 
 function impact(impact) {
