@@ -106,5 +106,11 @@ whenUnauthenticated(() => {
   }
 });
 
+// the skip link moves focus into the page; as a plain #main link it would change the route
+document.querySelector('a.skip').addEventListener('click', event => {
+  event.preventDefault();
+  main.focus();
+});
+
 window.addEventListener('hashchange', route);
 route();

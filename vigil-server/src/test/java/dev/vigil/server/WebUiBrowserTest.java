@@ -200,6 +200,10 @@ class WebUiBrowserTest {
         assertThat(page.locator("h1")).containsText("Incident 1");
         assertThat(page.locator("svg.graph .node")).not().hasCount(0);
         screenshot("incident");
+        // the timeline's evidence opens the stored event
+        page.locator("section[aria-labelledby=timeline-title] button.ref[data-ref^='event:']").first().click();
+        assertThat(page.getByRole(AriaRole.DIALOG)).containsText("powershell -c " + ServerFixture.CANARY);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close")).click();
         Locator card = page.locator("li.card[data-status=proposed]").first();
         Locator approve = card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Approve"));
         assertThat(approve).isEnabled();
