@@ -30,7 +30,8 @@ export function navigate(hash) {
   else location.hash = hash;
 }
 
-async function route() {
+async function route(event) {
+  const changed = !!event;
   if (cleanup) { try { cleanup(); } catch (e) { /* a page's cleanup never blocks the next one */ } cleanup = null; }
   const {page, rest, query} = parse(location.hash);
   if (!auth.state && !resumed) {
@@ -66,7 +67,8 @@ async function route() {
   }
   document.title = `${(main.querySelector('h1') || {}).textContent || 'Vigil'} · Vigil`;
   // after a page change, keyboard and screen reader users continue from the new page, not from a removed element
-  if (!document.activeElement || document.activeElement === document.body) main.focus({preventScroll: true});
+  // (not on the first load, where the first Tab reaches the skip link)
+  if (changed && (!document.activeElement || document.activeElement === document.body)) main.focus({preventScroll: true});
 }
 
 function shell(visible) {
