@@ -88,6 +88,7 @@ final class Api {
                         + " guidance, remediation plan, exposure scores", null, this::posture)));
         table.addAll(new CopilotApi(config, stores, embedder).routes());
         table.addAll(new AuthApi(gate, OidcLogin.from(config, gate)).routes());
+        table.addAll(new IngestApi(config, stores, gate.clock()).routes());
         this.routes = List.copyOf(table);
     }
 

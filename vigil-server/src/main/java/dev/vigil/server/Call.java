@@ -130,7 +130,17 @@ public final class Call {
 
     /** The request body as text (UTF-8), empty when there is none. */
     public String bodyText() {
-        return new String(context.bodyAsBytes(), StandardCharsets.UTF_8);
+        return new String(bytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The body, within the limit of JSON bodies even when it came without a length (chunked). */
+    private byte[] bytes() {
+        byte[] bytes = context.bodyAsBytes();
+        if (bytes.length > VigilServer.MAX_BODY_BYTES) {
+            throw new VigilException(ErrorCode.REQUEST_TOO_LARGE, "the request body has " + bytes.length
+                    + " bytes; the limit is " + VigilServer.MAX_BODY_BYTES);
+        }
+        return bytes;
     }
 
     /**
@@ -138,7 +148,7 @@ public final class Call {
      * 400 naming the line and column where reading stopped.
      */
     public Map<String, Object> body(Set<String> allowed) {
-        byte[] bytes = context.bodyAsBytes();
+        byte[] bytes = bytes();
         if (bytes.length == 0) {
             return Map.of();
         }

@@ -56,6 +56,7 @@ public final class VigilServer implements AutoCloseable {
     private final Clock clock;
     private final Javalin app;
     private final McpEndpoint mcp;
+    private final int ingestLimit;
 
     private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock,
             Supplier<Optional<Embedder>> embedder) {
@@ -67,6 +68,7 @@ public final class VigilServer implements AutoCloseable {
         this.audit = AuditLog.in(config.dataDirectory());
         this.api = new Api(config, stores, responder, embedder, gate);
         this.clock = clock;
+        this.ingestLimit = IngestApi.maxBodyBytes(config);
         this.mcp = new McpEndpoint(config, stores, audit, clock, embedder, gate::token);
         this.app = Javalin.create(javalin -> {
             // MCP over streamable HTTP: a servlet of its own at /mcp (an exact mapping, ahead of Javalin's /*)
@@ -78,7 +80,7 @@ public final class VigilServer implements AutoCloseable {
             });
             javalin.jsonMapper(new JavalinJackson3(ApiJson.MAPPER, false));
             javalin.concurrency.useVirtualThreads = true;
-            javalin.http.maxRequestSize = MAX_BODY_BYTES;
+            javalin.http.maxRequestSize = Math.max(MAX_BODY_BYTES, IngestApi.maxBodyBytes(config));
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
             javalin.routes.before(VigilServer::securityHeaders);
@@ -126,6 +128,11 @@ public final class VigilServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The tenants' stores the server holds (tests hold one to keep a request waiting). */
+    TenantStores stores() {
+        return stores;
+    }
+
     /** The route table the server serves, in order. */
     public List<Route> routes() {
         return api.routes();
@@ -163,7 +170,11 @@ public final class VigilServer implements AutoCloseable {
         EventSink sink = null;
         try {
             String length = ctx.header("Content-Length");
-            if (length != null && parseLength(length) > MAX_BODY_BYTES) {
+            if (route.consumes().equals(Route.NDJSON)) {
+                if (length != null && parseLength(length) > ingestLimit) {
+                    throw IngestApi.tooLarge(parseLength(length), ingestLimit);
+                }
+            } else if (length != null && parseLength(length) > MAX_BODY_BYTES) {
                 throw new VigilException(ErrorCode.REQUEST_TOO_LARGE, "the request body has " + length
                         + " bytes; the limit is " + MAX_BODY_BYTES);
             }

@@ -76,6 +76,7 @@ class ApiAccessTest {
             Map.entry("POST /api/v1/tenants/{tenant}/incidents/{n}/actions/{id}/reject", "analyst"),
             Map.entry("GET /api/v1/tenants/{tenant}/alerts", "reader"),
             Map.entry("GET /api/v1/tenants/{tenant}/posture", "reader"),
+            Map.entry("POST /api/v1/tenants/{tenant}/ingest", "ingest"),
             Map.entry("POST /api/v1/tenants/{tenant}/copilot/ask", "reader"),
             Map.entry("POST /api/v1/tenants/{tenant}/copilot/ask/stream", "reader"),
             Map.entry("GET /api/v1/tenants/{tenant}/copilot/ask/stream", "reader"),

@@ -65,10 +65,17 @@ final class ServerFixture implements AutoCloseable {
 
     /** With the clock sessions, tokens and logins expire by. */
     ServerFixture(Path data, Supplier<Optional<Embedder>> embedder, Clock clock) {
+        this(data, embedder, clock, Map.of());
+    }
+
+    /** With configuration settings ({@code server.ingest.max-body-bytes}: value) on top of the defaults. */
+    ServerFixture(Path data, Supplier<Optional<Embedder>> embedder, Clock clock, Map<String, String> settings) {
         this.data = data;
         seed(ACME, CANARY);
         seed(GLOBEX, "globex-benign");
-        this.config = ConfigLoader.load(null, Map.of(), Map.of("data-dir", data.toString()));
+        Map<String, String> flags = new LinkedHashMap<>(settings);
+        flags.put("data-dir", data.toString());
+        this.config = ConfigLoader.load(null, Map.of(), flags);
         ApiTokens store = ApiTokens.in(data);
         Instant now = Instant.now();
         for (Role role : Role.values()) {
