@@ -57,7 +57,7 @@ final class Api {
     private final List<Route> routes;
 
     Api(VigilConfig config, TenantStores stores, Optional<Responder> responder,
-            Supplier<Optional<Embedder>> embedder) {
+            Supplier<Optional<Embedder>> embedder, Gatekeeper gate) {
         this.config = requireNonNull(config, "config is null");
         this.stores = requireNonNull(stores, "stores is null");
         this.responder = requireNonNull(responder, "responder is null");
@@ -92,6 +92,8 @@ final class Api {
         CopilotApi copilot = new CopilotApi(config, stores, embedder);
         table.addAll(copilot.routes());
         table.addAll(new UiApi(config, stores, copilot).routes());
+        table.addAll(new AuthApi(gate, OidcLogin.from(config, gate)).routes());
+        table.addAll(new IngestApi(config, stores, gate.clock()).routes());
         this.routes = List.copyOf(table);
     }
 
@@ -104,6 +106,7 @@ final class Api {
     private Object hunt(Call call) {
         Map<String, Object> body = call.body(Set.of("query", "params", "max_rows"));
         String kql = query(body);
+        call.audit("query", kql);
         Map<String, Object> parameters = parameters(body);
         int maxRows = maxRows(body);
         HuntRunner.Result result = stores.with(call.tenant(), store -> new HuntRunner(store).run(kql, parameters,
@@ -125,6 +128,7 @@ final class Api {
     private Object check(Call call) {
         Map<String, Object> body = call.body(Set.of("query", "params"));
         String kql = query(body);
+        call.audit("query", kql);
         Map<String, Object> parameters = parameters(body);
         KqlCompiler.Compiled compiled = stores.with(call.tenant(), store -> new HuntRunner(store).compile(kql,
                 parameters));
@@ -232,6 +236,8 @@ final class Api {
                 text(body, "severity"), text(body, "classification").map(Incident.Classification::parse),
                 text(body, "determination"), text(body, "owner"), texts(body, "add_tags"), texts(body, "remove_tags"),
                 text(body, "comment"));
+        call.audit("incident", Long.toString(number));
+        call.audit("change", String.join(",", body.keySet()));
         return stores.with(call.tenant(), store -> {
             Incident updated = store.incidents().update(call.principal(), number, update, Instant.now());
             return IncidentCase.summary(updated);
@@ -242,6 +248,9 @@ final class Api {
         long number = call.pathNumber("n");
         call.body(Set.of());
         String action = call.path("id");
+        call.audit("incident", Long.toString(number));
+        call.audit("action", action);
+        call.audit("decision", "approve");
         return stores.with(call.tenant(), store -> load(store, call, number).approve(store, call.principal(), action,
                 responder, Instant.now()));
     }
@@ -252,6 +261,9 @@ final class Api {
         String reason = text(body, "reason").filter(r -> !r.isBlank()).orElseThrow(() -> new VigilException(
                 ErrorCode.USAGE, "rejecting an action needs a 'reason'", "Send {\"reason\": \"why\"}", null));
         String action = call.path("id");
+        call.audit("incident", Long.toString(number));
+        call.audit("action", action);
+        call.audit("decision", "reject");
         return stores.with(call.tenant(), store -> load(store, call, number).reject(store, call.principal(), action,
                 reason, Instant.now()));
     }

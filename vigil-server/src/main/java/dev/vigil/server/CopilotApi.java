@@ -175,12 +175,12 @@ final class CopilotApi {
     }
 
     private Object ask(Call call) {
-        Question question = question(call.body(ASK_MEMBERS));
+        Question question = question(call, call.body(ASK_MEMBERS));
         return stores.with(call.tenant(), store -> answerJson(ask(store, call.principal(), question, Listener.NONE)));
     }
 
     private Object askStream(Call call) {
-        return stream(call, question(call.body(ASK_MEMBERS)));
+        return stream(call, question(call, call.body(ASK_MEMBERS)));
     }
 
     private Object askStreamFromQuery(Call call) {
@@ -191,7 +191,7 @@ final class CopilotApi {
                 parameters.put(name, value);
             }
         }
-        return stream(call, question(parameters));
+        return stream(call, question(call, parameters));
     }
 
     /**
@@ -279,13 +279,16 @@ final class CopilotApi {
         return json;
     }
 
-    private static Question question(Map<String, Object> body) {
+    /** The question of the request; its prompt goes to the audit record. */
+    private static Question question(Call call, Map<String, Object> body) {
         if (!(body.get("prompt") instanceof String prompt) || prompt.isBlank()) {
             throw new VigilException(ErrorCode.USAGE, body.containsKey("prompt") ? "'prompt' must be a non-blank"
                     + " string" : "the request needs a 'prompt'", "Send {\"prompt\": \"summarize incident 1\"}", null);
         }
         checkPromptSize(prompt);
+        call.audit("prompt", prompt);
         Optional<String> session = text(body, "session").map(String::strip);
+        session.ifPresent(id -> call.audit("session", id));
         Instant now = text(body, "now").map(CopilotApi::instant).orElseGet(Instant::now);
         ZoneId zone = text(body, "zone").map(CopilotApi::zone).orElse(ZoneOffset.UTC);
         return new Question(prompt, session, now, zone);
@@ -321,7 +324,7 @@ final class CopilotApi {
     // --- planning and skills ----------------------------------------------------------------------------------
 
     private Object plan(Call call) {
-        Question question = question(call.body(ASK_MEMBERS));
+        Question question = question(call, call.body(ASK_MEMBERS));
         return stores.with(call.tenant(), store -> {
             Copilot copilot = copilot(store);
             SessionContext context = SessionContext.empty();

@@ -108,25 +108,17 @@ class WebUiBrowserTest {
         return "http://127.0.0.1:" + fixture.server.port() + "/";
     }
 
-    /** Signs in with the role's API token through the login page. */
+    /** Signs in as the acme user of this role ({@code acme-reader}, ...) with its password, through the login page. */
     void signIn(String role) {
-        if (System.getenv("TEMP_SHIM") != null) { // TEMP until /me is merged
-            page.navigate(base() + "#/login");
-            List<String> grants = switch (role) { case "owner" -> List.of("owner", "analyst", "reader");
-                case "analyst" -> List.of("analyst", "reader"); default -> List.of("reader"); };
-            page.evaluate("([t, r, g]) => sessionStorage.setItem('vigil.session', JSON.stringify({mode: 'token', token: t,"
-                    + " name: 'acme-' + r, tenants: [{tenant: 'acme', role: r, grants: g}], tenant: 'acme'}))",
-                    List.of(fixture.tokens.get(role), role, grants));
-            page.navigate(base() + "#/ask");
-            page.reload();
-            assertThat(page.locator("#who")).containsText("acme-" + role);
-            return;
-        }
-        page.navigate(base() + "#/login");
-        page.getByText("Sign in with an API token").click();
-        page.getByLabel("API token").fill(fixture.tokens.get(role));
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use token")).click();
-        assertThat(page.locator("#who")).containsText("acme-" + role);
+        signInAs("acme-" + role);
+    }
+
+    void signInAs(String user) {
+        page.navigate(base());
+        page.getByLabel("User name").fill(user);
+        page.getByLabel("Password").fill(ServerFixture.password(user));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+        assertThat(page.locator("#who")).containsText(user);
     }
 
     void screenshot(String name) {
@@ -158,6 +150,53 @@ class WebUiBrowserTest {
         turn.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pin turn 1")).click();
         assertThat(page.locator(".pins a").first()).containsText("summarize incident 1");
         screenshot("ask");
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedOnThePageAndSignOutEndsTheSession() {
+        open();
+        page.navigate(base());
+        page.getByLabel("User name").fill("acme-analyst");
+        page.getByLabel("Password").fill("not the password");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("wrong user name or password");
+        assertThat(page.getByLabel("Password")).isFocused();
+        screenshot("login");
+        signIn("analyst");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+        assertThat(page.getByLabel("User name")).isVisible();
+        // the cookie is gone too: a reload does not sign back in
+        page.reload();
+        assertThat(page.getByLabel("User name")).isVisible();
+    }
+
+    @Test
+    void anApiTokenSignsInForScripts() {
+        open();
+        page.navigate(base());
+        page.getByText("Sign in with an API token").click();
+        page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("API token")).fill(fixture.tokens.get("reader"));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use token")).click();
+        assertThat(page.locator("#who")).containsText("acme-reader");
+        page.navigate(base() + "#/incidents");
+        assertThat(page.locator("main table")).containsText(ServerFixture.CANARY);
+    }
+
+    @Test
+    void aUserOfSeveralTenantsSwitchesTenantAndItsRoleWithIt() {
+        open();
+        signInAs("mssp");
+        page.navigate(base() + "#/incidents/1");
+        Locator approve = page.locator("li.card[data-status=proposed] button.approve").first();
+        assertThat(approve).isEnabled();
+        page.getByLabel("Tenant").selectOption("globex");
+        page.navigate(base() + "#/incidents");
+        assertThat(page.locator("main table")).containsText("globex-benign");
+        assertThat(page.locator("main")).not().containsText(ServerFixture.CANARY);
+        page.navigate(base() + "#/incidents/1");
+        assertThat(page.locator("li.card[data-status=proposed] button.approve").first()).isDisabled();
+        assertThat(page.locator("li.card[data-status=proposed] .note").first()).containsText(
+                "role in tenant globex is reader");
     }
 
     @Test
@@ -225,10 +264,11 @@ class WebUiBrowserTest {
                 java.util.regex.Pattern.compile("needs the analyst role"));
         // forcing the call past the disabled button: the server refuses it, whatever the page shows
         String action = fixture.firstAction();
-        Object status = page.evaluate("async ([token, action]) => { const r = await fetch("
-                + "`/api/v1/tenants/acme/incidents/1/actions/${action}/approve`, {method: 'POST', headers:"
-                + " {Authorization: `Bearer ${token}`}}); return r.status + ' ' + (await r.json()).code; }",
-                List.of(fixture.tokens.get("reader"), action));
+        // with the page's own session cookie and CSRF token, as a tampered page would send it
+        Object status = page.evaluate("async action => { const s = JSON.parse(sessionStorage.getItem("
+                + "'vigil.session')); const r = await fetch(`/api/v1/tenants/acme/incidents/1/actions/${action}"
+                + "/approve`, {method: 'POST', headers: {'X-CSRF-Token': s.csrf}}); return r.status + ' ' +"
+                + " (await r.json()).code; }", action);
         assertThat(status).isEqualTo("403 permission_denied");
     }
 

@@ -145,6 +145,30 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         return Files.exists(databaseFile(dataDirectory, tenant));
     }
 
+    /** The tenants that have a store under the data directory, by id; a folder that is no tenant id is skipped. */
+    public static java.util.List<TenantId> list(Path dataDirectory) {
+        Path tenants = dataDirectory.resolve("tenants");
+        if (!Files.isDirectory(tenants)) {
+            return java.util.List.of();
+        }
+        java.util.List<TenantId> found = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> children = Files.list(tenants)) {
+            for (Path child : children.sorted().toList()) {
+                try {
+                    TenantId tenant = TenantId.of(child.getFileName().toString());
+                    if (exists(dataDirectory, tenant)) {
+                        found.add(tenant);
+                    }
+                } catch (VigilException e) {
+                    // a folder that is no tenant id: not a tenant
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "cannot list " + tenants + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+
     private static Path databaseFile(Path dataDirectory, TenantId tenant) {
         return dataDirectory.resolve("tenants").resolve(tenant.value()).resolve("events.duckdb");
     }
