@@ -53,6 +53,11 @@ async function route(event) {
     if (link.dataset.page === page) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
+  if (auth.role === 'ingest') {
+    replace(main, h('h1', 'Ingest only'), h('p', `Your role in tenant ${auth.tenant} only sends data`
+      + ' (POST .../ingest); it reads nothing here. Switch tenant, or ask an owner for the reader role.'));
+    return;
+  }
   // each visit renders into its own container: what a page left loading writes into a detached one, never over
   // the page shown since
   const view = h('div.view');

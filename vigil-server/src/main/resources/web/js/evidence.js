@@ -36,7 +36,7 @@ const PUBLIC = {
 };
 
 export async function openEvidence(ref, answer, opener) {
-  const body = h('div.evidence-body', h('p', {role: 'status'}, 'Loading…'));
+  const body = h('div.evidence-body', h('p.loading', {role: 'status'}, 'Loading…'));
   const dialog = h('dialog.evidence', {'aria-labelledby': 'evidence-title'},
     h('header', h('h2#evidence-title', ref),
       h('button.quiet.close', {type: 'button', 'aria-label': 'Close', onclick: () => dialog.close()}, '×')),

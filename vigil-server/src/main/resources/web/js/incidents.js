@@ -32,7 +32,7 @@ async function list(main, query) {
   field('owner', 'Owner', h('input#f-owner', {name: 'owner', value: query.get('owner') || '', placeholder: 'name, or - for unassigned'})),
   field('q', 'Text', h('input#f-q', {name: 'q', type: 'search', value: query.get('q') || '', placeholder: 'title, tag, number'})),
   h('button.primary', {type: 'submit'}, 'Filter'));
-  const results = h('div', {'aria-live': 'polite'}, h('p', 'Loading…'));
+  const results = h('div', {'aria-live': 'polite'}, h('p.loading', 'Loading…'));
   replace(main, h('h1', 'Incidents'), form, results);
   const params = new URLSearchParams(query);
   params.set('limit', params.get('limit') || '100');
@@ -61,7 +61,7 @@ async function list(main, query) {
 // --- one incident -----------------------------------------------------------------------------------------
 
 async function detail(main, number) {
-  replace(main, h('p', 'Loading…'));
+  replace(main, h('p.loading', 'Loading…'));
   let data;
   try {
     data = await get(tenant(`/incidents/${encodeURIComponent(number)}`));

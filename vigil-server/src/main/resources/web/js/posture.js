@@ -8,7 +8,7 @@ import {chart} from './charts.js';
 const DECISIONS = ['Act', 'Attend', 'Track*', 'Track'];
 
 export async function render(main) {
-  replace(main, h('h1', 'Posture'), h('p', 'Loading…'));
+  replace(main, h('h1', 'Posture'), h('p.loading', 'Loading…'));
   let p;
   try {
     p = await get(tenant('/posture'));

@@ -5,7 +5,7 @@ import {h, replace, errorBox, table} from './dom.js';
 import {get} from './api.js';
 
 export async function render(main) {
-  replace(main, h('h1', 'Reports'), h('p', 'Loading…'));
+  replace(main, h('h1', 'Reports'), h('p.loading', 'Loading…'));
   try {
     const openapi = await get('/openapi.json');
     const routes = Object.entries(openapi.paths || {}).filter(([path]) => /\/reports?(\/|$)/.test(path))

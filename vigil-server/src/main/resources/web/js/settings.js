@@ -14,7 +14,7 @@ const MANAGED = [
 ];
 
 export async function render(main) {
-  replace(main, h('h1', 'Settings'), h('p', 'Loading…'));
+  replace(main, h('h1', 'Settings'), h('p.loading', 'Loading…'));
   const s = auth.state;
   const sections = [h('h1', 'Settings'),
     h('section.panel', {'aria-labelledby': 'account-title'}, h('h2#account-title', 'Your account'),

@@ -238,6 +238,7 @@ class WebUiBrowserTest {
                 .first().click();
         assertThat(page.locator("h1")).containsText("Incident 1");
         assertThat(page.locator("svg.graph .node")).not().hasCount(0);
+        assertThat(page.locator("main .loading")).hasCount(0);
         screenshot("incident");
         // the timeline's evidence opens the stored event
         page.locator("section[aria-labelledby=timeline-title] button.ref[data-ref^='event:']").first().click();
@@ -279,6 +280,8 @@ class WebUiBrowserTest {
         for (String name : List.of("incidents", "posture", "hunt", "settings", "reports")) {
             page.navigate(base() + "#/" + name);
             assertThat(page.locator("main h1")).isVisible();
+            assertThat(page.locator("main .loading")).hasCount(0);
+            assertThat(page.getByRole(AriaRole.ALERT)).hasCount(0);
             screenshot(name);
         }
         page.navigate(base() + "#/hunt");
@@ -292,6 +295,37 @@ class WebUiBrowserTest {
         page.navigate(base() + "#/incidents/1");
         assertThat(page.locator("svg.graph")).isVisible();
         screenshot("incident-4k-dark");
+    }
+
+    @Test
+    void markdownFromAnAnswerNeverBecomesMarkupOrScript() {
+        open();
+        page.navigate(base());
+        Object html = page.evaluate("async () => { const {markdown} = await import('/ui/js/markdown.js');"
+                + " const div = document.createElement('div'); div.append(markdown("
+                + "'# Title\\n<img src=x onerror=alert(1)> **bold** and `<b>code</b>`\\n\\n"
+                + "[click](javascript:alert(1)) [ok](https://attack.mitre.org/)\\n\\n"
+                + "| a | b |\\n|---|---|\\n| <script>x</script> | 2 |\\n\\n- one\\n- two')); return div.innerHTML; }");
+        assertThat(html.toString())
+                .contains("<h3>Title</h3>", "<strong>bold</strong>", "<code>&lt;b&gt;code&lt;/b&gt;</code>",
+                        "&lt;img src=x onerror=alert(1)&gt;", "<td>&lt;script&gt;x&lt;/script&gt;</td>",
+                        "<a href=\"https://attack.mitre.org/\"", "<li>one</li>", "click (javascript:alert(1))")
+                .doesNotContain("<img", "<script", "href=\"javascript");
+    }
+
+    @Test
+    void everyChartKindDrawsItsDataAsSvg() {
+        open();
+        page.navigate(base());
+        Object counts = page.evaluate("async () => { const {chart} = await import('/ui/js/charts.js');"
+                + " const spec = kind => ({kind, title: kind, labels: ['a', 'b', 'c'], series: [{name: 's1', values:"
+                + " [1, 2, 3]}, {name: 's2', values: [3, 0, 1]}]});"
+                + " return ['BAR', 'LINE', 'DONUT', 'HEATMAP'].map(k => { const f = chart(spec(k));"
+                + " return k + ':' + f.querySelectorAll('svg.chart rect, svg.chart circle, svg.chart path').length"
+                + " + ':' + f.querySelector('svg.chart').getAttribute('aria-label'); }).join(' '); }");
+        // bars: 2 series x 3 labels; line points: 6; donut arcs: one per label of the first series; heat cells: 6
+        assertThat(counts.toString()).isEqualTo("BAR:6:BAR (bar chart) LINE:6:LINE (line chart)"
+                + " DONUT:3:DONUT (donut chart) HEATMAP:6:HEATMAP (heatmap chart)");
     }
 
     @Test
