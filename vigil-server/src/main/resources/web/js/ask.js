@@ -2,8 +2,8 @@
 // "/" for a skill, promptbooks from a menu, tables, charts, evidence, follow-ups and the process log of each
 // answer, the session list and the pin board.
 
-import {h, replace, append, errorBox, announce, table, when} from './dom.js';
-import {auth, get, put, del, stream, tenant, ApiError} from './api.js';
+import {h, replace, append, errorBox, announce, table} from './dom.js';
+import {auth, get, put, del, stream, tenant} from './api.js';
 import {markdown} from './markdown.js';
 import {chart} from './charts.js';
 import {evidenceButton, refOf} from './evidence.js';
@@ -164,8 +164,11 @@ class AskPage {
     const active = options.findIndex(o => o.getAttribute('aria-selected') === 'true');
     if (open && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
       event.preventDefault();
-      const next = (active + (event.key === 'ArrowDown' ? 1 : -1) + options.length + 1) % (options.length + 1) - (active < 0 && event.key === 'ArrowUp' ? 1 : 0);
-      this.highlight(options, next >= options.length ? -1 : next);
+      // down from the field goes to the first option, past the last back to the field; up the other way
+      let next = active + (event.key === 'ArrowDown' ? 1 : -1);
+      if (next >= options.length) next = -1;
+      else if (next < -1) next = options.length - 1;
+      this.highlight(options, next);
     } else if (event.key === 'Escape' && open) {
       event.preventDefault();
       this.closeSuggestions();

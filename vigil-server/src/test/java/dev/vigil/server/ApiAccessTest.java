@@ -94,7 +94,10 @@ class ApiAccessTest {
             Map.entry("GET /api/v1/tenants/{tenant}/copilot/promptbooks", "reader"),
             Map.entry("GET /api/v1/tenants/{tenant}/copilot/promptbooks/{name}", "reader"),
             Map.entry("POST /api/v1/tenants/{tenant}/copilot/promptbooks", "analyst"),
-            Map.entry("POST /api/v1/tenants/{tenant}/copilot/promptbooks/{name}/run", "reader"));
+            Map.entry("POST /api/v1/tenants/{tenant}/copilot/promptbooks/{name}/run", "reader"),
+            Map.entry("POST /api/v1/tenants/{tenant}/copilot/promptbooks/{name}/run/stream", "reader"),
+            Map.entry("GET /api/v1/tenants/{tenant}/copilot/suggest", "reader"),
+            Map.entry("GET /api/v1/tenants/{tenant}/evidence", "reader"));
 
     /** Routes that exist only when OIDC login is configured (not in this fixture). */
     static final Set<String> OIDC_ROUTES = Set.of("GET /api/v1/oidc/login", "GET /api/v1/oidc/callback");

@@ -297,6 +297,46 @@ class WebUiBrowserTest {
         screenshot("incident-4k-dark");
     }
 
+    /**
+     * The lowest contrast ratio (WCAG 2) between the text colour of the page's visible text elements and the
+     * background they sit on, with the element that has it.
+     */
+    String lowestContrast() {
+        return page.evaluate("() => { const rgb = c => c.match(/[\\d.]+/g).map(Number);"
+                + " const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92"
+                + " : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };"
+                + " const bg = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el)"
+                + ".backgroundColor); if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };"
+                + " let worst = [99, ''];"
+                + " for (const el of document.querySelectorAll('main *, header *')) {"
+                + "   if (!el.offsetParent || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))"
+                + "     continue;"
+                + "   if (el.closest('button:disabled, input:disabled, [aria-hidden=true]')) continue;"
+                + "   const a = lum(rgb(getComputedStyle(el).color)); const b = lum(bg(el));"
+                + "   const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);"
+                + "   if (ratio < worst[0]) worst = [ratio, el.tagName + '.' + el.className + ' ' + el.textContent"
+                + "     .trim().slice(0, 30)]; }"
+                + " return worst[0].toFixed(2) + ' ' + worst[1]; }").toString();
+    }
+
+    @Test
+    void textMeetsWcagAaContrastInTheLightAndTheDarkTheme() {
+        for (ColorScheme scheme : List.of(ColorScheme.LIGHT, ColorScheme.DARK)) {
+            open(1366, 768, scheme);
+            signIn("reader");
+            for (String hash : List.of("#/incidents", "#/incidents/1")) {
+                page.navigate(base() + hash);
+                assertThat(page.locator("main .loading")).hasCount(0);
+                assertThat(page.locator("main h1")).isVisible();
+                String worst = lowestContrast();
+                assertThat(Double.parseDouble(worst.substring(0, worst.indexOf(' '))))
+                        .as(scheme + " " + hash + ": " + worst).isGreaterThanOrEqualTo(4.5);
+            }
+            context.close();
+            context = null;
+        }
+    }
+
     @Test
     void markdownFromAnAnswerNeverBecomesMarkupOrScript() {
         open();
