@@ -89,9 +89,8 @@ final class Api {
                         + " ?level)", null, this::alerts),
                 new Route("GET", TENANT + "/posture", Role.READER, "The posture report: findings with decisions and"
                         + " guidance, remediation plan, exposure scores", null, this::posture)));
-        CopilotApi copilot = new CopilotApi(config, stores, embedder);
-        table.addAll(copilot.routes());
-        table.addAll(new UiApi(config, stores, copilot).routes());
+        table.addAll(new CopilotApi(config, stores, embedder).routes());
+        table.addAll(new UiApi(config, stores).routes());
         table.addAll(new AuthApi(gate, OidcLogin.from(config, gate)).routes());
         table.addAll(new IngestApi(config, stores, gate.clock()).routes());
         this.routes = List.copyOf(table);

@@ -237,7 +237,7 @@ final class CopilotApi {
     }
 
     /** The tenant's copilot, with its language model behind it when the tenant configured one. */
-    Copilot copilot(TenantStore store) {
+    private Copilot copilot(TenantStore store) {
         Copilot copilot = Copilots.embedded(new Workspace(config, store), embedder.get());
         LanguageModels.attach(config, store, copilot, null,
                 warning -> org.slf4j.LoggerFactory.getLogger(CopilotApi.class).warn(warning));

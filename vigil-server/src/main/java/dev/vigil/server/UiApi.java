@@ -6,6 +6,7 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.copilot.EntityType;
 import dev.vigil.copilot.SkillSpec;
 import dev.vigil.copilot.promptbook.Promptbook;
+import dev.vigil.copilot.runtime.Copilots;
 import dev.vigil.copilot.runtime.TenantFacts;
 import dev.vigil.copilot.runtime.TenantPromptbooks;
 import dev.vigil.copilot.skills.Workspace;
@@ -41,13 +42,11 @@ final class UiApi {
 
     private final VigilConfig config;
     private final TenantStores stores;
-    private final CopilotApi copilot;
     private final List<Route> routes;
 
-    UiApi(VigilConfig config, TenantStores stores, CopilotApi copilot) {
+    UiApi(VigilConfig config, TenantStores stores) {
         this.config = requireNonNull(config, "config is null");
         this.stores = requireNonNull(stores, "stores is null");
-        this.copilot = requireNonNull(copilot, "copilot is null");
         this.routes = List.of(
                 new Route("GET", Api.TENANT + "/evidence", Role.READER, "The stored record behind an evidence"
                         + " reference (?ref=event:ID, event:TABLE:ID, alert:ID or incident:N): the event's columns,"
@@ -162,11 +161,13 @@ final class UiApi {
         String typed = call.query("q") == null ? "" : call.query("q");
         int limit = call.queryNumber("limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS);
         List<Suggestion> suggestions = stores.with(call.tenant(), store -> {
-            List<SkillSpec> skills = copilot.copilot(store).skills().values().stream().map(s -> s.spec()).toList();
+            Workspace workspace = new Workspace(config, store);
+            // the tenant's skills (built in and from its plugins), without building a copilot on every keystroke
+            List<SkillSpec> skills = Copilots.builtInSkills(workspace).stream().map(s -> s.spec()).toList();
             if (typed.stripLeading().startsWith("/")) {
                 return skillCall(typed.stripLeading(), skills, limit);
             }
-            return words(typed, store, skills, new TenantPromptbooks(config.dataDirectory(), call.tenant()).all(),
+            return words(typed, workspace, skills, new TenantPromptbooks(config.dataDirectory(), call.tenant()).all(),
                     limit);
         });
         return Map.of("tenant", call.tenant().value(), "q", typed, "suggestions", suggestions);
@@ -199,8 +200,8 @@ final class UiApi {
         return out.stream().limit(limit).toList();
     }
 
-    private List<Suggestion> words(String typed, TenantStore store, List<SkillSpec> skills, List<Promptbook> books,
-            int limit) {
+    private static List<Suggestion> words(String typed, Workspace workspace, List<SkillSpec> skills,
+            List<Promptbook> books, int limit) {
         String text = typed.stripLeading();
         if (text.isBlank()) {
             return List.of();
@@ -210,7 +211,7 @@ final class UiApi {
         int cut = Math.max(text.lastIndexOf(' '), text.lastIndexOf('\t')) + 1;
         String last = text.substring(cut).toLowerCase(Locale.ROOT);
         if (last.length() >= 2) {
-            Map<EntityType, List<String>> values = new TenantFacts(new Workspace(config, store)).values();
+            Map<EntityType, List<String>> values = new TenantFacts(workspace).values();
             for (EntityType type : VALUE_TYPES) {
                 values.getOrDefault(type, List.of()).stream()
                         .filter(v -> matchesName(v, last) && !v.equalsIgnoreCase(last))
