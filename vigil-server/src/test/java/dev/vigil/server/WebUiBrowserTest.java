@@ -171,6 +171,26 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void aOneTimePasswordMustBeReplacedBeforeAnythingElse() {
+        Users.in(data).add("newcomer", "one-time-pw-123456".toCharArray(), true,
+                Map.of(ServerFixture.ACME, dev.vigil.model.Role.READER), java.time.Instant.now());
+        open();
+        page.navigate(base());
+        page.getByLabel("User name").fill("newcomer");
+        page.getByLabel("Password").fill("one-time-pw-123456");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+        assertThat(page.locator("h1")).hasText("Choose a new password");
+        // nothing else opens meanwhile
+        page.navigate(base() + "#/incidents");
+        assertThat(page.locator("h1")).hasText("Choose a new password");
+        page.getByLabel("One-time password").fill("one-time-pw-123456");
+        page.getByLabel("New password", new Page.GetByLabelOptions().setExact(true)).fill("a-password-of-my-own-42");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Set password")).click();
+        assertThat(page.locator("#who")).containsText("newcomer");
+        assertThat(page.locator("main h1")).hasText("Incidents");
+    }
+
+    @Test
     void anApiTokenSignsInForScripts() {
         open();
         page.navigate(base());
