@@ -89,6 +89,7 @@ final class Api {
         table.addAll(new CopilotApi(config, stores, embedder).routes());
         table.addAll(new AuthApi(gate, OidcLogin.from(config, gate)).routes());
         table.addAll(new IngestApi(config, stores, gate.clock()).routes());
+        table.addAll(new TenantAdminApi(gate, gate.tokens()).routes());
         this.routes = List.copyOf(table);
     }
 
