@@ -73,8 +73,8 @@ final class ServerCommands {
                 stopped.countDown();
             }, "vigil-serve-stop"));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "Vigil REST API on http://%s:%d/api/v1 (data %s); Ctrl-C stops it.%n", bind,
-                    server.port(), config.dataDirectory().toAbsolutePath());
+            out.printf(Locale.ROOT, "Vigil REST API on %s://%s:%d/api/v1 (data %s); Ctrl-C stops it.%n",
+                    server.secure() ? "https" : "http", bind, server.port(), config.dataDirectory().toAbsolutePath());
             if (firstPassword.isPresent()) {
                 out.printf(Locale.ROOT, "First run: created the user '%s', owner of tenant(s) %s, with the one-time"
                         + " password%n%n    %s%n%nIt is shown only now. Log in (POST /api/v1/login) and set a new"

@@ -93,6 +93,7 @@ final class Api {
         table.addAll(new UiApi(config, stores).routes());
         table.addAll(new AuthApi(gate, OidcLogin.from(config, gate)).routes());
         table.addAll(new IngestApi(config, stores, gate.clock()).routes());
+        table.addAll(new TenantAdminApi(gate, gate.tokens()).routes());
         this.routes = List.copyOf(table);
     }
 

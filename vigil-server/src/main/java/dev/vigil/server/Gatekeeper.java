@@ -45,6 +45,10 @@ final class Gatekeeper {
         this.secure = secure;
     }
 
+    ApiTokens tokens() {
+        return tokens;
+    }
+
     Users users() {
         return users;
     }

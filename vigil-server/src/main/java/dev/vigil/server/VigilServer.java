@@ -57,14 +57,17 @@ public final class VigilServer implements AutoCloseable {
     private final Javalin app;
     private final McpEndpoint mcp;
     private final int ingestLimit;
+    private final boolean secure;
 
     private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock,
-            Supplier<Optional<Embedder>> embedder) {
+            Supplier<Optional<Embedder>> embedder, String host, int port) {
+        Optional<Tls> tls = Tls.from(config, System.getenv());
+        this.secure = tls.isPresent();
         this.stores = new TenantStores(config.dataDirectory());
         this.gate = new Gatekeeper(ApiTokens.in(config.dataDirectory()), Users.in(config.dataDirectory()),
                 new LoginSessions((java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_IDLE),
                         (java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_LIFETIME)),
-                clock, false);
+                clock, secure);
         this.audit = AuditLog.in(config.dataDirectory());
         this.api = new Api(config, stores, responder, embedder, gate);
         this.clock = clock;
@@ -83,7 +86,9 @@ public final class VigilServer implements AutoCloseable {
             javalin.http.maxRequestSize = Math.max(MAX_BODY_BYTES, IngestApi.maxBodyBytes(config));
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
-            javalin.routes.before(VigilServer::securityHeaders);
+            tls.ifPresent(https -> javalin.jetty.addConnector((server, http) -> https.connector(server, http, host,
+                    port)));
+            javalin.routes.before(this::securityHeaders);
             for (Route route : api.routes()) {
                 javalin.routes.addHttpHandler(HandlerType.findOrCreate(route.method()), route.path(),
                         ctx -> dispatch(route, ctx));
@@ -115,7 +120,7 @@ public final class VigilServer implements AutoCloseable {
         requireNonNull(config, "config is null");
         requireNonNull(host, "host is null");
         requireNonNull(embedder, "embedder is null");
-        VigilServer server = new VigilServer(config, responder, clock, embedder);
+        VigilServer server = new VigilServer(config, responder, clock, embedder, host, port);
         try {
             server.stores.openExisting();
             server.app.start(host, port);
@@ -151,8 +156,23 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
-    private static void securityHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    /** Whether the server speaks HTTPS ({@code server.tls.keystore}). */
+    public boolean secure() {
+        return secure;
+    }
+
+    /**
+     * The headers of every answer. The API's answers are data, never a page: their policy allows nothing. Other
+     * paths (the web UI's pages and assets) may load only from the server itself, with no inline script, and no
+     * other site may frame them. Under TLS, browsers are told to use HTTPS only (HSTS).
+     */
+    private void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", ctx.path().startsWith(Api.BASE + "/") || ctx.path().equals(McpEndpoint.PATH)
+                ? "default-src 'none'; frame-ancestors 'none'"
+                : WebUi.CONTENT_SECURITY_POLICY);
+        if (secure) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  *
  * <p>Each file is read once and kept with its SHA-256 as a strong ETag; answers say {@code Cache-Control: no-cache},
  * so a browser revalidates every time and gets {@code 304 Not Modified} while the file is unchanged (a new release
- * changes the ETag, never a stale script). The page's Content Security Policy allows scripts, styles and requests
- * from the server itself only: no inline script, no inline event handler, no eval, no other origin.
+ * changes the ETag, never a stale script). The server sends {@link #CONTENT_SECURITY_POLICY} with every path outside
+ * the API: scripts, styles and requests from the server itself only; no inline script, no inline event handler, no
+ * eval, no other origin, no framing.
  *
  * <p>Only names of the expected shape are looked up (lower-case words, digits, {@code -}, {@code _} and {@code /},
  * with a known extension), so no request reaches outside {@code web/}; any other name is a 404 in the API's error
@@ -31,8 +32,8 @@ import java.util.regex.Pattern;
 final class WebUi {
     /** The policy of the page and its files. {@code connect-src 'self'} is what the API calls and streams need. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
-            + " img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none';"
-            + " form-action 'self'; frame-ancestors 'none'";
+            + " img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; object-src 'none';"
+            + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     static final String ASSETS = "/ui/";
     private static final String ROOT = "web/";
     private static final Pattern NAME = Pattern.compile("(?:[a-z0-9_-]+/)*[a-z0-9_-]+\\.(?:html|css|js|svg|json)");
@@ -66,7 +67,6 @@ final class WebUi {
             return;
         }
         Asset asset = found.get();
-        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         ctx.header("Cache-Control", "no-cache");
         ctx.header("ETag", asset.etag());
         String match = ctx.header("If-None-Match");

@@ -45,7 +45,8 @@ class ApiAccessTest {
      */
     String path(Route route, String tenant) {
         return route.path().replace("{tenant}", tenant).replace("{n}", "1").replace("{id}", action)
-                .replace("{session}", NO_SESSION).replace("{turn}", "1").replace("{name}", "incident-investigation");
+                .replace("{session}", NO_SESSION).replace("{turn}", "1").replace("{name}", "incident-investigation")
+                .replace("{user}", "matrix-member");
     }
 
     static final String NO_SESSION = "6f1c2a8e-0000-4000-8000-000000000000";
@@ -77,6 +78,12 @@ class ApiAccessTest {
             Map.entry("GET /api/v1/tenants/{tenant}/alerts", "reader"),
             Map.entry("GET /api/v1/tenants/{tenant}/posture", "reader"),
             Map.entry("POST /api/v1/tenants/{tenant}/ingest", "ingest"),
+            Map.entry("GET /api/v1/tenants/{tenant}/members", "owner"),
+            Map.entry("PUT /api/v1/tenants/{tenant}/members/{user}", "owner"),
+            Map.entry("DELETE /api/v1/tenants/{tenant}/members/{user}", "owner"),
+            Map.entry("GET /api/v1/tenants/{tenant}/tokens", "owner"),
+            Map.entry("POST /api/v1/tenants/{tenant}/tokens", "owner"),
+            Map.entry("DELETE /api/v1/tenants/{tenant}/tokens/{id}", "owner"),
             Map.entry("POST /api/v1/tenants/{tenant}/copilot/ask", "reader"),
             Map.entry("POST /api/v1/tenants/{tenant}/copilot/ask/stream", "reader"),
             Map.entry("GET /api/v1/tenants/{tenant}/copilot/ask/stream", "reader"),
@@ -265,6 +272,9 @@ class ApiAccessTest {
                 ApiJson.MAPPER.writeValueAsString(Map.of("name", promptbook, "description", "book " + canary,
                         "prompts", List.of(Map.of("content", "show alerts " + canary)))));
         assertThat(imported.status()).as(imported.body()).isLessThan(300);
+        ServerFixture.Answer token = fixture.send("POST", "/api/v1/tenants/acme/tokens", owner,
+                ApiJson.MAPPER.writeValueAsString(Map.of("name", "token " + canary, "role", "reader")));
+        assertThat(token.status()).as(token.body()).isEqualTo(201);
         fixture.send("POST", "/api/v1/tenants/acme/hunt", owner, ApiJson.MAPPER.writeValueAsString(
                 Map.of("query", "SysmonEvent | where CommandLine has \"" + canary + "\" | take 1")));
         // the canaries are really there for acme, so the checks can fail
@@ -273,6 +283,7 @@ class ApiAccessTest {
                 .contains(canary);
         assertThat(fixture.get("/api/v1/tenants/acme/alerts", owner).body()).contains(canary);
         assertThat(fixture.get("/api/v1/tenants/acme/incidents/1", owner).body()).contains(canary);
+        assertThat(fixture.get("/api/v1/tenants/acme/tokens", owner).body()).contains(canary);
         assertThat(String.join("\n", AuditLog.records(data))).contains(canary);
         return Map.of("session", sessionId, "promptbook", promptbook);
     }
