@@ -220,6 +220,31 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void anOwnerManagesMembersAndTokensInSettings() {
+        open();
+        signIn("owner");
+        page.navigate(base() + "#/settings");
+        Locator members = page.locator("section[aria-labelledby=members-title]");
+        assertThat(members.locator("table")).containsText("acme-analyst");
+        members.getByLabel("User", new Locator.GetByLabelOptions().setExact(true)).fill("new-analyst");
+        members.getByLabel("Role", new Locator.GetByLabelOptions().setExact(true)).selectOption("analyst");
+        members.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Give role")).click();
+        Locator added = page.locator("section[aria-labelledby=members-title]");
+        assertThat(added.locator("table")).containsText("new-analyst");
+        assertThat(added.locator(".secret")).containsText("one-time password");
+        Locator tokens = page.locator("section[aria-labelledby=tokens-title]");
+        tokens.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("fluent-bit");
+        tokens.getByLabel("Role", new Locator.GetByLabelOptions().setExact(true)).selectOption("ingest");
+        tokens.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create token")).click();
+        Locator created = page.locator("section[aria-labelledby=tokens-title]");
+        assertThat(created.locator(".secret code")).containsText("vgl_");
+        screenshot("settings-owner");
+        created.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke token fluent-bit")).click();
+        assertThat(page.locator("section[aria-labelledby=tokens-title] tr").filter(new Locator.FilterOptions()
+                .setHasText("fluent-bit"))).containsText("revoked");
+    }
+
+    @Test
     void slashCompletesSkillNamesFromTheKeyboard() {
         open();
         signIn("reader");
@@ -298,12 +323,16 @@ class WebUiBrowserTest {
         open();
         signIn("analyst");
         for (String name : List.of("incidents", "posture", "hunt", "settings", "reports")) {
+            // an analyst's settings show no member or token management: that needs the owner role
             page.navigate(base() + "#/" + name);
             assertThat(page.locator("main h1")).isVisible();
             assertThat(page.locator("main .loading")).hasCount(0);
             assertThat(page.getByRole(AriaRole.ALERT)).hasCount(0);
             screenshot(name);
         }
+        page.navigate(base() + "#/settings");
+        assertThat(page.locator("main table").first()).isVisible();
+        assertThat(page.locator("section[aria-labelledby=members-title]")).hasCount(0);
         page.navigate(base() + "#/hunt");
         page.getByLabel("KQL query").fill("SysmonEvent\n| where EventID == 1\n| summarize n = count() by Computer\n|");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Check")).click();
