@@ -90,6 +90,22 @@ export const put = (path, body) => call('PUT', path, body);
 export const del = path => call('DELETE', path);
 
 /**
+ * POSTs and reads the answer as a file (a report as Markdown, HTML or PDF): {blob, name, type}; the name from the
+ * server's Content-Disposition when it sends one.
+ */
+export async function download(path, body) {
+  const h = headers(body);
+  h['Accept'] = '*/*';
+  const response = await fetch(BASE + path, {method: 'POST', headers: h, credentials: 'same-origin', body: JSON.stringify(body)});
+  if (!response.ok) {
+    await read(response, false);
+  }
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const match = disposition.match(/filename="?([^";]+)"?/);
+  return {blob: await response.blob(), name: match ? match[1] : 'report', type: response.headers.get('Content-Type') || ''};
+}
+
+/**
  * POSTs and reads the answer as server-sent events, calling onEvent(name, data) for each as it arrives. Resolves
  * when the stream ends; an error before the stream starts rejects with an ApiError, as call() does.
  */

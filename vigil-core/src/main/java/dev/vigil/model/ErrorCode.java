@@ -32,6 +32,8 @@ public enum ErrorCode {
     PLUGIN_INVALID(Category.USER_ERROR, "Fix the plugin manifest at the file, line and column named; `vigil plugins validate FILE` checks it again, and the README's Plugins section shows the manifest shape."),
     PLUGIN_NOT_FOUND(Category.NOT_FOUND, "Run `vigil plugins list` to see the plugins installed for this tenant, and `vigil plugins install FILE_OR_DIR` to add one."),
     PLUGIN_CALL_FAILED(Category.INTERNAL, "Check the plugin's settings (`vigil plugins show NAME`): the API's base URL, its credentials, and that the service is reachable."),
+    REPORT_TEMPLATE_INVALID(Category.USER_ERROR, "Fix the template at the file, line and column named; `vigil report templates validate FILE` checks it again, and the README's Reports section shows the template format."),
+    REPORT_TEMPLATE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil report templates list` to see the built-in templates and those imported into the tenant."),
     SESSION_NOT_FOUND(Category.NOT_FOUND, "List the sessions you can open (your own and those shared within the tenant) and use one of their ids; a private session is visible only to its owner."),
     RECORD_NOT_FOUND(Category.NOT_FOUND, "Open evidence from an answer or an incident of this tenant: event:ID, alert:ID and incident:N name stored records."),
     AUTHENTICATION_REQUIRED(Category.UNAUTHENTICATED, "Send a valid API token as `Authorization: Bearer vgl_...` (an owner creates one with `vigil tokens create --tenant T --role reader|analyst|owner|ingest --name N`), or log in with POST /api/v1/login and send the session cookie."),
@@ -56,6 +58,10 @@ public enum ErrorCode {
     CONNECTOR_INVALID(Category.USER_ERROR, "Fix the connector's settings as the message says; `vigil connectors add --help` lists them."),
     CONNECTOR_NOT_FOUND(Category.NOT_FOUND, "Run `vigil connectors list` to see the connectors of this tenant, and `vigil connectors add` to add one."),
     CONNECTOR_FAILED(Category.INTERNAL, "Run `vigil connectors test NAME`: it checks the credentials, the endpoint and one page, and says what to change; the next run resumes from the last stored page."),
+    REPORT_DOCUMENT_INVALID(Category.USER_ERROR, "Fix the report's XHTML at the line and column named: a PDF is made from well-formed XHTML (closed tags, quoted attributes, numeric character references such as &#160; instead of &nbsp;)."),
+    REPORT_SCHEDULE_INVALID(Category.USER_ERROR, "Fix the schedule as the message says; `vigil report schedule add --help` lists the options, and a cron expression has five fields: minute hour day-of-month month day-of-week, e.g. '0 8 * * MON'."),
+    REPORT_SCHEDULE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil report schedule list` to see the report schedules of this tenant and their names."),
+    REPORT_DELIVERY_FAILED(Category.INTERNAL, "Check the destination named: that the folder is writable, the webhook answers 2xx, or the SMTP server accepts the sender, recipients and credentials; `vigil report schedule runs NAME` shows each attempt."),
     INTERRUPTED(Category.INTERNAL, "The work was interrupted; run the command again, it resumes without duplicating what was stored."),
     INTERNAL(Category.INTERNAL, "This is a bug in Vigil: report it with the log file.");
 

@@ -91,6 +91,15 @@ public record Route(String method, String path, Role role, String summary, Map<S
         }
     }
 
+    /** A binary response body (a PDF), sent as it is with its media type and, as an attachment, its file name. */
+    public record Bytes(String contentType, String fileName, byte[] bytes) {
+        public Bytes {
+            requireNonNull(contentType, "contentType is null");
+            requireNonNull(fileName, "fileName is null");
+            requireNonNull(bytes, "bytes is null");
+        }
+    }
+
     /**
      * A response sent as server-sent events while it is made. The response starts with the first event: an error
      * thrown before it answers with the error's status, as any route does; an error thrown after it is sent as an

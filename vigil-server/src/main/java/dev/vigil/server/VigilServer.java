@@ -239,6 +239,9 @@ public final class VigilServer implements AutoCloseable {
                 case Route.Reply reply -> ctx.status(reply.status()).json(reply.body());
                 case Route.Redirect redirect -> ctx.status(302).header("Location", redirect.location());
                 case Route.Text text -> ctx.status(200).contentType(text.contentType()).result(text.text());
+                case Route.Bytes bytes -> ctx.status(200).contentType(bytes.contentType())
+                        .header("Content-Disposition", "inline; filename=\"" + bytes.fileName() + "\"")
+                        .result(bytes.bytes());
                 case Route.Events events -> {
                     sink = new EventSink(ctx);
                     events.send(sink);

@@ -104,7 +104,9 @@ class ApiAccessTest {
             Map.entry("POST /api/v1/tenants/{tenant}/copilot/promptbooks/{name}/run", "reader"),
             Map.entry("POST /api/v1/tenants/{tenant}/copilot/promptbooks/{name}/run/stream", "reader"),
             Map.entry("GET /api/v1/tenants/{tenant}/copilot/suggest", "reader"),
-            Map.entry("GET /api/v1/tenants/{tenant}/evidence", "reader"));
+            Map.entry("GET /api/v1/tenants/{tenant}/evidence", "reader"),
+            Map.entry("GET /api/v1/tenants/{tenant}/reports/templates", "reader"),
+            Map.entry("POST /api/v1/tenants/{tenant}/reports/{template}", "reader"));
 
     /** Routes that exist only when OIDC login is configured (not in this fixture). */
     static final Set<String> OIDC_ROUTES = Set.of("GET /api/v1/oidc/login", "GET /api/v1/oidc/callback");

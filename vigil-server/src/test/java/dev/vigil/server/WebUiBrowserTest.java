@@ -245,6 +245,28 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void aReportIsMadeAsMarkdownToReadHereAndAsPdfToDownload() {
+        open();
+        signIn("reader");
+        page.navigate(base() + "#/reports");
+        Locator first = page.locator("form.report").first();
+        assertThat(first.locator("h2")).not().isEmpty();
+        first.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Make report")).click();
+        Locator output = page.locator("section.report-output");
+        assertThat(output.locator(".report-preview")).containsText("acme",
+                new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        screenshot("report");
+        first.getByLabel("Format").selectOption("pdf");
+        first.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Make report")).click();
+        Locator link = output.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
+                java.util.regex.Pattern.compile("Download .*\\.pdf")));
+        assertThat(link).isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
+                .setTimeout(60_000));
+        com.microsoft.playwright.Download file = page.waitForDownload(link::click);
+        assertThat(file.suggestedFilename()).endsWith(".pdf");
+    }
+
+    @Test
     void slashCompletesSkillNamesFromTheKeyboard() {
         open();
         signIn("reader");
