@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,8 @@ final class WebUi {
 
     private record Asset(byte[] bytes, String contentType, String etag) {}
 
-    private final Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
+    /** The files read so far; a name that is not a file is not kept, so requests cannot grow the map. */
+    private final Map<String, Asset> assets = new ConcurrentHashMap<>();
 
     /** {@code GET /}: the page. */
     void page(Context ctx) {
@@ -56,8 +58,11 @@ final class WebUi {
     }
 
     private void serve(Context ctx, String name) {
-        Optional<Asset> found = NAME.matcher(name).matches() ? assets.computeIfAbsent(name, WebUi::read)
-                : Optional.empty();
+        Optional<Asset> found = !NAME.matcher(name).matches() ? Optional.empty()
+                : Optional.ofNullable(assets.get(name)).or(() -> read(name).map(asset -> {
+                    assets.put(name, asset);
+                    return asset;
+                }));
         if (found.isEmpty()) {
             VigilException e = new VigilException(ErrorCode.ROUTE_NOT_FOUND, "the web UI has no file '" + name
                     + "'", "Open the UI at / and follow its links", null);
@@ -70,7 +75,7 @@ final class WebUi {
         ctx.header("Cache-Control", "no-cache");
         ctx.header("ETag", asset.etag());
         String match = ctx.header("If-None-Match");
-        if (match != null && (match.strip().equals("*") || java.util.Arrays.stream(match.split(","))
+        if (match != null && (match.strip().equals("*") || Arrays.stream(match.split(","))
                 .map(String::strip).anyMatch(asset.etag()::equals))) {
             ctx.status(304);
             return;

@@ -46,7 +46,7 @@ class ApiAccessTest {
     String path(Route route, String tenant) {
         return route.path().replace("{tenant}", tenant).replace("{n}", "1").replace("{id}", action)
                 .replace("{session}", NO_SESSION).replace("{turn}", "1").replace("{name}", "incident-investigation")
-                .replace("{user}", "matrix-member");
+                .replace("{user}", "matrix-member").replace("{template}", "executive");
     }
 
     static final String NO_SESSION = "6f1c2a8e-0000-4000-8000-000000000000";
