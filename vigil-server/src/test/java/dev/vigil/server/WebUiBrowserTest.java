@@ -149,6 +149,13 @@ class WebUiBrowserTest {
         assertThat(page.locator(".sessions a").first()).containsText("summarize incident 1");
         turn.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pin turn 1")).click();
         assertThat(page.locator(".pins a").first()).containsText("summarize incident 1");
+        // a second question continues the session, and its chart is drawn
+        prompt.fill("alerts by severity");
+        prompt.press("Enter");
+        Locator second = page.locator("article.turn[data-turn='2']");
+        assertThat(second.locator("figure.chart-figure svg.chart")).isVisible();
+        assertThat(second.locator("figure.chart-figure figcaption")).not().isEmpty();
+        assertThat(page.locator(".sessions a").first()).containsText("2 turns");
         screenshot("ask");
     }
 
