@@ -97,8 +97,8 @@ function signedIn() {
 
 document.getElementById('tenant-switch').addEventListener('change', event => {
   auth.save({...auth.state, tenant: event.target.value});
+  // the page's list of the new tenant (an incident or session number means something else there)
   navigate(`#/${parse(location.hash).page}`);
-  route();
 });
 
 document.getElementById('logout').addEventListener('click', async () => {
