@@ -71,7 +71,7 @@ public enum ConfigKey {
             "The environment variable that holds the keystore's password (never the password itself).",
             Parsers::text),
     SERVER_OIDC_ISSUER("server.oidc.issuer", "",
-            "The OpenID Connect issuer URL (its /.well-known/openid-configuration is read at start); empty turns OIDC"
+            "The OpenID Connect issuer URL (its /.well-known/openid-configuration is read at the first sign-in); empty turns OIDC"
                     + " login off.", Parsers::optionalUrl),
     SERVER_OIDC_CLIENT_ID("server.oidc.client-id", "", "The client id Vigil is registered with at the provider.",
             Parsers::optionalText),
