@@ -71,7 +71,7 @@ public enum ConfigKey {
             "The environment variable that holds the keystore's password (never the password itself).",
             Parsers::text),
     SERVER_OIDC_ISSUER("server.oidc.issuer", "",
-            "The OpenID Connect issuer URL (its /.well-known/openid-configuration is read at start); empty turns OIDC"
+            "The OpenID Connect issuer URL (its /.well-known/openid-configuration is read at the first sign-in); empty turns OIDC"
                     + " login off.", Parsers::optionalUrl),
     SERVER_OIDC_CLIENT_ID("server.oidc.client-id", "", "The client id Vigil is registered with at the provider.",
             Parsers::optionalText),
@@ -105,6 +105,10 @@ public enum ConfigKey {
     SERVER_INGEST_TENANT_QUOTAS("server.ingest.tenant-quotas", "",
             "Quotas of single tenants, overriding the two above: TENANT=PER_MINUTE/PER_DAY, comma-separated"
                     + " (acme=1000/500000); 0 for none.", Parsers::optionalText),
+    SERVER_SYSLOG_LISTENERS("server.syslog.listeners", "",
+            "Syslog listeners of vigil serve, each port feeding one tenant: udp:PORT=TENANT or tcp:PORT=TENANT,"
+                    + " comma-separated (udp:5514=acme,tcp:6514=acme); TCP takes octet-counted or newline framing.",
+            Parsers::optionalText),
     LOG_LEVEL("log.level", "info", "The level of the log file: error, warn, info, debug or trace.",
             Parsers.oneOf("error", "warn", "info", "debug", "trace")),
     LOG_FORMAT("log.format", "json", "The log file's format: json (one object per line) or text.",

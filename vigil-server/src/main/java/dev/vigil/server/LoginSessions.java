@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LoginSessions {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** From this many sessions on, each login first forgets the expired ones, so abandoned ones do not pile up. */
+    private static final int SWEEP_FROM = 1_000;
 
     private final Duration idle;
     private final Duration lifetime;
@@ -64,6 +66,9 @@ final class LoginSessions {
      * @param method how the user signed in: {@code password} or {@code oidc}
      */
     Created open(String user, String method, Instant now) {
+        if (byHash.size() >= SWEEP_FROM) {
+            sweep(now);
+        }
         String id = random();
         Session session = new Session(ApiTokens.sha256(id), user, random(), now, now, method);
         byHash.put(session.hash(), session);

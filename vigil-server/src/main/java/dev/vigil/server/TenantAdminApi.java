@@ -74,6 +74,9 @@ final class TenantAdminApi {
         Optional<User> existing = gate.users().find(user);
         Map<String, Object> json = new LinkedHashMap<>();
         if (existing.isPresent()) {
+            if (role != Role.OWNER) {
+                keepAnOwner(existing.get(), call.tenant());
+            }
             json.putAll(member(gate.users().grant(user, call.tenant(), role), role));
             json.put("one_time_password", null);
         } else {
@@ -95,6 +98,7 @@ final class TenantAdminApi {
         User found = gate.users().find(user).filter(u -> u.roleIn(call.tenant()).isPresent())
                 .orElseThrow(() -> new VigilException(ErrorCode.USER_NOT_FOUND, "no member of tenant '"
                         + call.tenant() + "' is named '" + user + "'"));
+        keepAnOwner(found, call.tenant());
         gate.users().revoke(found.name(), call.tenant());
         return Map.of("tenant", call.tenant().value(), "user", found.name(), "removed", true);
     }
@@ -148,6 +152,19 @@ final class TenantAdminApi {
                     + id + "'", "GET " + TOKENS.replace("{tenant}", call.tenant().value()) + " lists them", null);
         }
         return token(tokens.revoke(id, gate.clock().instant()), gate.clock().instant());
+    }
+
+    /** Refuses to take the tenant's last owner away: nobody could manage it over the API any more. */
+    private void keepAnOwner(User user, TenantId tenant) {
+        if (user.roleIn(tenant).orElse(null) != Role.OWNER) {
+            return;
+        }
+        long owners = gate.users().list().stream().filter(u -> u.roleIn(tenant).orElse(null) == Role.OWNER).count();
+        if (owners <= 1) {
+            throw new VigilException(ErrorCode.PERMISSION_DENIED, "'" + user.name() + "' is the last owner of tenant '"
+                    + tenant + "'", "Make another member owner first (PUT .../members/NAME {\"role\": \"owner\"})",
+                    null);
+        }
     }
 
     private static Map<String, Object> member(User user, Role role) {

@@ -58,6 +58,7 @@ public final class VigilServer implements AutoCloseable {
     private final McpEndpoint mcp;
     private final int ingestLimit;
     private final boolean secure;
+    private SyslogListeners syslog;
 
     private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock,
             Supplier<Optional<Embedder>> embedder, String host, int port) {
@@ -124,6 +125,8 @@ public final class VigilServer implements AutoCloseable {
         try {
             server.stores.openExisting();
             server.app.start(host, port);
+            server.syslog = SyslogListeners.start(SyslogListeners.parse((String) config.value(
+                    dev.vigil.config.ConfigKey.SERVER_SYSLOG_LISTENERS)), host, config, server.stores, clock);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -141,6 +144,11 @@ public final class VigilServer implements AutoCloseable {
         return stores;
     }
 
+    /** The syslog listeners' ports, in the order of {@code server.syslog.listeners}. */
+    List<Integer> syslogPorts() {
+        return syslog == null ? List.of() : syslog.ports();
+    }
+
     /** The route table the server serves, in order. */
     public List<Route> routes() {
         return api.routes();
@@ -149,6 +157,9 @@ public final class VigilServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (syslog != null) {
+                syslog.close();
+            }
             mcp.close();
             app.stop();
         } finally {

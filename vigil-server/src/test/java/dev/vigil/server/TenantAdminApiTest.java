@@ -67,6 +67,18 @@ class TenantAdminApiTest {
     }
 
     @Test
+    void theLastOwnerCannotBeRemovedOrDemoted() {
+        ServerFixture.Browser globexOwner = fixture.login("globex-owner");
+        ServerFixture.Answer demoted = fixture.sendAs(globexOwner, "PUT", "/api/v1/tenants/globex/members/globex-owner",
+                "{\"role\": \"reader\"}");
+        assertThat(demoted.status()).isEqualTo(403);
+        assertThat(demoted.json().get("message").asString()).isEqualTo("'globex-owner' is the last owner of tenant"
+                + " 'globex'");
+        assertThat(fixture.sendAs(globexOwner, "DELETE", "/api/v1/tenants/globex/members/globex-owner", null)
+                .status()).isEqualTo(403);
+    }
+
+    @Test
     void anOwnerCreatesAndRevokesTheTenantsTokensButNotAnotherTenants() {
         ServerFixture.Answer created = fixture.sendAs(owner, "POST", "/api/v1/tenants/acme/tokens",
                 "{\"name\": \"shipper\", \"role\": \"ingest\", \"expires_days\": 30}");
