@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
                 + " appendix lists, and the same data and parameters give the same report.",
                 "Built-in templates: executive, incident, posture, weekly-soc, actor-brief, session-export;"
                         + " `vigil report templates list` shows them and those imported into the tenant."},
-        subcommands = {ReportCommand.Templates.class},
+        subcommands = {ReportCommand.Templates.class, ReportScheduleCommands.Schedule.class},
         footer = {"", "Examples:", "  vigil report executive --period 30d --as-of 2026-11-29",
                 "  vigil report weekly-soc --format html --out weekly.html --org \"Kestrel Freight\" --logo logo.png",
                 "  vigil report incident --incident 2 --format pdf --out incident-2.pdf",

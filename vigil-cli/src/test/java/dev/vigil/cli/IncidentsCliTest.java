@@ -1,12 +1,12 @@
 package dev.vigil.cli;
 
-import dev.vigil.server.WebhookResponder;
 import static dev.vigil.cli.CliTesting.vigil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.cli.CliTesting.Run;
+import dev.vigil.webhook.WebhookSignature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -100,9 +100,8 @@ class IncidentsCliTest {
             String payload = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String timestamp = exchange.getRequestHeaders().getFirst("X-Vigil-Timestamp");
             String signature = exchange.getRequestHeaders().getFirst("X-Vigil-Signature");
-            String expected = "sha256=" + WebhookResponder.sign(SECRET.getBytes(StandardCharsets.UTF_8),
-                    timestamp + "." + payload);
-            boolean signed = timestamp != null && expected.equals(signature);
+            boolean signed = WebhookSignature.verify(SECRET.getBytes(StandardCharsets.UTF_8), timestamp,
+                    payload.getBytes(StandardCharsets.UTF_8), signature);
             JsonNode json = JSON.readTree(payload);
             boolean forThisAction = json.get("action").get("id").asString()
                     .equals(exchange.getRequestHeaders().getFirst("X-Vigil-Action"));

@@ -85,7 +85,9 @@ public final class HtmlReport {
                 + " (" + escape(report.period().text()) + ")").append("</td><th>As of</th><td>").append(report.period().lastDay()).append("</td></tr><tr>")
                 .append("<th>Audience</th><td>").append(report.audience() == Audience.EXECUTIVE ? "Executives"
                         : "Technical readers").append("</td><th>Tenant</th><td>").append(escape(report.tenant()))
-                .append("</td></tr></table>\n");
+                .append("</td></tr>").append(MarkdownReport.filters(report).isEmpty() ? "" : "<tr><th>Only</th>"
+                        + "<td colspan=\"3\">" + escape(MarkdownReport.filters(report)) + "</td></tr>")
+                .append("</table>\n");
         if (!report.description().isBlank()) {
             out.append("<p class=\"description\">").append(escape(report.description())).append("</p>\n");
         }

@@ -49,7 +49,18 @@ public final class MarkdownReport {
         return "**" + oneLine(report.organization()) + "** · " + (report.period().pointInTime() ? ""
                 : report.period().firstDay() + " to " + report.period().lastDay() + " (" + oneLine(report.period()
                 .text()) + ") · ") + "as of " + report.period().lastDay() + " · " + (report.audience() == Audience.EXECUTIVE
-                ? "for executives" : "for technical readers") + " · tenant `" + report.tenant() + "`";
+                ? "for executives" : "for technical readers") + " · tenant `" + report.tenant() + "`"
+                + (filters(report).isEmpty() ? "" : " · only " + filters(report));
+    }
+
+    /** The filters the report was made with, in words ("host web01, severity high or higher"); empty for none. */
+    static String filters(Report report) {
+        List<String> words = new java.util.ArrayList<>();
+        java.util.Optional.ofNullable(report.parameters().get("host")).ifPresent(h -> words.add("host " + h));
+        java.util.Optional.ofNullable(report.parameters().get("user")).ifPresent(u -> words.add("account " + u));
+        java.util.Optional.ofNullable(report.parameters().get("severity")).ifPresent(s -> words.add("severity " + s
+                + " or higher"));
+        return oneLine(String.join(", ", words));
     }
 
     /** A section's text, tables and chart data, its headings below the section's own. */

@@ -70,7 +70,18 @@ public final class ReportAssembler {
         Map<String, String> parameters = parameters(template, request, audience);
         List<ReportSection> built = new ArrayList<>();
         for (TemplateSection section : chosen(template, request, audience)) {
-            built.add(section(section, parameters, request.period(), audience, sections, art));
+            ReportSection done = section(section, parameters, request.period(), audience, sections, art);
+            // sections that find nothing for one reason (no inventory) say it once, not once each
+            if (done.status() != ReportSection.Status.OK && built.stream().anyMatch(b -> b.status() == done.status()
+                    && b.markdown().equals(done.markdown()))) {
+                String earlier = built.stream().filter(b -> b.markdown().equals(done.markdown())).findFirst()
+                        .orElseThrow().title();
+                built.add(new ReportSection(done.id(), done.title(), done.status(), "Nothing to report here either,"
+                        + " for the reason given under \"" + earlier + "\".", done.tables(), done.figures(),
+                        done.evidence(), done.call(), done.queries()));
+            } else {
+                built.add(done);
+            }
         }
         Map<String, String> glossary = new LinkedHashMap<>();
         if (audience == Audience.EXECUTIVE) {
@@ -156,7 +167,7 @@ public final class ReportAssembler {
         List<String> notes = new ArrayList<>();
         List<Figure> figures = new ArrayList<>();
         result.charts().forEach(chart -> figures.add(Figure.of(chart)));
-        if (result.status() != SkillResult.Status.FAILED) {
+        if (result.status() == SkillResult.Status.OK) {
             for (ChartSpec spec : section.charts()) {
                 chart(spec, result.tables()).ifPresentOrElse(figures::add, () -> notes.add(
                         "_The chart \"" + spec.title() + "\" is not drawn: " + missing(spec, result.tables()) + "._"));

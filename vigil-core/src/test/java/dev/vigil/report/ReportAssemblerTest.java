@@ -185,7 +185,8 @@ class ReportAssemblerTest {
         String markdown = MarkdownReport.render(build(Audience.TECHNICAL));
 
         assertThat(markdown).startsWith("# Monthly report\n\n**Acme Corp** · 2026-11-01 to 2026-11-29"
-                + " (2026-11-01 to 2026-11-29) · as of 2026-11-29 · for technical readers · tenant `acme`\n\n"
+                + " (2026-11-01 to 2026-11-29) · as of 2026-11-29 · for technical readers · tenant `acme` · only host"
+                + " web01\n\n"
                 + "_The month._\n\n## 1. Alerts\n\n");
         assertThat(markdown).contains("## 2. Techniques").contains("## 3. Broken section")
                 .contains("| Password spray \\| pipes | r-2 | 3 |")

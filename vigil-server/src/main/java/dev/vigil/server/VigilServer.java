@@ -59,6 +59,7 @@ public final class VigilServer implements AutoCloseable {
     private final int ingestLimit;
     private final boolean secure;
     private SyslogListeners syslog;
+    private final ReportTimer reportTimer;
 
     private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock,
             Supplier<Optional<Embedder>> embedder, String host, int port) {
@@ -74,6 +75,7 @@ public final class VigilServer implements AutoCloseable {
         this.clock = clock;
         this.ingestLimit = IngestApi.maxBodyBytes(config);
         this.mcp = new McpEndpoint(config, stores, audit, clock, embedder, gate::token);
+        this.reportTimer = new ReportTimer(config, stores, clock);
         this.app = Javalin.create(javalin -> {
             // MCP over streamable HTTP: a servlet of its own at /mcp (an exact mapping, ahead of Javalin's /*)
             javalin.jetty.modifyServletContextHandler(handler -> {
@@ -127,6 +129,7 @@ public final class VigilServer implements AutoCloseable {
             server.app.start(host, port);
             server.syslog = SyslogListeners.start(SyslogListeners.parse((String) config.value(
                     dev.vigil.config.ConfigKey.SERVER_SYSLOG_LISTENERS)), host, config, server.stores, clock);
+            server.reportTimer.start();
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -160,6 +163,7 @@ public final class VigilServer implements AutoCloseable {
             if (syslog != null) {
                 syslog.close();
             }
+            reportTimer.close();
             mcp.close();
             app.stop();
         } finally {

@@ -5,34 +5,24 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.incident.Incident;
 import dev.vigil.incident.Responder;
 import dev.vigil.incident.ResponseAction;
+import dev.vigil.webhook.WebhookSignature;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends approved actions to a webhook (a SOAR playbook, a ticketing system, an EDR bridge) as a JSON POST, signed so
- * the receiver can tell it came from Vigil and was not replayed:
- *
- * <ul>
- *   <li>{@code X-Vigil-Timestamp}: seconds since the epoch when it was sent;
- *   <li>{@code X-Vigil-Signature}: {@code sha256=} and the hex HMAC-SHA256, keyed with the shared secret, of the
- *       timestamp, a dot and the body (the scheme GitHub and Stripe webhooks use);
- *   <li>{@code X-Vigil-Action}: the action's id, for the receiver to drop duplicates.
- * </ul>
+ * the receiver can tell it came from Vigil and was not replayed ({@link WebhookSignature}: {@code X-Vigil-Timestamp}
+ * and {@code X-Vigil-Signature}), with {@code X-Vigil-Action}, the action's id, for the receiver to drop duplicates.
  *
  * A 2xx answer is success; anything else, or no answer within 10 seconds, is a failure with the reason recorded.
  */
@@ -58,7 +48,7 @@ public final class WebhookResponder implements Responder {
             return Optional.empty();
         }
         String secret = (String) config.value(ConfigKey.RESPONSE_WEBHOOK_SECRET);
-        if (secret.length() < 16) {
+        if (secret.length() < WebhookSignature.MIN_SECRET_LENGTH) {
             throw new dev.vigil.model.VigilException(dev.vigil.model.ErrorCode.CONFIG_INVALID, ConfigKey
                     .RESPONSE_WEBHOOK_URL.key() + " is set but " + ConfigKey.RESPONSE_WEBHOOK_SECRET.key()
                     + " is " + (secret.isEmpty() ? "empty" : "shorter than 16 characters") + "; the receiver could not"
@@ -76,15 +66,15 @@ public final class WebhookResponder implements Responder {
 
     @Override
     public Outcome execute(String tenant, Incident incident, ResponseAction action) {
-        String body = JSON.writeValueAsString(payload(tenant, incident, action));
+        byte[] body = JSON.writeValueAsBytes(payload(tenant, incident, action));
         String timestamp = Long.toString(Instant.now().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "vigil-responder")
-                .header("X-Vigil-Timestamp", timestamp)
-                .header("X-Vigil-Signature", "sha256=" + sign(secret, timestamp + "." + body))
+                .header(WebhookSignature.TIMESTAMP_HEADER, timestamp)
+                .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.header(secret, timestamp, body))
                 .header("X-Vigil-Action", action.id().toString())
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             String answer = response.body() == null ? "" : response.body().strip();
@@ -121,16 +111,5 @@ public final class WebhookResponder implements Responder {
         what.put("approved_at", action.decidedAt() == null ? null : action.decidedAt().toString());
         body.put("action", what);
         return body;
-    }
-
-    /** The hex HMAC-SHA256 of {@code text} under {@code key}. */
-    public static String sign(byte[] key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
     }
 }

@@ -69,6 +69,10 @@ public final class ReportSections {
     private static final SkillInput AUDIENCE = SkillInput.choice("audience",
             "who reads it: executive (plain language, no technique or rule ids) or technical (the default)",
             "executive", "technical");
+    private static final SkillInput SEVERITY = SkillInput.choice("severity",
+            "only incidents and alerts of this severity or higher", "low", "medium", "high", "critical");
+    private static final SkillInput HOST = SkillInput.optional("host", EntityType.HOST,
+            "only alerts that name this host (WS007 or ws007.corp.example)");
     private static final SkillInput INCIDENT = SkillInput.required("incident", EntityType.INCIDENT,
             "the incident the section is about (12, #12)");
     private static final SkillInput SESSION = SkillInput.required("session", EntityType.TEXT,
@@ -95,6 +99,9 @@ public final class ReportSections {
         final Period period;
         final boolean executive;
 
+        final Optional<String> severity;
+        final Optional<String> host;
+
         Run(Workspace workspace, SkillCall call, SkillContext context, SkillResult.Builder result, Period period) {
             this.workspace = workspace;
             this.call = call;
@@ -103,6 +110,33 @@ public final class ReportSections {
             this.investigation = new Investigation(workspace, call, context, result);
             this.period = period;
             this.executive = call.first("audience").map(a -> a.equalsIgnoreCase("executive")).orElse(false);
+            this.severity = call.first("severity").map(s -> s.strip().toLowerCase(java.util.Locale.ROOT));
+            this.severity.filter(s -> !Lifecycle.SEVERITIES.contains(s)).ifPresent(s -> {
+                throw new VigilException(ErrorCode.USAGE, "'" + s + "' is not a severity",
+                        "Use one of " + String.join(", ", Lifecycle.SEVERITIES) + ".", null);
+            });
+            this.host = call.first("host").map(Investigation::hostKey);
+            severity.ifPresent(s -> result.fact("severity_at_least", s));
+            host.ifPresent(h -> result.fact("host", h));
+        }
+
+        /** The SQL condition on alerts ({@code a}) of the period and the filters. */
+        String alerts() {
+            String where = period.sql("a.\"time\"");
+            if (host.isPresent()) {
+                where += " AND " + Investigation.sqlAlertHost(host.get());
+            }
+            if (severity.isPresent()) {
+                where += " AND lower(a.level) IN (" + String.join(", ", Lifecycle.SEVERITIES.subList(
+                        Lifecycle.SEVERITIES.indexOf(severity.get()), Lifecycle.SEVERITIES.size()).stream()
+                        .map(Investigation::sqlString).toList()) + ")";
+            }
+            return where;
+        }
+
+        boolean severe(Incident incident) {
+            return severity.isEmpty() || Lifecycle.SEVERITIES.indexOf(incident.severity())
+                    >= Lifecycle.SEVERITIES.indexOf(severity.get());
         }
 
         String tenant() {
@@ -162,26 +196,27 @@ public final class ReportSections {
         // periodic: executive summary and weekly SOC report
         skills.add(section(workspace, "report-incidents", "The incidents active in the period by severity and"
                 + " status, how many were new and resolved, and the trend against the period before.",
-                List.of(), ReportSections::incidents));
+                List.of(SEVERITY, HOST), ReportSections::incidents));
         skills.add(section(workspace, "report-response-times", "Mean time to acknowledge (MTTA) and to resolve"
-                + " (MTTR) the incidents of the period.", List.of(), ReportSections::responseTimes));
+                + " (MTTR) the incidents of the period.", List.of(SEVERITY), ReportSections::responseTimes));
         skills.add(section(workspace, "report-top-threats", "The most severe incidents of the period, with their"
-                + " status and alerts.", List.of(), ReportSections::topThreats));
+                + " status and alerts.", List.of(SEVERITY), ReportSections::topThreats));
         skills.add(section(workspace, "report-techniques", "The ATT&CK techniques the alerts of the period named,"
-                + " most frequent first.", List.of(AUDIENCE), ReportSections::techniques));
+                + " most frequent first.", List.of(AUDIENCE, SEVERITY, HOST), ReportSections::techniques));
         skills.add(section(workspace, "report-posture", "The exposure score now, its findings, and its trend over"
                 + " the recorded analyses.", List.of(), ReportSections::postureTrend));
         skills.add(section(workspace, "report-key-risks", "The key risks and what to do: the next step of each open"
-                + " incident of the highest severity, and the first steps of the remediation plan.", List.of(),
+                + " incident of the highest severity, and the first steps of the remediation plan.", List.of(SEVERITY),
                 ReportSections::keyRisks));
         skills.add(section(workspace, "report-alert-volume", "Alerts per day of the period and the busiest day.",
-                List.of(), ReportSections::alertVolume));
+                List.of(SEVERITY, HOST), ReportSections::alertVolume));
         skills.add(section(workspace, "report-rules", "The rules that fired in the period: the most frequent, the"
-                + " most severe and the noisiest low-severity ones.", List.of(AUDIENCE), ReportSections::rules));
-        skills.add(section(workspace, "report-hosts", "The hosts with most alerts in the period.", List.of(),
+                + " most severe and the noisiest low-severity ones.", List.of(AUDIENCE, SEVERITY, HOST), ReportSections::rules));
+        skills.add(section(workspace, "report-hosts", "The hosts with most alerts in the period.",
+                List.of(SEVERITY, HOST),
                 ReportSections::hosts));
         skills.add(section(workspace, "report-incident-flow", "Incidents of the period: new, resolved and still"
-                + " open, by severity.", List.of(), ReportSections::incidentFlow));
+                + " open, by severity.", List.of(SEVERITY), ReportSections::incidentFlow));
         skills.add(section(workspace, "report-coverage", "How the enabled detection rules cover ATT&CK, by tactic"
                 + " and technique, against the techniques the alerts of the period named.", List.of(AUDIENCE),
                 ReportSections::coverage));
@@ -229,7 +264,7 @@ public final class ReportSections {
         Period period = run.period;
         List<Incident> incidents = incidentsIn(period, run);
         Investigation.Ran alerts = run.investigation.sql("SELECT count(*) AS alerts, count(DISTINCT a.rule_id) AS"
-                + " rules FROM vigil_alerts a WHERE " + period.sql("a.\"time\""));
+                + " rules FROM vigil_alerts a WHERE " + run.alerts());
         long alertCount = Investigation.number(alerts.rows().get(0).get(0));
         periodFacts(run);
         result.fact("incidents", (long) incidents.size()).fact("alerts", alertCount);
@@ -389,7 +424,7 @@ public final class ReportSections {
 
     private static List<List<Object>> techniqueRows(Run run) {
         Investigation.Ran ran = run.investigation.sql("SELECT t AS technique, count(*) AS alerts FROM (SELECT"
-                + " unnest(a.techniques) AS t FROM vigil_alerts a WHERE " + run.period.sql("a.\"time\"") + ")"
+                + " unnest(a.techniques) AS t FROM vigil_alerts a WHERE " + run.alerts() + ")"
                 + " GROUP BY t ORDER BY alerts DESC, t");
         List<List<Object>> rows = new ArrayList<>();
         Optional<AttackKnowledge> attack = run.workspace.attack();
@@ -490,7 +525,7 @@ public final class ReportSections {
         SkillResult.Builder result = run.result;
         Period period = run.period;
         Investigation.Ran perDay = run.investigation.sql("SELECT CAST(CAST(timezone('UTC', a.\"time\") AS DATE) AS"
-                + " VARCHAR) AS day, count(*) AS alerts FROM vigil_alerts a WHERE " + period.sql("a.\"time\"")
+                + " VARCHAR) AS day, count(*) AS alerts FROM vigil_alerts a WHERE " + run.alerts()
                 + " GROUP BY 1 ORDER BY 1");
         periodFacts(run);
         long alerts = perDay.rows().stream().mapToLong(r -> Investigation.number(r.get(1))).sum();
@@ -525,7 +560,7 @@ public final class ReportSections {
     static void rules(Run run) {
         SkillResult.Builder result = run.result;
         Investigation.Ran byRule = run.investigation.sql("SELECT a.title, a.rule_id, lower(a.level) AS level,"
-                + " count(*) AS alerts FROM vigil_alerts a WHERE " + run.period.sql("a.\"time\"")
+                + " count(*) AS alerts FROM vigil_alerts a WHERE " + run.alerts()
                 + " GROUP BY ALL ORDER BY alerts DESC, a.title");
         List<List<Object>> rows = new ArrayList<>();
         for (List<Object> row : byRule.rows()) {
@@ -566,7 +601,7 @@ public final class ReportSections {
         Investigation.Ran byHost = run.investigation.sql("SELECT lower(split_part(e.value, '.', 1)) AS host,"
                 + " count(DISTINCT a.alert_id) AS alerts FROM vigil_alerts a,"
                 + " unnest(from_json(a.entities, '[{\"kind\":\"VARCHAR\",\"value\":\"VARCHAR\"}]')) AS x(e)"
-                + " WHERE " + AlertsListSkill.HOST_KIND + " AND " + run.period.sql("a.\"time\"")
+                + " WHERE " + AlertsListSkill.HOST_KIND + " AND " + run.alerts()
                 + " GROUP BY 1 ORDER BY alerts DESC, host LIMIT 10");
         if (byHost.isEmpty()) {
             result.status(SkillResult.Status.EMPTY).paragraph("No alert of the period names a host.");
@@ -874,11 +909,13 @@ public final class ReportSections {
         List<String> lines = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
         LinkedHashSet<String> techniques = new LinkedHashSet<>();
+        Optional<AttackKnowledge> attack = run.workspace.attack();
         for (IncidentView.TacticReached tactic : view.tactics()) {
             String first = Investigation.micros(tactic.firstMicros());
-            lines.add("- " + tactic.name() + ": " + String.join(", ", tactic.techniques()) + " (first at " + first
-                    + ")");
-            rows.add(List.of(tactic.name(), String.join(", ", tactic.techniques()), first));
+            List<String> named = tactic.techniques().stream().map(t -> t + attack.flatMap(a -> a.technique(t))
+                    .map(k -> " " + k.name()).orElse("")).toList();
+            lines.add("- " + tactic.name() + ": " + String.join(", ", named) + " (first at " + first + ")");
+            rows.add(List.of(tactic.name(), String.join(", ", named), first));
             techniques.addAll(tactic.techniques());
             result.evidence("Reached " + tactic.name() + " with " + String.join(", ", tactic.techniques()),
                     tactic.evidence().isEmpty() ? List.of("incident:" + view.incident().number()) : tactic.evidence());
@@ -1074,9 +1111,9 @@ public final class ReportSections {
                     result.status(SkillResult.Status.EMPTY).paragraph("The session has no turn yet.");
                     return;
                 }
-                StringBuilder text2 = new StringBuilder();
+                StringBuilder turns = new StringBuilder();
                 for (Turn turn : session.turns()) {
-                    text2.append(text2.isEmpty() ? "" : "\n\n").append("#### Turn ").append(turn.number())
+                    turns.append(turns.isEmpty() ? "" : "\n\n").append("# Turn ").append(turn.number())
                             .append(": ").append(turn.prompt().replace('\n', ' ')).append("\n\n_Asked at ")
                             .append(Investigation.instant(turn.at())).append("._\n\n")
                             .append(demote(turn.answer().markdown().strip()));
@@ -1086,7 +1123,7 @@ public final class ReportSections {
                     turn.answer().evidence().stream().filter(e -> e.refs().stream().noneMatch(r -> r.startsWith(
                             "query:"))).forEach(e -> result.evidence(e.claim(), e.refs()));
                 }
-                result.paragraph(text2.toString());
+                result.paragraph(turns.toString());
             }
             default -> {
                 result.paragraph("Session \"" + session.name() + "\" of " + session.owner() + ", "
@@ -1107,7 +1144,7 @@ public final class ReportSections {
 
     /** Headings of an answer moved below the turn's. */
     private static String demote(String markdown) {
-        return String.join("\n", markdown.lines().map(l -> l.matches("#{1,3} .*") ? "###" + l : l).toList());
+        return String.join("\n", markdown.lines().map(l -> l.matches("#{1,3} .*") ? "#" + l : l).toList());
     }
 
     // --- shared ---------------------------------------------------------------------------------------------------
@@ -1124,6 +1161,7 @@ public final class ReportSections {
         return run.workspace.store().incidents().list(run.context.principal(), Optional.empty(), Optional.empty(),
                         Integer.MAX_VALUE).stream()
                 .filter(i -> !i.lastSeen().isBefore(period.from()) && i.firstSeen().isBefore(period.to()))
+                .filter(run::severe)
                 .sorted(Comparator.comparingInt((Incident i) -> -Lifecycle.SEVERITIES.indexOf(i.severity()))
                         .thenComparing(Comparator.comparingInt(Incident::alertCount).reversed())
                         .thenComparingLong(Incident::number))

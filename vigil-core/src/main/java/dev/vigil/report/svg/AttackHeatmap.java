@@ -57,7 +57,8 @@ public final class AttackHeatmap {
                 String fill = step < 0 ? Svg.NONE_FILL : Svg.HEAT.get(step);
                 String ink = step < 0 ? Svg.INK : Svg.HEAT_TEXT.get(step);
                 svg.rect(x, y, COLUMN_WIDTH, CELL_HEIGHT - 2, fill, step < 0 ? Svg.GRID : null,
-                        cell.techniqueId() + " " + cell.name() + " (" + column.tactic() + "): " + Svg.value(cell.value()));
+                        cell.techniqueId() + " " + cell.name() + " (" + column.tactic() + "): "
+                                + Svg.value(cell.value()));
                 svg.text(x + 4, y + 12, cell.techniqueId(), 9, "start", ink, true, 10);
                 if (cell.value() > 0) {
                     svg.text(x + COLUMN_WIDTH - 4, y + 12, Svg.value(cell.value()), 9, "end", ink, true, 8);
@@ -65,7 +66,7 @@ public final class AttackHeatmap {
                 svg.text(x + 4, y + 24, cell.name(), 9, "start", ink, false, nameFitting);
             }
         }
-        shading.legend(svg, LEFT, height - 16);
+        shading.legend(svg, LEFT, height - 16, values);
         return svg.close();
     }
 

@@ -64,8 +64,8 @@ public record AttackMatrix(String title, List<Column> columns) {
      * The matrix of the knowledge base's active tactics (in kill-chain order) and techniques, each technique valued
      * from {@code values}. Sub-techniques do not get cells of their own: their values add to their technique's, so
      * a rule for T1003.001 counts towards T1003. Technique ids in {@code values} are matched without regard to case;
-     * ids the knowledge base does not know (or that name a revoked technique) are left out. Cells are ordered by technique name, as ATT&amp;CK's own
-     * matrix is.
+     * ids the knowledge base does not know (or that name a revoked technique) are left out. Cells are ordered by
+     * technique name, as ATT&amp;CK's own matrix is.
      *
      * @param values a value by technique or sub-technique id
      */

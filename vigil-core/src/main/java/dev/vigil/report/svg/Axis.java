@@ -35,7 +35,7 @@ record Axis(double min, double max, double step) {
         return new Axis(min, max, step);
     }
 
-    /** A round number near {@code range}: the nearest (or next larger when {@code round} is false) of 1, 2, 5 x 10^n. */
+    /** A round number near {@code range}: the nearest (or, unless {@code round}, next larger) 1, 2, 2.5 or 5 x 10^n. */
     static double nice(double range, boolean round) {
         double exponent = Math.floor(Math.log10(range));
         double power = Math.pow(10, exponent);

@@ -50,8 +50,45 @@ record Shading(double low, double high, boolean zeroIsNone) {
         return Svg.value(from) + " – " + Svg.value(to);
     }
 
+    /**
+     * The step's range as the counts it holds when the values are whole numbers ({@code 3}, {@code 4 – 6}), so a
+     * legend of alert counts does not read {@code 0.8 – 1.6}; empty when no whole number falls in the step. Null when
+     * the values are not all whole numbers or span too many to list.
+     */
+    private List<String> wholeRanges(List<Double> values) {
+        boolean whole = values.stream().filter(Double::isFinite).allMatch(v -> v == Math.rint(v));
+        if (!whole || high - low > 100_000) {
+            return null;
+        }
+        long[] first = new long[STEPS];
+        long[] last = new long[STEPS];
+        java.util.Arrays.fill(first, Long.MAX_VALUE);
+        java.util.Arrays.fill(last, Long.MIN_VALUE);
+        for (long v = (long) Math.ceil(low); v <= (long) high; v++) {
+            int step = step(v);
+            if (step >= 0) {
+                first[step] = Math.min(first[step], v);
+                last[step] = Math.max(last[step], v);
+            }
+        }
+        List<String> ranges = new java.util.ArrayList<>();
+        for (int step = 0; step < STEPS; step++) {
+            ranges.add(first[step] == Long.MAX_VALUE ? "" : first[step] == last[step] ? Long.toString(first[step])
+                    : first[step] + " – " + last[step]);
+        }
+        return ranges;
+    }
+
     /** A row of swatches with their ranges (and the "none" swatch), left to right from {@code x}. */
     void legend(Svg svg, double x, double y) {
+        legend(svg, x, y, List.of());
+    }
+
+    /**
+     * A row of swatches with their ranges (and the "none" swatch), left to right from {@code x}; whole-number values
+     * get whole-number ranges and only the steps some value can take.
+     */
+    void legend(Svg svg, double x, double y, List<Double> values) {
         double at = x;
         if (zeroIsNone) {
             svg.rect(at, y - 10, 14, 12, Svg.NONE_FILL, Svg.GRID);
@@ -66,9 +103,13 @@ record Shading(double low, double high, boolean zeroIsNone) {
             svg.text(at + 19, y, Svg.value(high), 10, "start", Svg.INK, false, 12);
             return;
         }
+        List<String> whole = values.isEmpty() ? null : wholeRanges(values);
         for (int step = 0; step < STEPS; step++) {
+            String range = whole == null ? range(step) : whole.get(step);
+            if (range.isEmpty()) {
+                continue;
+            }
             svg.rect(at, y - 10, 14, 12, Svg.HEAT.get(step), null);
-            String range = range(step);
             svg.text(at + 19, y, range, 10, "start", Svg.INK, false, 22);
             at += 19 + range.length() * 6.0 + 14;
         }

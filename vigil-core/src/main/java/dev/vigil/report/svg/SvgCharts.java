@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link Chart.Kind#BAR BAR}: a bar per label, grouped side by side when there are several series, each with its
- *       value; negative values go below the zero line.
+ *       value; negative values go below the zero line. When the labels are too long to stand under their bars (rule
+ *       titles, host names) and there are at most 30, the bars lie horizontally with the labels in full beside them.
  *   <li>{@link Chart.Kind#LINE LINE}: a line per series over the labels in order, with round ticks on the value axis
  *       and a legend; series differ by colour and dash pattern, so they read without colour too.
  *   <li>{@link Chart.Kind#DONUT DONUT}: the first series as slices of a ring, one per label, with each slice's value
@@ -34,6 +35,8 @@ public final class SvgCharts {
     private static final double LABEL_SIZE = 11;
     private static final double VALUE_SIZE = 10;
     private static final int DESCRIBED_POINTS = 60;
+    /** Up to this many categories, labels too long to stand under their bars turn the bars horizontal. */
+    private static final int MOST_HORIZONTAL_BARS = 30;
 
     private SvgCharts() {}
 
@@ -55,6 +58,10 @@ public final class SvgCharts {
 
     private static String bars(Chart chart) {
         int labels = chart.labels().size();
+        int longest = chart.labels().stream().mapToInt(l -> Svg.clean(l).length()).max().orElse(0);
+        if (labels <= MOST_HORIZONTAL_BARS && longest > Svg.charsFitting(WIDTH / labels - 4, LABEL_SIZE)) {
+            return horizontalBars(chart);
+        }
         int seriesCount = chart.series().size();
         boolean legend = seriesCount > 1;
         boolean rotate = WIDTH / labels < 56;
@@ -98,6 +105,63 @@ public final class SvgCharts {
         if (legend) {
             legend(svg, chart.series().stream().map(Chart.Series::name).toList(), false, left,
                     height - legendHeight(chart.series().size()) + 4);
+        }
+        return svg.close();
+    }
+
+
+    /**
+     * Bars along the value axis, one row per label with the label written in full on the left (up to about 44
+     * characters): the layout for long names such as rule titles, which upright bars would cut to a few letters.
+     */
+    private static String horizontalBars(Chart chart) {
+        int labels = chart.labels().size();
+        int seriesCount = chart.series().size();
+        boolean legend = seriesCount > 1;
+        int longest = chart.labels().stream().mapToInt(l -> Svg.clean(l).length()).max().orElse(0);
+        double labelWidth = Math.max(120, Math.min(300, longest * LABEL_SIZE * 0.6 + 12));
+        double left = 16 + labelWidth;
+        double right = 40; // room for the value written after the longest bar
+        double top = 62;
+        double barHeight = seriesCount == 1 ? 16 : Math.max(8, 26.0 / seriesCount);
+        double rowHeight = barHeight * seriesCount + 8;
+        double legendRows = legend ? legendHeight(seriesCount) : 0;
+        double height = top + labels * rowHeight + 12 + legendRows;
+        Svg svg = Svg.open(WIDTH, height, chart.title(), describe(chart));
+        title(svg, chart.title());
+        Axis axis = Axis.covering(allValues(chart), 5);
+        double plotBottom = top + labels * rowHeight;
+        for (double tick : axis.ticks()) {
+            double x = axis.position(tick, left, WIDTH - right);
+            svg.line(x, top - 4, x, plotBottom, Svg.GRID, 1, null);
+            svg.text(x, top - 9, Svg.value(tick), LABEL_SIZE, "middle", Svg.MUTED, false, 8);
+        }
+        double zero = axis.position(0, left, WIDTH - right);
+        int labelFitting = Svg.charsFitting(labelWidth - 8, LABEL_SIZE);
+        for (int i = 0; i < labels; i++) {
+            double rowTop = top + i * rowHeight + 4;
+            svg.text(left - 8, rowTop + barHeight * seriesCount / 2 + 4, chart.labels().get(i), LABEL_SIZE, "end",
+                    Svg.INK, false, labelFitting);
+            for (int s = 0; s < seriesCount; s++) {
+                Chart.Series series = chart.series().get(s);
+                double value = series.values().get(i);
+                if (!Double.isFinite(value)) {
+                    continue;
+                }
+                double end = axis.position(value, left, WIDTH - right);
+                double y = rowTop + s * barHeight;
+                String tooltip = (legend ? series.name() + ", " : "") + chart.labels().get(i) + ": "
+                        + Svg.value(value);
+                svg.rect(Math.min(zero, end), y + 0.5, Math.abs(end - zero), barHeight - 1, color(s), null, tooltip);
+                boolean negative = value < 0;
+                svg.text(negative ? end - 4 : end + 4, y + barHeight / 2 + 3.5, Svg.value(value), VALUE_SIZE,
+                        negative ? "end" : "start", Svg.INK, false, 12);
+            }
+        }
+        svg.line(zero, top - 4, zero, plotBottom, Svg.MUTED, 1, null);
+        if (legend) {
+            legend(svg, chart.series().stream().map(Chart.Series::name).toList(), false, left,
+                    height - legendRows + 4);
         }
         return svg.close();
     }
@@ -154,7 +218,11 @@ public final class SvgCharts {
         for (int i = 0; i < labels; i += every) {
             double x = labels == 1 ? left + plotWidth / 2 : left + i * spacing;
             svg.line(x, plotBottom, x, plotBottom + 4, Svg.MUTED, 1, null);
-            svg.text(x, plotBottom + 17, chart.labels().get(i), LABEL_SIZE, "middle", Svg.INK, false, fitting);
+            // the first and last labels keep inside the drawing: anchored at their tick's side, not centred on it
+            double half = Math.min(Svg.clean(chart.labels().get(i)).length(), fitting) * LABEL_SIZE * 0.3;
+            String anchor = x + half > WIDTH - 2 ? "end" : x - half < 2 ? "start" : "middle";
+            double at = anchor.equals("end") ? x + 4 : anchor.equals("start") ? x - 4 : x;
+            svg.text(at, plotBottom + 17, chart.labels().get(i), LABEL_SIZE, anchor, Svg.INK, false, fitting);
         }
         legend(svg, chart.series().stream().map(Chart.Series::name).toList(), true, left, height - legendRows + 4);
         return svg.close();
@@ -281,7 +349,7 @@ public final class SvgCharts {
                         step < 0 ? Svg.MUTED : Svg.HEAT_TEXT.get(step), false, valueFitting);
             }
         }
-        shading.legend(svg, left, gridTop + rows * cellHeight + 20);
+        shading.legend(svg, left, gridTop + rows * cellHeight + 20, allValues(chart));
         return svg.close();
     }
 

@@ -97,6 +97,45 @@ class SvgChartsTest {
     }
 
     @Test
+    void longCategoryNamesTurnTheBarsHorizontalWithTheNamesReadable() {
+        List<String> rules = List.of("Known-bad ipv4 192.0.2.77 (partner-feed)",
+                "Password Spray Against Entra ID From One Address", "Process Opens LSASS Memory for Reading");
+        SvgDocument document = SvgDocument.parse(SvgCharts.render(new Chart(Kind.BAR, "Alerts by rule", rules,
+                List.of(new Series("alerts", List.of(61.0, 3.0, 1.0))))));
+
+        List<Element> bars = document.rects(SvgCharts.color(0));
+        assertThat(bars).hasSize(3);
+        // horizontal: the same height, widths in proportion to the values, stacked top to bottom
+        assertThat(bars).extracting(b -> b.getAttribute("height")).containsOnly(bars.getFirst().getAttribute("height"));
+        assertThat(SvgDocument.number(bars.get(0), "width") / SvgDocument.number(bars.get(1), "width"))
+                .isCloseTo(61 / 3.0, org.assertj.core.data.Offset.offset(0.3));
+        assertThat(SvgDocument.number(bars.get(2), "y")).isGreaterThan(SvgDocument.number(bars.get(1), "y"));
+        assertThat(document.texts()).contains("Known-bad ipv4 192.0.2.77 (partner-feed)",
+                "Process Opens LSASS Memory for Reading", "61", "3", "1");
+        assertThat(document.texts()).anyMatch(t -> t.startsWith("Password Spray Against Entra ID"));
+    }
+
+    @Test
+    void theLastTimeLabelStaysInsideTheDrawing() {
+        SvgDocument document = SvgDocument.parse(SvgCharts.render(chart(Kind.LINE,
+                List.of("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28"),
+                series("alerts", 0.0, 0.0, 3.0, 0.0, 71.0, 0.0))));
+
+        Element last = document.all("text").stream().filter(t -> t.getTextContent().equals("2026-11-28"))
+                .findFirst().orElseThrow();
+        assertThat(last.getAttribute("text-anchor")).isEqualTo("end");
+        assertThat(SvgDocument.number(last, "x")).isLessThanOrEqualTo(SvgCharts.WIDTH);
+    }
+
+    @Test
+    void aHeatmapOfCountsHasAWholeNumberLegend() {
+        SvgDocument document = SvgDocument.parse(SvgCharts.render(chart(Kind.HEATMAP, List.of("a", "b", "c"),
+                series("s", 0.0, 30.0, 71.0))));
+
+        assertThat(document.texts()).endsWith("0 – 14", "15 – 28", "29 – 42", "43 – 56", "57 – 71");
+    }
+
+    @Test
     void negativeBarsHangBelowTheZeroLine() {
         SvgDocument document = SvgDocument.parse(SvgCharts.render(chart(Kind.BAR, List.of("gain", "loss"),
                 series("score change", 4.0, -2.0))));

@@ -51,9 +51,10 @@ import org.xml.sax.SAXParseException;
  * {@code <svg>} charts through Batik.
  *
  * <h2>What it adds</h2>
- * A stylesheet placed before the document's own, so the document can override it: A4 pages with margins, the page
- * number and count in the footer ({@code @page} margin boxes), and the embedded font as the default family. Tables
- * keep their header row on each page.
+ * A stylesheet placed before the document's own, so the document can override it: A4 pages with margins, the
+ * embedded font as the default family, tables that keep their header row on each page, and the page number and count
+ * in the footer ({@code @page} margin boxes), unless the document's own styles number the pages
+ * ({@code counter(page)}), so a page is never numbered twice.
  *
  * <h2>Same report, same bytes</h2>
  * The PDF's dates come from the report, not the clock: from {@code <meta name="dcterms.created" content="ISO time">}
@@ -81,17 +82,16 @@ public final class PdfReport {
     private static final String LIBERATION = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
 
     private static final String PAGE_STYLE = """
-            @page {
-              size: A4;
-              margin: 18mm 16mm 20mm 16mm;
-              @bottom-center { content: "Page " counter(page) " of " counter(pages); font-family: "%1$s";
-                font-size: 8.5pt; color: #595959; }
-            }
+            @page { size: A4; margin: 18mm 16mm 20mm 16mm; }
             body { font-family: "%1$s", sans-serif; font-size: 10pt; line-height: 1.35; color: #1a1a1a; }
             table { border-collapse: collapse; -fs-table-paginate: paginate; }
             thead { display: table-header-group; }
             tr, img, svg { page-break-inside: avoid; }
             h1, h2, h3 { page-break-after: avoid; }
+            """.formatted(FONT_FAMILY);
+    private static final String PAGE_NUMBERS = """
+            @page { @bottom-center { content: "Page " counter(page) " of " counter(pages); font-family: "%1$s";
+              font-size: 8.5pt; color: #595959; } }
             """.formatted(FONT_FAMILY);
 
     static {
@@ -198,7 +198,12 @@ public final class PdfReport {
         }
         Element style = document.createElementNS(namespace, "style");
         style.setAttribute("type", "text/css");
-        style.setTextContent(PAGE_STYLE);
+        boolean numbered = false;
+        NodeList styles = document.getElementsByTagNameNS("*", "style");
+        for (int i = 0; i < styles.getLength(); i++) {
+            numbered |= styles.item(i).getTextContent().replaceAll("\\s+", "").contains("counter(page)");
+        }
+        style.setTextContent(numbered ? PAGE_STYLE : PAGE_STYLE + PAGE_NUMBERS);
         head.insertBefore(style, head.getFirstChild());
     }
 

@@ -95,6 +95,15 @@ class PdfReportTest {
     }
 
     @Test
+    void aDocumentThatNumbersItsOwnPagesIsNotNumberedTwice() throws IOException {
+        String ownFooter = report(0).replace("<style>", "<style>@page { @bottom-right { content: \"p. \" counter(page)"
+                + " \"/\" counter(pages); } } ");
+        try (PDDocument pdf = Loader.loadPDF(PdfReport.render(ownFooter))) {
+            assertThat(text(pdf)).contains("p. 1/1").doesNotContain("Page 1 of 1");
+        }
+    }
+
+    @Test
     void theSameReportGivesTheSameBytes() {
         assertThat(PdfReport.render(report(5))).isEqualTo(PdfReport.render(report(5)));
     }
