@@ -52,10 +52,24 @@ async function list(main, query) {
           return String(value);
         }})
         : h('p', 'No incident matches these filters.'),
-      page.next_offset !== null ? h('p.muted', 'More incidents match: narrow the filters.') : null);
+      pager(query, page));
   } catch (error) {
     replace(results, errorBox(error));
   }
+}
+
+/** Links to the previous and next pages of the same filters. */
+function pager(query, page) {
+  const link = (offset, label) => {
+    const params = new URLSearchParams(query);
+    if (offset > 0) params.set('offset', String(offset));
+    else params.delete('offset');
+    return h('a.button.small', {href: `#/incidents${params.toString() ? `?${params}` : ''}`}, label);
+  };
+  if (page.offset === 0 && page.next_offset === null) return null;
+  return h('nav.pager', {'aria-label': 'Pages of incidents'},
+    page.offset > 0 ? link(Math.max(0, page.offset - page.limit), 'Previous') : null, ' ',
+    page.next_offset !== null ? link(page.next_offset, 'Next') : null);
 }
 
 // --- one incident -----------------------------------------------------------------------------------------

@@ -372,7 +372,14 @@ class WebUiBrowserTest {
         signIn("analyst");
         page.navigate(base() + "#/incidents/1");
         assertThat(page.locator("svg.graph")).isVisible();
+        assertThat(page.locator("main .loading")).hasCount(0);
         screenshot("incident-4k-dark");
+        page.navigate(base() + "#/ask");
+        Locator prompt = page.getByRole(AriaRole.COMBOBOX, new Page.GetByRoleOptions().setName("Ask Vigil"));
+        prompt.fill("alerts by severity");
+        prompt.press("Enter");
+        assertThat(page.locator("article.turn svg.chart")).isVisible();
+        screenshot("ask-4k-dark");
     }
 
     /**
