@@ -8,6 +8,8 @@ import dev.vigil.model.VigilException;
 import dev.vigil.server.ApiToken;
 import dev.vigil.server.ApiTokens;
 import dev.vigil.server.AuditLog;
+import dev.vigil.server.User;
+import dev.vigil.server.Users;
 import dev.vigil.server.VigilServer;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -31,9 +33,11 @@ final class ServerCommands {
     private ServerCommands() {}
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = {"Serve the REST API under /api/v1 (hunting, incidents, alerts, posture; API tokens only;"
-                    + " GET /api/v1/openapi.json describes it), and the copilot's skills as MCP tools at /mcp"
-                    + " (streamable HTTP, same tokens).",
+            description = {"Serve the REST API under /api/v1 (hunting, incidents, alerts, posture, the copilot, NDJSON"
+                    + " ingest; API tokens or a login session; GET /api/v1/openapi.json describes it), and the"
+                    + " copilot's skills as MCP tools at /mcp (streamable HTTP, API tokens).",
+                    "On the first run (no user yet) it creates the owner 'admin' of the tenants there are and prints"
+                            + " its one-time password once; it must be changed at the first login.",
                     "The server holds the tenants' stores while it runs: other vigil commands on the same data"
                             + " directory fail with store_locked until it stops."},
             footer = {"", "Examples:", "  vigil tokens create --tenant default --role analyst --name alice",
@@ -57,6 +61,11 @@ final class ServerCommands {
         @Override
         public Integer call() throws InterruptedException {
             VigilConfig config = common.load();
+            java.util.Set<TenantId> tenants = new java.util.TreeSet<>(java.util.Comparator.comparing(TenantId::value));
+            tenants.add(config.tenant());
+            tenants.addAll(dev.vigil.store.TenantStore.list(config.dataDirectory()));
+            java.util.Optional<String> firstPassword = Users.in(config.dataDirectory()).createFirstOwner(tenants,
+                    Instant.now());
             VigilServer server = VigilServer.start(config, bind, port);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -64,11 +73,13 @@ final class ServerCommands {
                 stopped.countDown();
             }, "vigil-serve-stop"));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "Vigil REST API on http://%s:%d/api/v1 (data %s); Ctrl-C stops it.%n", bind,
-                    server.port(), config.dataDirectory().toAbsolutePath());
-            if (ApiTokens.in(config.dataDirectory()).list().isEmpty()) {
-                out.println("No API token exists yet: create one with 'vigil tokens create --tenant T --role analyst"
-                        + " --name N'.");
+            out.printf(Locale.ROOT, "Vigil REST API on %s://%s:%d/api/v1 (data %s); Ctrl-C stops it.%n",
+                    server.secure() ? "https" : "http", bind, server.port(), config.dataDirectory().toAbsolutePath());
+            if (firstPassword.isPresent()) {
+                out.printf(Locale.ROOT, "First run: created the user '%s', owner of tenant(s) %s, with the one-time"
+                        + " password%n%n    %s%n%nIt is shown only now. Log in (POST /api/v1/login) and set a new"
+                        + " password; until then the session can do nothing else.%n", Users.FIRST_OWNER,
+                        tenants.stream().map(TenantId::value).toList(), firstPassword.get());
             }
             out.flush();
             stopped.await();
@@ -77,7 +88,8 @@ final class ServerCommands {
     }
 
     @Command(name = "tokens", mixinStandardHelpOptions = true,
-            description = "API tokens for the REST API: each opens one tenant with one role (reader, analyst, owner).",
+            description = "API tokens for the REST API: each opens one tenant with one role (reader, analyst, owner,"
+                    + " ingest); a token may belong to a user (--user).",
             subcommands = {Create.class, ListTokens.class, Revoke.class})
     static final class Tokens extends CommandGroup {
     }
@@ -93,11 +105,16 @@ final class ServerCommands {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "reader, analyst or owner.")
+        @Option(names = "--role", required = true, paramLabel = "ROLE",
+                description = "reader, analyst, owner, or ingest (may only send data).")
         String role;
 
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "Who uses it (recorded as the actor).")
         String name;
+
+        @Option(names = "--user", paramLabel = "USER", description = "The user it belongs to: it works only while that"
+                + " user holds, in the tenant, a role that includes the token's.")
+        String user;
 
         @Option(names = "--expires", paramLabel = "DURATION", description = "Lifetime such as 90d or 12h (default: never).")
         String expires;
@@ -116,7 +133,21 @@ final class ServerCommands {
                 lifetime = m.group(2).equals("d") ? Duration.ofDays(amount) : Duration.ofHours(amount);
             }
             TenantId tenant = config.tenant();
-            ApiTokens.Created created = ApiTokens.in(config.dataDirectory()).create(tenant, Role.parse(role), name,
+            Role parsed = Role.parse(role);
+            String owner = null;
+            if (user != null) {
+                User found = Users.in(config.dataDirectory()).get(user);
+                Role held = found.roleIn(tenant).orElseThrow(() -> new VigilException(ErrorCode.PERMISSION_DENIED,
+                        "user '" + found.name() + "' is not a member of tenant '" + tenant + "'",
+                        "Grant it a role there first: vigil users grant " + found.name() + " --tenant " + tenant
+                                + " --role R", null));
+                if (!held.includes(parsed)) {
+                    throw new VigilException(ErrorCode.PERMISSION_DENIED, "user '" + found.name() + "' is " + held
+                            + " in tenant '" + tenant + "', which does not include " + parsed);
+                }
+                owner = found.name();
+            }
+            ApiTokens.Created created = ApiTokens.in(config.dataDirectory()).create(tenant, parsed, name, owner,
                     lifetime, Instant.now());
             PrintWriter out = spec.commandLine().getOut();
             out.println(created.token());
@@ -160,6 +191,7 @@ final class ServerCommands {
                 object.put("created", token.created().toString());
                 object.put("expires", token.expires() == null ? null : token.expires().toString());
                 object.put("revoked", token.revoked() == null ? null : token.revoked().toString());
+                object.put("user", token.user());
                 objects.add(object);
             }
             if (json) {
@@ -225,7 +257,12 @@ final class ServerCommands {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Print the audit records, oldest first: text lines, or with --json a JSON array.")
+            description = {"Print the audit records, oldest first: text lines (the JSON records), or a JSON array"
+                    + " (--json), or CSV (--csv).",
+                    "A record has its time, the actor, the tenant, the route, the outcome (status and error code) and"
+                            + " what the request did (detail: the prompt, the query, why a login failed)."},
+            footer = {"", "Examples:", "  vigil audit export --since 24h --json",
+                    "  vigil audit export --since 2026-11-01T00:00:00Z --csv > audit.csv"})
     static final class Export implements Callable<Integer> {
         @Mixin
         CommonOptions common;
@@ -236,17 +273,58 @@ final class ServerCommands {
         @Option(names = "--json", description = "Print a JSON array of the records, hashes included.")
         boolean json;
 
+        @Option(names = "--csv", description = "Print CSV: seq, time, actor, tenant, method, route, path, status,"
+                + " code, token_id, role, detail (JSON), hash.")
+        boolean csv;
+
+        @Option(names = "--since", paramLabel = "WHEN",
+                description = "Only records at or after WHEN: an instant (2026-11-01T00:00:00Z) or an age (30m, 24h, 7d).")
+        String since;
+
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            List<String> records = AuditLog.records(config.dataDirectory());
+            if (json && csv) {
+                throw new VigilException(ErrorCode.USAGE, "--json and --csv exclude each other",
+                        "Pass one of them, or neither for the records as JSON lines", null);
+            }
+            Instant from = since == null ? null : since(since, Instant.now());
+            List<String> records = new ArrayList<>();
+            for (String line : AuditLog.records(config.dataDirectory())) {
+                if (from == null || !Instant.parse(AuditLog.field(line, "time")).isBefore(from)) {
+                    records.add(line);
+                }
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println("[" + String.join(",\n", records) + "]");
+            } else if (csv) {
+                out.print(AuditLog.csv(records));
             } else {
                 records.forEach(out::println);
             }
+            out.flush();
             return 0;
+        }
+
+        private static final Pattern AGE = Pattern.compile("(\\d{1,6})([mhd])");
+
+        static Instant since(String value, Instant now) {
+            Matcher age = AGE.matcher(value.strip());
+            if (age.matches()) {
+                long amount = Long.parseLong(age.group(1));
+                return now.minus(switch (age.group(2)) {
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                });
+            }
+            try {
+                return Instant.parse(value.strip());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new VigilException(ErrorCode.USAGE, "--since '" + value + "' is neither an instant nor an age",
+                        "Write an instant such as 2026-11-01T00:00:00Z, or an age such as 30m, 24h or 7d", null);
+            }
         }
     }
 }

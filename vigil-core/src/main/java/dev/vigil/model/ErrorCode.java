@@ -35,7 +35,17 @@ public enum ErrorCode {
     REPORT_TEMPLATE_INVALID(Category.USER_ERROR, "Fix the template at the file, line and column named; `vigil report templates validate FILE` checks it again, and the README's Reports section shows the template format."),
     REPORT_TEMPLATE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil report templates list` to see the built-in templates and those imported into the tenant."),
     SESSION_NOT_FOUND(Category.NOT_FOUND, "List the sessions you can open (your own and those shared within the tenant) and use one of their ids; a private session is visible only to its owner."),
-    AUTHENTICATION_REQUIRED(Category.UNAUTHENTICATED, "Send a valid API token as `Authorization: Bearer vgl_...`; an owner creates one with `vigil tokens create --tenant T --role reader|analyst|owner --name N`."),
+    RECORD_NOT_FOUND(Category.NOT_FOUND, "Open evidence from an answer or an incident of this tenant: event:ID, alert:ID and incident:N name stored records."),
+    AUTHENTICATION_REQUIRED(Category.UNAUTHENTICATED, "Send a valid API token as `Authorization: Bearer vgl_...` (an owner creates one with `vigil tokens create --tenant T --role reader|analyst|owner|ingest --name N`), or log in with POST /api/v1/login and send the session cookie."),
+    LOGIN_FAILED(Category.UNAUTHENTICATED, "Check the user name and password (an owner resets a password with `vigil users passwd NAME`); after 5 failures in a row, logins for that user or from that address wait, longer after each further failure."),
+    OIDC_FAILED(Category.UNAUTHENTICATED, "Start the sign-in again from GET /api/v1/oidc/login; if it keeps failing, check the server.oidc.* settings against the identity provider and read the server log."),
+    CSRF_INVALID(Category.FORBIDDEN, "Send the csrf_token of GET /api/v1/me in the X-CSRF-Token header with every POST, PUT, PATCH and DELETE made with the session cookie (API tokens need none)."),
+    PASSWORD_CHANGE_REQUIRED(Category.FORBIDDEN, "Set your own password first: POST /api/v1/password with {\"current\": ..., \"new\": ...}; a one-time password opens nothing else."),
+    USER_NOT_FOUND(Category.NOT_FOUND, "Run `vigil users list` to see the users and their tenants."),
+    USER_EXISTS(Category.CONFLICT, "Pick another name, or change the existing user with `vigil users grant|passwd`."),
+    PASSWORD_WEAK(Category.USER_ERROR, "Use a password of 12 to 256 characters that is not the user name."),
+    RATE_LIMITED(Category.TOO_MANY_REQUESTS, "Wait for the seconds the Retry-After header names, then send again."),
+    QUOTA_EXCEEDED(Category.TOO_MANY_REQUESTS, "Wait for the quota's window to pass (Retry-After says when), send less, or ask the operator to raise server.ingest.events-per-minute or server.ingest.events-per-day."),
     ROUTE_NOT_FOUND(Category.NOT_FOUND, "Check the method and path; GET /api/v1/openapi.json describes every route."),
     REQUEST_TOO_LARGE(Category.INSUFFICIENT_RESOURCES, "Send a smaller request body; the server accepts at most 1 MiB."),
     PERMISSION_DENIED(Category.FORBIDDEN, "Ask an owner of the tenant for the role named, or act as a user who has it."),
@@ -64,6 +74,8 @@ public enum ErrorCode {
         FORBIDDEN(4, 403),
         CONFLICT(5, 409),
         INSUFFICIENT_RESOURCES(6, 413),
+        /** Too many requests for now: a rate limit, a full queue or a quota; Retry-After says when to try again. */
+        TOO_MANY_REQUESTS(6, 429),
         INTERNAL(1, 500);
 
         private final int exitCode;

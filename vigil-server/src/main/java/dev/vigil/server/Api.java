@@ -48,6 +48,8 @@ final class Api {
     static final int MAX_HUNT_ROWS = 10_000;
     static final Duration HUNT_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_PAGE = 500;
+    /** Most incidents an owner or text filter looks through. */
+    static final int MAX_FILTERED = 10_000;
 
     private final VigilConfig config;
     private final TenantStores stores;
@@ -55,7 +57,7 @@ final class Api {
     private final List<Route> routes;
 
     Api(VigilConfig config, TenantStores stores, Optional<Responder> responder,
-            Supplier<Optional<Embedder>> embedder) {
+            Supplier<Optional<Embedder>> embedder, Gatekeeper gate) {
         this.config = requireNonNull(config, "config is null");
         this.stores = requireNonNull(stores, "stores is null");
         this.responder = requireNonNull(responder, "responder is null");
@@ -70,7 +72,8 @@ final class Api {
                         + " it; returns the SQL, or the error with its line and column",
                         Map.of("query", "SecurityEvent | take 10"), this::check),
                 new Route("GET", TENANT + "/incidents", Role.READER, "Incidents, most recently active first"
-                        + " (?limit, ?offset, ?status, ?severity)", null, this::incidents),
+                        + " (?limit, ?offset, ?status, ?severity, ?owner: a name or - for unassigned, ?q: text in the"
+                        + " number, title, tags or reference)", null, this::incidents),
                 new Route("GET", TENANT + "/incidents/{n}", Role.READER, "One incident's whole analysis: summary,"
                         + " timeline, entities, impact, source, guided response, actions and history", null,
                         this::incident),
@@ -87,6 +90,10 @@ final class Api {
                 new Route("GET", TENANT + "/posture", Role.READER, "The posture report: findings with decisions and"
                         + " guidance, remediation plan, exposure scores", null, this::posture)));
         table.addAll(new CopilotApi(config, stores, embedder).routes());
+        table.addAll(new UiApi(config, stores).routes());
+        table.addAll(new AuthApi(gate, OidcLogin.from(config, gate)).routes());
+        table.addAll(new IngestApi(config, stores, gate.clock()).routes());
+        table.addAll(new TenantAdminApi(gate, gate.tokens()).routes());
         table.addAll(new ReportApi(config, stores).routes());
         this.routes = List.copyOf(table);
     }
@@ -100,6 +107,7 @@ final class Api {
     private Object hunt(Call call) {
         Map<String, Object> body = call.body(Set.of("query", "params", "max_rows"));
         String kql = query(body);
+        call.audit("query", kql);
         Map<String, Object> parameters = parameters(body);
         int maxRows = maxRows(body);
         HuntRunner.Result result = stores.with(call.tenant(), store -> new HuntRunner(store).run(kql, parameters,
@@ -121,6 +129,7 @@ final class Api {
     private Object check(Call call) {
         Map<String, Object> body = call.body(Set.of("query", "params"));
         String kql = query(body);
+        call.audit("query", kql);
         Map<String, Object> parameters = parameters(body);
         KqlCompiler.Compiled compiled = stores.with(call.tenant(), store -> new HuntRunner(store).compile(kql,
                 parameters));
@@ -180,8 +189,17 @@ final class Api {
                         + String.join(", ", Lifecycle.SEVERITIES));
             }
         });
+        Optional<String> owner = Optional.ofNullable(call.query("owner")).map(String::strip).filter(o -> !o.isEmpty());
+        Optional<String> text = Optional.ofNullable(call.query("q")).map(q -> q.strip().toLowerCase(Locale.ROOT))
+                .filter(q -> !q.isEmpty());
+        // owner and text filter what the store lists, so a filtered page reads up to MAX_FILTERED incidents
+        int wanted = owner.isPresent() || text.isPresent() ? MAX_FILTERED : offset + limit + 1;
         List<Incident> read = stores.with(call.tenant(), store -> store.incidents().list(call.principal(), status,
-                severity, offset + limit + 1));
+                severity, wanted)).stream()
+                .filter(i -> owner.isEmpty() || (owner.get().equals("-") ? i.owner().isEmpty()
+                        : i.owner().equalsIgnoreCase(owner.get())))
+                .filter(i -> text.isEmpty() || matches(i, text.get()))
+                .toList();
         List<Incident> page = read.stream().skip(offset).limit(limit).toList();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("tenant", call.tenant().value());
@@ -191,6 +209,14 @@ final class Api {
         json.put("offset", offset);
         json.put("next_offset", read.size() > offset + limit ? offset + limit : null);
         return json;
+    }
+
+    /** Whether an incident's number, title, tags or reference contain the text (lower case). */
+    private static boolean matches(Incident incident, String text) {
+        return String.valueOf(incident.number()).equals(text)
+                || incident.title().toLowerCase(Locale.ROOT).contains(text)
+                || incident.reference().toLowerCase(Locale.ROOT).contains(text)
+                || incident.tags().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains(text));
     }
 
     private Object incident(Call call) {
@@ -211,6 +237,8 @@ final class Api {
                 text(body, "severity"), text(body, "classification").map(Incident.Classification::parse),
                 text(body, "determination"), text(body, "owner"), texts(body, "add_tags"), texts(body, "remove_tags"),
                 text(body, "comment"));
+        call.audit("incident", Long.toString(number));
+        call.audit("change", String.join(",", body.keySet()));
         return stores.with(call.tenant(), store -> {
             Incident updated = store.incidents().update(call.principal(), number, update, Instant.now());
             return IncidentCase.summary(updated);
@@ -221,6 +249,9 @@ final class Api {
         long number = call.pathNumber("n");
         call.body(Set.of());
         String action = call.path("id");
+        call.audit("incident", Long.toString(number));
+        call.audit("action", action);
+        call.audit("decision", "approve");
         return stores.with(call.tenant(), store -> load(store, call, number).approve(store, call.principal(), action,
                 responder, Instant.now()));
     }
@@ -231,6 +262,9 @@ final class Api {
         String reason = text(body, "reason").filter(r -> !r.isBlank()).orElseThrow(() -> new VigilException(
                 ErrorCode.USAGE, "rejecting an action needs a 'reason'", "Send {\"reason\": \"why\"}", null));
         String action = call.path("id");
+        call.audit("incident", Long.toString(number));
+        call.audit("action", action);
+        call.audit("decision", "reject");
         return stores.with(call.tenant(), store -> load(store, call, number).reject(store, call.principal(), action,
                 reason, Instant.now()));
     }

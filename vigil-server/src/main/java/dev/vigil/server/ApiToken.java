@@ -15,9 +15,10 @@ import java.time.Instant;
  * @param sha256 the hex SHA-256 of the token
  * @param expires when the token stops working, or null for never
  * @param revoked when it was revoked, or null
+ * @param user the user the token belongs to, or null for a token of its own (an integration, a log shipper)
  */
 public record ApiToken(String id, String name, String tenant, Role role, String sha256, Instant created,
-        Instant expires, Instant revoked) {
+        Instant expires, Instant revoked, String user) {
     public ApiToken {
         requireNonNull(id, "id is null");
         requireNonNull(name, "name is null");
@@ -38,6 +39,6 @@ public record ApiToken(String id, String name, String tenant, Role role, String 
     }
 
     ApiToken revokedAt(Instant at) {
-        return new ApiToken(id, name, tenant, role, sha256, created, expires, at);
+        return new ApiToken(id, name, tenant, role, sha256, created, expires, at, user);
     }
 }

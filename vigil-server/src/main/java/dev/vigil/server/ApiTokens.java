@@ -6,15 +6,8 @@ import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Role;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -36,9 +29,9 @@ import tools.jackson.core.type.TypeReference;
  * preimage, and every request hashes one. Slow, salted hashes such as Argon2 exist for passwords, which people choose
  * from a small space; they would add a hundred milliseconds to every request and nothing to a random token's safety.
  *
- * <p>The file is small JSON, replaced atomically (written beside, forced to disk, renamed over) under a file lock, so
- * {@code vigil tokens create|revoke} may run while {@code vigil serve} does: the server rereads the file whenever it
- * changed, so a revoked token stops working at its next request.
+ * <p>The file is a {@link SecretFile}: mode 600, replaced atomically under a file lock, so {@code vigil tokens
+ * create|revoke} may run while {@code vigil serve} does: the server rereads the file whenever it changed, so a revoked
+ * token stops working at its next request.
  */
 public final class ApiTokens {
     /** Every token starts with it, so secret scanners and people can recognize one. */
@@ -46,15 +39,10 @@ public final class ApiTokens {
     private static final TypeReference<List<ApiToken>> LIST = new TypeReference<>() {};
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Path file;
-    private final Path lockFile;
-    private List<ApiToken> cached = List.of();
-    private FileTime cachedModified;
-    private long cachedSize = -1;
+    private final SecretFile<ApiToken> file;
 
     private ApiTokens(Path directory) {
-        this.file = directory.resolve("tokens.json");
-        this.lockFile = directory.resolve("tokens.lock");
+        this.file = new SecretFile<>(directory.resolve("tokens.json"), LIST);
     }
 
     /** The tokens of the data directory (kept in {@code DATA/server}). */
@@ -71,6 +59,17 @@ public final class ApiTokens {
      * @param lifetime how long it works, or null for no expiry
      */
     public Created create(TenantId tenant, Role role, String name, Duration lifetime, Instant now) {
+        return create(tenant, role, name, null, lifetime, now);
+    }
+
+    /**
+     * Creates a token for the tenant and role that belongs to a user: it works only while that user exists and holds
+     * a role in the tenant that includes the token's (see {@link Users#allows}).
+     *
+     * @param user the user the token belongs to, or null for a token of its own (an integration)
+     * @param lifetime how long it works, or null for no expiry
+     */
+    public Created create(TenantId tenant, Role role, String name, String user, Duration lifetime, Instant now) {
         requireNonNull(tenant, "tenant is null");
         requireNonNull(role, "role is null");
         if (name == null || name.isBlank() || name.length() > 100) {
@@ -83,7 +82,7 @@ public final class ApiTokens {
         byte[] idBytes = new byte[6];
         RANDOM.nextBytes(idBytes);
         ApiToken record = new ApiToken(HexFormat.of().formatHex(idBytes), name.strip(), tenant.value(), role,
-                sha256(token), now, lifetime == null ? null : now.plus(lifetime), null);
+                sha256(token), now, lifetime == null ? null : now.plus(lifetime), null, user);
         update(tokens -> {
             List<ApiToken> next = new ArrayList<>(tokens);
             next.add(record);
@@ -110,19 +109,17 @@ public final class ApiTokens {
     }
 
     /** Every token, revoked and expired ones included, oldest first. */
-    public synchronized List<ApiToken> list() {
-        refresh();
-        return cached;
+    public List<ApiToken> list() {
+        return file.read();
     }
 
     /** The stored token the presented one hashes to, if any (it may still be expired or revoked). */
-    public synchronized Optional<ApiToken> find(String presented) {
+    public Optional<ApiToken> find(String presented) {
         if (presented == null || !presented.startsWith(PREFIX)) {
             return Optional.empty();
         }
         byte[] hash = sha256(presented).getBytes(StandardCharsets.US_ASCII);
-        refresh();
-        for (ApiToken token : cached) {
+        for (ApiToken token : file.read()) {
             if (MessageDigest.isEqual(hash, token.sha256().getBytes(StandardCharsets.US_ASCII))) {
                 return Optional.of(token);
             }
@@ -130,50 +127,8 @@ public final class ApiTokens {
         return Optional.empty();
     }
 
-    private void refresh() {
-        try {
-            if (!Files.exists(file)) {
-                cached = List.of();
-                cachedModified = null;
-                cachedSize = -1;
-                return;
-            }
-            FileTime modified = Files.getLastModifiedTime(file);
-            long size = Files.size(file);
-            if (modified.equals(cachedModified) && size == cachedSize) {
-                return;
-            }
-            cached = List.copyOf(read());
-            cachedModified = modified;
-            cachedSize = size;
-        } catch (IOException e) {
-            throw new VigilException(ErrorCode.STORE_FAILED, "cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private List<ApiToken> read() throws IOException {
-        return Files.exists(file) ? ApiJson.MAPPER.readValue(Files.readString(file), LIST) : List.of();
-    }
-
-    private synchronized void update(UnaryOperator<List<ApiToken>> change) {
-        try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock ignored = lock.lock()) {
-                List<ApiToken> next = change.apply(read());
-                Path temporary = file.resolveSibling("tokens.json.tmp");
-                try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                    out.write(java.nio.ByteBuffer.wrap(ApiJson.MAPPER.writerWithDefaultPrettyPrinter()
-                            .writeValueAsBytes(next)));
-                    out.force(true);
-                }
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                cachedModified = null;
-            }
-        } catch (IOException e) {
-            throw new VigilException(ErrorCode.STORE_FAILED, "cannot write " + file + ": " + e.getMessage(), e);
-        }
+    private void update(UnaryOperator<List<ApiToken>> change) {
+        file.update(change);
     }
 
     static String sha256(String text) {

@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  * {@code "hash"}. {@link #verify} recomputes both: a record whose own text was changed fails its hash; one whose
  * predecessor was changed, removed or rehashed fails its link.
  *
- * <p>A record holds the request's method and route, the tenant, the token's id and name, the role, the outcome
- * status and the time; never the token, a request body or a query's rows.
+ * <p>A record holds the request's method and route, the tenant, the credential's reference (a token's id, a session's
+ * short hash) and actor, the role, the outcome status and the time, and what the request did ({@code detail}: the
+ * prompt, the query, the user name a login tried); never a token, a password, a cookie or a query's rows.
  */
 public final class AuditLog {
     /** The {@code prev} of the first record. */
@@ -57,9 +58,23 @@ public final class AuditLog {
         return requireNonNull(dataDirectory, "dataDirectory is null").resolve("server").resolve("audit.jsonl");
     }
 
-    /** One request, as audited. {@code tenant}, {@code tokenId}, {@code actor} and {@code role} may be empty. */
+    /**
+     * One request, as audited. {@code tenant}, {@code tokenId}, {@code actor} and {@code role} may be empty.
+     * {@code tokenId} is the API token's id, or {@code session:} and the first hex digits of a login session's hashed
+     * id. {@code detail} says what the request did (the prompt asked, the query run, the user name a login tried, why
+     * a login failed), never a secret.
+     */
     public record Entry(Instant time, String method, String route, String path, String tenant, String tokenId,
-            String actor, String role, int status, String code) {}
+            String actor, String role, int status, String code, Map<String, String> detail) {
+        public Entry {
+            detail = detail == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(detail));
+        }
+
+        public Entry(Instant time, String method, String route, String path, String tenant, String tokenId,
+                String actor, String role, int status, String code) {
+            this(time, method, route, path, tenant, tokenId, actor, role, status, code, Map.of());
+        }
+    }
 
     /** Appends a record, durable when this returns. */
     public void append(Entry entry) {
@@ -82,6 +97,9 @@ public final class AuditLog {
             record.put("role", entry.role());
             record.put("status", entry.status());
             record.put("code", entry.code());
+            if (!entry.detail().isEmpty()) {
+                record.put("detail", entry.detail());
+            }
             record.put("prev", last);
             String body = ApiJson.MAPPER.writeValueAsString(record);
             String unsealed = body.substring(0, body.length() - 1);
@@ -145,6 +163,40 @@ public final class AuditLog {
     /** The records of the data directory's audit log, oldest first, as JSON text lines. */
     public static List<String> records(Path dataDirectory) {
         return readLines(file(dataDirectory));
+    }
+
+    /** One top-level member of a record line as text (a nested object as JSON), or empty when it has none. */
+    public static String field(String line, String name) {
+        tools.jackson.databind.JsonNode value = ApiJson.MAPPER.readTree(line).get(name);
+        return value == null || value.isNull() ? "" : value.isValueNode() ? value.asString() : value.toString();
+    }
+
+    /** The columns of {@link #csv}, in order. */
+    public static final List<String> CSV_COLUMNS = List.of("seq", "time", "actor", "tenant", "method", "route", "path",
+            "status", "code", "token_id", "role", "detail", "hash");
+
+    /** Records as CSV (RFC 4180: quoted where needed, CRLF line ends), with a header of {@link #CSV_COLUMNS}. */
+    public static String csv(List<String> lines) {
+        StringBuilder out = new StringBuilder(String.join(",", CSV_COLUMNS)).append("\r\n");
+        for (String line : lines) {
+            tools.jackson.databind.JsonNode record = ApiJson.MAPPER.readTree(line);
+            List<String> cells = new ArrayList<>();
+            for (String column : CSV_COLUMNS) {
+                tools.jackson.databind.JsonNode value = record.get(column);
+                String text = value == null || value.isNull() ? "" : value.isValueNode() ? value.asString()
+                        : value.toString();
+                cells.add(text.matches("[^\",\r\n]*") && !text.startsWith("=") && !text.startsWith("+")
+                        && !text.startsWith("-") && !text.startsWith("@") ? text
+                        : "\"" + (startsLikeFormula(text) ? "'" : "") + text.replace("\"", "\"\"") + "\"");
+            }
+            out.append(String.join(",", cells)).append("\r\n");
+        }
+        return out.toString();
+    }
+
+    /** A cell a spreadsheet would run as a formula is prefixed with a quote (CSV injection). */
+    private static boolean startsLikeFormula(String text) {
+        return !text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0;
     }
 
     private List<String> lines() {

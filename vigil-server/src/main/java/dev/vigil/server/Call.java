@@ -19,18 +19,68 @@ import tools.jackson.core.TokenStreamLocation;
  * parameters and body, read with errors that name the parameter.
  */
 public final class Call {
+    /** The longest value kept in an audit record's detail; longer ones are cut. */
+    static final int MAX_AUDIT_VALUE = 2_000;
+
     private final Context context;
+    private final Credential credential;
     private final Principal principal;
     private final TenantId tenant;
+    private final Map<String, String> audit = new LinkedHashMap<>();
+    private String auditActor;
 
-    Call(Context context, Principal principal, TenantId tenant) {
+    Call(Context context, Credential credential, Principal principal, TenantId tenant) {
         this.context = requireNonNull(context, "context is null");
-        this.principal = requireNonNull(principal, "principal is null");
+        this.credential = credential;
+        this.principal = principal;
         this.tenant = tenant;
     }
 
+    /** Who acts; an anonymous route (logging in) has no principal. */
     public Principal principal() {
+        if (principal == null) {
+            throw new IllegalStateException("an anonymous route has no principal");
+        }
         return principal;
+    }
+
+    /** The credential the request came with, or null on an anonymous route called without one. */
+    Credential credential() {
+        return credential;
+    }
+
+    Context context() {
+        return context;
+    }
+
+    /** The client's address as the server sees it (a proxy's, behind one). */
+    String clientAddress() {
+        return context.ip();
+    }
+
+    /**
+     * Adds what the request did to its audit record: the prompt asked, the query run, the fields changed, the action
+     * approved. Never a secret: the audit log is for reading. Values longer than {@value #MAX_AUDIT_VALUE}
+     * characters are cut.
+     */
+    public void audit(String key, String value) {
+        requireNonNull(key, "key is null");
+        if (value != null) {
+            audit.put(key, value.length() > MAX_AUDIT_VALUE ? value.substring(0, MAX_AUDIT_VALUE) + "…" : value);
+        }
+    }
+
+    /** Names the actor of an anonymous request in its audit record: the user name a login tried. */
+    void auditActor(String actor) {
+        this.auditActor = actor;
+    }
+
+    Map<String, String> auditDetail() {
+        return audit;
+    }
+
+    String auditActor() {
+        return auditActor;
     }
 
     /** The path's tenant (already checked against the token's). */
@@ -80,7 +130,17 @@ public final class Call {
 
     /** The request body as text (UTF-8), empty when there is none. */
     public String bodyText() {
-        return new String(context.bodyAsBytes(), StandardCharsets.UTF_8);
+        return new String(bytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The body, within the limit of JSON bodies even when it came without a length (chunked). */
+    private byte[] bytes() {
+        byte[] bytes = context.bodyAsBytes();
+        if (bytes.length > VigilServer.MAX_BODY_BYTES) {
+            throw new VigilException(ErrorCode.REQUEST_TOO_LARGE, "the request body has " + bytes.length
+                    + " bytes; the limit is " + VigilServer.MAX_BODY_BYTES);
+        }
+        return bytes;
     }
 
     /**
@@ -88,7 +148,7 @@ public final class Call {
      * 400 naming the line and column where reading stopped.
      */
     public Map<String, Object> body(Set<String> allowed) {
-        byte[] bytes = context.bodyAsBytes();
+        byte[] bytes = bytes();
         if (bytes.length == 0) {
             return Map.of();
         }

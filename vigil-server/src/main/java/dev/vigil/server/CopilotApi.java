@@ -142,7 +142,12 @@ final class CopilotApi {
                 new Route("POST", promptbooks + "/{name}/run", Role.READER, "Run a promptbook's prompts in order as"
                         + " one new session: the session and each answer; the run stops at a prompt that gets no"
                         + " answer unless that prompt continues on failure",
-                        Map.of("inputs", Map.of("IncidentId", "1")), this::runPromptbook));
+                        Map.of("inputs", Map.of("IncidentId", "1")), this::runPromptbook),
+                new Route("POST", promptbooks + "/{name}/run/stream", Role.READER, "Run a promptbook as"
+                        + " /run does, answered with server-sent events as it goes: session (the new session), then"
+                        + " answer for each prompt once it is answered (with its turn), then done (asked, failed,"
+                        + " stopped_at); error (code, message, fix) on a failure after the stream started",
+                        Map.of("inputs", Map.of("IncidentId", "1")), Route.EVENT_STREAM, this::runPromptbookStream));
     }
 
     List<Route> routes() {
@@ -170,12 +175,12 @@ final class CopilotApi {
     }
 
     private Object ask(Call call) {
-        Question question = question(call.body(ASK_MEMBERS));
+        Question question = question(call, call.body(ASK_MEMBERS));
         return stores.with(call.tenant(), store -> answerJson(ask(store, call.principal(), question, Listener.NONE)));
     }
 
     private Object askStream(Call call) {
-        return stream(call, question(call.body(ASK_MEMBERS)));
+        return stream(call, question(call, call.body(ASK_MEMBERS)));
     }
 
     private Object askStreamFromQuery(Call call) {
@@ -186,7 +191,7 @@ final class CopilotApi {
                 parameters.put(name, value);
             }
         }
-        return stream(call, question(parameters));
+        return stream(call, question(call, parameters));
     }
 
     /**
@@ -274,13 +279,16 @@ final class CopilotApi {
         return json;
     }
 
-    private static Question question(Map<String, Object> body) {
+    /** The question of the request; its prompt goes to the audit record. */
+    private static Question question(Call call, Map<String, Object> body) {
         if (!(body.get("prompt") instanceof String prompt) || prompt.isBlank()) {
             throw new VigilException(ErrorCode.USAGE, body.containsKey("prompt") ? "'prompt' must be a non-blank"
                     + " string" : "the request needs a 'prompt'", "Send {\"prompt\": \"summarize incident 1\"}", null);
         }
         checkPromptSize(prompt);
+        call.audit("prompt", prompt);
         Optional<String> session = text(body, "session").map(String::strip);
+        session.ifPresent(id -> call.audit("session", id));
         Instant now = text(body, "now").map(CopilotApi::instant).orElseGet(Instant::now);
         ZoneId zone = text(body, "zone").map(CopilotApi::zone).orElse(ZoneOffset.UTC);
         return new Question(prompt, session, now, zone);
@@ -316,7 +324,7 @@ final class CopilotApi {
     // --- planning and skills ----------------------------------------------------------------------------------
 
     private Object plan(Call call) {
-        Question question = question(call.body(ASK_MEMBERS));
+        Question question = question(call, call.body(ASK_MEMBERS));
         return stores.with(call.tenant(), store -> {
             Copilot copilot = copilot(store);
             SessionContext context = SessionContext.empty();
@@ -608,6 +616,20 @@ final class CopilotApi {
     }
 
     private Object runPromptbook(Call call) {
+        return runPromptbook(call, (name, data) -> { });
+    }
+
+    private Object runPromptbookStream(Call call) {
+        // the request is read and checked before the stream starts, so a bad one answers with its status
+        PromptbookRequest request = promptbookRequest(call);
+        return (Route.Events) sink -> runPromptbook(call, request, sink::send);
+    }
+
+    /** A promptbook run as asked: the promptbook, its prompts with the inputs filled in, and when it is asked. */
+    private record PromptbookRequest(Promptbook book, Map<String, String> inputs, List<String> prompts, Instant now,
+            ZoneId zone) {}
+
+    private PromptbookRequest promptbookRequest(Call call) {
         Promptbook book = find(call.tenant(), call.path("name"));
         Map<String, Object> body = call.body(Set.of("inputs", "now", "zone"));
         Map<String, String> inputs = inputs(body.get("inputs"));
@@ -615,19 +637,38 @@ final class CopilotApi {
         prompts.forEach(CopilotApi::checkPromptSize);
         Instant now = text(body, "now").map(CopilotApi::instant).orElseGet(Instant::now);
         ZoneId zone = text(body, "zone").map(CopilotApi::zone).orElse(ZoneOffset.UTC);
+        return new PromptbookRequest(book, inputs, prompts, now, zone);
+    }
+
+    private Object runPromptbook(Call call, java.util.function.BiConsumer<String, Object> events) {
+        return runPromptbook(call, promptbookRequest(call), events);
+    }
+
+    /**
+     * Runs a promptbook as one new session; {@code events} hears the session once it exists and each answer as it
+     * is stored (the streamed route sends them, the whole one ignores them).
+     */
+    private Map<String, Object> runPromptbook(Call call, PromptbookRequest request,
+            java.util.function.BiConsumer<String, Object> events) {
+        Promptbook book = request.book();
+        List<String> prompts = request.prompts();
         Principal principal = call.principal();
         return stores.with(call.tenant(), store -> {
             Copilot copilot = copilot(store);
-            String name = book.name() + " " + inputs.values();
+            String name = book.name() + " " + request.inputs().values();
             Session session = store.sessions().create(principal, name.length() > SessionStore.MAX_NAME
                     ? name.substring(0, SessionStore.MAX_NAME) : name);
             store.commit();
+            events.accept("session", summary(session));
             List<JsonNode> answers = new ArrayList<>();
-            PromptbookRun.Outcome outcome = PromptbookRun.run(copilot, book, prompts, principal, now, zone, answer -> {
-                Turn stored = store.sessions().appendTurn(principal, session.id(), answer.prompt(), answer);
-                store.commit();
-                answers.add(answerJson(new Asked(answer, Optional.of(stored), Optional.of(session.id()))));
-            });
+            PromptbookRun.Outcome outcome = PromptbookRun.run(copilot, book, prompts, principal, request.now(),
+                    request.zone(), answer -> {
+                        Turn stored = store.sessions().appendTurn(principal, session.id(), answer.prompt(), answer);
+                        store.commit();
+                        JsonNode json = answerJson(new Asked(answer, Optional.of(stored), Optional.of(session.id())));
+                        answers.add(json);
+                        events.accept("answer", json);
+                    });
             int failed = outcome.failed();
             Integer stoppedAt = outcome.stoppedAt().isPresent() ? outcome.stoppedAt().getAsInt() : null;
             Map<String, Object> json = new LinkedHashMap<>();
@@ -638,11 +679,13 @@ final class CopilotApi {
             json.put("asked", answers.size());
             json.put("failed", failed);
             json.put("stopped_at", stoppedAt);
+            Map<String, Object> done = new LinkedHashMap<>(json);
+            done.remove("tenant");
+            events.accept("done", done);
             json.put("answers", answers);
             return json;
         });
     }
-
 
     private static Map<String, String> inputs(Object value) {
         if (value == null) {

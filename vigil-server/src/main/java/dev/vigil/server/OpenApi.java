@@ -21,9 +21,14 @@ final class OpenApi {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("openapi", "3.1.0");
         document.put("info", Map.of("title", "Vigil REST API", "version", "1",
-                "description", "Hunting, incidents, alerts, posture and the copilot of one tenant. Authenticate with an API token"
-                        + " (`Authorization: Bearer vgl_...`, created with `vigil tokens create`); a token opens one"
-                        + " tenant with one role: reader < analyst < owner. Errors are {code, message, fix}."));
+                "description", "Hunting, incidents, alerts, posture, the copilot and NDJSON ingest of a tenant."
+                        + " Authenticate with an API token (`Authorization: Bearer vgl_...`, created with `vigil"
+                        + " tokens create`; it opens one tenant with one role) or a login session (POST /api/v1/login"
+                        + " sets the HttpOnly session cookie; every POST, PUT, PATCH and DELETE with the cookie sends"
+                        + " the csrf_token of GET /api/v1/me in the X-CSRF-Token header; a user holds a role in each"
+                        + " tenant it is a member of). Roles: reader < analyst < owner, and ingest, which may only"
+                        + " send data (owners may too). x-vigil-role names the least role of each operation ('any':"
+                        + " any credential; 'none': no credential needed). Errors are {code, message, fix}."));
         Map<String, Object> paths = new LinkedHashMap<>();
         for (Route route : routes) {
             @SuppressWarnings("unchecked")
@@ -44,9 +49,13 @@ final class OpenApi {
                 "column", Map.of("type", "integer", "description", "For query errors: the 1-based column")));
         document.put("components", Map.of(
                 "securitySchemes", Map.of("token", Map.of("type", "http", "scheme", "bearer",
-                        "description", "An API token, vgl_ and 43 base64url characters")),
+                        "description", "An API token, vgl_ and 43 base64url characters"),
+                        "session", Map.of("type", "apiKey", "in", "cookie", "name", "vigil_session",
+                                "description", "The login session cookie (__Host-vigil_session under TLS), set by"
+                                        + " POST /api/v1/login or the OIDC callback; unsafe methods also need the"
+                                        + " X-CSRF-Token header")),
                 "schemas", Map.of("Error", error)));
-        document.put("security", List.of(Map.of("token", List.of())));
+        document.put("security", List.of(Map.of("token", List.of()), Map.of("session", List.of())));
         return document;
     }
 
@@ -54,7 +63,11 @@ final class OpenApi {
         Map<String, Object> operation = new LinkedHashMap<>();
         operation.put("summary", route.summary());
         operation.put("operationId", operationId(route));
-        operation.put("x-vigil-role", route.role() == null ? "any" : route.role().toString());
+        operation.put("x-vigil-role", route.anonymous() ? "none" : route.role() == null ? "any"
+                : route.role().toString());
+        if (route.anonymous()) {
+            operation.put("security", List.of());
+        }
         List<Map<String, Object>> parameters = new java.util.ArrayList<>();
         Matcher matcher = PARAMETER.matcher(route.path());
         while (matcher.find()) {
@@ -64,7 +77,12 @@ final class OpenApi {
         if (!parameters.isEmpty()) {
             operation.put("parameters", parameters);
         }
-        if (route.example() != null) {
+        if (route.example() != null && route.consumes().equals(Route.NDJSON)) {
+            String line = ApiJson.MAPPER.writeValueAsString(route.example());
+            operation.put("requestBody", Map.of("required", true, "content", Map.of(Route.NDJSON,
+                    Map.of("schema", Map.of("type", "string", "description", "One JSON record per line"),
+                            "example", line + "\n" + line + "\n"))));
+        } else if (route.example() != null) {
             operation.put("requestBody", Map.of("required", true, "content", Map.of("application/json",
                     Map.of("schema", Map.of("type", "object"), "example", route.example()))));
         }
@@ -84,8 +102,10 @@ final class OpenApi {
         responses.put("403", Map.of("description", "The token's tenant or role does not allow it",
                 "content", errorContent));
         responses.put("404", Map.of("description", "Not found", "content", errorContent));
-        responses.put("413", Map.of("description", "Body over 1 MiB, a prompt over 64 KiB, or a query limit",
-                "content", errorContent));
+        responses.put("413", Map.of("description", "Body over 1 MiB (an ingest body: server.ingest.max-body-bytes),"
+                + " a prompt over 64 KiB, or a query limit", "content", errorContent));
+        responses.put("429", Map.of("description", "Too many requests: failed logins, a full ingest queue or an"
+                + " ingest quota; the Retry-After header says when to try again", "content", errorContent));
         operation.put("responses", responses);
         return operation;
     }

@@ -13,16 +13,21 @@ import java.util.Map;
  * @param method {@code GET}, {@code POST}, {@code PUT}, {@code PATCH} or {@code DELETE}
  * @param path the full path, with {@code {name}} path parameters; a path with {@code {tenant}} is tenant-scoped: the
  *     token's tenant must be that tenant
- * @param role the least role the route needs, or null for any valid token (routes outside a tenant)
+ * @param role the least role the route needs, or null for any valid credential (routes outside a tenant)
  * @param summary one line for the OpenAPI document
  * @param example a valid request body, or null when the route takes none
  * @param produces the media type of a successful answer: {@code application/json}, or {@code text/event-stream} for
  *     a route that answers with {@link Events}, or another for a route that answers with {@link Text}
+ * @param consumes the media type of the request body: {@code application/json}, or {@code application/x-ndjson} for
+ *     the ingest route, whose example is then one record of it
+ * @param anonymous the route needs no credential at all (logging in, the OIDC redirects); its role is null. A
+ *     credential sent anyway is still checked and recorded
  * @param action what it does once the caller is authenticated and authorized
  */
 public record Route(String method, String path, Role role, String summary, Map<String, Object> example,
-        String produces, Action action) {
+        String produces, String consumes, boolean anonymous, Action action) {
     public static final String JSON = "application/json";
+    public static final String NDJSON = "application/x-ndjson";
     public static final String EVENT_STREAM = "text/event-stream";
 
     public Route {
@@ -30,7 +35,17 @@ public record Route(String method, String path, Role role, String summary, Map<S
         requireNonNull(path, "path is null");
         requireNonNull(summary, "summary is null");
         requireNonNull(produces, "produces is null");
+        requireNonNull(consumes, "consumes is null");
         requireNonNull(action, "action is null");
+        if (anonymous && role != null) {
+            throw new IllegalArgumentException("an anonymous route needs no role: " + method + " " + path);
+        }
+    }
+
+    /** A route that needs a credential. */
+    public Route(String method, String path, Role role, String summary, Map<String, Object> example,
+            String produces, Action action) {
+        this(method, path, role, summary, example, produces, JSON, false, action);
     }
 
     /** A route that answers with JSON. */
@@ -50,6 +65,19 @@ public record Route(String method, String path, Role role, String summary, Map<S
     @FunctionalInterface
     public interface Action {
         Object handle(Call call) throws Exception;
+    }
+
+    /** A route anyone may call, without a credential: logging in, and the OIDC redirects. */
+    public static Route anonymous(String method, String path, String summary, Map<String, Object> example,
+            Action action) {
+        return new Route(method, path, null, summary, example, JSON, JSON, true, action);
+    }
+
+    /** An answer that sends the browser elsewhere: {@code 302 Found} with the location. */
+    public record Redirect(String location) {
+        public Redirect {
+            requireNonNull(location, "location is null");
+        }
     }
 
     /** A response body with a status other than 200. */

@@ -6,6 +6,7 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.copilot.Embedder;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Principal;
+import dev.vigil.model.Role;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
 import dev.vigil.query.KqlSyntaxException;
@@ -46,25 +47,34 @@ public final class VigilServer implements AutoCloseable {
     /** Largest request body accepted. */
     public static final int MAX_BODY_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
-    private static final String HANDLED = "vigil.handled";
+    static final String HANDLED = "vigil.handled";
 
     private final TenantStores stores;
-    private final ApiTokens tokens;
+    private final Gatekeeper gate;
     private final AuditLog audit;
     private final Api api;
     private final Clock clock;
     private final Javalin app;
     private final McpEndpoint mcp;
+    private final int ingestLimit;
+    private final boolean secure;
+    private SyslogListeners syslog;
     private final ReportTimer reportTimer;
 
     private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock,
-            Supplier<Optional<Embedder>> embedder) {
+            Supplier<Optional<Embedder>> embedder, String host, int port) {
+        Optional<Tls> tls = Tls.from(config, System.getenv());
+        this.secure = tls.isPresent();
         this.stores = new TenantStores(config.dataDirectory());
-        this.tokens = ApiTokens.in(config.dataDirectory());
+        this.gate = new Gatekeeper(ApiTokens.in(config.dataDirectory()), Users.in(config.dataDirectory()),
+                new LoginSessions((java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_IDLE),
+                        (java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_LIFETIME)),
+                clock, secure);
         this.audit = AuditLog.in(config.dataDirectory());
-        this.api = new Api(config, stores, responder, embedder);
+        this.api = new Api(config, stores, responder, embedder, gate);
         this.clock = clock;
-        this.mcp = new McpEndpoint(config, stores, audit, clock, embedder, this::authenticate);
+        this.ingestLimit = IngestApi.maxBodyBytes(config);
+        this.mcp = new McpEndpoint(config, stores, audit, clock, embedder, gate::token);
         this.reportTimer = new ReportTimer(config, stores, clock);
         this.app = Javalin.create(javalin -> {
             // MCP over streamable HTTP: a servlet of its own at /mcp (an exact mapping, ahead of Javalin's /*)
@@ -76,14 +86,19 @@ public final class VigilServer implements AutoCloseable {
             });
             javalin.jsonMapper(new JavalinJackson3(ApiJson.MAPPER, false));
             javalin.concurrency.useVirtualThreads = true;
-            javalin.http.maxRequestSize = MAX_BODY_BYTES;
+            javalin.http.maxRequestSize = Math.max(MAX_BODY_BYTES, IngestApi.maxBodyBytes(config));
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
-            javalin.routes.before(VigilServer::securityHeaders);
+            tls.ifPresent(https -> javalin.jetty.addConnector((server, http) -> https.connector(server, http, host,
+                    port)));
+            javalin.routes.before(this::securityHeaders);
             for (Route route : api.routes()) {
                 javalin.routes.addHttpHandler(HandlerType.findOrCreate(route.method()), route.path(),
                         ctx -> dispatch(route, ctx));
             }
+            WebUi web = new WebUi();
+            javalin.routes.addHttpHandler(HandlerType.GET, "/", web::page);
+            javalin.routes.addHttpHandler(HandlerType.GET, WebUi.ASSETS + "<path>", web::asset);
             javalin.routes.error(404, this::notFound);
         });
     }
@@ -108,10 +123,12 @@ public final class VigilServer implements AutoCloseable {
         requireNonNull(config, "config is null");
         requireNonNull(host, "host is null");
         requireNonNull(embedder, "embedder is null");
-        VigilServer server = new VigilServer(config, responder, clock, embedder);
+        VigilServer server = new VigilServer(config, responder, clock, embedder, host, port);
         try {
             server.stores.openExisting();
             server.app.start(host, port);
+            server.syslog = SyslogListeners.start(SyslogListeners.parse((String) config.value(
+                    dev.vigil.config.ConfigKey.SERVER_SYSLOG_LISTENERS)), host, config, server.stores, clock);
             server.reportTimer.start();
         } catch (RuntimeException e) {
             server.close();
@@ -125,6 +142,16 @@ public final class VigilServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The tenants' stores the server holds (tests hold one to keep a request waiting). */
+    TenantStores stores() {
+        return stores;
+    }
+
+    /** The syslog listeners' ports, in the order of {@code server.syslog.listeners}. */
+    List<Integer> syslogPorts() {
+        return syslog == null ? List.of() : syslog.ports();
+    }
+
     /** The route table the server serves, in order. */
     public List<Route> routes() {
         return api.routes();
@@ -133,6 +160,9 @@ public final class VigilServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (syslog != null) {
+                syslog.close();
+            }
             reportTimer.close();
             mcp.close();
             app.stop();
@@ -141,46 +171,88 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
-    private static void securityHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    /** Whether the server speaks HTTPS ({@code server.tls.keystore}). */
+    public boolean secure() {
+        return secure;
+    }
+
+    /**
+     * The headers of every answer. The API's answers are data, never a page: their policy allows nothing. Other
+     * paths (the web UI's pages and assets) may load only from the server itself, with no inline script, and no
+     * other site may frame them. Under TLS, browsers are told to use HTTPS only (HSTS).
+     */
+    private void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", ctx.path().startsWith(Api.BASE + "/") || ctx.path().equals(McpEndpoint.PATH)
+                ? "default-src 'none'; frame-ancestors 'none'"
+                : WebUi.CONTENT_SECURITY_POLICY);
+        if (secure) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Frame-Options", "DENY");
     }
 
-    /** The one gate: size, token, tenant, role; then the action; errors in one shape; and the audit record. */
+    /**
+     * The one gate: size, credential (token or session, with the CSRF token for a session's unsafe method), a
+     * pending password change, tenant membership, role; then the action; errors in one shape; and the audit record.
+     */
     private void dispatch(Route route, Context ctx) {
         ctx.attribute(HANDLED, Boolean.TRUE);
-        ApiToken token = null;
+        Credential credential = null;
+        Role role = null;
+        Call call = null;
         String tenant = "";
         String code = "";
         EventSink sink = null;
         try {
             String length = ctx.header("Content-Length");
-            if (length != null && parseLength(length) > MAX_BODY_BYTES) {
+            if (route.consumes().equals(Route.NDJSON)) {
+                if (length != null && parseLength(length) > ingestLimit) {
+                    throw IngestApi.tooLarge(parseLength(length), ingestLimit);
+                }
+            } else if (length != null && parseLength(length) > MAX_BODY_BYTES) {
                 throw new VigilException(ErrorCode.REQUEST_TOO_LARGE, "the request body has " + length
                         + " bytes; the limit is " + MAX_BODY_BYTES);
             }
-            token = authenticate(ctx);
+            credential = gate.authenticate(ctx, !route.anonymous());
             TenantId tenantId = null;
-            if (route.tenantScoped()) {
-                String requested = ctx.pathParam("tenant");
-                tenant = token.tenant();
-                if (!requested.equals(token.tenant())) {
-                    throw new VigilException(ErrorCode.PERMISSION_DENIED, "this token is not valid for the tenant in"
-                            + " the path", "Use a token created for that tenant (vigil tokens create --tenant T)",
-                            null);
+            Principal principal = null;
+            if (credential != null) {
+                gate.checkCsrf(credential, ctx);
+                if (credential instanceof Credential.Session session && session.user().mustChangePassword()
+                        && !AuthApi.BEFORE_PASSWORD_CHANGE.contains(route.method() + " " + route.path())) {
+                    throw new VigilException(ErrorCode.PASSWORD_CHANGE_REQUIRED, "user '" + session.user().name()
+                            + "' logged in with a one-time password and must set a new one first");
                 }
-                tenantId = TenantId.of(requested);
+                role = credential.role();
+                if (route.tenantScoped()) {
+                    String requested = ctx.pathParam("tenant");
+                    tenantId = tenantOrNull(requested);
+                    Optional<Role> held = tenantId == null ? Optional.empty() : credential.roleIn(tenantId);
+                    if (held.isEmpty()) {
+                        // the same answer whether the tenant exists or not
+                        throw new VigilException(ErrorCode.PERMISSION_DENIED, credential instanceof Credential.Token
+                                ? "this token is not valid for the tenant in the path"
+                                : "you are not a member of the tenant in the path", credential instanceof
+                                Credential.Token ? "Use a token created for that tenant (vigil tokens create --tenant"
+                                + " T)" : "Ask an owner of that tenant to add you (vigil users grant NAME --tenant T"
+                                + " --role R)", null);
+                    }
+                    tenant = requested;
+                    role = held.get();
+                }
+                principal = new Principal(credential.actor(), role);
+                if (route.role() != null) {
+                    principal.require(route.role(), route.method() + " " + route.path());
+                }
             }
-            Principal principal = new Principal(token.name(), token.role());
-            if (route.role() != null) {
-                principal.require(route.role(), route.method() + " " + route.path());
-            }
-            Object result = route.action().handle(new Call(ctx, principal, tenantId));
+            call = new Call(ctx, credential, principal, tenantId);
+            Object result = route.action().handle(call);
             switch (result) {
                 case Route.Reply reply -> ctx.status(reply.status()).json(reply.body());
+                case Route.Redirect redirect -> ctx.status(302).header("Location", redirect.location());
                 case Route.Text text -> ctx.status(200).contentType(text.contentType()).result(text.text());
                 case Route.Bytes bytes -> ctx.status(200).contentType(bytes.contentType())
                         .header("Content-Disposition", "inline; filename=\"" + bytes.fileName() + "\"")
@@ -206,7 +278,7 @@ public final class VigilServer implements AutoCloseable {
             fail(ctx, sink, new VigilException(ErrorCode.INTERNAL, "the request failed inside the server; the log"
                     + " has the details", e));
         } finally {
-            record(ctx, route.method() + " " + route.path(), tenant, token, code);
+            record(ctx, route.method() + " " + route.path(), tenant, credential, role, call, code);
         }
     }
 
@@ -219,6 +291,14 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
+    private static TenantId tenantOrNull(String value) {
+        try {
+            return TenantId.of(value);
+        } catch (VigilException e) {
+            return null;
+        }
+    }
+
     private static long parseLength(String length) {
         try {
             return Long.parseLong(length.strip());
@@ -227,40 +307,12 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
-    private ApiToken authenticate(Context ctx) {
-        return authenticate(ctx.header("Authorization"));
-    }
-
-    /** The token of an {@code Authorization} header; {@code AUTHENTICATION_REQUIRED} when missing or not valid. */
-    private ApiToken authenticate(String header) {
-        if (header == null || header.isBlank()) {
-            throw unauthenticated("no API token was sent");
-        }
-        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw unauthenticated("the Authorization header is not a bearer token");
-        }
-        Optional<ApiToken> found = tokens.find(header.substring(7).strip());
-        if (found.isEmpty()) {
-            throw unauthenticated("the API token is not valid");
-        }
-        Instant now = clock.instant();
-        ApiToken token = found.get();
-        if (!token.activeAt(now)) {
-            throw unauthenticated("the API token (id " + token.id() + ") is " + token.state(now));
-        }
-        return token;
-    }
-
-    private static VigilException unauthenticated(String message) {
-        return new VigilException(ErrorCode.AUTHENTICATION_REQUIRED, message);
-    }
-
     private void notFound(Context ctx) {
         if (ctx.attribute(HANDLED) != null) {
             return;
         }
         error(ctx, new VigilException(ErrorCode.ROUTE_NOT_FOUND, "no route " + ctx.method() + " " + ctx.path()));
-        record(ctx, "", "", null, ErrorCode.ROUTE_NOT_FOUND.id());
+        record(ctx, "", "", null, null, null, ErrorCode.ROUTE_NOT_FOUND.id());
     }
 
     private static void error(Context ctx, VigilException e) {
@@ -278,11 +330,14 @@ public final class VigilServer implements AutoCloseable {
         ctx.status(e.code().category().httpStatus()).json(body);
     }
 
-    private void record(Context ctx, String route, String tenant, ApiToken token, String code) {
+    private void record(Context ctx, String route, String tenant, Credential credential, Role role, Call call,
+            String code) {
         try {
+            String actor = credential != null ? credential.actor()
+                    : call != null && call.auditActor() != null ? call.auditActor() : "";
             audit.append(new AuditLog.Entry(clock.instant(), ctx.method().name(), route, ctx.path(), tenant,
-                    token == null ? "" : token.id(), token == null ? "" : token.name(),
-                    token == null ? "" : token.role().toString(), ctx.statusCode(), code));
+                    credential == null ? "" : credential.reference(), actor, role == null ? "" : role.toString(),
+                    ctx.statusCode(), code, call == null ? Map.of() : call.auditDetail()));
         } catch (VigilException e) {
             LOG.error("the audit record of {} {} could not be written", ctx.method(), ctx.path(), e);
             error(ctx, e);

@@ -37,7 +37,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A real server on port 0 over a real data directory with two tenants: {@code acme}, whose data carries a canary
- * string, and {@code globex}. It holds a token for every kind of caller the tests need.
+ * string, and {@code globex}. It holds a token for every kind of caller the tests need, and a user for every role in
+ * acme ({@code acme-reader}, ...; password {@link #password}), plus {@code mssp}, analyst in acme and reader in
+ * globex.
  */
 final class ServerFixture implements AutoCloseable {
     static final TenantId ACME = TenantId.of("acme");
@@ -58,10 +60,22 @@ final class ServerFixture implements AutoCloseable {
 
     /** With the embedding model the copilot ranks skills with (empty for word overlap, the fastest). */
     ServerFixture(Path data, Supplier<Optional<Embedder>> embedder) {
+        this(data, embedder, Clock.systemUTC());
+    }
+
+    /** With the clock sessions, tokens and logins expire by. */
+    ServerFixture(Path data, Supplier<Optional<Embedder>> embedder, Clock clock) {
+        this(data, embedder, clock, Map.of());
+    }
+
+    /** With configuration settings ({@code server.ingest.max-body-bytes}: value) on top of the defaults. */
+    ServerFixture(Path data, Supplier<Optional<Embedder>> embedder, Clock clock, Map<String, String> settings) {
         this.data = data;
         seed(ACME, CANARY);
         seed(GLOBEX, "globex-benign");
-        this.config = ConfigLoader.load(null, Map.of(), Map.of("data-dir", data.toString()));
+        Map<String, String> flags = new LinkedHashMap<>(settings);
+        flags.put("data-dir", data.toString());
+        this.config = ConfigLoader.load(null, Map.of(), flags);
         ApiTokens store = ApiTokens.in(data);
         Instant now = Instant.now();
         for (Role role : Role.values()) {
@@ -75,7 +89,14 @@ final class ServerFixture implements AutoCloseable {
         tokens.put("revoked", revoked.token());
         tokens.put("bad", ApiTokens.PREFIX + "A".repeat(43));
         tokens.put("none", null);
-        this.server = VigilServer.start(config, "127.0.0.1", 0, Optional.empty(), Clock.systemUTC(), embedder);
+        Users users = Users.in(data);
+        for (Role role : Role.values()) {
+            users.add("acme-" + role, password("acme-" + role).toCharArray(), false, Map.of(ACME, role), now);
+        }
+        users.add("mssp", password("mssp").toCharArray(), false, Map.of(ACME, Role.ANALYST, GLOBEX, Role.READER),
+                now);
+        users.add("globex-owner", password("globex-owner").toCharArray(), false, Map.of(GLOBEX, Role.OWNER), now);
+        this.server = VigilServer.start(config, "127.0.0.1", 0, Optional.empty(), clock, embedder);
     }
 
     /** Events and two alerts on one host and user, correlated into an incident; the marker is in both. */
@@ -118,6 +139,41 @@ final class ServerFixture implements AutoCloseable {
         seedInto(data, tenant, marker);
     }
 
+    /** The password of a fixture user. */
+    static String password(String user) {
+        return "pw-" + user + "-0123456789";
+    }
+
+    /** A browser's login session: its cookie and CSRF token. */
+    record Browser(String cookie, String csrf) {}
+
+    /** Logs the user in and returns the session; fails the test unless the login succeeds. */
+    Browser login(String user, String password) {
+        Answer answer = send("POST", "/api/v1/login", null, ApiJson.MAPPER.writeValueAsString(
+                Map.of("username", user, "password", password)));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        String setCookie = answer.response().headers().firstValue("Set-Cookie").orElseThrow();
+        return new Browser(setCookie.substring(0, setCookie.indexOf(';')), answer.json().get("csrf_token").asString());
+    }
+
+    Browser login(String user) {
+        return login(user, password(user));
+    }
+
+    /** A request as the browser sends it: the session cookie, and the CSRF token when {@code csrf}. */
+    Answer sendAs(Browser browser, String method, String path, String body, boolean csrf) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Cookie", browser.cookie());
+        if (csrf && browser.csrf() != null) {
+            request.header("X-CSRF-Token", browser.csrf());
+        }
+        return exchange(request, method, body);
+    }
+
+    Answer sendAs(Browser browser, String method, String path, String body) {
+        return sendAs(browser, method, path, body, true);
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
@@ -134,6 +190,10 @@ final class ServerFixture implements AutoCloseable {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        return exchange(request, method, body);
+    }
+
+    private Answer exchange(HttpRequest.Builder request, String method, String body) {
         if (body != null) {
             request.header("Content-Type", "application/json");
             // a large body waits for the server's go-ahead, so a refusal (413) arrives instead of a reset connection

@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -142,6 +143,30 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** Whether the tenant has a store under the data directory, i.e. anything was ever ingested for it. */
     public static boolean exists(Path dataDirectory, TenantId tenant) {
         return Files.exists(databaseFile(dataDirectory, tenant));
+    }
+
+    /** The tenants that have a store under the data directory, by id; a folder that is no tenant id is skipped. */
+    public static java.util.List<TenantId> list(Path dataDirectory) {
+        Path tenants = dataDirectory.resolve("tenants");
+        if (!Files.isDirectory(tenants)) {
+            return java.util.List.of();
+        }
+        java.util.List<TenantId> found = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> children = Files.list(tenants)) {
+            for (Path child : children.sorted().toList()) {
+                try {
+                    TenantId tenant = TenantId.of(child.getFileName().toString());
+                    if (exists(dataDirectory, tenant)) {
+                        found.add(tenant);
+                    }
+                } catch (VigilException e) {
+                    // a folder that is no tenant id: not a tenant
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "cannot list " + tenants + ": " + e.getMessage(), e);
+        }
+        return found;
     }
 
     private static Path databaseFile(Path dataDirectory, TenantId tenant) {
@@ -485,6 +510,13 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     public List<Alert> alerts(AlertQuery query) {
         requireNonNull(query, "query is null");
         return read("reading alerts", "vigil_alerts", List.of(), () -> alerts.read(query));
+    }
+
+    /** The stored alert with this id, if there is one (an evidence reference {@code alert:<id>} names it). */
+    public Optional<Alert> alert(UUID id) {
+        requireNonNull(id, "id is null");
+        return read("reading alert " + id, "vigil_alerts", Optional.<Alert>empty(),
+                () -> alerts.read("a.alert_id = ?", List.of(id), "alert_id").stream().findFirst());
     }
 
     /** How many alerts are stored. */

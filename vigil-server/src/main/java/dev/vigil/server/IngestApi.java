@@ -1,0 +1,213 @@
+package dev.vigil.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.config.ConfigKey;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.ingest.EventSink;
+import dev.vigil.ingest.Format;
+import dev.vigil.ingest.IngestSummary;
+import dev.vigil.ingest.Ingestor;
+import dev.vigil.ingest.Normalizer;
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.QuarantinedRecord;
+import dev.vigil.model.Role;
+import dev.vigil.model.TenantId;
+import dev.vigil.model.VigilException;
+import java.io.ByteArrayInputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * {@code POST /api/v1/tenants/{tenant}/ingest}: records sent over HTTP, one per line (NDJSON; or the lines of another
+ * format {@code vigil ingest} reads, named with {@code ?format=}), through the same pipeline as {@code vigil ingest}:
+ * the {@link Ingestor} parses, normalizes and quarantines, and the tenant's store commits. The answer comes only once
+ * every record is durable, stored or quarantined with its line and reason, so a client that got it may forget the
+ * batch; one that did not may send it again, since records already stored are recognized and not stored twice.
+ *
+ * <p>Limits, each answered before anything is stored: a body over {@code server.ingest.max-body-bytes} is 413 (with
+ * how to split it); more requests at once than {@code server.ingest.concurrent-requests} is 429 with
+ * {@code Retry-After} (backpressure: the server does not queue what it cannot take); records past the tenant's quota
+ * per minute or day are 429 naming the quota, with {@code Retry-After} set to the end of its window.
+ */
+final class IngestApi {
+    static final String PATH = Api.TENANT + "/ingest";
+    /** Most quarantined records listed one by one in an answer; all are counted, and kept in the quarantine. */
+    static final int MAX_LISTED = 1_000;
+
+    private final VigilConfig config;
+    private final TenantStores stores;
+    private final Clock clock;
+    private final Semaphore admitted;
+    private final IngestQuotas quotas;
+    private final int maxBodyBytes;
+
+    IngestApi(VigilConfig config, TenantStores stores, Clock clock) {
+        this.config = requireNonNull(config, "config is null");
+        this.stores = requireNonNull(stores, "stores is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.admitted = new Semaphore((Integer) config.value(ConfigKey.SERVER_INGEST_CONCURRENT));
+        this.quotas = IngestQuotas.from(config);
+        this.maxBodyBytes = maxBodyBytes(config);
+    }
+
+    static int maxBodyBytes(VigilConfig config) {
+        return (Integer) config.value(ConfigKey.SERVER_INGEST_MAX_BODY_BYTES);
+    }
+
+    List<Route> routes() {
+        Map<String, Object> example = new LinkedHashMap<>();
+        example.put("EventID", 4625);
+        example.put("Computer", "ws-1");
+        example.put("TargetUserName", "alice");
+        example.put("IpAddress", "203.0.113.7");
+        example.put("TimeCreated", "2026-11-29T10:00:00Z");
+        return List.of(new Route("POST", PATH, Role.INGEST, "Send records to the tenant: NDJSON, one record per line"
+                + " (Content-Type: application/x-ndjson; ?format= and ?table= as vigil ingest takes them). Answers once"
+                + " every record is stored or quarantined: counts, and each quarantined record's line and reason."
+                + " 413 over server.ingest.max-body-bytes; 429 with Retry-After when busy or over the tenant's quota",
+                example, Route.JSON, Route.NDJSON, false, this::ingest));
+    }
+
+    private Object ingest(Call call) {
+        TenantId tenant = call.tenant();
+        Format format = format(call.query("format"));
+        String table = call.query("table") == null ? config.defaultTable() : call.query("table");
+        String contentType = call.context().contentType();
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        if (!(type.startsWith(Route.NDJSON) || type.startsWith("application/json") || type.startsWith("text/plain"))) {
+            throw new VigilException(ErrorCode.USAGE, "the ingest body must be application/x-ndjson (or"
+                    + " application/json, text/plain), not '" + contentType + "'",
+                    "Send it with -H 'Content-Type: application/x-ndjson' (curl --data-binary @file.ndjson)", null);
+        }
+        if (call.context().header("Content-Encoding") != null) {
+            throw new VigilException(ErrorCode.USAGE, "a compressed ingest body is not accepted",
+                    "Send the records uncompressed, in requests of at most " + maxBodyBytes + " bytes", null);
+        }
+        if (!admitted.tryAcquire()) {
+            call.context().header("Retry-After", "1");
+            throw new VigilException(ErrorCode.RATE_LIMITED, "the server is already working on "
+                    + config.value(ConfigKey.SERVER_INGEST_CONCURRENT) + " ingest requests"
+                    + " (server.ingest.concurrent-requests); nothing of this one was stored");
+        }
+        try {
+            byte[] body = call.context().bodyAsBytes();
+            if (body.length > maxBodyBytes) {
+                throw tooLarge(body.length, maxBodyBytes);
+            }
+            long records = lines(body);
+            long[] retryAfter = {0};
+            try {
+                quotas.admit(tenant, records, clock.instant(), retryAfter);
+            } catch (VigilException e) {
+                call.context().header("Retry-After", Long.toString(Math.max(1, retryAfter[0])));
+                throw e;
+            }
+            call.audit("records", Long.toString(records));
+            call.audit("bytes", Integer.toString(body.length));
+            return stores.with(tenant, store -> {
+                Recording sink = new Recording(store);
+                Ingestor ingestor = new Ingestor(new Ingestor.Options(tenant, format, table, config.ingestLimits(),
+                        config.defaultZone()), Normalizer.standard(clock), sink, Ingestor.ProgressListener.NONE,
+                        clock, new ByteArrayInputStream(body));
+                IngestSummary summary = ingestor.ingest(List.of("-"));
+                call.audit("stored", Long.toString(summary.stored()));
+                call.audit("quarantined", Long.toString(summary.quarantined()));
+                return answer(tenant, summary, sink.acknowledged);
+            });
+        } finally {
+            admitted.release();
+        }
+    }
+
+    /** The 413 of an ingest body over the limit, saying how to split it. */
+    static VigilException tooLarge(long bytes, int limit) {
+        return new VigilException(ErrorCode.REQUEST_TOO_LARGE, "the ingest body has " + bytes + " bytes; the limit"
+                + " is " + limit + " bytes (server.ingest.max-body-bytes)", "Split the records into requests of at"
+                + " most " + limit + " bytes on line boundaries, e.g. `split -C " + limit + " events.ndjson part-`"
+                + " and send each part; records already stored are not stored twice if a part is sent again", null);
+    }
+
+    private static Format format(String name) {
+        if (name == null || name.isBlank()) {
+            return Format.AUTO;
+        }
+        try {
+            return Format.fromCliName(name.strip());
+        } catch (IllegalArgumentException e) {
+            throw new VigilException(ErrorCode.FORMAT_UNKNOWN, "?format=" + name + ": " + e.getMessage());
+        }
+    }
+
+    /** Records in the body: its non-blank lines. */
+    static long lines(byte[] body) {
+        long count = 0;
+        boolean content = false;
+        for (byte b : body) {
+            if (b == '\n') {
+                if (content) {
+                    count++;
+                }
+                content = false;
+            } else if (b != ' ' && b != '\t' && b != '\r') {
+                content = true;
+            }
+        }
+        return content ? count + 1 : count;
+    }
+
+    private static Map<String, Object> answer(TenantId tenant, IngestSummary summary,
+            List<QuarantinedRecord> quarantined) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("tenant", tenant.value());
+        json.put("read", summary.read());
+        json.put("accepted", summary.stored());
+        json.put("stored_new", summary.storedNew());
+        json.put("already_stored", summary.alreadyStored());
+        json.put("quarantined", summary.quarantined());
+        List<Map<String, Object>> listed = new ArrayList<>();
+        for (QuarantinedRecord record : quarantined.subList(0, Math.min(MAX_LISTED, quarantined.size()))) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("line", record.position().line());
+            item.put("reason", record.reason().id());
+            item.put("detail", record.detail());
+            listed.add(item);
+        }
+        json.put("quarantined_records", listed);
+        json.put("quarantined_by_reason", new TreeMap<>(summary.quarantinedByReason()));
+        json.put("tables", new TreeMap<>(summary.tables()));
+        json.put("milliseconds", Math.round(summary.seconds() * 10_000) / 10.0);
+        return json;
+    }
+
+    /** The store, remembering the quarantined records of each batch once its commit made them durable. */
+    private static final class Recording implements EventSink {
+        private final EventSink store;
+        private final List<QuarantinedRecord> pending = new ArrayList<>();
+        final List<QuarantinedRecord> acknowledged = new ArrayList<>();
+
+        Recording(EventSink store) {
+            this.store = store;
+        }
+
+        @Override
+        public Result append(Batch batch) {
+            Result result = store.append(batch);
+            pending.addAll(batch.quarantined());
+            return result;
+        }
+
+        @Override
+        public void commit() {
+            store.commit();
+            acknowledged.addAll(pending);
+            pending.clear();
+        }
+    }
+}
