@@ -226,6 +226,7 @@ final class DemoCommand implements Callable<Integer> {
         int indicators = importDemoFeed(store);
         String attack = importAttackIfFound(config);
         String kev = importKevIfFound(config);
+        importDemoVulnerabilityRecords(config);
         IngestCommand.Progress progress = new IngestCommand.Progress(err);
         DetectingSink<TenantStore> detecting = IngestCommand.detecting(config, store, err);
         Ingestor ingestor = IngestCommand.ingestor(config, detecting != null ? detecting : store, Format.AUTO,
@@ -399,6 +400,47 @@ final class DemoCommand implements Callable<Integer> {
         knowledge.merge(result);
         VulnKnowledgeFile.save(knowledge, target);
         return "imported CISA's KEV catalog " + knowledge.kevCatalogVersion() + " from " + file.normalize();
+    }
+
+    /** The CVE records, with affected versions, of the two flaws the demo company carries (from the vendors' advisories). */
+    static final List<String> DEMO_CVE_RECORDS = List.of("CVE-2023-22527", "CVE-2021-44228");
+
+    /**
+     * The CVE JSON 5 records of the flaws the demo organization carries (Confluence on wiki01, Log4j on APP01), so
+     * posture checks their versions instead of matching KEV by product name alone, as it would after
+     * {@code vigil vulns import} of the same records. Records already known are left as they are.
+     */
+    private static void importDemoVulnerabilityRecords(VigilConfig config) {
+        Path target = VulnsCommand.knowledgeFile(config);
+        VulnKnowledge knowledge = VulnKnowledgeFile.load(target);
+        boolean changed = false;
+        for (String cve : DEMO_CVE_RECORDS) {
+            if (!knowledge.recordsOf(cve).isEmpty()) {
+                continue;
+            }
+            String resource = "demo/" + cve + ".json";
+            byte[] content;
+            try (var in = DemoCommand.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new VigilException(ErrorCode.INTERNAL, "the demo's CVE record " + resource + " is missing"
+                            + " from the jar; rebuild Vigil");
+                }
+                content = in.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new VigilException(ErrorCode.INTERNAL, "the demo's CVE record " + resource + " cannot be read: "
+                        + e.getMessage());
+            }
+            VulnImport result = VulnFiles.read(resource, content);
+            if (result.problem() != null) {
+                throw new VigilException(ErrorCode.INTERNAL, "the demo's CVE record " + resource + ": "
+                        + result.problem());
+            }
+            knowledge.merge(result);
+            changed = true;
+        }
+        if (changed) {
+            VulnKnowledgeFile.save(knowledge, target);
+        }
     }
 
     /**

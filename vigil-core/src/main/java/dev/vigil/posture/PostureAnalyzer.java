@@ -107,6 +107,8 @@ public final class PostureAnalyzer {
             counts.put(decision.label(), (int) findings.stream().filter(f -> f.decision() == decision).count());
         }
         counts.put("known_exploited", (int) findings.stream().filter(Finding::knownExploited).count());
+        counts.put("known_exploited_unverified", (int) findings.stream()
+                .filter(f -> f.knownExploited() && f.confidence() == Confidence.LOW).count());
         List<String> notes = new ArrayList<>();
         if (knowledge.records().isEmpty()) {
             notes.add(knowledge.kevEntries().isEmpty() ? "no vulnerability knowledge: import CVE JSON 5, OSV, KEV and"
@@ -535,9 +537,15 @@ public final class PostureAnalyzer {
                 for (Finding finding : members) {
                     versions.add(finding.software());
                 }
-                action = "apply the vendor fix for " + first.subject() + " to " + (versions.size() == 1
-                        ? first.software() : group.getKey().substring(group.getKey().lastIndexOf('|') + 1) + " ("
-                                + String.join(", ", versions) + ")");
+                String product = versions.size() == 1 ? first.software()
+                        : group.getKey().substring(group.getKey().lastIndexOf('|') + 1) + " ("
+                                + String.join(", ", versions) + ")";
+                // a match by product name alone is a lead, not a fact: the step says what to check first
+                action = members.stream().allMatch(f -> f.confidence() == Confidence.LOW)
+                        ? "check whether " + product + " is affected by " + first.subject()
+                                + " (matched by product name only; the version was not checked) and apply the vendor"
+                                + " fix if it is"
+                        : "apply the vendor fix for " + first.subject() + " to " + product;
             } else {
                 action = members.size() == 1 && !first.guidance().steps().isEmpty() ? first.guidance().steps().get(0)
                         : switch (first.kind()) {

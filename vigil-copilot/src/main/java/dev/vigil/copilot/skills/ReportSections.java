@@ -28,6 +28,7 @@ import dev.vigil.intel.attack.Technique;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Role;
 import dev.vigil.model.VigilException;
+import dev.vigil.posture.Confidence;
 import dev.vigil.posture.Decision;
 import dev.vigil.posture.Finding;
 import dev.vigil.posture.PostureReport;
@@ -453,11 +454,22 @@ public final class ReportSections {
         result.paragraph("The exposure score is " + Phrasing.score(report.organizationScore()) + " of 100 across "
                 + count(counts.get("assets"), "asset") + " and " + count(counts.get("identities"), "identity",
                 "identities") + ": " + count(counts.get("findings"), "finding") + ", " + act + " to act on now and "
-                + exploited + " known exploited.");
+                + exploited + " known exploited" + unverified(counts) + ".");
         result.fact("score", Phrasing.oneDecimal(report.organizationScore())).fact("score_out_of", 100)
                 .fact("assets", counts.get("assets")).fact("identities", counts.get("identities"))
-                .fact("findings", counts.get("findings")).fact("act", act).fact("known_exploited", exploited);
+                .fact("findings", counts.get("findings")).fact("act", act).fact("known_exploited", exploited)
+                .fact("known_exploited_unverified", counts.getOrDefault("known_exploited_unverified", 0));
         history(run, "the organization");
+    }
+
+    /**
+     * ", N of them matched by product name only (versions not checked)" when some known-exploited findings are such
+     * leads, else nothing: a report must not state a product-name match as an exposure.
+     */
+    static String unverified(Map<String, Integer> counts) {
+        int unverified = counts.getOrDefault("known_exploited_unverified", 0);
+        return unverified == 0 ? "" : " (" + unverified + " of them matched by product name only, their versions not"
+                + " checked)";
     }
 
     /** The recorded analyses up to the report's time, as a trend sentence and, from two points, a line chart. */
@@ -991,7 +1003,9 @@ public final class ReportSections {
     static void knownExploited(Run run, PostureReport report) {
         SkillResult.Builder result = run.result;
         Map<String, Asset> assets = PostureScope.assets(run.workspace.store());
-        List<Finding> exploited = report.findings().stream().filter(Finding::knownExploited).toList();
+        // sure matches first: a version-checked exposure outranks a product-name lead
+        List<Finding> exploited = report.findings().stream().filter(Finding::knownExploited)
+                .sorted(Comparator.comparing((Finding f) -> f.confidence() == Confidence.LOW)).toList();
         KnowledgeHints.kevFacts(result, run.workspace.vulnerabilities().knowledge());
         if (exploited.isEmpty()) {
             result.paragraph("No finding is known to be exploited in the wild.");
@@ -1007,13 +1021,15 @@ public final class ReportSections {
             if (lines.size() < TOP) {
                 String line = PostureScope.what(finding) + (finding.assetId() == null ? "" : " on "
                         + finding.assetId()) + (due == null ? "" : ", CISA due " + Phrasing.day(due)
-                        + (late ? " (past due)" : ""));
+                        + (late ? " (past due)" : "")) + (finding.confidence() == Confidence.LOW
+                        ? " (matched by product name only)" : "");
                 lines.add("- " + line);
                 result.evidence(line, PostureScope.refs(finding));
             }
         }
         result.paragraph(count(exploited.size(), "finding") + " " + (exploited.size() == 1 ? "is" : "are")
-                + " known exploited, " + pastDue + " of them past CISA's due date:\n" + String.join("\n", lines));
+                + " known exploited" + unverified(report.counts()) + ", " + pastDue + " of them past CISA's due date:\n"
+                + String.join("\n", lines));
         result.table(new Table("Known-exploited findings", PostureScope.FINDING_COLUMNS, exploited.stream()
                 .map(f -> PostureScope.row(f, assets)).toList()));
         result.fact("past_due", pastDue).fact("known_exploited", exploited.size());
