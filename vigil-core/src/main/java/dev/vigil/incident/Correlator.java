@@ -18,17 +18,32 @@ import java.util.UUID;
 /**
  * Groups alerts into incidents, one alert at a time.
  *
- * <p>An alert joins an open incident when it shares an entity (host, user, address, file hash, process, domain, URL)
- * with one of the incident's alerts at most the {@linkplain CorrelationPolicy#joinWindow join window} apart, or up to
- * the {@linkplain CorrelationPolicy#progressionWindow progression window} after the incident's alert of the earliest
- * tactic on that entity when it reaches a later ATT&CK tactic. An alert that belongs to several open incidents through
- * identities (host, user, process, internal address) merges them into the oldest. Artefacts (file hash, domain, URL,
- * external address; see {@link EntityKey#isArtefact()}) let an alert join an incident it has no identity tie to, but
- * never merge two incidents: unrelated intrusions share public tools, system libraries and CDN addresses. Common
- * entities (see
- * {@link Prevalence}) tie nothing together; closed incidents take no new alert and are never merged. Alerts that a
- * product grouped already ({@link Alert#incidentRef()}) keep that grouping: they go to the incident of their
- * reference, and two products' incidents are never merged; Vigil's own alerts may still join them.
+ * <p>Each entity (host, user, address, file hash, process, domain, URL) an alert shares with an open incident is a
+ * piece of evidence that it belongs there, weighed by what kind of tie it is and how far apart the two alerts are:
+ * <ul>
+ *   <li>an account or a process instance, within the {@linkplain CorrelationPolicy#joinWindow join window}: worth 1,
+ *       halving every join window; up to the {@linkplain CorrelationPolicy#progressionWindow progression window}
+ *       when the alert reaches a later ATT&amp;CK tactic than the incident did on it (an attacker's next step),
+ *       halving every progression window;
+ *   <li>a host named by an address it owns (the machine an attack came from), like an account within the join
+ *       window, and beyond it for the progression window at half weight, whatever the tactic;
+ *   <li>a host named directly: worth 1, but halving six times as fast: a busy machine does unrelated things by the
+ *       hour, so a host alone ties alerts minutes apart, not hours;
+ *   <li>an artefact (file hash, domain, URL, external address) rare in the organization: worth 0.6, for the
+ *       progression window; public tools, system libraries and CDN addresses are shared by unrelated intrusions.
+ * </ul>
+ * A tie through a host (named or by address) to an incident that is not the one most recently active on that host
+ * counts half: of a machine's incidents, the latest is the likeliest home. The pieces of evidence for an incident
+ * combine as independent clues ({@code 1 - Π(1 - w)}). The alert joins the incident with the most evidence, when it
+ * reaches {@link #JOIN_AT}; it merges other incidents into that one only when its evidence for each of them and for
+ * the target, counting identities (host, user, process, address) only, reaches {@link #MERGE_AT}: a merge is for
+ * good, so a faded host tie or a shared artefact never makes one. Every reason lists the evidence weighed ("evidence
+ * 0.81, 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56").
+ *
+ * <p>Common entities (see {@link Prevalence}) tie nothing together, nor do artefacts the organization's events show on
+ * several hosts; closed incidents take no new alert and are never merged. Alerts that a product grouped already
+ * ({@link Alert#incidentRef()}) keep that grouping: they go to the incident of their reference, and two products'
+ * incidents are never merged; Vigil's own alerts may still join them.
  *
  * <p>Each entity remembers its few most recent incidents, so placing an alert costs time in proportion to its
  * entities, whatever the number of stored alerts. Entities quiet for longer than the progression window are forgotten
