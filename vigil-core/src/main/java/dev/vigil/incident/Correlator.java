@@ -36,8 +36,8 @@ import java.util.UUID;
  * counts half: of a machine's incidents, the latest is the likeliest home. The pieces of evidence for an incident
  * combine as independent clues ({@code 1 - Π(1 - w)}). The alert joins the incident with the most evidence, when it
  * reaches {@link #JOIN_AT}; it merges other incidents into that one only when its evidence for each of them and for
- * the target, counting identities (host, user, process, address) only, reaches {@link #MERGE_AT}: a merge is for
- * good, so a faded host tie or a shared artefact never makes one. Every reason lists the evidence weighed ("evidence
+ * the target, counting identities (host, user, process, address) only, reaches {@link #MERGE_AT}, into the oldest of
+ * them: a merge is for good, so a faded host tie or a shared artefact never makes one. Every reason lists the evidence weighed ("evidence
  * 0.81, 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56").
  *
  * <p>Common entities (see {@link Prevalence}) tie nothing together, nor do artefacts the organization's events show on
@@ -270,36 +270,44 @@ public final class Correlator {
         }
         // The best-supported incident takes the alert (the oldest of equals); a product's incident is never absorbed
         // into another's, so among those only the oldest takes part.
-        long target = candidates.firstKey();
+        long best = candidates.firstKey();
         for (Map.Entry<Long, Evidence> candidate : candidates.entrySet()) {
-            if (candidate.getValue().total > candidates.get(target).total) {
-                target = candidate.getKey();
+            if (candidate.getValue().total > candidates.get(best).total) {
+                best = candidate.getKey();
             }
         }
         for (long number : candidates.keySet()) {
             if (!incidents.get(number).reference.isEmpty()) {
-                target = number;
+                best = number;
                 break;
             }
         }
         // Merging is for good: the alert must be firmly tied to both incidents through identities (host, account,
         // process, address), not through a busy host alone; artefacts never merge, as unrelated intrusions share
-        // public tools.
-        List<Assignment.Merge> merged = new ArrayList<>();
-        boolean firm = candidates.get(target).identity >= MERGE_AT;
+        // public tools. The incidents it ties firmly merge into the oldest of them (a product's, if it is one), so
+        // the number an analyst may be working on already stays.
+        List<Long> group = new ArrayList<>();
+        boolean firm = candidates.get(best).identity >= MERGE_AT;
         for (Map.Entry<Long, Evidence> candidate : candidates.entrySet()) {
             long number = candidate.getKey();
-            IncidentState other = incidents.get(number);
-            if (!firm || number == target || !other.reference.isEmpty()
-                    || candidate.getValue().identity < MERGE_AT) {
+            if (number == best || firm && incidents.get(number).reference.isEmpty()
+                    && candidate.getValue().identity >= MERGE_AT) {
+                group.add(number);
+            }
+        }
+        long target = incidents.get(best).reference.isEmpty() ? group.getFirst() : best;
+        List<Assignment.Merge> merged = new ArrayList<>();
+        IncidentState into = incidents.get(target);
+        for (long number : group) {
+            if (number == target) {
                 continue;
             }
-            IncidentState into = incidents.get(target);
+            IncidentState other = incidents.get(number);
             other.mergedInto = target;
             into.alerts += other.alerts;
             into.first = Math.min(into.first, other.first);
             into.last = Math.max(into.last, other.last);
-            merged.add(new Assignment.Merge(number, candidate.getValue().reason(MERGE_AT, "merge")));
+            merged.add(new Assignment.Merge(number, candidates.get(number).reason(MERGE_AT, "merge")));
         }
         return new Assignment(alert, target, false, candidates.get(target).reason(JOIN_AT, "join"), merged);
     }

@@ -431,7 +431,7 @@ class CorrelatorTest {
         }
 
         @Test
-        void anAlertFirmlyTiedToSeveralIncidentsMergesThemIntoTheBestSupportedAndSaysWhy() {
+        void anAlertFirmlyTiedToSeveralIncidentsMergesThemIntoTheOldestAndSaysWhy() {
             Correlator correlator = correlator();
             Assignment oldest = correlator.add(alert(1, 0, "host", "ws1", "user", "alice"));
             Assignment middle = correlator.add(alert(2, 5, "host", "ws2"));
