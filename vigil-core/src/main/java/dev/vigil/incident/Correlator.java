@@ -35,10 +35,10 @@ import java.util.UUID;
  * A tie through a host (named or by address) to an incident that is not the one most recently active on that host
  * counts half: of a machine's incidents, the latest is the likeliest home. The pieces of evidence for an incident
  * combine as independent clues ({@code 1 - Π(1 - w)}). The alert joins the incident with the most evidence, when it
- * reaches {@link #JOIN_AT}; it merges other incidents into that one only when its evidence for each of them and for
- * the target, counting identities (host, user, process, address) only, reaches {@link #MERGE_AT}, into the oldest of
- * them: a merge is for good, so a faded host tie or a shared artefact never makes one. Every reason lists the evidence weighed ("evidence
- * 0.81, 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56").
+ * reaches {@link #JOIN_AT}. It merges the incidents it is firmly tied to, its evidence for each counting identities
+ * (host, user, process, address) only and reaching {@link #MERGE_AT}, into the oldest of them: a merge is for good, so
+ * a faded host tie or a shared artefact never makes one. Every reason lists the evidence weighed ("evidence 0.81,
+ * 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56").
  *
  * <p>Common entities (see {@link Prevalence}) tie nothing together, nor do artefacts the organization's events show on
  * several hosts; closed incidents take no new alert and are never merged. Alerts that a product grouped already
@@ -60,9 +60,9 @@ public final class Correlator {
     // Evidence-weighted links. Each shared entity is a clue worth up to 1, halving with every half-life between the
     // alerts; an alert joins the incident whose clues add up to JOIN_AT, and ties two incidents into one only when
     // both reach MERGE_AT.
-    /** Enough evidence to join an incident: a host 1 hour apart, an account or process 6 hours apart. */
+    /** Enough evidence to join an incident: a host alone up to an hour apart, an account anywhere in the window. */
     static final double JOIN_AT = 0.25;
-    /** Enough evidence to merge two incidents: a host 30 minutes apart, an account or process 3 hours apart. */
+    /** Enough to merge two incidents: a host alone up to 30 minutes apart, an account up to the window's edge. */
     static final double MERGE_AT = 0.5;
     /** A host's tie fades six times faster than an account's: a busy machine does unrelated things by the hour. */
     private static final int HOST_HALF_LIFE_DIVISOR = 6;
