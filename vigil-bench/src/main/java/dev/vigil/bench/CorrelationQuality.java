@@ -596,7 +596,8 @@ public final class CorrelationQuality {
         if (nearest > window) {
             return "shares a rare entity, but beyond the join window, with no later tactic";
         }
-        return "shares a rare entity within the window, but with a closed or forgotten incident";
+        return "shares a rare entity within the window, but too little evidence (a host alone, faded), or with a"
+                + " closed or forgotten incident";
     }
 
     private static final class GlueTally {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,17 +18,32 @@ import java.util.UUID;
 /**
  * Groups alerts into incidents, one alert at a time.
  *
- * <p>An alert joins an open incident when it shares an entity (host, user, address, file hash, process, domain, URL)
- * with one of the incident's alerts at most the {@linkplain CorrelationPolicy#joinWindow join window} apart, or up to
- * the {@linkplain CorrelationPolicy#progressionWindow progression window} after the incident's alert of the earliest
- * tactic on that entity when it reaches a later ATT&CK tactic. An alert that belongs to several open incidents through
- * identities (host, user, process, internal address) merges them into the oldest. Artefacts (file hash, domain, URL,
- * external address; see {@link EntityKey#isArtefact()}) let an alert join an incident it has no identity tie to, but
- * never merge two incidents: unrelated intrusions share public tools, system libraries and CDN addresses. Common
- * entities (see
- * {@link Prevalence}) tie nothing together; closed incidents take no new alert and are never merged. Alerts that a
- * product grouped already ({@link Alert#incidentRef()}) keep that grouping: they go to the incident of their
- * reference, and two products' incidents are never merged; Vigil's own alerts may still join them.
+ * <p>Each entity (host, user, address, file hash, process, domain, URL) an alert shares with an open incident is a
+ * piece of evidence that it belongs there, weighed by what kind of tie it is and how far apart the two alerts are:
+ * <ul>
+ *   <li>an account or a process instance, within the {@linkplain CorrelationPolicy#joinWindow join window}: worth 1,
+ *       halving every join window; up to the {@linkplain CorrelationPolicy#progressionWindow progression window}
+ *       when the alert reaches a later ATT&amp;CK tactic than the incident did on it (an attacker's next step),
+ *       halving every progression window;
+ *   <li>a host named by an address it owns (the machine an attack came from), like an account within the join
+ *       window, and beyond it for the progression window at half weight, whatever the tactic;
+ *   <li>a host named directly: worth 1, but halving six times as fast: a busy machine does unrelated things by the
+ *       hour, so a host alone ties alerts minutes apart, not hours;
+ *   <li>an artefact (file hash, domain, URL, external address) rare in the organization: worth 0.6, for the
+ *       progression window; public tools, system libraries and CDN addresses are shared by unrelated intrusions.
+ * </ul>
+ * A tie through a host (named or by address) to an incident that is not the one most recently active on that host
+ * counts half: of a machine's incidents, the latest is the likeliest home. The pieces of evidence for an incident
+ * combine as independent clues ({@code 1 - Π(1 - w)}). The alert joins the incident with the most evidence, when it
+ * reaches {@link #JOIN_AT}. It merges the incidents it is firmly tied to, its evidence for each counting identities
+ * (host, user, process, address) only and reaching {@link #MERGE_AT}, into the oldest of them: a merge is for good, so
+ * a faded host tie or a shared artefact never makes one. Every reason lists the evidence weighed ("evidence 0.81,
+ * 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56").
+ *
+ * <p>Common entities (see {@link Prevalence}) tie nothing together, nor do artefacts the organization's events show on
+ * several hosts; closed incidents take no new alert and are never merged. Alerts that a product grouped already
+ * ({@link Alert#incidentRef()}) keep that grouping: they go to the incident of their reference, and two products'
+ * incidents are never merged; Vigil's own alerts may still join them.
  *
  * <p>Each entity remembers its few most recent incidents, so placing an alert costs time in proportion to its
  * entities, whatever the number of stored alerts. Entities quiet for longer than the progression window are forgotten
@@ -40,6 +56,22 @@ public final class Correlator {
     private static final int SWEEP_EVERY = 4096;
     /** An artefact the events show on this many hosts is part of normal activity; see {@link #familiar}. */
     private static final int FAMILIAR_HOSTS = 3;
+
+    // Evidence-weighted links. Each shared entity is a clue worth up to 1, halving with every half-life between the
+    // alerts; an alert joins the incident whose clues add up to JOIN_AT, and ties two incidents into one only when
+    // both reach MERGE_AT.
+    /** Enough evidence to join an incident: a host alone up to an hour apart, an account anywhere in the window. */
+    static final double JOIN_AT = 0.25;
+    /** Enough to merge two incidents: a host alone up to 30 minutes apart, an account up to the window's edge. */
+    static final double MERGE_AT = 0.5;
+    /** A host's tie fades six times faster than an account's: a busy machine does unrelated things by the hour. */
+    private static final int HOST_HALF_LIFE_DIVISOR = 6;
+    /** An artefact (hash, domain, URL, external address) rare in the organization, yet public tools are shared. */
+    static final double ARTEFACT_WEIGHT = 0.6;
+    /** The machine an incident held, named as an alert's source beyond the join window, whatever the tactic. */
+    private static final double SOURCE_LATER_WEIGHT = 0.5;
+    /** A machine's incident that is not the one most recently active on it is a less likely home. */
+    private static final double AMBIGUOUS = 0.5;
 
     private final CorrelationPolicy policy;
     private final TacticStages stages;
@@ -161,15 +193,31 @@ public final class Correlator {
     }
 
     private Assignment place(UUID alert, Set<EntityKey> keys, int stage, long time) {
-        // the best reason per candidate incident, incidents in number order: tied through an identity (host, user,
-        // process, internal address), or through an artefact only (file hash, domain, URL, external address)
-        TreeMap<Long, JoinReason> tied = new TreeMap<>();
-        TreeMap<Long, JoinReason> byArtefact = new TreeMap<>();
+        // the evidence per candidate incident, incidents in number order
+        TreeMap<Long, Evidence> candidates = new TreeMap<>();
         strong.clear();
         for (EntityKey key : keys) {
             EntityState state = entities.get(key);
             if (state == null || isCommon(key) || (key.isArtefact() && familiar(key))) {
                 continue;
+            }
+            EntityKey through = aliases.get(key);
+            boolean address = key.kind() == EntityKey.Kind.IP && !key.isArtefact();
+            if (address && baseline.ownerOf(key).isPresent()) {
+                continue; // the host that owns it speaks for it: counting both would count one fact twice
+            }
+            boolean host = key.kind() == EntityKey.Kind.HOST && through == null;
+            boolean source = through != null || address;
+            // A machine hosts many things: of its open incidents, the one active there last is the likeliest; an
+            // account or a process belongs to whoever holds it, so their older incidents are not discounted.
+            long newest = Long.MIN_VALUE;
+            if (host || source) {
+                for (int i = 0; i < state.size; i++) {
+                    IncidentState incident = incidents.get(find(state.incident[i]));
+                    if (incident != null && !incident.closed) {
+                        newest = Math.max(newest, state.time[i]);
+                    }
+                }
             }
             for (int i = 0; i < state.size; i++) {
                 long root = find(state.incident[i]);
@@ -179,65 +227,125 @@ public final class Correlator {
                 }
                 long gap = time - state.time[i];
                 JoinReason reason = null;
+                double weight = 0;
                 if (Math.abs(gap) <= joinMicros) {
-                    EntityKey through = aliases.get(key);
                     reason = new JoinReason(JoinReason.Kind.SHARED_ENTITY, key, state.alert[i], gap,
                             through == null ? "" : "through its address " + through.value());
-                } else if (state.stage[i] >= 0 && stage > state.stage[i]
-                        && (key.kind() != EntityKey.Kind.HOST || aliases.containsKey(key))) {
-                    // A progression is an attacker's next step through what they hold (an account, a process, the
-                    // machine they came from); alerts on one host hours apart at later tactics are what a busy
-                    // machine produces anyway, so a host's own alerts progress only within the join window.
-                    // a later tactic than the earliest the incident reached on this entity, within the window of
-                    // the alert that reached it
+                    weight = (key.isArtefact() ? ARTEFACT_WEIGHT : 1)
+                            * decay(Math.abs(gap), host ? joinMicros / HOST_HALF_LIFE_DIVISOR : joinMicros);
+                } else if (gap > 0 && gap <= progressionMicros && (key.isArtefact() || source)) {
+                    // a rare artefact seen again, or the machine an earlier step of the incident held: the tie
+                    // holds for the progression window whatever the tactic, fading
+                    reason = new JoinReason(JoinReason.Kind.PROGRESSION, key, state.alert[i], gap,
+                            key.isArtefact() ? "an artefact rare in the organization"
+                                    : "the machine it came from" + (through == null ? ""
+                                            : ", through its address " + through.value()));
+                    weight = (key.isArtefact() ? ARTEFACT_WEIGHT : SOURCE_LATER_WEIGHT)
+                            * decay(gap, progressionMicros);
+                } else if (state.stage[i] >= 0 && stage > state.stage[i] && !host && !key.isArtefact()) {
+                    // an account or a process reaching a later tactic: an attacker's next step
                     long sinceStage = time - state.stageTime[i];
                     if (sinceStage > 0 && sinceStage <= progressionMicros) {
                         reason = new JoinReason(JoinReason.Kind.PROGRESSION, key, state.stageAlert[i], sinceStage,
                                 stages.tacticName(state.stage[i]) + " → " + stages.tacticName(stage));
+                        weight = decay(sinceStage, progressionMicros);
                     }
                 }
-                if (reason != null) {
-                    (key.isArtefact() ? byArtefact : tied).merge(root, reason, Correlator::better);
-                    if (!key.isArtefact() && (key.kind() != EntityKey.Kind.HOST || aliases.containsKey(key)
-                            || reason.kind() == JoinReason.Kind.PROGRESSION)) {
-                        strong.add(root);
-                    }
+                if (reason == null) {
+                    continue;
+                }
+                if (state.time[i] < newest) {
+                    weight *= AMBIGUOUS;
+                }
+                candidates.computeIfAbsent(root, r -> new Evidence()).add(key, reason, weight);
+                if (!key.isArtefact() && !host) {
+                    strong.add(root);
                 }
             }
         }
-        if (tied.isEmpty() && byArtefact.isEmpty()) {
+        candidates.values().removeIf(evidence -> evidence.total < JOIN_AT);
+        if (candidates.isEmpty()) {
             long number = open(time, "");
             return new Assignment(alert, number, true, JoinReason.first(), List.of());
         }
-        // Artefacts are not unique to one intrusion (a public tool, a system library, a CDN address), while a host,
-        // an account or a process instance is: an artefact lets an alert join an incident it has no identity tie
-        // to, but never merges two incidents, and an identity tie wins over it.
-        boolean mergeable = !tied.isEmpty();
-        TreeMap<Long, JoinReason> candidates = mergeable ? tied : byArtefact;
-        // The oldest incident absorbs the others; a product's incident is never absorbed into another's, so among
-        // those only the oldest takes part.
-        long target = candidates.firstKey();
+        // The best-supported incident takes the alert (the oldest of equals); a product's incident is never absorbed
+        // into another's, so among those only the oldest takes part.
+        long best = candidates.firstKey();
+        for (Map.Entry<Long, Evidence> candidate : candidates.entrySet()) {
+            if (candidate.getValue().total > candidates.get(best).total) {
+                best = candidate.getKey();
+            }
+        }
         for (long number : candidates.keySet()) {
             if (!incidents.get(number).reference.isEmpty()) {
-                target = number;
+                best = number;
                 break;
             }
         }
-        List<Assignment.Merge> merged = new ArrayList<>();
-        for (Map.Entry<Long, JoinReason> candidate : candidates.entrySet()) {
+        // Merging is for good: the alert must be firmly tied to both incidents through identities (host, account,
+        // process, address), not through a busy host alone; artefacts never merge, as unrelated intrusions share
+        // public tools. The incidents it ties firmly merge into the oldest of them (a product's, if it is one), so
+        // the number an analyst may be working on already stays.
+        List<Long> group = new ArrayList<>();
+        boolean firm = candidates.get(best).identity >= MERGE_AT;
+        for (Map.Entry<Long, Evidence> candidate : candidates.entrySet()) {
             long number = candidate.getKey();
-            IncidentState other = incidents.get(number);
-            if (!mergeable || number == target || !other.reference.isEmpty()) {
+            if (number == best || firm && incidents.get(number).reference.isEmpty()
+                    && candidate.getValue().identity >= MERGE_AT) {
+                group.add(number);
+            }
+        }
+        long target = incidents.get(best).reference.isEmpty() ? group.getFirst() : best;
+        List<Assignment.Merge> merged = new ArrayList<>();
+        IncidentState into = incidents.get(target);
+        for (long number : group) {
+            if (number == target) {
                 continue;
             }
-            IncidentState into = incidents.get(target);
+            IncidentState other = incidents.get(number);
             other.mergedInto = target;
             into.alerts += other.alerts;
             into.first = Math.min(into.first, other.first);
             into.last = Math.max(into.last, other.last);
-            merged.add(new Assignment.Merge(number, candidate.getValue()));
+            merged.add(new Assignment.Merge(number, candidates.get(number).reason(MERGE_AT, "merge")));
         }
-        return new Assignment(alert, target, false, candidates.get(target), merged);
+        return new Assignment(alert, target, false, candidates.get(target).reason(JOIN_AT, "join"), merged);
+    }
+
+    /** Evidence halves with every {@code halfLife} between the two alerts. */
+    private static double decay(long gap, long halfLife) {
+        return Math.pow(2, -gap / (double) halfLife);
+    }
+
+    /**
+     * The evidence that an alert belongs to one incident: each entity it shares with the incident adds a link
+     * weighted by its kind and how far apart the alerts are, combined as independent clues ({@code 1 - Π(1 - w)}).
+     */
+    private static final class Evidence {
+        private final List<String> links = new ArrayList<>(2);
+        double total;
+        /** The evidence without the artefacts': what a merge needs. */
+        double identity;
+        JoinReason best;
+        double bestWeight = -1;
+
+        void add(EntityKey key, JoinReason reason, double weight) {
+            total = 1 - (1 - total) * (1 - weight);
+            if (!key.isArtefact()) {
+                identity = 1 - (1 - identity) * (1 - weight);
+            }
+            links.add(key + " " + String.format(Locale.ROOT, "%.2f", weight));
+            if (weight > bestWeight) {
+                bestWeight = weight;
+                best = reason;
+            }
+        }
+
+        /** The strongest link, with the evidence for all of them. */
+        JoinReason reason(double threshold, String decision) {
+            return best.withEvidence(String.format(Locale.ROOT, "evidence %.2f, %.2f needed to %s: %s", total,
+                    threshold, decision, String.join(", ", links)));
+        }
     }
 
     /**
@@ -247,17 +355,6 @@ public final class Correlator {
      */
     private boolean familiar(EntityKey artefact) {
         return baseline.partners(artefact) >= FAMILIAR_HOSTS;
-    }
-
-    /** Of two reasons to join the same incident, the shared entity nearest in time; a progression last. */
-    private static JoinReason better(JoinReason a, JoinReason b) {
-        if (a.kind() != b.kind()) {
-            return a.kind() == JoinReason.Kind.SHARED_ENTITY ? a : b;
-        }
-        if (Math.abs(a.gapMicros()) != Math.abs(b.gapMicros())) {
-            return Math.abs(a.gapMicros()) < Math.abs(b.gapMicros()) ? a : b;
-        }
-        return a.entity().compareTo(b.entity()) <= 0 ? a : b;
     }
 
     private long open(long time, String reference) {

@@ -14,7 +14,8 @@ import java.util.UUID;
  * @param otherAlert the alert it shares the entity with, null for {@link Kind#FIRST} and {@link Kind#IMPORTED}
  * @param gapMicros how far apart the two alerts are, in microseconds
  * @param detail the product's incident reference for {@link Kind#IMPORTED}; "execution → persistence" for
- *     {@link Kind#PROGRESSION}; else empty
+ *     {@link Kind#PROGRESSION}; for a join, followed by the evidence weighed ("evidence 0.83, 0.25 needed to join:
+ *     user j.doe 0.85, host ws1 0.52"; see {@link #evidence()}); else empty
  */
 public record JoinReason(Kind kind, EntityKey entity, UUID otherAlert, long gapMicros, String detail) {
     /** What decided an alert's incident. */
@@ -42,15 +43,52 @@ public record JoinReason(Kind kind, EntityKey entity, UUID otherAlert, long gapM
         return new JoinReason(Kind.IMPORTED, null, null, 0, reference);
     }
 
+    private static final String EVIDENCE = "evidence ";
+    private static final String BEFORE_EVIDENCE = "; ";
+
+    /** The same reason with the evidence weighed for it ("evidence 0.83, 0.25 needed to join: ..."). */
+    JoinReason withEvidence(String evidence) {
+        String qualifier = qualifier();
+        return new JoinReason(kind, entity, otherAlert, gapMicros, qualifier.isEmpty() ? evidence
+                : qualifier + BEFORE_EVIDENCE + evidence);
+    }
+
+    /** The detail without the evidence: "through its address 10.0.0.5", "Execution → Discovery", or empty. */
+    public String qualifier() {
+        if (kind != Kind.SHARED_ENTITY && kind != Kind.PROGRESSION) {
+            return detail;
+        }
+        if (detail.startsWith(EVIDENCE)) {
+            return "";
+        }
+        int at = detail.indexOf(BEFORE_EVIDENCE + EVIDENCE);
+        return at < 0 ? detail : detail.substring(0, at);
+    }
+
+    /** The evidence weighed for a join or merge, each shared entity with its weight; empty when not recorded. */
+    public String evidence() {
+        if (kind != Kind.SHARED_ENTITY && kind != Kind.PROGRESSION) {
+            return "";
+        }
+        if (detail.startsWith(EVIDENCE)) {
+            return detail;
+        }
+        int at = detail.indexOf(BEFORE_EVIDENCE + EVIDENCE);
+        return at < 0 ? "" : detail.substring(at + BEFORE_EVIDENCE.length());
+    }
+
     /** The reason as a sentence, naming alerts by {@code names} (their short ids, or numbers). */
     public String explain(java.util.function.Function<UUID, String> names) {
+        String qualifier = qualifier();
+        String evidence = evidence().isEmpty() ? "" : "; " + evidence();
         return switch (kind) {
             case FIRST -> "opened the incident: it shares no entity with a recent open incident";
             case IMPORTED -> "imported with the product's incident " + detail + ", whose grouping is kept";
-            case SHARED_ENTITY -> "joined because it shares " + entity + (detail.isEmpty() ? "" : " (" + detail
-                    + ")") + " with alert " + names.apply(otherAlert) + ", " + gap(gapMicros) + " apart";
+            case SHARED_ENTITY -> "joined because it shares " + entity + (qualifier.isEmpty() ? "" : " ("
+                    + qualifier + ")") + " with alert " + names.apply(otherAlert) + ", " + gap(gapMicros) + " apart"
+                    + evidence;
             case PROGRESSION -> "joined because it follows alert " + names.apply(otherAlert) + " on " + entity
-                    + " (" + detail + "), " + gap(gapMicros) + " apart";
+                    + " (" + qualifier + "), " + gap(gapMicros) + " apart" + evidence;
         };
     }
 

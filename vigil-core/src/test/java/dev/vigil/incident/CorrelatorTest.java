@@ -91,10 +91,10 @@ class CorrelatorTest {
     @Nested
     class SharedEntities {
         @Test
-        void anAlertOnTheSameHostWithinTheWindowJoinsTheIncident() {
+        void anAlertOnTheSameHostMinutesLaterJoinsTheIncident() {
             Correlator correlator = correlator();
             Assignment first = correlator.add(alert(1, 0, "host", "WS1.corp.local", "user", "alice"));
-            Assignment second = correlator.add(alert(2, 170, "host", "ws1", "user", "bob"));
+            Assignment second = correlator.add(alert(2, 20, "host", "ws1", "user", "bob"));
 
             assertThat(first.opened()).isTrue();
             assertThat(first.reason().kind()).isEqualTo(JoinReason.Kind.FIRST);
@@ -103,6 +103,58 @@ class CorrelatorTest {
             assertThat(second.reason().kind()).isEqualTo(JoinReason.Kind.SHARED_ENTITY);
             assertThat(second.reason().entity()).isEqualTo(new EntityKey(EntityKey.Kind.HOST, "ws1"));
             assertThat(second.reason().otherAlert()).isEqualTo(id(1));
+        }
+
+        @Test
+        void aHostAloneIsAWeakTieThatFadesWithinTheHour() {
+            Correlator correlator = correlator();
+            Assignment first = correlator.add(alert(1, 0, "host", "srv1", "user", "alice"));
+            Assignment hoursLater = correlator.add(alert(2, 150, "host", "srv1", "user", "bob"));
+
+            assertThat(hoursLater.opened()).as("a busy server's unrelated alerts, hours apart").isTrue();
+            assertThat(hoursLater.incident()).isNotEqualTo(first.incident());
+        }
+
+        @Test
+        void anAccountAndAProcessTreeHoursApartAreAStrongTie() {
+            Correlator correlator = correlator();
+            Assignment first = correlator.add(alert(1, 0, "host", "ws1", "user", "alice", Alert.PROCESS_GUID,
+                    "{aaaa-1}"));
+            Assignment child = correlator.add(alert(2, 150, "host", "srv1", "user", "alice", Alert.PROCESS_GUID,
+                    "{aaaa-1}", Alert.PROCESS_GUID, "{bbbb-2}"));
+
+            assertThat(child.incident()).isEqualTo(first.incident());
+            assertThat(child.reason().evidence()).isEqualTo(
+                    "evidence 0.81, 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56");
+        }
+
+        @Test
+        void ofAHostsIncidentsTheOneActiveThereLastTakesTheAlert() {
+            Correlator correlator = correlator();
+            Assignment earlier = correlator.add(alert(1, 0, "host", "srv1", "user", "alice"));
+            Assignment later = correlator.add(alert(2, 15, "host", "srv1", "user", "bob"));
+            Assignment third = correlator.add(alert(3, 25, "host", "srv1", "user", "bob"));
+            Assignment hostOnly = correlator.add(alert(4, 30, "host", "srv1"));
+
+            assertThat(later.incident()).as("the host 15 minutes apart: joined").isEqualTo(earlier.incident());
+            assertThat(third.incident()).isEqualTo(earlier.incident());
+            assertThat(hostOnly.incident()).isEqualTo(earlier.incident());
+            assertThat(hostOnly.merged()).isEmpty();
+        }
+
+        @Test
+        void aHostTieAloneJoinsButNeverMergesTwoIncidentsOnceItHasFaded() {
+            Correlator correlator = correlator();
+            Assignment alice = correlator.add(alert(1, 0, "host", "srv1", "user", "alice"));
+            Assignment bob = correlator.add(alert(2, 40, "host", "srv2", "user", "bob"));
+            Assignment bridge = correlator.add(alert(3, 80, "host", "srv1", "user", "bob"));
+
+            assertThat(bob.incident()).isNotEqualTo(alice.incident());
+            assertThat(bridge.incident()).as("bob 40 minutes apart outweighs srv1 80 minutes apart")
+                    .isEqualTo(bob.incident());
+            assertThat(bridge.merged()).as("srv1 80 minutes apart is too weak to merge").isEmpty();
+            assertThat(bridge.reason().explain(CorrelatorTest::name)).isEqualTo("joined because it shares user bob"
+                    + " with alert 2, 40 minutes apart; evidence 0.86, 0.25 needed to join: user bob 0.86");
         }
 
         @Test
@@ -161,10 +213,10 @@ class CorrelatorTest {
 
             assertThat(lateral.incident()).isEqualTo(execution.incident());
             assertThat(lateral.reason().kind()).isEqualTo(JoinReason.Kind.PROGRESSION);
-            assertThat(lateral.reason().detail()).isEqualTo("Execution → Lateral Movement");
+            assertThat(lateral.reason().qualifier()).isEqualTo("Execution → Lateral Movement");
             assertThat(lateral.reason().explain(CorrelatorTest::name))
                     .isEqualTo("joined because it follows alert 1 on user alice (Execution → Lateral Movement),"
-                            + " 10 hours apart");
+                            + " 10 hours apart; evidence 0.75, 0.25 needed to join: user alice 0.75");
         }
 
         @Test
@@ -177,7 +229,7 @@ class CorrelatorTest {
             assertThat(persistence.incident()).isEqualTo(execution.incident());
             assertThat(persistence.reason().explain(CorrelatorTest::name))
                     .isEqualTo("joined because it follows alert 1 on user alice (Execution → Persistence), 10 hours"
-                            + " apart");
+                            + " apart; evidence 0.75, 0.25 needed to join: user alice 0.75");
         }
 
         @Test
@@ -188,12 +240,17 @@ class CorrelatorTest {
             Correlator correlator = correlator(baseline);
             Assignment execution = correlator.add(alert(1, 0, List.of("T1059"), "", "host", "ws1"));
             Assignment later = correlator.add(alert(2, 10 * 60, List.of("T1053"), "", "host", "ws1"));
-            Assignment lateral = correlator.add(alert(3, 11 * 60, List.of("T1021"), "", "host", "srv9",
-                    "src_ip", "10.1.1.1"));
-
             assertThat(later.incident()).as("a busy machine's alerts hours apart").isNotEqualTo(execution.incident());
+
+            Correlator fresh = correlator(baseline);
+            Assignment onWs1 = fresh.add(alert(1, 0, List.of("T1059"), "", "host", "ws1"));
+            Assignment lateral = fresh.add(alert(3, 11 * 60, List.of("T1059"), "", "host", "srv9",
+                    "src_ip", "10.1.1.1"));
+            assertThat(lateral.incident()).as("whatever its tactic").isEqualTo(onWs1.incident());
             assertThat(lateral.reason().kind()).isEqualTo(JoinReason.Kind.PROGRESSION);
             assertThat(lateral.reason().entity()).isEqualTo(ws1);
+            assertThat(lateral.reason().qualifier()).isEqualTo("the machine it came from, through its address"
+                    + " 10.1.1.1");
         }
 
         @ParameterizedTest(name = "{0} then {1}, ten hours apart: joined {2}")
@@ -302,7 +359,7 @@ class CorrelatorTest {
             assertThat(lateral.reason().entity()).isEqualTo(ws1);
             assertThat(lateral.reason().explain(id -> id.toString().substring(0, 8))).isEqualTo(
                     "joined because it shares host ws1 (through its address 10.1.1.1) with alert 00000000, 30 minutes"
-                            + " apart");
+                            + " apart; evidence 0.89, 0.25 needed to join: host ws1 0.89");
         }
 
         @Test
@@ -374,7 +431,7 @@ class CorrelatorTest {
         }
 
         @Test
-        void anAlertBelongingToSeveralIncidentsMergesThemIntoTheOldestAndSaysWhy() {
+        void anAlertFirmlyTiedToSeveralIncidentsMergesThemIntoTheOldestAndSaysWhy() {
             Correlator correlator = correlator();
             Assignment oldest = correlator.add(alert(1, 0, "host", "ws1", "user", "alice"));
             Assignment middle = correlator.add(alert(2, 5, "host", "ws2"));
@@ -384,9 +441,12 @@ class CorrelatorTest {
 
             assertThat(bridge.incident()).isEqualTo(oldest.incident());
             assertThat(bridge.reason().entity()).isEqualTo(new EntityKey(EntityKey.Kind.USER, "alice"));
-            assertThat(bridge.merged()).containsExactly(new Assignment.Merge(newest.incident(), new JoinReason(
-                    JoinReason.Kind.SHARED_ENTITY, new EntityKey(EntityKey.Kind.HOST, "ws3"), id(3),
-                    Duration.ofMinutes(14).toNanos() / 1000, "")));
+            assertThat(bridge.merged()).extracting(Assignment.Merge::incident).containsExactly(newest.incident());
+            JoinReason why = bridge.merged().getFirst().reason();
+            assertThat(why.entity()).isEqualTo(new EntityKey(EntityKey.Kind.HOST, "ws3"));
+            assertThat(why.otherAlert()).isEqualTo(id(3));
+            assertThat(why.gapMicros()).isEqualTo(Duration.ofMinutes(14).toNanos() / 1000);
+            assertThat(why.evidence()).isEqualTo("evidence 0.72, 0.50 needed to merge: host ws3 0.72");
             assertThat(bridge2.incident()).isEqualTo(oldest.incident());
             assertThat(bridge2.merged()).extracting(Assignment.Merge::incident).containsExactly(middle.incident());
             assertThat(correlator.find(newest.incident())).isEqualTo(oldest.incident());
@@ -486,7 +546,8 @@ class CorrelatorTest {
             Assignment joined = correlator.add(alert(791, 14, "host", "ws2", "user", "j.doe@corp.local"));
 
             assertThat(joined.reason().explain(CorrelatorTest::name))
-                    .isEqualTo("joined because it shares user j.doe with alert 790, 14 minutes apart");
+                    .isEqualTo("joined because it shares user j.doe with alert 790, 14 minutes apart; evidence 0.95,"
+                            + " 0.25 needed to join: user j.doe 0.95");
         }
 
         @Test

@@ -136,9 +136,11 @@ class IncidentStoreTest {
         return incidents().alertsOf(READER, incident).stream().map(p -> p.alert().id()).toList();
     }
 
-    static JoinReason shared(EntityKey.Kind kind, String value, int other, Duration gap) {
+    /** A join through one shared entity, as stored: with the evidence the correlator weighed for it. */
+    static JoinReason shared(EntityKey.Kind kind, String value, int other, Duration gap, String weight) {
         return new JoinReason(JoinReason.Kind.SHARED_ENTITY, new EntityKey(kind, value), alertId(other),
-                gap.toNanos() / 1000, "");
+                gap.toNanos() / 1000, "evidence " + weight + ", 0.25 needed to join: " + kind.label() + " " + value
+                        + " " + weight);
     }
 
     // --- correlation ------------------------------------------------------------------------------------------
@@ -160,7 +162,8 @@ class IncidentStoreTest {
         List<PlacedAlert> first = incidents().alertsOf(READER, 1);
         assertThat(first).extracting(p -> p.alert().id()).containsExactly(alertId(1), alertId(2));
         assertThat(first).extracting(PlacedAlert::reason).containsExactly(new JoinReason(JoinReason.Kind.FIRST, null,
-                null, 0, ""), shared(EntityKey.Kind.HOST, "ws-1", 1, Duration.ofMinutes(10)));
+                null, 0, ""), shared(EntityKey.Kind.HOST, "ws-1", 1, Duration.ofMinutes(10),
+                        "0.79"));
         assertThat(alertIds(2)).containsExactly(alertId(3));
 
         Incident one = incidents().get(READER, 1);
@@ -186,7 +189,7 @@ class IncidentStoreTest {
         assertThat(second.opened()).isZero();
         assertThat(alertIds(2)).containsExactly(alertId(2), alertId(3));
         assertThat(incidents().alertsOf(READER, 2).get(1).reason())
-                .isEqualTo(shared(EntityKey.Kind.HOST, "ws-2", 2, Duration.ofMinutes(29)));
+                .isEqualTo(shared(EntityKey.Kind.HOST, "ws-2", 2, Duration.ofMinutes(29), "0.51"));
         assertThat(incidents().get(READER, 2).alertCount()).isEqualTo(2);
         assertThat(incidents().get(READER, 2).severity()).isEqualTo("high");
 
