@@ -16,6 +16,7 @@ import dev.vigil.connectors.GraphSecurityPages;
 import dev.vigil.connectors.RunSummary;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
+import dev.vigil.posture.Confidence;
 import dev.vigil.posture.Finding;
 import dev.vigil.posture.PostureAnalyzer;
 import dev.vigil.posture.PostureReport;
@@ -335,22 +336,28 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Long> weaknesses = new java.util.TreeMap<>();
         report.findings().stream().filter(f -> !f.isVulnerability())
                 .forEach(f -> weaknesses.merge(f.kind(), 1L, Long::sum));
+        long checked = exploited.stream().filter(f -> f.confidence() != Confidence.LOW).count();
         out.printf(Locale.ROOT, "Posture ('vigil posture --tenant %s'): score %.0f of 100; %d findings, %d of them"
-                        + " known-exploited vulnerabilities (CISA KEV); weaknesses: %s%n", tenant,
-                report.organizationScore(), report.findings().size(), exploited.size(), weaknesses.isEmpty() ? "none"
+                        + " known-exploited vulnerabilities (CISA KEV): %d version-checked, %d matched by product name"
+                        + " only; weaknesses: %s%n", tenant,
+                report.organizationScore(), report.findings().size(), exploited.size(), checked,
+                exploited.size() - checked, weaknesses.isEmpty() ? "none"
                         : weaknesses.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList());
-        // one row per asset, the most exposed first: internet-facing assets with known-exploited software lead
+        // one row per asset, the most exposed first: version-checked exposures lead, product-name leads follow
         Map<String, List<Finding>> byAsset = new LinkedHashMap<>();
-        exploited.stream().sorted(java.util.Comparator.comparingDouble(Finding::risk).reversed()
+        exploited.stream().sorted(java.util.Comparator.comparing((Finding f) -> f.confidence() == Confidence.LOW)
+                        .thenComparing(java.util.Comparator.comparingDouble(Finding::risk).reversed())
                         .thenComparing(Finding::subject))
                 .forEach(f -> byAsset.computeIfAbsent(f.assetId(), k -> new ArrayList<>()).add(f));
         List<List<Object>> rows = new ArrayList<>();
         byAsset.entrySet().stream().limit(4).forEach(e -> rows.add(List.of(e.getKey(),
                 e.getValue().get(0).software() == null ? "" : e.getValue().get(0).software(),
-                e.getValue().size() + " (" + String.join(", ", e.getValue().stream().map(Finding::subject)
-                        .distinct().limit(3).toList()) + (e.getValue().size() > 3 ? ", ..." : "") + ")")));
+                String.join(", ", e.getValue().stream().filter(f -> f.confidence() != Confidence.LOW)
+                        .map(Finding::subject).distinct().toList()),
+                e.getValue().stream().filter(f -> f.confidence() == Confidence.LOW).count())));
         if (!rows.isEmpty()) {
-            out.print(Output.table(List.of("asset", "software", "known-exploited CVEs"), rows));
+            out.print(Output.table(List.of("asset", "software", "known-exploited, version checked",
+                    "by product name only"), rows));
         }
     }
 

@@ -114,6 +114,10 @@ public final class PostureAnalyzer {
             notes.add(knowledge.kevEntries().isEmpty() ? "no vulnerability knowledge: import CVE JSON 5, OSV, KEV and"
                     + " EPSS files with 'vigil vulns import'" : "only KEV is known: without CVE JSON 5 or OSV records"
                     + " versions cannot be checked, so KEV matches are by product name (low confidence)");
+        } else if (counts.get("known_exploited_unverified") > 0) {
+            notes.add(counts.get("known_exploited_unverified") + " known-exploited findings have no CVE JSON 5 or OSV"
+                    + " record, so they match by product name only (low confidence): import their records with"
+                    + " 'vigil vulns import' so their versions are checked");
         }
         if (attack == null) {
             notes.add("no ATT&CK knowledge: compensating controls name techniques only (import MITRE's bundle with"
