@@ -157,18 +157,24 @@ class IngestApiTest {
         Thread.ofVirtual().start(() -> first.complete(ingest("acme", fixture.tokens.get("ingest"),
                 "{\"EventID\": 7, \"waited\": true}\n")));
         ServerFixture.Answer refused = null;
+        java.util.List<Integer> seen = new java.util.ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (refused == null && System.nanoTime() < deadline) {
+        while (refused == null && !first.isDone() && System.nanoTime() < deadline) {
             ServerFixture.Answer answer = ingest("globex", fixture.tokens.get("other-tenant"), "");
+            seen.add(answer.status());
             if (answer.status() == 429) {
                 refused = answer;
             } else {
                 Thread.sleep(20);
             }
         }
+        boolean firstDoneEarly = first.isDone();
         release.countDown();
         holder.join();
-        assertThat(refused).as("a second request while the first holds the only slot").isNotNull();
+        assertThat(firstDoneEarly).as("the first request waits for the store the test holds: " + (firstDoneEarly
+                ? first.get().status() + " " + first.get().body() : "")).isFalse();
+        assertThat(refused).as("a second request while the first holds the only slot; statuses seen: "
+                + seen.subList(Math.max(0, seen.size() - 5), seen.size()) + " of " + seen.size()).isNotNull();
         assertThat(refused.json().get("code").asString()).isEqualTo("rate_limited");
         assertThat(refused.json().get("message").asString()).contains("server.ingest.concurrent-requests");
         assertThat(refused.response().headers().firstValue("Retry-After")).hasValue("1");
