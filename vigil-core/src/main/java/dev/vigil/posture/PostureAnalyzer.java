@@ -545,11 +545,9 @@ public final class PostureAnalyzer {
                         : group.getKey().substring(group.getKey().lastIndexOf('|') + 1) + " ("
                                 + String.join(", ", versions) + ")";
                 // a match by product name alone is a lead, not a fact: the step says what to check first
-                action = members.stream().allMatch(f -> f.confidence() == Confidence.LOW)
-                        ? "check whether " + product + " is affected by " + first.subject()
-                                + " (matched by product name only; the version was not checked) and apply the vendor"
-                                + " fix if it is"
-                        : "apply the vendor fix for " + first.subject() + " to " + product;
+                action = (members.stream().allMatch(f -> f.confidence() == Confidence.LOW)
+                        ? "confirm the version is affected, then apply the vendor fix for "
+                        : "apply the vendor fix for ") + first.subject() + " to " + product;
             } else {
                 action = members.size() == 1 && !first.guidance().steps().isEmpty() ? first.guidance().steps().get(0)
                         : switch (first.kind()) {
@@ -566,7 +564,9 @@ public final class PostureAnalyzer {
                     : (targets.size() == 1 ? " account" : " accounts"));
             String sentence = action + " on " + where + " closes " + members.size()
                     + (members.size() == 1 ? " finding" : " findings")
-                    + (exploited > 0 ? ", " + exploited + " of them known-exploited" : "");
+                    + (exploited > 0 ? ", " + exploited + " of them known-exploited" : "")
+                    + (members.stream().allMatch(f -> f.confidence() == Confidence.LOW)
+                            ? " (matched by product name only; the version was not checked)" : "");
             steps.add(new RemediationStep(sentence, List.copyOf(targets), members.stream().map(Finding::id).toList(),
                     exploited, removed));
         }

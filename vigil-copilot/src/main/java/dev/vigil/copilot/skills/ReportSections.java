@@ -508,7 +508,7 @@ public final class ReportSections {
                 ResponseCard card = next.stream().filter(c -> c.category() == ResponseCard.Category.CONTAINMENT)
                         .findFirst().orElse(next.get(0));
                 String line = "Incident #" + incident.number() + " (" + severity + ", " + incident.status() + "): "
-                        + card.title() + target(card, incident.number()) + ", because " + card.reason();
+                        + card.title() + target(card, incident.number()) + " (why: " + card.reason() + ")";
                 lines.add(line);
                 result.evidence(line, card.evidence().isEmpty() ? List.of(ref) : card.evidence());
             }

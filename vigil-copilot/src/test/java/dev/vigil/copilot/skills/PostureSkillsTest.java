@@ -127,7 +127,8 @@ class PostureSkillsTest {
             SkillResult result = tenant.run(new RemediationPlanSkill(tenant.workspace), "cve", CITRIX_BLEED);
 
             assertThat(result.markdown()).startsWith("The remediation plan for " + CITRIX_BLEED + " in tenant '"
-                    + tenant.tenant + "' has 1 step; do first: apply the vendor fix for " + CITRIX_BLEED);
+                    + tenant.tenant + "' has 1 step; do first: confirm the version is affected, then apply the vendor fix for " + CITRIX_BLEED)
+                    .contains("(matched by product name only; the version was not checked)");
             assertThat(result.markdown()).contains("CISA due 2023-11-08");
             assertThat(result.facts()).containsEntry("steps", 1).containsEntry("kev_due", "2023-11-08");
             assertThat((Integer) result.facts().get("known_exploited")).isEqualTo(1);
