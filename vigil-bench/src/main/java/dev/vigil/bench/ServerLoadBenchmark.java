@@ -70,8 +70,8 @@ public final class ServerLoadBenchmark {
      * What to run.
      *
      * @param duration          how long the loaded phase asks and ingests
-     * @param users             analysts asking at once in the loaded phase
-     * @param ingestRate        events per second the ingest driver aims at (0: no ingest)
+     * @param users             analysts asking at once in the loaded phase (0: ingest alone, to find its ceiling)
+     * @param ingestRate        events per second the ingest driver aims at (0: no ingest, to measure the asks alone)
      * @param batchSize         records per ingest request
      * @param ingestSenders     ingest requests in flight at once (the server takes {@code
      *                          server.ingest.concurrent-requests}, 4 by default, and answers 429 beyond)
@@ -86,12 +86,12 @@ public final class ServerLoadBenchmark {
             requireNonNull(duration, "duration is null");
             requireNonNull(thinkTime, "thinkTime is null");
             requireNonNull(requestTimeout, "requestTimeout is null");
-            if (duration.isNegative() || duration.isZero() || users < 1 || ingestRate < 0 || batchSize < 1
+            if (duration.isNegative() || duration.isZero() || users < 0 || ingestRate < 0 || batchSize < 1
                     || ingestSenders < 1 || thinkTime.isNegative() || streamEvery < 0 || baselineQuestions < 1
                     || requestTimeout.isNegative() || requestTimeout.isZero()) {
-                throw new IllegalArgumentException("the load benchmark needs a positive duration, users, batch size,"
-                        + " senders, baseline questions and timeout, and a rate, think time and stream share of at"
-                        + " least 0: " + duration + ", " + users + ", " + batchSize + ", " + ingestSenders + ", "
+                throw new IllegalArgumentException("the load benchmark needs a positive duration, batch size,"
+                        + " senders, baseline questions and timeout, and users, a rate, think time and stream share of"
+                        + " at least 0: " + duration + ", " + users + ", " + batchSize + ", " + ingestSenders + ", "
                         + baselineQuestions + ", " + requestTimeout + ", " + ingestRate + ", " + thinkTime + ", "
                         + streamEvery);
             }

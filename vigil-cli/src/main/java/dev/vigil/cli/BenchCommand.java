@@ -622,7 +622,7 @@ final class BenchCommand extends CommandGroup {
                     + " and counted apart). Reports errors (the bar is zero), ask latency p50/p90/p95/p99/max against"
                     + " an idle baseline measured first in the same run (one analyst, no ingest), the ingest rate"
                     + " achieved and its request latency, and checks that every acknowledged record was stored.",
-                    "The tenant 'bench' is seeded as 'vigil demo' does it (as of " + "2026-11-20) in a temporary"
+                    "The tenant 'bench' is seeded as 'vigil demo' does it (as of 2026-11-20) in a temporary"
                     + " directory, deleted afterwards, unless --data names one; a --data directory that already"
                     + " holds it (e.g. from 'vigil bench copilot --data DIR') is reused, and grows by what is"
                     + " ingested."},
@@ -640,7 +640,7 @@ final class BenchCommand extends CommandGroup {
         String duration;
 
         @Option(names = "--users", paramLabel = "N", defaultValue = "50",
-                description = "Analysts asking at once (default: ${DEFAULT-VALUE}).")
+                description = "Analysts asking at once; 0 to measure ingest alone (default: ${DEFAULT-VALUE}).")
         int users;
 
         @Option(names = "--ingest-rate", paramLabel = "EVENTS", defaultValue = "20000",
@@ -681,8 +681,8 @@ final class BenchCommand extends CommandGroup {
                         "--think-time", thinkTime), streamEvery, baselineQuestions == null
                         ? defaults.baselineQuestions() : baselineQuestions, defaults.requestTimeout());
             } catch (IllegalArgumentException e) {
-                throw new VigilException(ErrorCode.USAGE, e.getMessage(), "Pass --duration above 0, --users,"
-                        + " --batch, --senders and --baseline-questions of at least 1, --ingest-rate,"
+                throw new VigilException(ErrorCode.USAGE, e.getMessage(), "Pass --duration above 0, --batch,"
+                        + " --senders and --baseline-questions of at least 1, and --users, --ingest-rate,"
                         + " --think-time and --stream-every of at least 0.", null);
             }
             boolean temporary = common.data == null;
