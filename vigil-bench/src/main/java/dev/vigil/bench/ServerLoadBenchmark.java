@@ -363,18 +363,21 @@ public final class ServerLoadBenchmark {
                 "errors", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms", "answers/s"));
         row(out, "idle: 1 analyst, no ingest", r.idle().answered(), r.idle().errors(), r.idle().latency(),
                 r.idle().answersPerSecond());
-        row(out, "loaded: " + o.users() + " analysts + ingest", r.loaded().answered(), r.loaded().errors(),
+        row(out, "loaded: " + o.users() + " analysts" + (o.ingestRate() > 0 ? " + ingest" : ""), r.loaded().answered(), r.loaded().errors(),
                 r.loaded().latency(), r.loaded().answersPerSecond());
         row(out, "  of which over the stream", r.loaded().streamed(), 0, r.loaded().streamLatency(), Double.NaN);
         out.append(String.format(Locale.ROOT, "%-32s %7s %7s %9.1f %9s %9.1f %9.1f%n", "loaded / idle", "", "",
                 r.p50Ratio(), "", r.p95Ratio(), r.p99Ratio()));
         Ingest i = r.ingest();
-        out.append(String.format(Locale.ROOT, "%ningest: %,d events acknowledged in %,d requests over %.1f s:"
-                + " %,.0f events/s of the %,d targeted (%.0f%%): %s; %d x 429 (backpressure, sent again),"
-                + " %d errors, %d quarantined%n", i.acknowledged(), i.requests(), i.seconds(), i.achievedPerSecond(),
-                i.targetPerSecond(), i.targetPerSecond() == 0 ? 0 : 100 * i.achievedPerSecond()
-                        / i.targetPerSecond(), i.sustained() ? "sustained" : "NOT sustained", i.throttled(),
-                i.errors(), i.quarantined()));
+        if (i.targetPerSecond() == 0) {
+            out.append(String.format(Locale.ROOT, "%ningest: none (--ingest-rate 0)%n"));
+        } else {
+            out.append(String.format(Locale.ROOT, "%ningest: %,d events acknowledged in %,d requests over %.1f s:"
+                    + " %,.0f events/s of the %,d targeted (%.0f%%): %s; %d x 429 (backpressure, sent again),"
+                    + " %d errors, %d quarantined%n", i.acknowledged(), i.requests(), i.seconds(),
+                    i.achievedPerSecond(), i.targetPerSecond(), 100 * i.achievedPerSecond() / i.targetPerSecond(),
+                    i.sustained() ? "sustained" : "NOT sustained", i.throttled(), i.errors(), i.quarantined()));
+        }
         Latency l = i.requestLatency();
         out.append(String.format(Locale.ROOT, "ingest request latency: p50 %.1f ms, p90 %.1f, p95 %.1f, p99 %.1f,"
                 + " max %.1f (%d requests)%n", l.p50(), l.p90(), l.p95(), l.p99(), l.max(), l.count()));
