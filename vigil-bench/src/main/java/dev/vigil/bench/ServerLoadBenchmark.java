@@ -26,11 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -206,9 +204,9 @@ public final class ServerLoadBenchmark {
         Asking loaded;
         Ingest ingest;
         try (VigilServer server = VigilServer.start(config, "127.0.0.1", 0);
-                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10)).executor(threads).build();
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10)).executor(threads).build()) {
             URI base = URI.create("http://127.0.0.1:" + server.port() + "/api/v1/tenants/" + tenant.value());
             Instant issuedAt = Instant.now();
             List<String> analysts = new ArrayList<>();
@@ -421,7 +419,7 @@ public final class ServerLoadBenchmark {
         }
     }
 
-    /** A good answer: its session, and whether it came over the stream. */
+    /** A good answer: the session it was recorded in. */
     private record Answered(String session) {}
 
     /** Asks the copilot over HTTP and checks each answer; an answer that is not good throws {@link Bad}. */
