@@ -351,12 +351,13 @@ public final class ServerLoadBenchmark {
     public static String text(Report r) {
         Options o = r.options();
         StringBuilder out = new StringBuilder();
+        String ingesting = o.ingestRate() == 0 ? "with no ingest" : String.format(Locale.ROOT, "while ingesting %,d"
+                + " events/s in batches of %,d from %d senders", o.ingestRate(), o.batchSize(), o.ingestSenders());
         out.append(String.format(Locale.ROOT, "Server load on tenant '%s': %d analysts for %d s (think time %d ms,"
-                + " every %s question streamed) while ingesting %,d events/s in batches of %,d from %d senders;"
-                + " %d cores, Java %s, load average %.1f before and %.1f after%n%n", r.tenant(), o.users(),
-                o.duration().toSeconds(), o.thinkTime().toMillis(), o.streamEvery() == 0 ? "no" : ordinal(
-                o.streamEvery()), o.ingestRate(), o.batchSize(), o.ingestSenders(), r.cores(), r.java(),
-                r.loadAverageBefore(), r.loadAverageAfter()));
+                + " every %s question streamed) %s; %d cores, Java %s, load average %.1f before and %.1f after%n%n",
+                r.tenant(), o.users(), o.duration().toSeconds(), o.thinkTime().toMillis(), o.streamEvery() == 0 ? "no"
+                : ordinal(o.streamEvery()), ingesting, r.cores(), r.java(), r.loadAverageBefore(),
+                r.loadAverageAfter()));
         out.append(String.format(Locale.ROOT, "%-32s %7s %7s %9s %9s %9s %9s %9s %8s%n", "asking", "answers",
                 "errors", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms", "answers/s"));
         row(out, "idle: 1 analyst, no ingest", r.idle().answered(), r.idle().errors(), r.idle().latency(),
@@ -370,15 +371,15 @@ public final class ServerLoadBenchmark {
         if (i.targetPerSecond() == 0) {
             out.append(String.format(Locale.ROOT, "%ningest: none (--ingest-rate 0)%n"));
         } else {
+            Latency l = i.requestLatency();
             out.append(String.format(Locale.ROOT, "%ningest: %,d events acknowledged in %,d requests over %.1f s:"
                     + " %,.0f events/s of the %,d targeted (%.0f%%): %s; %d x 429 (backpressure, sent again),"
                     + " %d errors, %d quarantined%n", i.acknowledged(), i.requests(), i.seconds(),
                     i.achievedPerSecond(), i.targetPerSecond(), 100 * i.achievedPerSecond() / i.targetPerSecond(),
                     i.sustained() ? "sustained" : "NOT sustained", i.throttled(), i.errors(), i.quarantined()));
+            out.append(String.format(Locale.ROOT, "ingest request latency: p50 %.1f ms, p90 %.1f, p95 %.1f, p99 %.1f,"
+                    + " max %.1f (%d requests)%n", l.p50(), l.p90(), l.p95(), l.p99(), l.max(), l.count()));
         }
-        Latency l = i.requestLatency();
-        out.append(String.format(Locale.ROOT, "ingest request latency: p50 %.1f ms, p90 %.1f, p95 %.1f, p99 %.1f,"
-                + " max %.1f (%d requests)%n", l.p50(), l.p90(), l.p95(), l.p99(), l.max(), l.count()));
         out.append(String.format(Locale.ROOT, "stored events: %,d before, %,d after (%,d newly stored"
                 + " acknowledged): %s%n", r.storedBefore(), r.storedAfter(), i.storedNew(), r.storedMatches()
                 ? "every acknowledged record is in the store" : "MISMATCH"));
