@@ -5,6 +5,7 @@ import dev.vigil.bench.CorrelationBenchmark;
 import dev.vigil.bench.CorrelationQuality;
 import dev.vigil.bench.DetectionQuality;
 import dev.vigil.bench.IngestBenchmark;
+import dev.vigil.bench.ServerLoadBenchmark;
 import dev.vigil.bench.SigmaBenchmark;
 import dev.vigil.bench.StoreCorrelationBenchmark;
 import dev.vigil.ingest.IngestSummary;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
                 BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class,
                 BenchCommand.CorrelationStore.class, BenchCommand.Hunt.class,
                 BenchCommand.HuntCoverage.class, BenchCommand.Posture.class, BenchCommand.Embedding.class,
-                BenchCommand.CopilotBench.class})
+                BenchCommand.CopilotBench.class, BenchCommand.ServerLoad.class})
 final class BenchCommand extends CommandGroup {
 
     /** The paths to measure on (the shared data's OTRF and EVTX folders when none are named), each checked. */
@@ -608,6 +609,122 @@ final class BenchCommand extends CommandGroup {
                 }
             }
             return 0;
+        }
+    }
+
+    /** {@code vigil bench server-load}: the server's answers under concurrent analysts and ingest. */
+    @Command(name = "server-load", mixinStandardHelpOptions = true,
+            description = {"Start a Vigil server in-process on a free loopback port over the demo organization and"
+                    + " load it: --users analysts, each in sessions of its own, ask a rotating mix of the built-in"
+                    + " promptbooks' prompts and the copilot benchmark's questions over /copilot/ask (every 4th over"
+                    + " the SSE stream) while an ingest driver posts Sysmon and Security events as NDJSON to"
+                    + " /ingest at --ingest-rate events/s (paced by a token bucket; 429 + Retry-After is waited out"
+                    + " and counted apart). Reports errors (the bar is zero), ask latency p50/p90/p95/p99/max against"
+                    + " an idle baseline measured first in the same run (one analyst, no ingest), the ingest rate"
+                    + " achieved and its request latency, and checks that every acknowledged record was stored.",
+                    "The tenant 'bench' is seeded as 'vigil demo' does it (as of 2026-11-20) in a temporary"
+                    + " directory, deleted afterwards, unless --data names one; a --data directory that already"
+                    + " holds it (e.g. from 'vigil bench copilot --data DIR') is reused, and grows by what is"
+                    + " ingested."},
+            footer = {"", "Figures go to stdout, progress to stderr. Give the server room: VIGIL_JAVA_OPTS=-Xmx2g."})
+    static final class ServerLoad implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        /** --data is where the store is seeded or reused; the tenant is always 'bench'. */
+        @picocli.CommandLine.Mixin
+        CommonOptions common;
+
+        @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s",
+                description = "How long the loaded phase runs: 60s, 5m (default: ${DEFAULT-VALUE}).")
+        String duration;
+
+        @Option(names = "--users", paramLabel = "N", defaultValue = "50",
+                description = "Analysts asking at once; 0 to measure ingest alone (default: ${DEFAULT-VALUE}).")
+        int users;
+
+        @Option(names = "--ingest-rate", paramLabel = "EVENTS", defaultValue = "20000",
+                description = "Target ingest rate in events per second; 0 for none (default: ${DEFAULT-VALUE}).")
+        int ingestRate;
+
+        @Option(names = "--batch", paramLabel = "N", defaultValue = "2000",
+                description = "Records per ingest request (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--senders", paramLabel = "N", defaultValue = "4",
+                description = "Ingest requests in flight at once (default: ${DEFAULT-VALUE}, the server's"
+                        + " server.ingest.concurrent-requests).")
+        int senders;
+
+        @Option(names = "--think-time", paramLabel = "DURATION", defaultValue = "0",
+                description = "An analyst's pause after each answer: 0, 500ms, 2s (default: ${DEFAULT-VALUE}).")
+        String thinkTime;
+
+        @Option(names = "--stream-every", paramLabel = "N", defaultValue = "4",
+                description = "Ask every N-th question over the SSE stream; 0 for none (default: ${DEFAULT-VALUE}).")
+        int streamEvery;
+
+        @Option(names = "--baseline-questions", paramLabel = "N",
+                description = "Questions the idle baseline asks (default: the whole mix, once).")
+        Integer baselineQuestions;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerLoadBenchmark.Options defaults = ServerLoadBenchmark.Options.defaults();
+            ServerLoadBenchmark.Options options;
+            try {
+                options = new ServerLoadBenchmark.Options(dev.vigil.hunt.HuntSchedule.duration("--duration",
+                        duration), users, ingestRate, batch, senders, dev.vigil.hunt.HuntSchedule.duration(
+                        "--think-time", thinkTime), streamEvery, baselineQuestions == null
+                        ? defaults.baselineQuestions() : baselineQuestions, defaults.requestTimeout());
+            } catch (IllegalArgumentException e) {
+                throw new VigilException(ErrorCode.USAGE, e.getMessage(), "Pass --duration above 0, --batch,"
+                        + " --senders and --baseline-questions of at least 1, and --users, --ingest-rate,"
+                        + " --think-time and --stream-every of at least 0.", null);
+            }
+            boolean temporary = common.data == null;
+            Path directory = temporary ? Files.createTempDirectory("vigil-bench-server-load") : common.data;
+            common.data = directory;
+            common.tenant = CopilotBenchmark.TENANT.value();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                dev.vigil.config.VigilConfig config = common.load();
+                if (dev.vigil.store.TenantStore.exists(directory, CopilotBenchmark.TENANT)) {
+                    err.printf(Locale.ROOT, "reusing the tenant '%s' in %s%n", CopilotBenchmark.TENANT, directory);
+                } else {
+                    long start = System.nanoTime();
+                    Path input = directory.resolve("demo-input").resolve(CopilotBenchmark.AS_OF.toString());
+                    List<Path> files = new dev.vigil.demo.DemoOrganization(CopilotBenchmark.AS_OF).writeTo(input);
+                    err.println("seeding the demo organization (ingest, detection, correlation)...");
+                    err.flush();
+                    try (dev.vigil.store.TenantStore store = dev.vigil.store.TenantStore.open(directory,
+                            CopilotBenchmark.TENANT, dev.vigil.store.TenantStore.Mode.READ_WRITE)) {
+                        DemoCommand.Seeded seeded = DemoCommand.seed(config, store, files, err);
+                        err.printf(Locale.ROOT, "demo: %,d events stored, %d alerts, %s in %.1f s%n",
+                                seeded.summary().stored(), seeded.alerts(), seeded.correlated(),
+                                (System.nanoTime() - start) / 1e9);
+                    }
+                }
+                err.flush();
+                ServerLoadBenchmark.Report report = ServerLoadBenchmark.run(config, CopilotBenchmark.TENANT,
+                        CopilotBenchmark.NOW, options, line -> {
+                            err.println(line);
+                            err.flush();
+                        });
+                out.print(json ? Output.json(report) + System.lineSeparator() : ServerLoadBenchmark.text(report));
+                out.flush();
+                return report.errors() == 0 && report.storedMatches() ? 0 : 1;
+            } finally {
+                if (temporary) {
+                    try (var files = Files.walk(directory)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
         }
     }
 
