@@ -28,6 +28,7 @@ import dev.vigil.posture.vuln.VulnKnowledge;
 import dev.vigil.posture.vuln.VulnKnowledgeFile;
 import dev.vigil.server.ApiToken;
 import dev.vigil.server.ApiTokens;
+import dev.vigil.server.Users;
 import dev.vigil.server.VigilServer;
 import dev.vigil.store.PostureStore;
 import dev.vigil.store.TenantStore;
@@ -59,7 +60,8 @@ import picocli.CommandLine.Spec;
  * five attacks, and Defender incidents as the Graph Security API pages them), seeds the {@code demo} tenant with it
  * (rules, a partner feed, ATT&amp;CK and CISA's KEV catalog when at hand, ingest with detection, the inventory, the
  * Graph pages through the connector's mapping, correlation), shows what Vigil found and then serves it, as
- * {@code vigil serve} does, with an owner token for the tenant. {@code --no-serve} seeds and exits.
+ * {@code vigil serve} does, with a web UI sign-in (user {@code demo}) and an owner token for the tenant.
+ * {@code --no-serve} seeds and exits.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Seed a demo tenant with a fictional haulier (300 staff, 100 hosts, software and identities) and"
@@ -186,6 +188,17 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         ApiTokens.Created created = tokens.create(config.tenant(), Role.OWNER, DEMO_TOKEN_NAME, null, now);
+        // a browser sign-in for the web UI: the demo user, owner of the demo tenant, with a fresh password each run
+        byte[] random = new byte[15];
+        new java.security.SecureRandom().nextBytes(random);
+        char[] password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
+        Users users = Users.in(config.dataDirectory());
+        if (users.find(DEMO_USER).isPresent()) {
+            users.setPassword(DEMO_USER, password, false, now);
+            users.grant(DEMO_USER, config.tenant(), Role.OWNER);
+        } else {
+            users.add(DEMO_USER, password, false, Map.of(config.tenant(), Role.OWNER), now);
+        }
         VigilServer server = VigilServer.start(config, bind, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -194,9 +207,12 @@ final class DemoCommand implements Callable<Integer> {
         }, "vigil-demo-stop"));
         String base = "http://" + bind + ":" + server.port();
         out.println();
-        out.println("Vigil is serving the demo on " + base + "/api/v1 (Ctrl-C stops it). Owner token for tenant '"
-                + config.tenant() + "' (shown once):");
-        out.println("  " + created.token());
+        out.println("Vigil is serving the demo (Ctrl-C stops it).");
+        out.println("  Web UI:  " + base + "/   user '" + DEMO_USER + "', password " + new String(password)
+                + "   (owner of tenant '" + config.tenant() + "'; a new password each run)");
+        java.util.Arrays.fill(password, '\0');
+        out.println("  API:     " + base + "/api/v1   owner token for tenant '" + config.tenant() + "' (shown once):");
+        out.println("           " + created.token());
         out.println("Try:");
         out.println("  curl -H \"Authorization: Bearer " + created.token() + "\" " + base + "/api/v1/tenants/"
                 + config.tenant() + "/incidents");
@@ -206,6 +222,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     static final String DEMO_TOKEN_NAME = "demo-owner";
+    static final String DEMO_USER = "demo";
 
     /** What seeding a tenant with the demo organization did. */
     record Seeded(int rules, int indicators, String attack, String kev, IngestSummary summary, Long alerts,

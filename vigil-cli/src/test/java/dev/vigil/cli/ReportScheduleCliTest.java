@@ -31,7 +31,7 @@ class ReportScheduleCliTest {
 
     @BeforeAll
     static void seedTheDemo() {
-        Run demo = CliTesting.vigil(data, "demo", "--as-of", "2026-11-29", "--json");
+        Run demo = CliTesting.vigil(data, "demo", "--no-serve", "--scale", "0.05", "--as-of", "2026-11-29", "--json");
         assertThat(demo.exit()).as(demo.toString()).isZero();
     }
 

@@ -28,6 +28,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -514,6 +515,7 @@ public final class PostureAnalyzer {
             groups.computeIfAbsent(finding.remediation(), k -> new ArrayList<>()).add(finding);
         }
         List<RemediationStep> steps = new ArrayList<>();
+        Set<RemediationStep> acting = new HashSet<>();
         for (Map.Entry<String, List<Finding>> group : groups.entrySet()) {
             List<Finding> members = group.getValue();
             Set<String> targets = new TreeSet<>();
@@ -567,10 +569,17 @@ public final class PostureAnalyzer {
                     + (exploited > 0 ? ", " + exploited + " of them known-exploited" : "")
                     + (members.stream().allMatch(f -> f.confidence() == Confidence.LOW)
                             ? " (matched by product name only; the version was not checked)" : "");
-            steps.add(new RemediationStep(sentence, List.copyOf(targets), members.stream().map(Finding::id).toList(),
-                    exploited, removed));
+            RemediationStep step = new RemediationStep(sentence, List.copyOf(targets),
+                    members.stream().map(Finding::id).toList(), exploited, removed);
+            steps.add(step);
+            if (members.stream().anyMatch(f -> f.decision() == Decision.ACT)) {
+                acting.add(step);
+            }
         }
-        steps.sort(Comparator.comparingDouble(RemediationStep::riskRemoved).reversed()
+        // SSVC first: a step that closes an Act finding (remediate now) comes before any that closes only later ones,
+        // however many hosts those touch; within each, the risk removed orders them
+        steps.sort(Comparator.comparing((RemediationStep step) -> !acting.contains(step))
+                .thenComparing(Comparator.comparingDouble(RemediationStep::riskRemoved).reversed())
                 .thenComparing(RemediationStep::action));
         return steps;
     }
