@@ -2,17 +2,8 @@ package dev.vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -34,60 +25,22 @@ class ConnectorsApiTest {
     Path data;
 
     ServerFixture fixture;
-    HttpServer graph;
-    final List<String> authorizations = new CopyOnWriteArrayList<>();
-    final List<String> secretsSeen = new CopyOnWriteArrayList<>();
+    GraphStandIn graph;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         fixture = new ServerFixture(data);
-        graph = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        graph.createContext("/directory-tenant/oauth2/v2.0/token", exchange -> {
-            String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            secretsSeen.add(form);
-            reply(exchange, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"graph-token\"}");
-        });
-        graph.createContext("/v1.0/security/alerts_v2", exchange -> {
-            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-            Instant recent = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-            reply(exchange, 200, "{\"@odata.context\":\"https://graph.microsoft.com/v1.0/$metadata#security/alerts_v2\","
-                    + "\"value\":[" + alert("da-1", recent) + "," + alert("da-2", recent.plusSeconds(60)) + "]}");
-        });
-        graph.createContext("/v1.0/security/incidents", exchange -> reply(exchange, 200,
-                "{\"@odata.context\":\"https://graph.microsoft.com/v1.0/$metadata#security/incidents\",\"value\":[]}"));
-        graph.start();
+        graph = new GraphStandIn();
     }
 
     @AfterEach
     void stop() {
-        graph.stop(0);
+        graph.close();
         fixture.close();
     }
 
-    static String alert(String id, Instant at) {
-        return """
-                {"@odata.type":"#microsoft.graph.security.alert","id":"%1$s","providerAlertId":"%1$s-p",\
-                "incidentId":"77","status":"new","severity":"high","serviceSource":"microsoftDefenderForEndpoint",\
-                "detectionSource":"antivirus","title":"Suspicious execution of hidden file %1$s",\
-                "description":"A hidden file has been launched.","category":"DefenseEvasion",\
-                "mitreTechniques":["T1564.001"],"createdDateTime":"%2$s","lastUpdateDateTime":"%2$s",\
-                "firstActivityDateTime":"%2$s","lastActivityDateTime":"%2$s","comments":[],"evidence":[\
-                {"@odata.type":"#microsoft.graph.security.deviceEvidence","createdDateTime":"%2$s",\
-                "verdict":"unknown","remediationStatus":"none","roles":[],"tags":[],\
-                "deviceDnsName":"tempdc.contoso.com","osPlatform":"WindowsServer2016"}]}"""
-                .formatted(id, at);
-    }
-
-    static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
-
     String base() {
-        return "http://127.0.0.1:" + graph.getAddress().getPort();
+        return graph.base();
     }
 
     ServerFixture.Answer addGraphConnector(String token) {
@@ -107,13 +60,13 @@ class ConnectorsApiTest {
         assertThat(tested.status()).as(tested.body()).isEqualTo(200);
         assertThat(tested.json().get("ok").asBoolean()).as(tested.body()).isTrue();
         assertThat(tested.json().get("steps").size()).isPositive();
-        assertThat(secretsSeen).anySatisfy(form -> assertThat(form).contains(SECRET));
+        assertThat(graph.tokenForms).anySatisfy(form -> assertThat(form).contains(SECRET));
 
         ServerFixture.Answer ran = fixture.send("POST", CONNECTORS + "/graph/run", owner, null);
         assertThat(ran.status()).as(ran.body()).isEqualTo(200);
         assertThat(ran.json().get("read").asLong()).isEqualTo(2);
         assertThat(ran.json().get("alerts_new").asLong()).isEqualTo(2);
-        assertThat(authorizations).isNotEmpty().allMatch("Bearer graph-token"::equals);
+        assertThat(graph.authorizations).isNotEmpty().allMatch("Bearer graph-token"::equals);
 
         ServerFixture.Answer alerts = fixture.get("/api/v1/tenants/acme/alerts?limit=100", owner);
         assertThat(alerts.body()).contains("Suspicious execution of hidden file da-1",
@@ -143,9 +96,7 @@ class ConnectorsApiTest {
     @Test
     void aFailingTestSaysWhatFailedAndHowToFixIt() {
         String owner = fixture.tokens.get("owner");
-        graph.removeContext("/directory-tenant/oauth2/v2.0/token");
-        graph.createContext("/directory-tenant/oauth2/v2.0/token", exchange -> reply(exchange, 401,
-                "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret.\"}"));
+        graph.refuseSecrets();
         assertThat(addGraphConnector(owner).status()).isEqualTo(201);
         ServerFixture.Answer tested = fixture.send("POST", CONNECTORS + "/graph/test", owner, null);
         assertThat(tested.status()).as(tested.body()).isEqualTo(200);
