@@ -1,10 +1,8 @@
 package dev.vigil.cli;
 
 import dev.vigil.config.VigilConfig;
-import dev.vigil.connectors.Checkpoint;
 import dev.vigil.connectors.Connector;
 import dev.vigil.connectors.ConnectorConfig;
-import dev.vigil.connectors.ConnectorRegistry;
 import dev.vigil.connectors.Connectors;
 import dev.vigil.connectors.RunSummary;
 import dev.vigil.connectors.SecretBox;
@@ -120,7 +118,7 @@ final class ConnectorsCommand extends CommandGroup {
             Connectors connectors = connectors(config);
             ConnectorConfig settings = new ConnectorConfig(name, ConnectorConfig.Kind.fromId(kind), directoryTenant,
                     clientId, "", endpoint, authority, workspace, query, table, lookback, pageSize);
-            connectors.registry().put(connectors.seal(settings, secret.strip()));
+            connectors.add(settings, secret);
             PrintWriter out = spec.commandLine().getOut();
             out.println("Connector '" + name + "' (" + settings.kind().id() + ") saved for tenant '" + config.tenant()
                     + "'; its secret is stored encrypted. Check it with 'vigil connectors test " + name + "'.");
@@ -144,28 +142,7 @@ final class ConnectorsCommand extends CommandGroup {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            ConnectorRegistry registry = connectors(config).registry();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (ConnectorConfig connector : registry.list()) {
-                Checkpoint checkpoint = registry.checkpoint(connector.name());
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("name", connector.name());
-                row.put("kind", connector.kind().id());
-                row.put("tenantId", connector.directoryTenant());
-                row.put("clientId", connector.clientId());
-                row.put("endpoint", connector.endpointOrDefault());
-                if (!connector.workspace().isEmpty()) {
-                    row.put("workspace", connector.workspace());
-                }
-                if (!connector.query().isEmpty()) {
-                    row.put("query", connector.query());
-                }
-                row.put("lookback", connector.lookback().toString());
-                row.put("secret", connector.sealedSecret().isEmpty() ? "missing" : "stored encrypted");
-                row.put("watermark", checkpoint.watermark() == null ? "" : checkpoint.watermark().toString());
-                row.put("midRun", checkpoint.midRun());
-                rows.add(row);
-            }
+            List<Map<String, Object>> rows = connectors(config).describe();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Output.json(Map.of("tenant", config.tenant().value(), "connectors", rows)));

@@ -10,6 +10,10 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -52,6 +56,57 @@ public final class Connectors {
         return new ConnectorConfig(config.name(), config.kind(), config.directoryTenant(), config.clientId(), sealed,
                 config.endpoint(), config.authority(), config.workspace(), config.query(), config.table(),
                 config.lookback(), config.pageSize());
+    }
+
+    /**
+     * Adds the connector, or replaces the one of that name (its checkpoint stays), with its secret sealed: what
+     * {@code vigil connectors add} and the server's settings API both do.
+     *
+     * @param clientSecret the client secret in clear (Splunk: the authentication token; webhook: the senders' token)
+     * @return the settings as stored
+     */
+    public ConnectorConfig add(ConnectorConfig settings, String clientSecret) {
+        if (clientSecret == null || clientSecret.isBlank()) {
+            throw ConnectorConfig.invalid("connector '" + settings.name() + "' needs a client secret",
+                    "Give the app registration's client secret (splunk-export: a Splunk authentication token;"
+                            + " webhook: the bearer token senders must present).");
+        }
+        ConnectorConfig sealed = seal(settings, clientSecret.strip());
+        registry().put(sealed);
+        return sealed;
+    }
+
+    /**
+     * The tenant's connectors as people may see them: settings and checkpoint, never a secret (only whether one is
+     * stored). {@code vigil connectors list} and the server's settings API show these rows.
+     */
+    public List<Map<String, Object>> describe() {
+        ConnectorRegistry registry = registry();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ConnectorConfig connector : registry.list()) {
+            Checkpoint checkpoint = registry.checkpoint(connector.name());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", connector.name());
+            row.put("kind", connector.kind().id());
+            row.put("tenantId", connector.directoryTenant());
+            row.put("clientId", connector.clientId());
+            row.put("endpoint", connector.endpointOrDefault());
+            if (!connector.workspace().isEmpty()) {
+                row.put("workspace", connector.workspace());
+            }
+            if (!connector.query().isEmpty()) {
+                row.put("query", connector.query());
+            }
+            if (!connector.table().isEmpty()) {
+                row.put("table", connector.table());
+            }
+            row.put("lookback", connector.lookback().toString());
+            row.put("secret", connector.sealedSecret().isEmpty() ? "missing" : "stored encrypted");
+            row.put("watermark", checkpoint.watermark() == null ? "" : checkpoint.watermark().toString());
+            row.put("midRun", checkpoint.midRun());
+            rows.add(row);
+        }
+        return rows;
     }
 
     /**

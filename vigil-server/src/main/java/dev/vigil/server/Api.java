@@ -94,6 +94,7 @@ final class Api {
         table.addAll(new AuthApi(gate, OidcLogin.from(config, gate)).routes());
         table.addAll(new IngestApi(config, stores, gate.clock()).routes());
         table.addAll(new TenantAdminApi(gate, gate.tokens()).routes());
+        table.addAll(new ConnectorsApi(config, stores, gate.clock()).routes());
         table.addAll(new ReportApi(config, stores).routes());
         this.routes = List.copyOf(table);
     }

@@ -252,6 +252,38 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void anOwnerAddsTestsAndRunsAConnectorInSettings() {
+        try (GraphStandIn graph = new GraphStandIn()) {
+            open();
+            signIn("owner");
+            page.navigate(base() + "#/settings");
+            Locator connectors = page.locator("section[aria-labelledby=connectors-title]");
+            connectors.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("graph-ui");
+            connectors.getByLabel("Kind", new Locator.GetByLabelOptions().setExact(true)).selectOption("graph-security");
+            connectors.getByLabel("Entra ID tenant id").fill(GraphStandIn.DIRECTORY);
+            connectors.getByLabel("Client id", new Locator.GetByLabelOptions().setExact(true)).fill("app-1");
+            connectors.getByLabel("API endpoint").fill(graph.base());
+            connectors.getByLabel("Token authority").fill(graph.base());
+            connectors.getByLabel("Client secret", new Locator.GetByLabelOptions().setExact(true))
+                    .fill("browser-secret-value");
+            assertThat(connectors.getByLabel("Workspace")).isHidden();
+            connectors.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save connector")).click();
+            Locator saved = page.locator("section[aria-labelledby=connectors-title]");
+            assertThat(saved.locator("table")).containsText("graph-ui");
+            assertThat(saved.locator("table")).containsText("stored encrypted");
+            assertThat(saved).not().containsText("browser-secret-value");
+            saved.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Test connector graph-ui")).click();
+            assertThat(saved.getByRole(AriaRole.STATUS)).containsText("Test of graph-ui: works");
+            saved.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run connector graph-ui")).click();
+            Locator ran = page.locator("section[aria-labelledby=connectors-title]");
+            assertThat(ran.getByRole(AriaRole.STATUS)).containsText("Run of graph-ui");
+            assertThat(ran.getByRole(AriaRole.STATUS).locator("table")).containsText("2");
+            screenshot("settings-connectors");
+            assertThat(graph.authorizations).isNotEmpty();
+        }
+    }
+
+    @Test
     void aReportIsMadeAsMarkdownToReadHereAndAsPdfToDownload() {
         open();
         signIn("reader");
@@ -362,6 +394,7 @@ class WebUiBrowserTest {
         page.navigate(base() + "#/settings");
         assertThat(page.locator("main table").first()).isVisible();
         assertThat(page.locator("section[aria-labelledby=members-title]")).hasCount(0);
+        assertThat(page.locator("section[aria-labelledby=connectors-title]")).containsText("only the tenant's owners");
         page.navigate(base() + "#/hunt");
         page.getByLabel("KQL query").fill("SysmonEvent\n| where EventID == 1\n| summarize n = count() by Computer\n|");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Check")).click();
