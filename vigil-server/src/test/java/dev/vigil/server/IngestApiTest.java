@@ -154,12 +154,22 @@ class IngestApiTest {
         holding.await();
         // on a thread of its own: the common pool may be busy with another test's leftovers
         var first = new java.util.concurrent.CompletableFuture<ServerFixture.Answer>();
-        Thread.ofVirtual().start(() -> first.complete(ingest("acme", fixture.tokens.get("ingest"),
-                "{\"EventID\": 7, \"waited\": true}\n")));
+        startWaitingIngest(first);
         ServerFixture.Answer refused = null;
         java.util.List<Integer> seen = new java.util.ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (refused == null && !first.isDone() && System.nanoTime() < deadline) {
+        while (refused == null && System.nanoTime() < deadline) {
+            if (first.isDone()) {
+                if (first.get().status() != 429) {
+                    break;
+                }
+                // a probe took the slot before acme's request reached it: acme's request was the one refused, so
+                // send it again; the probe, whose store is free, has given the slot back by now
+                first = new java.util.concurrent.CompletableFuture<>();
+                startWaitingIngest(first);
+                Thread.sleep(50);
+                continue;
+            }
             ServerFixture.Answer answer = ingest("globex", fixture.tokens.get("other-tenant"), "");
             seen.add(answer.status());
             if (answer.status() == 429) {
@@ -180,6 +190,11 @@ class IngestApiTest {
         assertThat(refused.response().headers().firstValue("Retry-After")).hasValue("1");
         assertThat(first.get().status()).isEqualTo(200);
         assertThat(first.get().json().get("accepted").asLong()).isEqualTo(1);
+    }
+
+    private void startWaitingIngest(java.util.concurrent.CompletableFuture<ServerFixture.Answer> answer) {
+        Thread.ofVirtual().start(() -> answer.complete(ingest("acme", fixture.tokens.get("ingest"),
+                "{\"EventID\": 7, \"waited\": true}\n")));
     }
 
     @Test
