@@ -243,8 +243,7 @@ final class DemoCommand implements Callable<Integer> {
         int rules = RulesImportCommand.importBuiltin(store);
         int indicators = importDemoFeed(store);
         String attack = importAttackIfFound(config);
-        String kev = importKevIfFound(config);
-        importDemoVulnerabilityRecords(config);
+        String kev = importVulnerabilityKnowledge(config);
         IngestCommand.Progress progress = new IngestCommand.Progress(err);
         DetectingSink<TenantStore> detecting = IngestCommand.detecting(config, store, err);
         Ingestor ingestor = IngestCommand.ingestor(config, detecting != null ? detecting : store, Format.AUTO,
@@ -353,12 +352,12 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Long> weaknesses = new java.util.TreeMap<>();
         report.findings().stream().filter(f -> !f.isVulnerability())
                 .forEach(f -> weaknesses.merge(f.kind(), 1L, Long::sum));
-        long checked = exploited.stream().filter(f -> f.confidence() != Confidence.LOW).count();
+        int unverified = report.counts().get("known_exploited_unverified");
         out.printf(Locale.ROOT, "Posture ('vigil posture --tenant %s'): score %.0f of 100; %d findings, %d of them"
                         + " known-exploited vulnerabilities (CISA KEV): %d version-checked, %d matched by product name"
                         + " only; weaknesses: %s%n", tenant,
-                report.organizationScore(), report.findings().size(), exploited.size(), checked,
-                exploited.size() - checked, weaknesses.isEmpty() ? "none"
+                report.organizationScore(), report.findings().size(), exploited.size(),
+                exploited.size() - unverified, unverified, weaknesses.isEmpty() ? "none"
                         : weaknesses.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList());
         // one row per asset, the most exposed first: version-checked exposures lead, product-name leads follow
         Map<String, List<Finding>> byAsset = new LinkedHashMap<>();
@@ -403,9 +402,7 @@ final class DemoCommand implements Callable<Integer> {
      * knowledge has no KEV catalog yet and a copy is at hand (VIGIL_KEV_CATALOG, or the shared data beside this
      * checkout).
      */
-    private static String importKevIfFound(VigilConfig config) {
-        Path target = VulnsCommand.knowledgeFile(config);
-        VulnKnowledge knowledge = VulnKnowledgeFile.load(target);
+    private static String importKevIfFound(VulnKnowledge knowledge, VigilConfig config) {
         if (!knowledge.kevCatalogVersion().isEmpty()) {
             return "using KEV catalog " + knowledge.kevCatalogVersion() + " already in " + config.dataDirectory();
         }
@@ -422,21 +419,35 @@ final class DemoCommand implements Callable<Integer> {
             return "the KEV catalog at " + file + " cannot be read: " + result.problem();
         }
         knowledge.merge(result);
-        VulnKnowledgeFile.save(knowledge, target);
         return "imported CISA's KEV catalog " + knowledge.kevCatalogVersion() + " from " + file.normalize();
+    }
+
+    /**
+     * The tenant's vulnerability knowledge for the demo, read and written once: CISA's KEV catalog when at hand, and
+     * the CVE records of the flaws the demo company carries. Returns what happened to the KEV catalog.
+     */
+    private static String importVulnerabilityKnowledge(VigilConfig config) {
+        Path target = VulnsCommand.knowledgeFile(config);
+        VulnKnowledge knowledge = VulnKnowledgeFile.load(target);
+        String kevVersion = knowledge.kevCatalogVersion();
+        String kev = importKevIfFound(knowledge, config);
+        boolean recordsAdded = importDemoVulnerabilityRecords(knowledge);
+        if (recordsAdded || !kevVersion.equals(knowledge.kevCatalogVersion())) {
+            VulnKnowledgeFile.save(knowledge, target);
+        }
+        return kev;
     }
 
     /** The CVE records, with affected versions, of the two flaws the demo company carries (from the vendors' advisories). */
     static final List<String> DEMO_CVE_RECORDS = List.of("CVE-2023-22527", "CVE-2021-44228");
 
     /**
-     * The CVE JSON 5 records of the flaws the demo organization carries (Confluence on wiki01, Log4j on APP01), so
+     * Adds the CVE JSON 5 records of the flaws the demo organization carries (Confluence on wiki01, Log4j on APP01), so
      * posture checks their versions instead of matching KEV by product name alone, as it would after
-     * {@code vigil vulns import} of the same records. Records already known are left as they are.
+     * {@code vigil vulns import} of the same records. Records already known are left as they are; returns whether any
+     * was added.
      */
-    private static void importDemoVulnerabilityRecords(VigilConfig config) {
-        Path target = VulnsCommand.knowledgeFile(config);
-        VulnKnowledge knowledge = VulnKnowledgeFile.load(target);
+    private static boolean importDemoVulnerabilityRecords(VulnKnowledge knowledge) {
         boolean changed = false;
         for (String cve : DEMO_CVE_RECORDS) {
             if (!knowledge.recordsOf(cve).isEmpty()) {
@@ -462,9 +473,7 @@ final class DemoCommand implements Callable<Integer> {
             knowledge.merge(result);
             changed = true;
         }
-        if (changed) {
-            VulnKnowledgeFile.save(knowledge, target);
-        }
+        return changed;
     }
 
     /**

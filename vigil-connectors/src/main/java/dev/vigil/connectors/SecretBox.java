@@ -2,6 +2,7 @@ package dev.vigil.connectors;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.config.OwnerOnlyFiles;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -69,12 +69,7 @@ public final class SecretBox {
     }
 
     private static void create(Path file, byte[] content) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            // not a POSIX file system (Windows): the folder's own access control applies
-            Files.createFile(file);
-        }
+        Files.createFile(file, OwnerOnlyFiles.attributes());
         Files.write(file, content, StandardOpenOption.TRUNCATE_EXISTING);
     }
 

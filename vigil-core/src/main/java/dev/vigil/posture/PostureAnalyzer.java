@@ -525,6 +525,8 @@ public final class PostureAnalyzer {
             double removed = round(members.stream().mapToDouble(Finding::risk).sum());
             int exploited = (int) members.stream().filter(Finding::knownExploited).count();
             Finding first = members.get(0);
+            // a match by product name alone is a lead, not a fact: the step says to check the version first
+            boolean unverified = members.stream().allMatch(f -> f.confidence() == Confidence.LOW);
             String action;
             if (group.getKey().startsWith("upgrade|")) {
                 String software = first.software().substring(0, first.software().lastIndexOf(' '));
@@ -546,8 +548,7 @@ public final class PostureAnalyzer {
                 String product = versions.size() == 1 ? first.software()
                         : group.getKey().substring(group.getKey().lastIndexOf('|') + 1) + " ("
                                 + String.join(", ", versions) + ")";
-                // a match by product name alone is a lead, not a fact: the step says what to check first
-                action = (members.stream().allMatch(f -> f.confidence() == Confidence.LOW)
+                action = (unverified
                         ? "confirm the version is affected, then apply the vendor fix for "
                         : "apply the vendor fix for ") + first.subject() + " to " + product;
             } else {
@@ -567,8 +568,7 @@ public final class PostureAnalyzer {
             String sentence = action + " on " + where + " closes " + members.size()
                     + (members.size() == 1 ? " finding" : " findings")
                     + (exploited > 0 ? ", " + exploited + " of them known-exploited" : "")
-                    + (members.stream().allMatch(f -> f.confidence() == Confidence.LOW)
-                            ? " (matched by product name only; the version was not checked)" : "");
+                    + (unverified ? " (matched by product name only; the version was not checked)" : "");
             RemediationStep step = new RemediationStep(sentence, List.copyOf(targets),
                     members.stream().map(Finding::id).toList(), exploited, removed);
             steps.add(step);

@@ -2,19 +2,17 @@ package dev.vigil.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.config.OwnerOnlyFiles;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import tools.jackson.core.type.TypeReference;
@@ -28,8 +26,6 @@ import tools.jackson.core.type.TypeReference;
  * @param <T> the element type, written with the server's JSON mapper
  */
 final class SecretFile<T> {
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-
     private final Path file;
     private final Path lockFile;
     private final TypeReference<List<T>> type;
@@ -78,12 +74,8 @@ final class SecretFile<T> {
                 List<T> next = List.copyOf(change.apply(readFile()));
                 Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
                 Files.deleteIfExists(temporary);
-                FileAttribute<?>[] attributes = POSIX
-                        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-                                PosixFilePermissions.fromString("rw-------"))}
-                        : new FileAttribute<?>[0];
                 try (FileChannel out = FileChannel.open(temporary, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE), attributes)) {
+                        StandardOpenOption.WRITE), OwnerOnlyFiles.attributes())) {
                     out.write(ByteBuffer.wrap(ApiJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(next)));
                     out.force(true);
                 }

@@ -2,6 +2,7 @@ package dev.vigil.copilot.plugins;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.config.OwnerOnlyFiles;
 import dev.vigil.copilot.plugin.PluginManifest;
 import dev.vigil.copilot.plugin.PluginParser;
 import dev.vigil.model.ErrorCode;
@@ -230,12 +231,7 @@ public final class InstalledPlugins {
         plugin.settings().forEach(settings::put);
         Path file = folder.resolve(STATE_FILE);
         try {
-            Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
-            try {
-                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: its own permissions apply
-            }
+            OwnerOnlyFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
         } catch (IOException e) {
             throw new VigilException(ErrorCode.STORE_FAILED, "writing " + file + " failed: " + e, e);
         }
