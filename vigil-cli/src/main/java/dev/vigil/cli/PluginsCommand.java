@@ -74,7 +74,7 @@ final class PluginsCommand implements Callable<Integer> {
             InstalledPlugins.Installed plugin = plugins(config).install(source, settings);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Output.json(summary(plugin)));
+                out.println(Output.json(plugin.summary()));
             } else {
                 out.println("Installed plugin " + plugin.name() + " for tenant " + config.tenant() + ", "
                         + (plugin.enabled() ? "enabled" : "disabled") + ": " + plugin.manifest().skillNames().size()
