@@ -1,0 +1,81 @@
+package dev.vigil.stream;
+
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.VigilException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Talks to the cluster before the pipeline runs: checks the brokers answer, and creates the topics it needs. */
+public final class Brokers {
+    private static final Duration REACH_TIMEOUT = Duration.ofSeconds(15);
+
+    private Brokers() {}
+
+    /**
+     * Creates the pipeline's topics that do not exist yet: raw, events and alerts with the configured partitions,
+     * quarantine and incidents likewise, config compacted with one partition (every worker reads all of it).
+     *
+     * @throws VigilException {@code BROKER_UNAVAILABLE} naming the address when no broker answers in time
+     */
+    public static void ensureTopics(StreamSettings settings) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(config)) {
+            Set<String> existing = admin.listTopics().names().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Topics topics = settings.topics();
+            List<NewTopic> missing = new ArrayList<>();
+            short replication = (short) settings.replication();
+            for (String topic : topics.all()) {
+                if (existing.contains(topic)) {
+                    continue;
+                }
+                boolean isConfig = topic.equals(topics.config());
+                NewTopic created = new NewTopic(topic, isConfig ? 1 : settings.partitions(), replication);
+                if (isConfig) {
+                    created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                }
+                missing.add(created);
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) { // another worker made it first
+                        throw e;
+                    }
+                }
+            }
+        } catch (TimeoutException e) {
+            throw unreachable(settings.bootstrap(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(settings.bootstrap(), e.getCause());
+            }
+            throw new VigilException(ErrorCode.BROKER_UNAVAILABLE, "Kafka at " + settings.bootstrap()
+                    + " refused to create the pipeline's topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VigilException(ErrorCode.INTERRUPTED, "interrupted while reaching Kafka at "
+                    + settings.bootstrap());
+        }
+    }
+
+    static VigilException unreachable(String bootstrap, Throwable cause) {
+        return new VigilException(ErrorCode.BROKER_UNAVAILABLE, "no Kafka broker answered at " + bootstrap
+                + " within " + REACH_TIMEOUT.toSeconds() + " s", cause);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.vigil.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.model.Alert;
+import dev.vigil.model.Event;
+import dev.vigil.model.TenantId;
+import dev.vigil.sigma.EventDetector;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each event's tenant's Sigma rules and indicators over it, as ingest's detecting sink does, and forwards the
+ * alerts keyed by tenant. A tenant's content is compiled the first time one of its events arrives and again when its
+ * value on the config topic changes (checked every few seconds, not per event); a tenant with no content costs a map
+ * lookup per event.
+ */
+final class DetectProcessor implements Processor<String, Object, String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(DetectProcessor.class);
+    static final Duration REFRESH = Duration.ofSeconds(5);
+
+    private final Clock wallClock;
+    private final Map<String, Compiled> tenants = new HashMap<>();
+    private KeyValueStore<String, byte[]> content;
+    private ProcessorContext<String, Object> context;
+
+    DetectProcessor(Clock wallClock) {
+        this.wallClock = requireNonNull(wallClock, "wallClock is null");
+    }
+
+    /** A tenant's detectors and the content they were compiled from (null: the tenant has none). */
+    private record Compiled(byte[] source, List<EventDetector> detectors) {}
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.content = context.getStateStore(PipelineTopology.CONFIG_STORE);
+        tenants.clear();
+        context.schedule(REFRESH, PunctuationType.WALL_CLOCK_TIME, now -> refresh());
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        Event event = (Event) record.value();
+        Compiled compiled = tenants.computeIfAbsent(event.tenant().value(), this::compile);
+        if (compiled.detectors().isEmpty()) {
+            return;
+        }
+        List<Event> one = List.of(event);
+        for (EventDetector detector : compiled.detectors()) {
+            for (Alert alert : detector.detect(one)) {
+                context.forward(new Record<>(alert.tenant().value(), alert, record.timestamp()), "alerts-sink");
+            }
+        }
+    }
+
+    private void refresh() {
+        tenants.replaceAll((tenant, compiled) -> Arrays.equals(compiled.source(), content.get(tenant)) ? compiled
+                : compile(tenant));
+    }
+
+    private Compiled compile(String tenant) {
+        byte[] value = content.get(tenant);
+        if (value == null) {
+            return new Compiled(null, List.of());
+        }
+        try {
+            TenantContent.Compiled compiled = TenantContent.decode(value).compile(TenantId.of(tenant),
+                    wallClock.instant());
+            LOG.atInfo().addKeyValue("tenant", tenant).addKeyValue("rules", compiled.rules())
+                    .addKeyValue("indicators", compiled.indicators()).log("detection content compiled");
+            compiled.problems().forEach(problem -> LOG.atWarn().addKeyValue("tenant", tenant).log(problem));
+            return new Compiled(value, compiled.detectors());
+        } catch (RuntimeException e) {
+            // content that passed `vigil stream publish` but not this worker's engine: events still flow, and the
+            // log says which tenant runs without detection until its content is published again
+            LOG.atError().addKeyValue("tenant", tenant).setCause(e)
+                    .log("tenant content does not compile; its events are not matched until it is published again");
+            return new Compiled(value, List.of());
+        }
+    }
+}
