@@ -4,13 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vigil.ingest.Format;
 import dev.vigil.ingest.Inputs;
-import dev.vigil.ingest.Occurrences;
-import dev.vigil.ingest.RawRecord;
-import dev.vigil.ingest.RecordParsing;
-import dev.vigil.ingest.RecordReader;
 import dev.vigil.ingest.SourceSplitter;
 import dev.vigil.model.ErrorCode;
-import dev.vigil.model.QuarantineReason;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
 import java.io.IOException;
@@ -46,7 +41,7 @@ public final class FileSender implements AutoCloseable {
 
     private final StreamSettings settings;
     private final TenantId tenant;
-    private final SourceSplitter splitter;
+    private final Envelopes envelopes;
     private final KafkaProducer<String, byte[]> producer;
     private final Clock clock;
     private final InputStream stdin;
@@ -73,7 +68,8 @@ public final class FileSender implements AutoCloseable {
         this.tenant = requireNonNull(tenant, "tenant is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.stdin = requireNonNull(stdin, "stdin is null");
-        this.splitter = new SourceSplitter(format, settings.defaultTable(), settings.limits(), settings.defaultZone());
+        this.envelopes = new Envelopes(tenant, new SourceSplitter(format, settings.defaultTable(), settings.limits(),
+                settings.defaultZone()), settings.limits());
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -137,48 +133,13 @@ public final class FileSender implements AutoCloseable {
 
     /** Sends a source's records; returns why it was skipped, or null. */
     private String readSource(String name, InputStream in, long[] counts) throws IOException {
-        Occurrences occurrences = new Occurrences();
-        switch (splitter.open(name, in)) {
-            case SourceSplitter.Skipped skipped -> {
-                return skipped.reason();
-            }
-            case SourceSplitter.Refused refused -> {
-                RawRecord prefix = refused.prefix();
-                send(new RawEnvelope(tenant, prefix, occurrences.nextRefused(prefix.bytes(), refused.fullLength()),
-                        null, new RawEnvelope.Refusal(refused.reason(), refused.detail(), refused.fullLength())));
-                counts[0]++;
+        return envelopes.split(name, in, envelope -> {
+            send(envelope);
+            counts[0]++;
+            if (envelope.refusal() != null) {
                 counts[1]++;
             }
-            case SourceSplitter.Split split -> {
-                try (split) {
-                    RecordReader reader = split.reader();
-                    while (true) {
-                        RawRecord record;
-                        try {
-                            record = reader.next();
-                        } catch (RecordReader.Oversized oversized) {
-                            RawRecord prefix = oversized.prefix();
-                            send(new RawEnvelope(tenant, prefix, occurrences.nextRefused(prefix.bytes(),
-                                    oversized.fullLength()), null, new RawEnvelope.Refusal(
-                                            QuarantineReason.RECORD_TOO_LARGE, RecordParsing.tooLarge(
-                                                    oversized.fullLength(), settings.limits()),
-                                            oversized.fullLength())));
-                            counts[0]++;
-                            counts[1]++;
-                            continue;
-                        }
-                        if (record == null) {
-                            break;
-                        }
-                        // byte-identical records all parse or all fail, so a record that parses gets the number
-                        // ingest gives it; one that fails is numbered among all records, still the same every time
-                        send(new RawEnvelope(tenant, record, occurrences.next(record.bytes()), split.spec(), null));
-                        counts[0]++;
-                    }
-                }
-            }
-        }
-        return null;
+        });
     }
 
     private void send(RawEnvelope envelope) {
