@@ -30,12 +30,16 @@ public final class Brokers {
      * @throws VigilException {@code BROKER_UNAVAILABLE} naming the address when no broker answers in time
      */
     public static void ensureTopics(StreamSettings settings) {
+        ensureTopics(settings, REACH_TIMEOUT);
+    }
+
+    static void ensureTopics(StreamSettings settings, Duration timeout) {
         Map<String, Object> config = new HashMap<>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(config)) {
-            Set<String> existing = admin.listTopics().names().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Topics topics = settings.topics();
             List<NewTopic> missing = new ArrayList<>();
             short replication = (short) settings.replication();
@@ -52,7 +56,7 @@ public final class Brokers {
             }
             if (!missing.isEmpty()) {
                 try {
-                    admin.createTopics(missing).all().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) { // another worker made it first
                         throw e;
@@ -60,10 +64,10 @@ public final class Brokers {
                 }
             }
         } catch (TimeoutException e) {
-            throw unreachable(settings.bootstrap(), e);
+            throw unreachable(settings.bootstrap(), timeout, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw unreachable(settings.bootstrap(), e.getCause());
+                throw unreachable(settings.bootstrap(), timeout, e.getCause());
             }
             throw new VigilException(ErrorCode.BROKER_UNAVAILABLE, "Kafka at " + settings.bootstrap()
                     + " refused to create the pipeline's topics: " + e.getCause().getMessage(), e.getCause());
@@ -75,7 +79,11 @@ public final class Brokers {
     }
 
     static VigilException unreachable(String bootstrap, Throwable cause) {
+        return unreachable(bootstrap, REACH_TIMEOUT, cause);
+    }
+
+    static VigilException unreachable(String bootstrap, Duration timeout, Throwable cause) {
         return new VigilException(ErrorCode.BROKER_UNAVAILABLE, "no Kafka broker answered at " + bootstrap
-                + " within " + REACH_TIMEOUT.toSeconds() + " s", cause);
+                + " within " + timeout.toSeconds() + " s", cause);
     }
 }

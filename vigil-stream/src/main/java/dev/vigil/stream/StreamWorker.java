@@ -3,6 +3,7 @@ package dev.vigil.stream;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -51,10 +52,20 @@ public final class StreamWorker implements AutoCloseable {
      * @throws dev.vigil.model.VigilException {@code BROKER_UNAVAILABLE} when no broker answers at the address
      */
     public static StreamWorker start(StreamSettings settings) {
+        return start(settings, Map.of());
+    }
+
+    /**
+     * Starts a worker with Kafka Streams, consumer or producer settings of its own on top of Vigil's (a shorter
+     * session timeout, security settings for the cluster).
+     */
+    public static StreamWorker start(StreamSettings settings, Map<String, Object> overrides) {
         requireNonNull(settings, "settings is null");
         Brokers.ensureTopics(settings);
+        Properties properties = properties(settings);
+        properties.putAll(overrides);
         KafkaStreams streams = new KafkaStreams(PipelineTopology.build(settings.topics(), settings.limits(),
-                settings.correlationPolicy()), properties(settings));
+                settings.correlationPolicy()), properties);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.atError().setCause(e).log("stream thread failed; it is replaced and its tasks start over from the"
                     + " last commit");
