@@ -19,8 +19,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Talks to the cluster before the pipeline runs: checks the brokers answer, and creates the topics it needs. */
 public final class Brokers {
-    private static final Duration REACH_TIMEOUT = Duration.ofSeconds(15);
-
     private Brokers() {}
 
     /**
@@ -30,7 +28,7 @@ public final class Brokers {
      * @throws VigilException {@code BROKER_UNAVAILABLE} naming the address when no broker answers in time
      */
     public static void ensureTopics(StreamSettings settings) {
-        ensureTopics(settings, REACH_TIMEOUT);
+        ensureTopics(settings, settings.connectTimeout());
     }
 
     static void ensureTopics(StreamSettings settings, Duration timeout) {
@@ -76,10 +74,6 @@ public final class Brokers {
             throw new VigilException(ErrorCode.INTERRUPTED, "interrupted while reaching Kafka at "
                     + settings.bootstrap());
         }
-    }
-
-    static VigilException unreachable(String bootstrap, Throwable cause) {
-        return unreachable(bootstrap, REACH_TIMEOUT, cause);
     }
 
     static VigilException unreachable(String bootstrap, Duration timeout, Throwable cause) {

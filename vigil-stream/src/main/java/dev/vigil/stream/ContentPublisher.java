@@ -37,14 +37,14 @@ public final class ContentPublisher {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.connectTimeout().toMillis());
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 << 20);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(settings.topics().config(), tenant.value(), content.encode()))
-                    .get(30, TimeUnit.SECONDS);
+                    .get(settings.connectTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
-            throw Brokers.unreachable(settings.bootstrap(), e);
+            throw Brokers.unreachable(settings.bootstrap(), settings.connectTimeout(), e);
         } catch (ExecutionException e) {
             throw new VigilException(ErrorCode.BROKER_UNAVAILABLE, "Kafka at " + settings.bootstrap()
                     + " refused tenant '" + tenant + "''s content on " + settings.topics().config() + ": "

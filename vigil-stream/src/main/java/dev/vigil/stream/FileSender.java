@@ -77,7 +77,7 @@ public final class FileSender implements AutoCloseable {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.connectTimeout().toMillis());
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1 << 20, settings.limits().maxRecordBytes() + 4096));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
@@ -95,7 +95,7 @@ public final class FileSender implements AutoCloseable {
         try {
             partitions = producer.partitionsFor(settings.topics().raw()).size();
         } catch (TimeoutException e) {
-            throw Brokers.unreachable(settings.bootstrap(), e);
+            throw Brokers.unreachable(settings.bootstrap(), settings.connectTimeout(), e);
         }
         partition = Math.floorMod(tenant.value().hashCode(), partitions);
         Map<String, String> skipped = Collections.synchronizedMap(new java.util.TreeMap<>());
@@ -123,7 +123,7 @@ public final class FileSender implements AutoCloseable {
         Exception error = failure.get();
         if (error != null) {
             if (error instanceof TimeoutException) {
-                throw Brokers.unreachable(settings.bootstrap(), error);
+                throw Brokers.unreachable(settings.bootstrap(), settings.connectTimeout(), error);
             }
             throw new VigilException(ErrorCode.BROKER_UNAVAILABLE, "Kafka at " + settings.bootstrap()
                     + " did not take every record of the raw topic " + settings.topics().raw() + ": " + error, error);
@@ -160,7 +160,7 @@ public final class FileSender implements AutoCloseable {
                         }
                     });
         } catch (TimeoutException e) {
-            throw Brokers.unreachable(settings.bootstrap(), e);
+            throw Brokers.unreachable(settings.bootstrap(), settings.connectTimeout(), e);
         }
     }
 

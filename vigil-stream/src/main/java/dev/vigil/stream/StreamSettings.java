@@ -9,6 +9,7 @@ import dev.vigil.ingest.IngestLimits;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 
 /**
@@ -21,15 +22,17 @@ import java.time.ZoneId;
  * @param replication their replication factor
  * @param threads stream threads per worker
  * @param stateDir where the worker keeps its local state stores
+ * @param connectTimeout how long to wait for a broker to answer before reporting it unreachable
  */
 public record StreamSettings(String bootstrap, String applicationId, Topics topics, int partitions, int replication,
-        int threads, Path stateDir, IngestLimits limits, ZoneId defaultZone, String defaultTable,
+        int threads, Path stateDir, Duration connectTimeout, IngestLimits limits, ZoneId defaultZone, String defaultTable,
         CorrelationPolicy correlationPolicy) {
     public StreamSettings {
         requireNonNull(bootstrap, "bootstrap is null");
         requireNonNull(applicationId, "applicationId is null");
         requireNonNull(topics, "topics is null");
         requireNonNull(stateDir, "stateDir is null");
+        requireNonNull(connectTimeout, "connectTimeout is null");
         requireNonNull(limits, "limits is null");
         requireNonNull(defaultZone, "defaultZone is null");
         requireNonNull(defaultTable, "defaultTable is null");
@@ -51,36 +54,37 @@ public record StreamSettings(String bootstrap, String applicationId, Topics topi
                 ((Number) config.value(ConfigKey.STREAM_REPLICATION)).intValue(),
                 ((Number) config.value(ConfigKey.STREAM_THREADS)).intValue(),
                 stateDir.isBlank() ? config.dataDirectory().resolve("stream-state") : Path.of(stateDir),
+                (Duration) config.value(ConfigKey.STREAM_CONNECT_TIMEOUT),
                 config.ingestLimits(), config.defaultZone(), config.defaultTable(), config.correlationPolicy());
     }
 
     public StreamSettings withBootstrap(String value) {
-        return new StreamSettings(value, applicationId, topics, partitions, replication, threads, stateDir, limits,
-                defaultZone, defaultTable, correlationPolicy);
+        return new StreamSettings(value, applicationId, topics, partitions, replication, threads, stateDir,
+                connectTimeout, limits, defaultZone, defaultTable, correlationPolicy);
     }
 
     public StreamSettings withApplicationId(String value) {
-        return new StreamSettings(bootstrap, value, topics, partitions, replication, threads, stateDir, limits,
-                defaultZone, defaultTable, correlationPolicy);
+        return new StreamSettings(bootstrap, value, topics, partitions, replication, threads, stateDir,
+                connectTimeout, limits, defaultZone, defaultTable, correlationPolicy);
     }
 
     public StreamSettings withTopics(Topics value) {
-        return new StreamSettings(bootstrap, applicationId, value, partitions, replication, threads, stateDir, limits,
-                defaultZone, defaultTable, correlationPolicy);
+        return new StreamSettings(bootstrap, applicationId, value, partitions, replication, threads, stateDir,
+                connectTimeout, limits, defaultZone, defaultTable, correlationPolicy);
     }
 
     public StreamSettings withPartitions(int value) {
-        return new StreamSettings(bootstrap, applicationId, topics, value, replication, threads, stateDir, limits,
-                defaultZone, defaultTable, correlationPolicy);
+        return new StreamSettings(bootstrap, applicationId, topics, value, replication, threads, stateDir,
+                connectTimeout, limits, defaultZone, defaultTable, correlationPolicy);
     }
 
     public StreamSettings withThreads(int value) {
-        return new StreamSettings(bootstrap, applicationId, topics, partitions, replication, value, stateDir, limits,
-                defaultZone, defaultTable, correlationPolicy);
+        return new StreamSettings(bootstrap, applicationId, topics, partitions, replication, value, stateDir,
+                connectTimeout, limits, defaultZone, defaultTable, correlationPolicy);
     }
 
     public StreamSettings withStateDir(Path value) {
-        return new StreamSettings(bootstrap, applicationId, topics, partitions, replication, threads, value, limits,
-                defaultZone, defaultTable, correlationPolicy);
+        return new StreamSettings(bootstrap, applicationId, topics, partitions, replication, threads, value,
+                connectTimeout, limits, defaultZone, defaultTable, correlationPolicy);
     }
 }
