@@ -19,11 +19,14 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Talks to the cluster before the pipeline runs: checks the brokers answer, and creates the topics it needs. */
 public final class Brokers {
+    /** The largest tenant content the config topic takes. */
+    static final int CONTENT_MAX_BYTES = 64 << 20;
     private Brokers() {}
 
     /**
      * Creates the pipeline's topics that do not exist yet: raw, events and alerts with the configured partitions,
-     * quarantine and incidents likewise, config compacted with one partition (every worker reads all of it).
+     * quarantine and incidents likewise, config compacted with one partition (every worker reads all of it) and values
+     * of up to 64 MiB.
      *
      * @throws VigilException {@code BROKER_UNAVAILABLE} naming the address when no broker answers in time
      */
@@ -48,7 +51,9 @@ public final class Brokers {
                 boolean isConfig = topic.equals(topics.config());
                 NewTopic created = new NewTopic(topic, isConfig ? 1 : settings.partitions(), replication);
                 if (isConfig) {
-                    created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    // one value holds all of a tenant's rules and indicators: a big Sigma corpus is several MiB
+                    created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(CONTENT_MAX_BYTES)));
                 }
                 missing.add(created);
             }

@@ -38,7 +38,8 @@ public final class ContentPublisher {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.connectTimeout().toMillis());
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 << 20);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Brokers.CONTENT_MAX_BYTES);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(settings.topics().config(), tenant.value(), content.encode()))
