@@ -213,15 +213,15 @@ final class StreamCommand extends CommandGroup {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("tenant", config.tenant().value());
                 body.put("topic", settings.topics().config());
-                body.put("rules", compiled.rules());
-                body.put("indicators", compiled.indicators());
+                body.put("rules", compiled.ruleCount());
+                body.put("indicators", compiled.indicatorCount());
                 body.put("problems", compiled.problems());
                 out.println(Output.json(body));
                 return 0;
             }
             out.print(Output.table(List.of("tenant", "topic", "rules", "indicators", "problems"),
-                    List.of(List.of(config.tenant().value(), settings.topics().config(), compiled.rules(),
-                            compiled.indicators(), compiled.problems().size()))));
+                    List.of(List.of(config.tenant().value(), settings.topics().config(), compiled.ruleCount(),
+                            compiled.indicatorCount(), compiled.problems().size()))));
             compiled.problems().forEach(problem -> out.println("not run: " + problem));
             return 0;
         }

@@ -24,11 +24,23 @@ import org.slf4j.LoggerFactory;
  * Runs each event's tenant's Sigma rules and indicators over it, as ingest's detecting sink does, and forwards the
  * alerts keyed by tenant. A tenant's content is compiled the first time one of its events arrives and again when its
  * value on the config topic changes (checked every few seconds, not per event); a tenant with no content costs a map
- * lookup per event.
+ * lookup per event. Indicators are active or expired as of when the content was compiled.
  */
 final class DetectProcessor implements Processor<String, Object, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(DetectProcessor.class);
     static final Duration REFRESH = Duration.ofSeconds(5);
+
+    /**
+     * Content compiled in this JVM, by tenant and content digest: the stream threads of a worker compile a tenant's
+     * rules once, not once per task. A few entries; replaced content ages out as new content comes.
+     */
+    private static final Map<String, TenantContent.Compiled> COMPILED = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, TenantContent.Compiled> eldest) {
+                    return size() > 64;
+                }
+            });
 
     private final Clock wallClock;
     private final Map<String, Compiled> tenants = new HashMap<>();
@@ -70,17 +82,30 @@ final class DetectProcessor implements Processor<String, Object, String, Object>
                 : compile(tenant));
     }
 
+    private static String digest(byte[] value) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(value));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     private Compiled compile(String tenant) {
         byte[] value = content.get(tenant);
         if (value == null) {
             return new Compiled(null, List.of());
         }
         try {
-            TenantContent.Compiled compiled = TenantContent.decode(value).compile(TenantId.of(tenant),
-                    wallClock.instant());
-            LOG.atInfo().addKeyValue("tenant", tenant).addKeyValue("rules", compiled.rules())
-                    .addKeyValue("indicators", compiled.indicators()).log("detection content compiled");
-            compiled.problems().forEach(problem -> LOG.atWarn().addKeyValue("tenant", tenant).log(problem));
+            String key = tenant + "/" + digest(value);
+            TenantContent.Compiled compiled = COMPILED.get(key);
+            if (compiled == null) {
+                compiled = TenantContent.decode(value).compile(TenantId.of(tenant), wallClock.instant());
+                COMPILED.put(key, compiled);
+                LOG.atInfo().addKeyValue("tenant", tenant).addKeyValue("rules", compiled.ruleCount())
+                        .addKeyValue("indicators", compiled.indicatorCount()).log("detection content compiled");
+                TenantContent.Compiled logged = compiled;
+                logged.problems().forEach(problem -> LOG.atWarn().addKeyValue("tenant", tenant).log(problem));
+            }
             return new Compiled(value, compiled.detectors());
         } catch (RuntimeException e) {
             // content that passed `vigil stream publish` but not this worker's engine: events still flow, and the

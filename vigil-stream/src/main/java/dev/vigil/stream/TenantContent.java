@@ -67,7 +67,6 @@ public record TenantContent(Map<String, String> rules, Map<String, String> indic
      *     naming the file when an indicator file cannot be read
      */
     public Compiled compile(TenantId tenant, Instant now) {
-        List<EventDetector> detectors = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<SigmaDocument> documents = new ArrayList<>();
         rules.forEach((source, yaml) -> {
@@ -81,8 +80,8 @@ public record TenantContent(Map<String, String> rules, Map<String, String> indic
         if (!documents.isEmpty()) {
             ruleSet = RuleSet.compile(documents, LogSourceMap.builtIn(), Placeholders.none());
             ruleSet.failures().forEach(f -> problems.add(f.source() + ": " + f.reference() + ": " + f.reason()));
-            if (!ruleSet.rules().isEmpty()) {
-                detectors.add(new Detector(tenant, ruleSet));
+            if (ruleSet.rules().isEmpty()) {
+                ruleSet = null;
             }
         }
         IndicatorIndex.Builder builder = IndicatorIndex.builder(now);
@@ -97,17 +96,41 @@ public record TenantContent(Map<String, String> rules, Map<String, String> indic
             read.indicators().forEach(builder::add);
         });
         IndicatorIndex index = builder.build();
-        if (!index.isEmpty()) {
-            detectors.add(new IocDetector(index, tenant));
-        }
-        return new Compiled(detectors, ruleSet == null ? 0 : ruleSet.rules().size(), index.size(), problems);
+        return new Compiled(tenant, ruleSet, index.isEmpty() ? null : index, problems);
     }
 
-    /** What detection runs for a tenant: the Sigma detector and the indicator matcher, each when there is content. */
-    public record Compiled(List<EventDetector> detectors, int rules, int indicators, List<String> problems) {
+    /**
+     * A tenant's content compiled: the rule set and the indicator index, both immutable and shared by every stream
+     * thread of a worker; each thread runs them through {@linkplain #detectors() detectors of its own}.
+     *
+     * @param rules the compiled Sigma rules, or null when none is active
+     * @param indicators the indicators active when the content was compiled, or null when there are none
+     * @param problems rules that compile to nothing, each with why
+     */
+    public record Compiled(TenantId tenant, RuleSet rules, IndicatorIndex indicators, List<String> problems) {
         public Compiled {
-            detectors = List.copyOf(detectors);
+            requireNonNull(tenant, "tenant is null");
             problems = List.copyOf(problems);
+        }
+
+        /** New detectors over the content, for one thread (detectors keep counts and buffers). */
+        public List<EventDetector> detectors() {
+            List<EventDetector> detectors = new ArrayList<>();
+            if (rules != null) {
+                detectors.add(new Detector(tenant, rules));
+            }
+            if (indicators != null) {
+                detectors.add(new IocDetector(indicators, tenant));
+            }
+            return detectors;
+        }
+
+        public int ruleCount() {
+            return rules == null ? 0 : rules.rules().size();
+        }
+
+        public int indicatorCount() {
+            return indicators == null ? 0 : indicators.size();
         }
     }
 }
