@@ -101,8 +101,11 @@ final class ParseProcessor implements Processor<String, byte[], String, Object> 
         byte[] value = record.value() == null ? new byte[0] : record.value();
         String where = context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
                 .orElse("raw topic");
+        // numbered by where it sits, so that equal values at two offsets stay two records, and the same one read
+        // again keeps its id
+        int occurrence = where.hashCode();
         quarantine(record, QuarantinedRecord.of(tenant, new SourcePosition(where, 0, 0),
                 QuarantineReason.UNSUPPORTED_FORMAT, "not a raw record of the Vigil pipeline (" + why
-                        + "); send files with `vigil stream send`", value, value.length, 0));
+                        + "); send files with `vigil stream send`", value, value.length, occurrence));
     }
 }
