@@ -34,6 +34,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -217,6 +218,29 @@ class PipelineTopologyTest {
         assertThat(placed).extracting(p -> ((Number) p.get("incident")).longValue()).containsExactly(1L, 1L, 2L);
         assertThat(placed).extracting(p -> p.get("opened")).containsExactly(true, false, true);
         assertThat(placed).extracting(p -> p.get("id")).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void placedAlertsArePrunedOnceTwiceTheProgressionWindowBehindTheLatest() throws IOException {
+        config.pipeInput("acme", new TenantContent(Map.of("failed-logon.yml", FAILED_LOGON), Map.of()).encode());
+        Path old = dir.resolve("old.json");
+        Files.writeString(old, logon(4625, "alice", "2024-05-01T10:00:00Z") + "\n");
+        Path recent = dir.resolve("recent.json");
+        Files.writeString(recent, logon(4625, "bob", "2024-05-03T10:00:01Z") + "\n"); // 48 h and 1 s later
+        send(ACME, old);
+        send(ACME, recent);
+
+        driver.advanceWallClockTime(CorrelateProcessor.PRUNE_EVERY);
+
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(PipelineTopology.CORRELATION_STORE);
+        List<String> placed = new ArrayList<>();
+        try (var rows = store.prefixScan("a\u0000acme\u0000", new StringSerializer())) {
+            rows.forEachRemaining(row -> placed.add(row.key));
+        }
+        assertThat(placed).hasSize(1);
+        assertThat(incidents.readValuesToList()).hasSize(2);
+        send(ACME, recent);
+        assertThat(incidents.isEmpty()).as("the recent alert is still known").isTrue();
     }
 
     private void send(TenantId tenant, Path file) throws IOException {
