@@ -81,7 +81,7 @@ class KafkaPipelineTest {
     void aWorkerKilledMidRunLosesNothingAndDuplicatesNothing() throws Exception {
         String name = "killed";
         StreamSettings settings = kafka.settings(name, dir.resolve("unused"), 2);
-        int records = 30_000;
+        int records = 20_000;
         ContentPublisher.publish(settings, ACME, new TenantContent(Map.of("failed-logon.yml",
                 PipelineTopologyTest.FAILED_LOGON), Map.of()));
         send(settings, logons(dir.resolve("logons.json"), records));
