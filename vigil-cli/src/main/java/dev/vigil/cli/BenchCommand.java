@@ -173,7 +173,8 @@ final class BenchCommand extends CommandGroup {
             List<String> inputs = inputs(paths.isEmpty() ? List.of(IngestBenchmark.defaultPaths().getFirst())
                     : paths);
             if (sampleMegabytes < 1 || partitions.stream().anyMatch(p -> p < 1)) {
-                throw new VigilException(ErrorCode.USAGE, "--sample-mb and every --partitions count must be at least 1");
+                throw new VigilException(ErrorCode.USAGE,
+                        "--sample-mb and every --partitions count must be at least 1");
             }
             List<Path> rules = KafkaPipelineBenchmark.defaultRules();
             KafkaPipelineBenchmark.Report report = new KafkaPipelineBenchmark(new KafkaPipelineBenchmark.Options(

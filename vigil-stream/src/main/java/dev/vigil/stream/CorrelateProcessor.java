@@ -31,7 +31,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>The correlator's memory is rebuilt from a state store, which Kafka Streams backs with a changelog topic and
  * commits with the output (exactly-once): the store holds the placed alerts with their incident, the merges, the
  * next incident number and the latest alert time per tenant. Placed alerts are kept for twice the progression window
- * (in alert time) behind the tenant's latest, then pruned, which bounds the store by the activity of that window. When a task starts (a first start, a restart, a rebalance that moved it here), a
+ * (in alert time) behind the tenant's latest, then pruned, which bounds the store by the activity of that
+ * window. When a task starts (a first start, a restart, a rebalance that moved it here), a
  * tenant's correlator is rebuilt on its first alert by remembering its placed alerts in time order, as the embedded
  * store does from its tables. An alert already placed (the same id delivered again) is not placed twice.
  *

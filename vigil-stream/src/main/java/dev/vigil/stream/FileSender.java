@@ -78,7 +78,8 @@ public final class FileSender implements AutoCloseable {
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.connectTimeout().toMillis());
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1 << 20, settings.limits().maxRecordBytes() + 4096));
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Math.max(1 << 20, settings.limits().maxRecordBytes() + 4096));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -25,8 +25,8 @@ import java.time.ZoneId;
  * @param connectTimeout how long to wait for a broker to answer before reporting it unreachable
  */
 public record StreamSettings(String bootstrap, String applicationId, Topics topics, int partitions, int replication,
-        int threads, Path stateDir, Duration connectTimeout, IngestLimits limits, ZoneId defaultZone, String defaultTable,
-        CorrelationPolicy correlationPolicy) {
+        int threads, Path stateDir, Duration connectTimeout, IngestLimits limits, ZoneId defaultZone,
+        String defaultTable, CorrelationPolicy correlationPolicy) {
     public StreamSettings {
         requireNonNull(bootstrap, "bootstrap is null");
         requireNonNull(applicationId, "applicationId is null");

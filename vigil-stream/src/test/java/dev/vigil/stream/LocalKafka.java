@@ -53,8 +53,8 @@ final class LocalKafka implements AutoCloseable {
      * Reads a topic from the start, committed records only, until {@code done} holds for what was read or the time is
      * up; returns what was read.
      */
-    List<ConsumerRecord<String, byte[]>> readCommitted(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done,
-            Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> readCommitted(String topic,
+            Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -50,9 +50,9 @@ class RawEnvelopeTest {
 
     @Test
     void aRefusedRecordKeepsItsReasonAndRealSize() {
-        RawEnvelope envelope = new RawEnvelope(TenantId.of("acme"), RawRecord.of("{\"a\":", new SourcePosition("big.json",
-                7, 0)), 0, null, new RawEnvelope.Refusal(QuarantineReason.RECORD_TOO_LARGE, "record of 5000000 bytes",
-                        5_000_000));
+        RawEnvelope envelope = new RawEnvelope(TenantId.of("acme"),
+                RawRecord.of("{\"a\":", new SourcePosition("big.json", 7, 0)), 0, null,
+                new RawEnvelope.Refusal(QuarantineReason.RECORD_TOO_LARGE, "record of 5000000 bytes", 5_000_000));
 
         RawEnvelope decoded = RawEnvelope.decode(envelope.encode());
 
