@@ -203,6 +203,7 @@ final class BenchCommand extends CommandGroup {
                 return 0;
             }
             out.print(KafkaPipelineBenchmark.markdown(report));
+            out.flush();
             return 0;
         }
     }

@@ -157,6 +157,7 @@ final class StreamCommand extends CommandGroup {
                             summary.records(), summary.refused(), Math.round(summary.recordsPerSecond())))));
             summary.skipped().forEach((name, why) -> out.println("skipped " + name + ": " + why));
             summary.failed().forEach((name, why) -> out.println("failed " + name + ": " + why));
+            out.flush();
             return summary.failed().isEmpty() ? 0 : 7;
         }
     }
@@ -223,6 +224,7 @@ final class StreamCommand extends CommandGroup {
                     List.of(List.of(config.tenant().value(), settings.topics().config(), compiled.ruleCount(),
                             compiled.indicatorCount(), compiled.problems().size()))));
             compiled.problems().forEach(problem -> out.println("not run: " + problem));
+            out.flush();
             return 0;
         }
 
