@@ -71,12 +71,15 @@ final class SyslogListeners implements AutoCloseable {
     private final Map<TenantId, Inbox> inboxes = new LinkedHashMap<>();
     private final List<AutoCloseable> sockets = new CopyOnWriteArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    /** Built once: it parses normalization.yaml, and is immutable once built. */
+    private final Normalizer normalizer;
     private volatile boolean closed;
 
     private SyslogListeners(VigilConfig config, TenantStores stores, Clock clock) {
         this.config = config;
         this.stores = stores;
         this.clock = clock;
+        this.normalizer = Normalizer.standard(clock);
     }
 
     /** Parses {@code PROTOCOL:PORT=TENANT[,...]}, with errors that name the entry. */
@@ -295,10 +298,10 @@ final class SyslogListeners implements AutoCloseable {
                 framed.writeBytes(message);
             }
             byte[] bytes = framed.toByteArray();
-            IngestSummary summary = stores.with(tenant, store -> new Ingestor(new Ingestor.Options(tenant,
-                    Format.AUTO, "Syslog", config.ingestLimits(), config.defaultZone()), Normalizer.standard(clock),
-                    store, Ingestor.ProgressListener.NONE, clock, new ByteArrayInputStream(bytes))
-                    .ingest(List.of("-")));
+            IngestSummary summary = new Ingestor(new Ingestor.Options(tenant, Format.AUTO, "Syslog",
+                    config.ingestLimits(), config.defaultZone()), normalizer, new IngestApi.GroupCommitted(stores,
+                    tenant), Ingestor.ProgressListener.NONE, clock, new ByteArrayInputStream(bytes))
+                    .ingest(List.of("-"));
             stored.addAndGet(summary.stored());
         }
     }
