@@ -100,6 +100,30 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      */
     private static final class Shared {
         final java.util.concurrent.atomic.AtomicLong catalogVersion = new java.util.concurrent.atomic.AtomicLong();
+        /** The prevalence baseline last computed by any store of the database: readers cannot keep theirs. */
+        volatile SharedBaseline baseline;
+    }
+
+    /** A prevalence baseline, the events it was computed over, and when. */
+    private record SharedBaseline(dev.vigil.incident.Prevalence prevalence, long events, Instant at) {}
+
+    /**
+     * The prevalence baseline that a store of this database (the writer or any of its readers) computed in this
+     * process, if it was computed over at least nine tenths of {@code events} within the last day: the same rule as
+     * the baseline kept in the database, which a reader cannot write.
+     */
+    Optional<dev.vigil.incident.Prevalence> sharedPrevalence(long events) {
+        SharedBaseline kept = shared.baseline;
+        if (kept == null || kept.events() < events * 0.9 || (events > 0 && kept.events() == 0)
+                || kept.at().isBefore(Instant.now().minus(java.time.Duration.ofDays(1)))) {
+            return Optional.empty();
+        }
+        return Optional.of(kept.prevalence());
+    }
+
+    /** Offers a freshly computed baseline to the other stores of this database. */
+    void sharePrevalence(dev.vigil.incident.Prevalence prevalence, long events) {
+        shared.baseline = new SharedBaseline(requireNonNull(prevalence, "prevalence is null"), events, Instant.now());
     }
 
     private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection, Shared shared) {
