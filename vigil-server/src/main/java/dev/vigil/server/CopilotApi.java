@@ -670,23 +670,21 @@ final class CopilotApi {
                     events.accept("answer", json);
                 }));
         Session ran = stores.read(tenant, store -> store.sessions().get(principal, session.id()));
-        {
-            int failed = outcome.failed();
-            Integer stoppedAt = outcome.stoppedAt().isPresent() ? outcome.stoppedAt().getAsInt() : null;
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("tenant", call.tenant().value());
-            json.put("promptbook", book.name());
-            json.put("session", summary(ran));
-            json.put("prompts", prompts.size());
-            json.put("asked", answers.size());
-            json.put("failed", failed);
-            json.put("stopped_at", stoppedAt);
-            Map<String, Object> done = new LinkedHashMap<>(json);
-            done.remove("tenant");
-            events.accept("done", done);
-            json.put("answers", answers);
-            return json;
-        }
+        int failed = outcome.failed();
+        Integer stoppedAt = outcome.stoppedAt().isPresent() ? outcome.stoppedAt().getAsInt() : null;
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("tenant", call.tenant().value());
+        json.put("promptbook", book.name());
+        json.put("session", summary(ran));
+        json.put("prompts", prompts.size());
+        json.put("asked", answers.size());
+        json.put("failed", failed);
+        json.put("stopped_at", stoppedAt);
+        Map<String, Object> done = new LinkedHashMap<>(json);
+        done.remove("tenant");
+        events.accept("done", done);
+        json.put("answers", answers);
+        return json;
     }
 
     private static Map<String, String> inputs(Object value) {
