@@ -18,9 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -40,16 +44,26 @@ import java.util.stream.Stream;
  *
  * <p>A read may call {@link #write} (an answer is read on a reader, then its session turn written); work under
  * {@link #write} never calls {@link #read}, so that a writer never waits for a reader and the two cannot deadlock.
+ *
+ * <p>The work itself runs on a platform thread, not on the request's virtual thread, which parks meanwhile: a
+ * DuckDB call is native code, which pins a virtual thread to its carrier for as long as it runs, and the carriers
+ * are as few as the cores. Were asks and commits to run on them, a few long queries would hold every carrier and
+ * starve the server's other requests (ingest, a login) of all CPU; on platform threads the operating system shares
+ * the cores between them.
  */
 final class TenantStores implements AutoCloseable {
     /**
-     * Readers of one tenant at once: enough to keep the cores busy while some wait on DuckDB, few enough that the
+     * Readers of one tenant at once: as many as the cores, which they keep busy (DuckDB runs each query on
+     * threads of its own as well), and no more, so that the tenant's ingest keeps a share of the CPU and the
      * connections' memory stays small.
      */
-    static final int READERS = Runtime.getRuntime().availableProcessors() + 2;
+    static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final Path dataDirectory;
     private final Map<TenantId, Slot> slots = new ConcurrentHashMap<>();
+    /** Where store work runs when it is asked for on a virtual thread: see the class comment. */
+    private final ExecutorService storeThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("vigil-store-",
+            0).daemon().factory());
     private volatile boolean closed;
 
     private static final class Slot {
@@ -103,10 +117,12 @@ final class TenantStores implements AutoCloseable {
         Slot slot = slot(tenant);
         slot.lock.lock();
         try {
-            TenantStore store = openLocked(tenant, slot);
-            T result = work.apply(store);
-            store.commit();
-            return result;
+            return onStoreThread(tenant, () -> {
+                TenantStore store = openLocked(tenant, slot);
+                T result = work.apply(store);
+                store.commit();
+                return result;
+            });
         } finally {
             slot.lock.unlock();
         }
@@ -126,23 +142,57 @@ final class TenantStores implements AutoCloseable {
             throw new VigilException(ErrorCode.INTERRUPTED, "interrupted while waiting for a reader of tenant '"
                     + tenant + "'");
         }
-        TenantStore reader = null;
         try {
-            reader = slot.idleReaders.pollFirst();
-            if (reader == null) {
-                reader = slot.source.open();
-            }
-            reader.refresh();
-            return work.apply(reader);
-        } finally {
-            if (reader != null) {
-                if (closed) {
-                    reader.close();
-                } else {
-                    slot.idleReaders.offerFirst(reader); // the most recently used first: its caches are warm
+            return onStoreThread(tenant, () -> {
+                TenantStore reader = slot.idleReaders.pollFirst();
+                if (reader == null) {
+                    reader = slot.source.open();
                 }
-            }
+                try {
+                    reader.refresh();
+                    return work.apply(reader);
+                } finally {
+                    if (closed) {
+                        reader.close();
+                    } else {
+                        slot.idleReaders.offerFirst(reader); // the most recently used first: its caches are warm
+                    }
+                }
+            });
+        } finally {
             slot.readerPermits.release();
+        }
+    }
+
+    /**
+     * Runs the work on a platform thread and waits for it, parked, when the caller is a virtual thread; runs it
+     * right here otherwise (a platform thread already, e.g. store work that writes a session turn).
+     */
+    private <T> T onStoreThread(TenantId tenant, Supplier<T> work) {
+        if (!Thread.currentThread().isVirtual()) {
+            return work.get();
+        }
+        Future<T> running = storeThreads.submit(work::get);
+        try {
+            return running.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            try {
+                return running.get(); // the store is in use until the work ends: wait for it all the same
+            } catch (InterruptedException | ExecutionException again) {
+                throw new VigilException(ErrorCode.INTERRUPTED, "interrupted while working on the store of tenant '"
+                        + tenant + "'");
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new VigilException(ErrorCode.INTERNAL, "work on the store of tenant '" + tenant + "' failed: "
+                    + cause, cause);
         }
     }
 
@@ -161,7 +211,10 @@ final class TenantStores implements AutoCloseable {
         slot.lock.lock();
         try {
             if (!mine.stored().isDone()) {
-                commitPending(openLocked(tenant, slot), slot);
+                onStoreThread(tenant, () -> {
+                    commitPending(openLocked(tenant, slot), slot);
+                    return null;
+                });
             }
         } finally {
             slot.lock.unlock();
@@ -249,6 +302,7 @@ final class TenantStores implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        storeThreads.shutdown();
         for (Slot slot : slots.values()) {
             slot.lock.lock();
             try {
