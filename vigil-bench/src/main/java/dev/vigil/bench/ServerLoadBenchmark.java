@@ -123,9 +123,14 @@ public final class ServerLoadBenchmark {
         }
     }
 
-    /** A phase's questions: how many were asked and answered, the errors, and the latency of the good answers. */
+    /**
+     * A phase's questions: how many were asked and answered, the errors, and the latency of the good answers.
+     *
+     * @param cpuSeconds the CPU time this process (server and load driver together) used during the phase: on a
+     *                   machine shared with other work, what the phase was given, whatever the wall clock says
+     */
     public record Asking(int users, long asked, long answered, long streamed, long errors, double seconds,
-            double answersPerSecond, Latency latency, Latency streamLatency) {}
+            double answersPerSecond, Latency latency, Latency streamLatency, double cpuSeconds) {}
 
     /** The ingest driver's figures over the loaded phase. */
     public record Ingest(long targetPerSecond, int batchSize, int senders, long requests, long acknowledged,
@@ -232,16 +237,18 @@ public final class ServerLoadBenchmark {
             Analyst alone = new Analyst(client, analysts.get(0), mix, 0, options.streamEvery(), Duration.ZERO,
                     errors);
             long idleStart = System.nanoTime();
+            long idleCpu = processCpuNanos();
             for (int i = 0; i < baseline; i++) {
                 alone.askNext();
             }
-            idle = asking(List.of(alone), System.nanoTime() - idleStart);
+            idle = asking(List.of(alone), System.nanoTime() - idleStart, processCpuNanos() - idleCpu);
             progress.accept(String.format(Locale.ROOT, "idle: %d answered, p50 %.1f ms, p95 %.1f ms",
                     idle.answered(), idle.latency().p50(), idle.latency().p95()));
 
             progress.accept(String.format(Locale.ROOT, "loaded: %d analysts for %d s while ingesting %,d events/s...",
                     options.users(), options.duration().toSeconds(), options.ingestRate()));
             long start = System.nanoTime();
+            long startCpu = processCpuNanos();
             long deadline = start + options.duration().toNanos();
             IngestDriver driver = new IngestDriver(http, base.resolve(base.getPath() + "/ingest"),
                     ingestToken.token(), options, new LoadRecords(now), deadline, errors);
@@ -276,7 +283,7 @@ public final class ServerLoadBenchmark {
             finished.set(true);
             reporter.interrupt();
             reporter.join();
-            loaded = asking(crowd, elapsed);
+            loaded = asking(crowd, elapsed, processCpuNanos() - startCpu);
             ingest = driver.figures(elapsed);
         } finally {
             Instant revokedAt = Instant.now();
@@ -316,7 +323,7 @@ public final class ServerLoadBenchmark {
         return idle == 0 ? 0 : loaded / idle;
     }
 
-    private static Asking asking(List<Analyst> analysts, long nanos) {
+    private static Asking asking(List<Analyst> analysts, long nanos, long cpuNanos) {
         List<Double> all = new ArrayList<>();
         List<Double> streamed = new ArrayList<>();
         long asked = 0;
@@ -329,7 +336,7 @@ public final class ServerLoadBenchmark {
         }
         double seconds = nanos / 1e9;
         return new Asking(analysts.size(), asked, all.size(), streamed.size(), errors, seconds,
-                seconds == 0 ? 0 : all.size() / seconds, Latency.of(all), Latency.of(streamed));
+                seconds == 0 ? 0 : all.size() / seconds, Latency.of(all), Latency.of(streamed), cpuNanos / 1e9);
     }
 
     /** The events of the tenant's store (its store must not be open elsewhere). */
@@ -340,6 +347,12 @@ public final class ServerLoadBenchmark {
         try (TenantStore store = TenantStore.open(config.dataDirectory(), tenant, TenantStore.Mode.READ_ONLY)) {
             return CopilotBenchmark.tables(store).values().stream().mapToLong(Long::longValue).sum();
         }
+    }
+
+    /** The CPU time this process has used, or 0 where the platform does not tell. */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     /** The system's load average over the last minute, or -1 where the platform has none. */
@@ -380,12 +393,21 @@ public final class ServerLoadBenchmark {
             out.append(String.format(Locale.ROOT, "ingest request latency: p50 %.1f ms, p90 %.1f, p95 %.1f, p99 %.1f,"
                     + " max %.1f (%d requests)%n", l.p50(), l.p90(), l.p95(), l.p99(), l.max(), l.count()));
         }
+        out.append(String.format(Locale.ROOT, "process CPU (server and load driver): idle %.1f s over %.1f s (%.2f of"
+                + " %d cores), loaded %.1f s over %.1f s (%.2f cores)%s%n", r.idle().cpuSeconds(), r.idle().seconds(),
+                share(r.idle()), r.cores(), r.loaded().cpuSeconds(), r.loaded().seconds(), share(r.loaded()),
+                i.targetPerSecond() == 0 || r.loaded().cpuSeconds() == 0 ? "" : String.format(Locale.ROOT,
+                        "; %,.0f events acknowledged per CPU second", i.acknowledged() / r.loaded().cpuSeconds())));
         out.append(String.format(Locale.ROOT, "stored events: %,d before, %,d after (%,d newly stored"
                 + " acknowledged): %s%n", r.storedBefore(), r.storedAfter(), i.storedNew(), r.storedMatches()
                 ? "every acknowledged record is in the store" : "MISMATCH"));
         out.append(String.format(Locale.ROOT, "%nerrors: %d%s%n", r.errors(), r.errors() == 0 ? " (the bar)" : ""));
         r.errorSamples().forEach(e -> out.append("- ").append(e).append('\n'));
         return out.toString();
+    }
+
+    private static double share(Asking phase) {
+        return phase.seconds() == 0 ? 0 : phase.cpuSeconds() / phase.seconds();
     }
 
     private static String ordinal(int n) {

@@ -113,7 +113,7 @@ final class Api {
         call.audit("query", kql);
         Map<String, Object> parameters = parameters(body);
         int maxRows = maxRows(body);
-        HuntRunner.Result result = stores.with(call.tenant(), store -> new HuntRunner(store).run(kql, parameters,
+        HuntRunner.Result result = stores.read(call.tenant(), store -> new HuntRunner(store).run(kql, parameters,
                 new HuntRunner.Limits(maxRows, HUNT_TIMEOUT)));
         QueryResult rows = result.rows();
         Map<String, Object> json = new LinkedHashMap<>();
@@ -134,7 +134,7 @@ final class Api {
         String kql = query(body);
         call.audit("query", kql);
         Map<String, Object> parameters = parameters(body);
-        KqlCompiler.Compiled compiled = stores.with(call.tenant(), store -> new HuntRunner(store).compile(kql,
+        KqlCompiler.Compiled compiled = stores.read(call.tenant(), store -> new HuntRunner(store).compile(kql,
                 parameters));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("ok", true);
@@ -197,7 +197,7 @@ final class Api {
                 .filter(q -> !q.isEmpty());
         // owner and text filter what the store lists, so a filtered page reads up to MAX_FILTERED incidents
         int wanted = owner.isPresent() || text.isPresent() ? MAX_FILTERED : offset + limit + 1;
-        List<Incident> read = stores.with(call.tenant(), store -> store.incidents().list(call.principal(), status,
+        List<Incident> read = stores.read(call.tenant(), store -> store.incidents().list(call.principal(), status,
                 severity, wanted)).stream()
                 .filter(i -> owner.isEmpty() || (owner.get().equals("-") ? i.owner().isEmpty()
                         : i.owner().equalsIgnoreCase(owner.get())))
@@ -224,7 +224,7 @@ final class Api {
 
     private Object incident(Call call) {
         long number = call.pathNumber("n");
-        return stores.with(call.tenant(), store -> load(store, call, number).toJson());
+        return stores.read(call.tenant(), store -> load(store, call, number).toJson());
     }
 
     private IncidentCase load(TenantStore store, Call call, long number) {
@@ -242,7 +242,7 @@ final class Api {
                 text(body, "comment"));
         call.audit("incident", Long.toString(number));
         call.audit("change", String.join(",", body.keySet()));
-        return stores.with(call.tenant(), store -> {
+        return stores.write(call.tenant(), store -> {
             Incident updated = store.incidents().update(call.principal(), number, update, Instant.now());
             return IncidentCase.summary(updated);
         });
@@ -255,7 +255,7 @@ final class Api {
         call.audit("incident", Long.toString(number));
         call.audit("action", action);
         call.audit("decision", "approve");
-        return stores.with(call.tenant(), store -> load(store, call, number).approve(store, call.principal(), action,
+        return stores.write(call.tenant(), store -> load(store, call, number).approve(store, call.principal(), action,
                 responder, Instant.now()));
     }
 
@@ -268,7 +268,7 @@ final class Api {
         call.audit("incident", Long.toString(number));
         call.audit("action", action);
         call.audit("decision", "reject");
-        return stores.with(call.tenant(), store -> load(store, call, number).reject(store, call.principal(), action,
+        return stores.write(call.tenant(), store -> load(store, call, number).reject(store, call.principal(), action,
                 reason, Instant.now()));
     }
 
@@ -306,7 +306,7 @@ final class Api {
         }
         AlertQuery query = new AlertQuery(List.of(), Long.MIN_VALUE, level, offset + limit + 1);
         call.principal().require(Role.READER, "read alerts");
-        List<Alert> read = stores.with(call.tenant(), store -> store.alerts(query));
+        List<Alert> read = stores.read(call.tenant(), store -> store.alerts(query));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("tenant", call.tenant().value());
         json.put("alerts", read.stream().skip(offset).limit(limit).map(AlertJson::of).toList());
@@ -323,7 +323,7 @@ final class Api {
         PosturePolicy policy = config.posturePolicy();
         PostureAnalyzer analyzer = new PostureAnalyzer(vulns.knowledge(), vulns.matcher(),
                 Knowledge.attackIfPresent(config.dataDirectory()).orElse(null), policy);
-        return stores.with(call.tenant(), store -> {
+        return stores.write(call.tenant(), store -> {
             PostureStore posture = store.posture();
             // what the events show (hosts, users, programs) joins the inventory, as `vigil posture` does
             posture.observe();

@@ -135,7 +135,7 @@ final class ConnectorsApi {
     private Object run(Call call) {
         String name = call.path("name");
         call.audit("connector", name);
-        return stores.with(call.tenant(), store -> {
+        return stores.write(call.tenant(), store -> {
             Connector connector = connectors(call).open(name, store);
             RunSummary summary = connector.run(line -> { });
             CorrelationSummary incidents = null;

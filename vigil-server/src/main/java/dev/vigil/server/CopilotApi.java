@@ -57,11 +57,11 @@ import tools.jackson.databind.node.ObjectNode;
  * the sessions and the promptbooks of the token's tenant. Each action does what the CLI's {@code ask},
  * {@code sessions} and {@code promptbook} commands do, with the same services.
  *
- * <p>A {@link Copilot} is built for each request over the tenant's store, inside {@link TenantStores#with}, and
- * dropped with it: it is confined to one thread like the store, and what makes it costly to build is shared across
- * requests anyway (the embedding model and its cache of skill examples, the tenant's value dictionaries, the
- * knowledge files). Requests to one tenant take turns on its store, so a streamed answer holds the tenant while it
- * runs, as any other request does.
+ * <p>A {@link Copilot} is built for each request over a reader of the tenant's database ({@link TenantStores#read}),
+ * and dropped with it: it is confined to one thread like the store, and what makes it costly to build is shared
+ * across requests anyway (the embedding model and its cache of skill examples, the tenant's value dictionaries, the
+ * knowledge files). Questions to one tenant are answered side by side, beside its ingest; what they write (a new
+ * session, a session's turn) is written afterwards under the tenant's lock ({@link TenantStores#write}).
  *
  * <p>Sessions belong to the token's name: a private session is visible to its owner only, and the store's own
  * checks ({@link SessionStore}) decide who may read, change or delete one.
@@ -176,7 +176,7 @@ final class CopilotApi {
 
     private Object ask(Call call) {
         Question question = question(call, call.body(ASK_MEMBERS));
-        return stores.with(call.tenant(), store -> answerJson(ask(store, call.principal(), question, Listener.NONE)));
+        return answerJson(ask(call.tenant(), call.principal(), question, Listener.NONE));
     }
 
     private Object askStream(Call call) {
@@ -200,13 +200,13 @@ final class CopilotApi {
      * events come from the answer's log, whose first entry is the plan itself.
      */
     private Route.Events stream(Call call, Question question) {
-        return sink -> stores.with(call.tenant(), store -> {
+        return sink -> {
             Listener listener = new Listener(planned -> sink.send("plan", planJson(planned)),
                     message -> sink.send("progress", Map.of("message", message)),
                     // a tenant's language model writes the answer as it goes; the answer event then carries it
                     // checked against the evidence
                     piece -> sink.send("token", Map.of("text", piece)));
-            Asked asked = ask(store, call.principal(), question, listener);
+            Asked asked = ask(call.tenant(), call.principal(), question, listener);
             asked.answer().log().stream().skip(1).forEach(step -> sink.send("step", step));
             sink.send("answer", answerJson(asked));
             Map<String, Object> done = new LinkedHashMap<>();
@@ -214,25 +214,27 @@ final class CopilotApi {
             done.put("turn", asked.turn().map(Turn::number).orElse(null));
             done.put("total_micros", asked.answer().totalMicros());
             sink.send("done", done);
-            return null;
-        });
+        };
     }
 
-    private Asked ask(TenantStore store, Principal principal, Question question, Listener listener) {
-        Copilot copilot = copilot(store);
-        Optional<Session> session = question.session().map(id -> openForAsking(store, principal, id,
+    /**
+     * Asks on a reader of the tenant's database, beside the other questions and ingest; only the session's new
+     * turn (and a new session) is written, under the tenant's lock, once the answer is made.
+     */
+    private Asked ask(TenantId tenant, Principal principal, Question question, Listener listener) {
+        Optional<Session> session = question.session().map(id -> openForAsking(tenant, principal, id,
                 question.prompt()));
-        SessionContext context = session.map(s -> resume(copilot, s, question)).orElse(SessionContext.empty());
-        if (listener != Listener.NONE) { // a whole answer has no plan event, so it does not plan twice
-            listener.planned().accept(copilot.plan(question.prompt(), context, question.now(), question.zone()));
-        }
-        Copilot.Turn turn = copilot.ask(question.prompt(), context, principal, question.now(), question.zone(),
-                listener.progress(), listener.partial());
-        Optional<Turn> stored = session.map(s -> store.sessions().appendTurn(principal, s.id(), question.prompt(),
-                turn.answer()));
-        if (session.isPresent()) {
-            store.commit();
-        }
+        Copilot.Turn turn = stores.read(tenant, store -> {
+            Copilot copilot = copilot(store);
+            SessionContext context = session.map(s -> resume(copilot, s, question)).orElse(SessionContext.empty());
+            if (listener != Listener.NONE) { // a whole answer has no plan event, so it does not plan twice
+                listener.planned().accept(copilot.plan(question.prompt(), context, question.now(), question.zone()));
+            }
+            return copilot.ask(question.prompt(), context, principal, question.now(), question.zone(),
+                    listener.progress(), listener.partial());
+        });
+        Optional<Turn> stored = session.map(s -> stores.write(tenant, store -> store.sessions().appendTurn(principal,
+                s.id(), question.prompt(), turn.answer())));
         return new Asked(turn.answer(), stored, session.map(Session::id));
     }
 
@@ -248,15 +250,14 @@ final class CopilotApi {
      * The session a question is asked in: a new one named after the prompt, or one the principal owns. A session
      * of someone else is refused before the copilot runs, not after (the store refuses the turn anyway).
      */
-    private static Session openForAsking(TenantStore store, Principal principal, String session, String prompt) {
+    private Session openForAsking(TenantId tenant, Principal principal, String session, String prompt) {
         if (session.equalsIgnoreCase(NEW_SESSION)) {
             String name = prompt.strip().lines().findFirst().orElse(prompt).strip();
-            Session created = store.sessions().create(principal, name.length() > NAME_FROM_PROMPT
-                    ? name.substring(0, NAME_FROM_PROMPT) : name);
-            store.commit();
-            return created;
+            return stores.write(tenant, store -> store.sessions().create(principal, name.length() > NAME_FROM_PROMPT
+                    ? name.substring(0, NAME_FROM_PROMPT) : name));
         }
-        Session found = store.sessions().get(principal, sessionId(session));
+        UUID id = sessionId(session);
+        Session found = stores.read(tenant, store -> store.sessions().get(principal, id));
         if (!found.owner().equals(principal.name())) {
             throw new VigilException(ErrorCode.PERMISSION_DENIED, principal + " may not add to session '"
                     + found.name() + "' (" + found.id() + "): it belongs to " + found.owner(),
@@ -325,7 +326,7 @@ final class CopilotApi {
 
     private Object plan(Call call) {
         Question question = question(call, call.body(ASK_MEMBERS));
-        return stores.with(call.tenant(), store -> {
+        return stores.read(call.tenant(), store -> {
             Copilot copilot = copilot(store);
             SessionContext context = SessionContext.empty();
             if (question.session().isPresent() && !question.session().get().equalsIgnoreCase(NEW_SESSION)) {
@@ -395,7 +396,7 @@ final class CopilotApi {
     }
 
     private Object skills(Call call) {
-        return stores.with(call.tenant(), store -> {
+        return stores.read(call.tenant(), store -> {
             List<Map<String, Object>> skills = new ArrayList<>();
             for (var skill : copilot(store).skills().values()) {
                 SkillSpec spec = skill.spec();
@@ -414,7 +415,7 @@ final class CopilotApi {
     // --- sessions ---------------------------------------------------------------------------------------------
 
     private Object sessions(Call call) {
-        return stores.with(call.tenant(), store -> {
+        return stores.read(call.tenant(), store -> {
             List<Map<String, Object>> sessions = store.sessions().list(call.principal()).stream()
                     .map(CopilotApi::summary).toList();
             return Map.of("tenant", call.tenant().value(), "sessions", sessions);
@@ -425,7 +426,7 @@ final class CopilotApi {
         Map<String, Object> body = call.body(Set.of("name"));
         String name = text(body, "name").orElseThrow(() -> new VigilException(ErrorCode.USAGE, "a new session needs"
                 + " a 'name'", "Send {\"name\": \"triage of incident 1\"}", null));
-        return stores.with(call.tenant(), store -> {
+        return stores.write(call.tenant(), store -> {
             Session session = store.sessions().create(call.principal(), name);
             store.commit();
             return new Route.Reply(201, summary(session));
@@ -434,7 +435,7 @@ final class CopilotApi {
 
     private Object session(Call call) {
         UUID id = sessionId(call.path("session"));
-        return stores.with(call.tenant(), store -> ApiJson.MAPPER.readTree(SessionJson.write(
+        return stores.read(call.tenant(), store -> ApiJson.MAPPER.readTree(SessionJson.write(
                 store.sessions().get(call.principal(), id))));
     }
 
@@ -450,7 +451,7 @@ final class CopilotApi {
             throw new VigilException(ErrorCode.USAGE, "nothing to change: send a 'name', 'shared' or both",
                     "Send {\"name\": \"new name\"} or {\"shared\": true}", null);
         }
-        return stores.with(call.tenant(), store -> {
+        return stores.write(call.tenant(), store -> {
             SessionStore sessions = store.sessions();
             name.ifPresent(n -> sessions.rename(call.principal(), id, n));
             if (shared instanceof Boolean share) {
@@ -468,7 +469,7 @@ final class CopilotApi {
     private Object duplicateSession(Call call) {
         UUID id = sessionId(call.path("session"));
         call.body(Set.of());
-        return stores.with(call.tenant(), store -> {
+        return stores.write(call.tenant(), store -> {
             Session copy = store.sessions().duplicate(call.principal(), id);
             store.commit();
             return new Route.Reply(201, summary(copy));
@@ -477,7 +478,7 @@ final class CopilotApi {
 
     private Object deleteSession(Call call) {
         UUID id = sessionId(call.path("session"));
-        return stores.with(call.tenant(), store -> {
+        return stores.write(call.tenant(), store -> {
             store.sessions().delete(call.principal(), id);
             store.commit();
             return Map.of("deleted", id.toString());
@@ -488,7 +489,7 @@ final class CopilotApi {
         UUID id = sessionId(call.path("session"));
         int turn = turnNumber(call);
         Optional<String> note = text(call.body(Set.of("note")), "note");
-        return stores.with(call.tenant(), store -> {
+        return stores.write(call.tenant(), store -> {
             var pin = store.sessions().pin(call.principal(), id, turn, note.orElse(""));
             store.commit();
             return pin;
@@ -498,7 +499,7 @@ final class CopilotApi {
     private Object unpin(Call call) {
         UUID id = sessionId(call.path("session"));
         int turn = turnNumber(call);
-        return stores.with(call.tenant(), store -> {
+        return stores.write(call.tenant(), store -> {
             boolean removed = store.sessions().unpin(call.principal(), id, turn);
             store.commit();
             return Map.of("session", id.toString(), "turn", turn, "unpinned", removed);
@@ -509,7 +510,7 @@ final class CopilotApi {
         UUID id = sessionId(call.path("session"));
         String format = call.query("format");
         SessionExport.Format chosen = SessionExport.Format.parse(format == null || format.isBlank() ? "md" : format);
-        String text = stores.with(call.tenant(), store -> store.sessions().export(call.principal(), id, chosen));
+        String text = stores.read(call.tenant(), store -> store.sessions().export(call.principal(), id, chosen));
         return new Route.Text(chosen == SessionExport.Format.MARKDOWN ? MARKDOWN : Route.JSON, text);
     }
 
@@ -653,38 +654,37 @@ final class CopilotApi {
         Promptbook book = request.book();
         List<String> prompts = request.prompts();
         Principal principal = call.principal();
-        return stores.with(call.tenant(), store -> {
-            Copilot copilot = copilot(store);
-            String name = book.name() + " " + request.inputs().values();
-            Session session = store.sessions().create(principal, name.length() > SessionStore.MAX_NAME
-                    ? name.substring(0, SessionStore.MAX_NAME) : name);
-            store.commit();
-            events.accept("session", summary(session));
-            List<JsonNode> answers = new ArrayList<>();
-            PromptbookRun.Outcome outcome = PromptbookRun.run(copilot, book, prompts, principal, request.now(),
-                    request.zone(), answer -> {
-                        Turn stored = store.sessions().appendTurn(principal, session.id(), answer.prompt(), answer);
-                        store.commit();
-                        JsonNode json = answerJson(new Asked(answer, Optional.of(stored), Optional.of(session.id())));
-                        answers.add(json);
-                        events.accept("answer", json);
-                    });
-            int failed = outcome.failed();
-            Integer stoppedAt = outcome.stoppedAt().isPresent() ? outcome.stoppedAt().getAsInt() : null;
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("tenant", call.tenant().value());
-            json.put("promptbook", book.name());
-            json.put("session", summary(store.sessions().get(principal, session.id())));
-            json.put("prompts", prompts.size());
-            json.put("asked", answers.size());
-            json.put("failed", failed);
-            json.put("stopped_at", stoppedAt);
-            Map<String, Object> done = new LinkedHashMap<>(json);
-            done.remove("tenant");
-            events.accept("done", done);
-            json.put("answers", answers);
-            return json;
-        });
+        TenantId tenant = call.tenant();
+        String name = book.name() + " " + request.inputs().values();
+        Session session = stores.write(tenant, store -> store.sessions().create(principal,
+                name.length() > SessionStore.MAX_NAME ? name.substring(0, SessionStore.MAX_NAME) : name));
+        events.accept("session", summary(session));
+        List<JsonNode> answers = new ArrayList<>();
+        // the prompts are answered on a reader; each turn is written under the tenant's lock as it comes
+        PromptbookRun.Outcome outcome = stores.read(tenant, store -> PromptbookRun.run(copilot(store), book, prompts,
+                principal, request.now(), request.zone(), answer -> {
+                    Turn stored = stores.write(tenant, writer -> writer.sessions().appendTurn(principal,
+                            session.id(), answer.prompt(), answer));
+                    JsonNode json = answerJson(new Asked(answer, Optional.of(stored), Optional.of(session.id())));
+                    answers.add(json);
+                    events.accept("answer", json);
+                }));
+        Session ran = stores.read(tenant, store -> store.sessions().get(principal, session.id()));
+        int failed = outcome.failed();
+        Integer stoppedAt = outcome.stoppedAt().isPresent() ? outcome.stoppedAt().getAsInt() : null;
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("tenant", call.tenant().value());
+        json.put("promptbook", book.name());
+        json.put("session", summary(ran));
+        json.put("prompts", prompts.size());
+        json.put("asked", answers.size());
+        json.put("failed", failed);
+        json.put("stopped_at", stoppedAt);
+        Map<String, Object> done = new LinkedHashMap<>(json);
+        done.remove("tenant");
+        events.accept("done", done);
+        json.put("answers", answers);
+        return json;
     }
 
     private static Map<String, String> inputs(Object value) {

@@ -5,11 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.incident.TacticStages;
-import dev.vigil.ingest.EventSink;
 import dev.vigil.intel.ioc.IndicatorIndex;
 import dev.vigil.intel.ioc.IocDetector;
+import dev.vigil.model.Alert;
+import dev.vigil.model.Event;
 import dev.vigil.model.TenantId;
-import dev.vigil.sigma.DetectingSink;
 import dev.vigil.sigma.Detector;
 import dev.vigil.sigma.EventDetector;
 import dev.vigil.store.Knowledge;
@@ -19,6 +19,7 @@ import dev.vigil.store.TenantStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,13 +28,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Detection on the data that reaches the server (the ingest API, the syslog listeners), as {@code vigil ingest} runs
- * it: the tenant's enabled Sigma rules and active indicators match every batch before it is stored, their alerts are
- * committed with the events, and new alerts are then placed in incidents.
+ * it: the tenant's enabled Sigma rules and active indicators match every batch, on the request's own thread and
+ * outside the tenant's lock; the batch's alerts are stored in the same transaction as its events
+ * ({@link TenantStores#store(TenantId, dev.vigil.ingest.EventSink.Batch, List)}), and new alerts are then placed in
+ * incidents.
  *
  * <p>Compiling a tenant's rules costs far more than one request, so each tenant's compiled set is kept and compiled
  * again only when the store's fingerprint of its rules changes ({@link TenantStore#rulesVersion()}); its indicator
  * index likewise, and at least every {@link #INDICATORS_FRESH}, since indicators become active and expire with time.
- * Used under the tenant's store lock, one request at a time per tenant.
+ * The compiled set is immutable and shared; each request matches through its own {@link Detector}.
  *
  * <p>Sigma correlation rules count within one request's records: a window is not carried from one request to the
  * next, so a spray sent one record per request is not counted as one.
@@ -43,72 +46,103 @@ final class Detections {
     private static final Logger LOG = LoggerFactory.getLogger(Detections.class);
 
     private final VigilConfig config;
+    private final TenantStores stores;
     private final Clock clock;
     private final Map<TenantId, Compiled> compiled = new ConcurrentHashMap<>();
 
     private record Compiled(String rulesVersion, TenantRules rules, String indicatorsVersion, Instant indicatorsAt,
             IndicatorIndex indicators) {}
 
-    Detections(VigilConfig config, Clock clock) {
+    Detections(VigilConfig config, TenantStores stores, Clock clock) {
         this.config = requireNonNull(config, "config is null");
+        this.stores = requireNonNull(stores, "stores is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** One request's detection on the tenant's store. */
+    /** One request's detection; confined to the request's thread. */
     final class Run {
-        private final TenantStore store;
-        private final DetectingSink<TenantStore> detecting;
+        private final TenantId tenant;
+        private final Detector rules;
+        private final List<EventDetector> all;
+        private long alerts;
 
-        private Run(TenantStore store, DetectingSink<TenantStore> detecting) {
-            this.store = store;
-            this.detecting = detecting;
+        private Run(TenantId tenant, Detector rules, List<EventDetector> all) {
+            this.tenant = tenant;
+            this.rules = rules;
+            this.all = all;
         }
 
-        /** Where the ingestor writes: the detecting sink, or the store itself when the tenant has nothing to run. */
-        EventSink sink() {
-            return detecting == null ? store : detecting;
+        /** Whether the tenant has anything to run. */
+        boolean active() {
+            return !all.isEmpty();
+        }
+
+        /** The alerts of a batch, to be stored with it. */
+        List<Alert> detect(List<Event> events) {
+            if (all.isEmpty()) {
+                return List.of();
+            }
+            List<Alert> out = new ArrayList<>();
+            for (EventDetector detector : all) {
+                out.addAll(detector.detect(events));
+            }
+            return out;
+        }
+
+        /** Counts the alerts the store kept as new. */
+        void stored(int newAlerts) {
+            alerts += newAlerts;
         }
 
         /**
-         * After the last batch: commits what detection still holds, records the rules' statistics, and places new
-         * alerts in incidents.
+         * After the last batch: stores what detection still holds (correlation windows), records the rules'
+         * statistics, and places new alerts in incidents, under the tenant's lock.
          *
          * @return the new alerts stored, and the correlation's summary (null when there was none)
          */
         Outcome finish() {
-            if (detecting == null) {
+            if (all.isEmpty()) {
                 return new Outcome(0, null);
             }
-            detecting.finish();
-            if (detecting.detector() != null) {
-                store.addRuleStats(detecting.detector().stats());
+            List<Alert> last = new ArrayList<>();
+            for (EventDetector detector : all) {
+                last.addAll(detector.finish());
             }
-            store.commit();
-            long alerts = detecting.alertsStored();
-            if (alerts == 0) {
-                return new Outcome(0, null);
-            }
-            CorrelationSummary incidents = store.incidents().correlate(config.correlationPolicy(),
-                    TacticStages.lazy(() -> Knowledge.attackIfPresent(config.dataDirectory())), clock.instant(),
-                    step -> { });
-            store.commit();
-            return new Outcome(alerts, incidents);
+            return stores.write(tenant, store -> {
+                if (!last.isEmpty()) {
+                    alerts += store.appendAlerts(last);
+                }
+                if (rules != null) {
+                    store.addRuleStats(rules.stats());
+                }
+                store.commit();
+                if (alerts == 0) {
+                    return new Outcome(0, null);
+                }
+                CorrelationSummary incidents = store.incidents().correlate(config.correlationPolicy(),
+                        TacticStages.lazy(() -> Knowledge.attackIfPresent(config.dataDirectory())), clock.instant(),
+                        step -> { });
+                store.commit();
+                return new Outcome(alerts, incidents);
+            });
         }
     }
 
     /** What detection added: new alerts, and how they were placed in incidents (null when none was new). */
     record Outcome(long alerts, CorrelationSummary incidents) {}
 
-    /** Starts detection for one request on the tenant's store; call under the tenant's lock. */
-    Run open(TenantStore store) {
-        Compiled current = current(store);
-        Detector rules = current.rules().isEmpty() ? null : new Detector(store.tenant(), current.rules().rules());
-        List<EventDetector> others = current.indicators() == null || current.indicators().isEmpty() ? List.of()
-                : List.of(new IocDetector(current.indicators(), store.tenant()));
-        if (rules == null && others.isEmpty()) {
-            return new Run(store, null);
+    /** Starts detection for one request to the tenant: its compiled rules and indicators, read on a reader. */
+    Run open(TenantId tenant) {
+        Compiled current = stores.read(tenant, this::current);
+        Detector rules = current.rules().isEmpty() ? null : new Detector(tenant, current.rules().rules());
+        List<EventDetector> all = new ArrayList<>();
+        if (rules != null) {
+            all.add(rules);
         }
-        return new Run(store, new DetectingSink<>(store, rules, others));
+        if (current.indicators() != null && !current.indicators().isEmpty()) {
+            all.add(new IocDetector(current.indicators(), tenant));
+        }
+        return new Run(tenant, rules, List.copyOf(all));
     }
 
     private Compiled current(TenantStore store) {

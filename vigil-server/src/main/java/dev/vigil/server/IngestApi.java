@@ -27,8 +27,9 @@ import java.util.concurrent.Semaphore;
 /**
  * {@code POST /api/v1/tenants/{tenant}/ingest}: records sent over HTTP, one per line (NDJSON; or the lines of another
  * format {@code vigil ingest} reads, named with {@code ?format=}), through the same pipeline as {@code vigil ingest}:
- * the {@link Ingestor} parses, normalizes and quarantines, and the tenant's store commits. The answer comes only once
- * every record is durable, stored or quarantined with its line and reason, so a client that got it may forget the
+ * the {@link Ingestor} parses, normalizes and quarantines outside the tenant's lock, and the tenant's store commits
+ * the batches of requests that arrive together in one transaction ({@link TenantStores#store}, group commit). The
+ * answer comes only once every record is durable, stored or quarantined with its line and reason, so a client that got it may forget the
  * batch; one that did not may send it again, since records already stored are recognized and not stored twice.
  *
  * <p>Limits, each answered before anything is stored: a body over {@code server.ingest.max-body-bytes} is 413 (with
@@ -63,7 +64,7 @@ final class IngestApi {
         this.quotas = IngestQuotas.from(config);
         this.maxBodyBytes = maxBodyBytes(config);
         this.normalizer = Normalizer.standard(clock);
-        this.detections = new Detections(config, clock);
+        this.detections = new Detections(config, stores, clock);
     }
 
     static int maxBodyBytes(VigilConfig config) {
@@ -120,24 +121,24 @@ final class IngestApi {
             }
             call.audit("records", Long.toString(records));
             call.audit("bytes", Integer.toString(body.length));
-            return stores.with(tenant, store -> {
-                Detections.Run detection = detections.open(store);
-                Recording sink = new Recording(detection.sink());
-                Ingestor ingestor = new Ingestor(new Ingestor.Options(tenant, format, table, config.ingestLimits(),
-                        config.defaultZone()), normalizer, sink, Ingestor.ProgressListener.NONE,
-                        clock, new ByteArrayInputStream(body));
-                IngestSummary summary = ingestor.ingest(List.of("-"));
-                Detections.Outcome detected = detection.finish();
-                call.audit("stored", Long.toString(summary.stored()));
-                call.audit("quarantined", Long.toString(summary.quarantined()));
-                call.audit("alerts", Long.toString(detected.alerts()));
-                Map<String, Object> json = answer(tenant, summary, sink.acknowledged);
-                json.put("alerts_new", detected.alerts());
-                json.put("incidents", detected.incidents() == null ? null : Map.of("alerts",
-                        detected.incidents().alerts(), "opened", detected.incidents().opened(), "merged",
-                        detected.incidents().merged()));
-                return json;
-            });
+            // parsing, normalizing and detection run outside the tenant's lock; only appending and committing take
+            // turns on it
+            Detections.Run detection = detections.open(tenant);
+            GroupCommitted sink = new GroupCommitted(stores, tenant, detection);
+            Ingestor ingestor = new Ingestor(new Ingestor.Options(tenant, format, table, config.ingestLimits(),
+                    config.defaultZone()), normalizer, sink, Ingestor.ProgressListener.NONE, clock,
+                    new ByteArrayInputStream(body));
+            IngestSummary summary = ingestor.ingest(List.of("-"));
+            Detections.Outcome detected = detection.finish();
+            call.audit("stored", Long.toString(summary.stored()));
+            call.audit("quarantined", Long.toString(summary.quarantined()));
+            call.audit("alerts", Long.toString(detected.alerts()));
+            Map<String, Object> json = answer(tenant, summary, sink.acknowledged);
+            json.put("alerts_new", detected.alerts());
+            json.put("incidents", detected.incidents() == null ? null : Map.of("alerts",
+                    detected.incidents().alerts(), "opened", detected.incidents().opened(), "merged",
+                    detected.incidents().merged()));
+            return json;
         } finally {
             admitted.release();
         }
@@ -203,26 +204,34 @@ final class IngestApi {
         return json;
     }
 
-    /** The store, remembering the quarantined records of each batch once its commit made them durable. */
-    private static final class Recording implements EventSink {
-        private final EventSink store;
-        private final List<QuarantinedRecord> pending = new ArrayList<>();
+    /**
+     * The tenant's store as ingest sees it, through {@link TenantStores#store}: each batch is durable (committed
+     * together with the batches other requests hand in at the same time) when {@link #append} returns, so
+     * {@link #commit} has nothing left to do but acknowledge. Remembers the quarantined records it made durable.
+     */
+    static final class GroupCommitted implements EventSink {
+        private final TenantStores stores;
+        private final TenantId tenant;
         final List<QuarantinedRecord> acknowledged = new ArrayList<>();
+        private final List<QuarantinedRecord> pending = new ArrayList<>();
+        private final Detections.Run detection;
 
-        Recording(EventSink store) {
-            this.store = store;
+        GroupCommitted(TenantStores stores, TenantId tenant, Detections.Run detection) {
+            this.stores = requireNonNull(stores, "stores is null");
+            this.tenant = requireNonNull(tenant, "tenant is null");
+            this.detection = requireNonNull(detection, "detection is null");
         }
 
         @Override
         public Result append(Batch batch) {
-            Result result = store.append(batch);
+            TenantStores.Stored stored = stores.store(tenant, batch, detection.detect(batch.events()));
+            detection.stored(stored.alerts());
             pending.addAll(batch.quarantined());
-            return result;
+            return stored.result();
         }
 
         @Override
         public void commit() {
-            store.commit();
             acknowledged.addAll(pending);
             pending.clear();
         }

@@ -121,7 +121,7 @@ final class McpEndpoint extends HttpServlet {
                 Principal principal = new Principal(token.name(), token.role());
                 String code = "";
                 try {
-                    return stores.with(tenant, store -> work.apply(copilot(store), principal));
+                    return stores.read(tenant, store -> work.apply(copilot(store), principal));
                 } catch (VigilException e) {
                     code = e.code().id();
                     throw e;
@@ -136,7 +136,7 @@ final class McpEndpoint extends HttpServlet {
         };
         Served served = new Served(transport, tenancy);
         served.plugins = plugins(tenant);
-        List<dev.vigil.copilot.SkillSpec> specs = stores.with(tenant, store -> copilot(store).skills().values()
+        List<dev.vigil.copilot.SkillSpec> specs = stores.read(tenant, store -> copilot(store).skills().values()
                 .stream().map(Skill::spec).toList());
         served.server = VigilTools.server(transport, VigilTools.tools(specs, tenancy), "server");
         return served;
@@ -155,7 +155,7 @@ final class McpEndpoint extends HttpServlet {
             if (now.equals(served.plugins)) {
                 return;
             }
-            List<dev.vigil.copilot.SkillSpec> specs = stores.with(tenant, store -> copilot(store).skills().values()
+            List<dev.vigil.copilot.SkillSpec> specs = stores.read(tenant, store -> copilot(store).skills().values()
                     .stream().map(Skill::spec).toList());
             java.util.Set<String> offered = new java.util.HashSet<>();
             served.server.listTools().forEach(t -> offered.add(t.name()));

@@ -102,7 +102,7 @@ final class ReportApi {
         Reports reports = new Reports(config, new Reports.StoreAccess() {
             @Override
             public <T> T with(TenantId tenant, Function<TenantStore, T> work) {
-                return stores.with(tenant, work);
+                return stores.read(tenant, work);
             }
         }, call.principal(), false, Clock.systemUTC());
         RenderedReport report = reports.make(call.tenant().value(), call.path("template"), parameters, format);
@@ -110,6 +110,6 @@ final class ReportApi {
     }
 
     private <T> T withBuilder(TenantId tenant, Principal principal, Function<ReportBuilder, T> work) {
-        return stores.with(tenant, store -> work.apply(new ReportBuilder(new Workspace(config, store), principal)));
+        return stores.read(tenant, store -> work.apply(new ReportBuilder(new Workspace(config, store), principal)));
     }
 }

@@ -37,7 +37,7 @@ final class ReportTimer implements AutoCloseable {
     ReportTimer(VigilConfig config, TenantStores stores, Clock clock) {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.reports = new Reports(config, stores::with, SCHEDULER, true, clock);
+        this.reports = new Reports(config, stores::read, SCHEDULER, true, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("vigil-reports")
                 .factory());
     }

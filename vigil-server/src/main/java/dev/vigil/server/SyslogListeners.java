@@ -71,6 +71,8 @@ final class SyslogListeners implements AutoCloseable {
     private final Map<TenantId, Inbox> inboxes = new LinkedHashMap<>();
     private final List<AutoCloseable> sockets = new CopyOnWriteArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    /** Built once: it parses normalization.yaml, and is immutable once built. */
+    private final Normalizer normalizer;
     private volatile boolean closed;
 
     private final Detections detections;
@@ -79,7 +81,8 @@ final class SyslogListeners implements AutoCloseable {
         this.config = config;
         this.stores = stores;
         this.clock = clock;
-        this.detections = new Detections(config, clock);
+        this.normalizer = Normalizer.standard(clock);
+        this.detections = new Detections(config, stores, clock);
     }
 
     /** Parses {@code PROTOCOL:PORT=TENANT[,...]}, with errors that name the entry. */
@@ -298,14 +301,12 @@ final class SyslogListeners implements AutoCloseable {
                 framed.writeBytes(message);
             }
             byte[] bytes = framed.toByteArray();
-            IngestSummary summary = stores.with(tenant, store -> {
-                Detections.Run detection = detections.open(store);
-                IngestSummary ingested = new Ingestor(new Ingestor.Options(tenant, Format.AUTO, "Syslog",
-                        config.ingestLimits(), config.defaultZone()), Normalizer.standard(clock), detection.sink(),
-                        Ingestor.ProgressListener.NONE, clock, new ByteArrayInputStream(bytes)).ingest(List.of("-"));
-                detection.finish();
-                return ingested;
-            });
+            Detections.Run detection = detections.open(tenant);
+            IngestSummary summary = new Ingestor(new Ingestor.Options(tenant, Format.AUTO, "Syslog",
+                    config.ingestLimits(), config.defaultZone()), normalizer, new IngestApi.GroupCommitted(stores,
+                    tenant, detection), Ingestor.ProgressListener.NONE, clock, new ByteArrayInputStream(bytes))
+                    .ingest(List.of("-"));
+            detection.finish();
             stored.addAndGet(summary.stored());
         }
     }

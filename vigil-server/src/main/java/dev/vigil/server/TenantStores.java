@@ -2,7 +2,11 @@ package dev.vigil.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.ingest.EventSink;
+import dev.vigil.model.Alert;
+import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
+import dev.vigil.model.VigilException;
 import dev.vigil.store.TenantStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,25 +14,74 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * The tenants' stores, held open read-write by the server for as long as it runs: DuckDB lets one process write a
- * database, and the server is that process. A store is confined to one thread at a time, so requests to the same
- * tenant take turns on its lock (a {@link ReentrantLock}, which parks a virtual thread without pinning its carrier);
- * requests to different tenants run in parallel.
+ * database, and the server is that process. Requests to different tenants never share anything here; requests to
+ * one tenant share its database in two ways:
+ *
+ * <ul>
+ *   <li>{@link #read}: work that only reads runs on a reader of the database (its own DuckDB connection, see
+ *       {@link TenantStore#readers()}), taken from a small pool: readers run beside each other and beside the
+ *       writer, and see what is committed. At most {@link #READERS} run at once per tenant; more wait for one.
+ *   <li>{@link #write}: work that writes runs alone on the tenant's read-write store, taking turns on its lock (a
+ *       {@link ReentrantLock}, which parks a virtual thread without pinning its carrier), and commits before it
+ *       returns. Ingest goes through {@link #store}, which commits the batches that arrive together in one
+ *       transaction (group commit).
+ * </ul>
+ *
+ * <p>A read may call {@link #write} (an answer is read on a reader, then its session turn written); work under
+ * {@link #write} never calls {@link #read}, so that a writer never waits for a reader and the two cannot deadlock.
+ *
+ * <p>The work itself runs on a platform thread, not on the request's virtual thread, which parks meanwhile: a
+ * DuckDB call is native code, which pins a virtual thread to its carrier for as long as it runs, and the carriers
+ * are as few as the cores. Were asks and commits to run on them, a few long queries would hold every carrier and
+ * starve the server's other requests (ingest, a login) of all CPU; on platform threads the operating system shares
+ * the cores between them.
  */
 final class TenantStores implements AutoCloseable {
+    /**
+     * Readers of one tenant at once: as many as the cores, which they keep busy (DuckDB runs each query on
+     * threads of its own as well), and no more, so that the tenant's ingest keeps a share of the CPU and the
+     * connections' memory stays small.
+     */
+    static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
     private final Path dataDirectory;
     private final Map<TenantId, Slot> slots = new ConcurrentHashMap<>();
+    /** Where store work runs when it is asked for on a virtual thread: see the class comment. */
+    private final ExecutorService storeThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("vigil-store-",
+            0).daemon().factory());
+    private volatile boolean closed;
 
     private static final class Slot {
         final ReentrantLock lock = new ReentrantLock();
-        TenantStore store;
+        /** Set under the lock, once; read without it only after {@link #open} returned it. */
+        volatile TenantStore store;
+        volatile TenantStore.Readers source;
+        final Semaphore readerPermits = new Semaphore(READERS);
+        final ConcurrentLinkedDeque<TenantStore> idleReaders = new ConcurrentLinkedDeque<>();
+        final ConcurrentLinkedQueue<PendingBatch> pending = new ConcurrentLinkedQueue<>();
     }
+
+    /** An ingest batch waiting for the commit that makes it durable. */
+    private record PendingBatch(EventSink.Batch batch, List<Alert> alerts, CompletableFuture<Stored> stored) {}
+
+    /** What became of a batch: its records, and how many of the alerts detected on it were new. */
+    record Stored(EventSink.Result result, int alerts) {}
 
     TenantStores(Path dataDirectory) {
         this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
@@ -52,33 +105,235 @@ final class TenantStores implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            throw new dev.vigil.model.VigilException(dev.vigil.model.ErrorCode.STORE_FAILED, "cannot list "
-                    + tenants + ": " + e.getMessage(), e);
+            throw new VigilException(ErrorCode.STORE_FAILED, "cannot list " + tenants + ": " + e.getMessage(), e);
         }
         for (TenantId tenant : found) {
-            with(tenant, store -> null);
+            open(tenant);
         }
     }
 
-    /** Runs {@code work} on the tenant's store (opened, and created if new, on first use), alone on it. */
-    <T> T with(TenantId tenant, Function<TenantStore, T> work) {
-        Slot slot = slots.computeIfAbsent(tenant, t -> new Slot());
+    /**
+     * Runs {@code work} on the tenant's read-write store (opened, and created if new, on first use), alone on it.
+     * What the work leaves uncommitted is committed when it returns; what it wrote when it throws is rolled back by
+     * the store.
+     */
+    <T> T write(TenantId tenant, Function<TenantStore, T> work) {
+        Slot slot = slot(tenant);
         slot.lock.lock();
         try {
-            if (slot.store == null) {
-                slot.store = TenantStore.open(dataDirectory, tenant, TenantStore.Mode.READ_WRITE);
-            }
-            return work.apply(slot.store);
+            return onStoreThread(tenant, () -> {
+                TenantStore store = openLocked(tenant, slot);
+                T result = work.apply(store);
+                store.commit();
+                return result;
+            });
         } finally {
             slot.lock.unlock();
         }
     }
 
+    /**
+     * Runs {@code work} on a reader of the tenant's database, beside the other readers and the writer. The reader
+     * sees what was committed when each of its statements starts, and refuses writes ({@code INTERNAL}): work that
+     * must write calls {@link #write} for that part.
+     */
+    <T> T read(TenantId tenant, Function<TenantStore, T> work) {
+        Slot slot = open(tenant);
+        try {
+            slot.readerPermits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VigilException(ErrorCode.INTERRUPTED, "interrupted while waiting for a reader of tenant '"
+                    + tenant + "'");
+        }
+        try {
+            return onStoreThread(tenant, () -> {
+                TenantStore reader = slot.idleReaders.pollFirst();
+                if (reader == null) {
+                    reader = slot.source.open();
+                }
+                try {
+                    reader.refresh();
+                    return work.apply(reader);
+                } finally {
+                    if (closed) {
+                        reader.close();
+                    } else {
+                        slot.idleReaders.offerFirst(reader); // the most recently used first: its caches are warm
+                    }
+                }
+            });
+        } finally {
+            slot.readerPermits.release();
+        }
+    }
+
+    /**
+     * Runs the work on a platform thread and waits for it, parked, when the caller is a virtual thread; runs it
+     * right here otherwise (a platform thread already, e.g. store work that writes a session turn).
+     */
+    private <T> T onStoreThread(TenantId tenant, Supplier<T> work) {
+        if (!Thread.currentThread().isVirtual()) {
+            return work.get();
+        }
+        Future<T> running = storeThreads.submit(work::get);
+        try {
+            return running.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            try {
+                return running.get(); // the store is in use until the work ends: wait for it all the same
+            } catch (InterruptedException | ExecutionException again) {
+                throw new VigilException(ErrorCode.INTERRUPTED, "interrupted while working on the store of tenant '"
+                        + tenant + "'");
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new VigilException(ErrorCode.INTERNAL, "work on the store of tenant '" + tenant + "' failed: "
+                    + cause, cause);
+        }
+    }
+
+    /**
+     * Stores an ingest batch durably and returns what became of its records once the commit that holds it is
+     * done, never before. Batches that other requests hand in meanwhile join the same transaction and commit (group
+     * commit): whichever request takes the tenant's lock first appends every batch waiting and commits them at
+     * once. When that shared transaction fails, each of its batches is tried again alone, so that only a batch that
+     * fails by itself is refused.
+     */
+    EventSink.Result store(TenantId tenant, EventSink.Batch batch) {
+        return store(tenant, batch, List.of()).result();
+    }
+
+    /**
+     * Stores an ingest batch with the alerts detection raised on it, in the same transaction: a commit makes both
+     * durable, and a failure stores neither.
+     */
+    Stored store(TenantId tenant, EventSink.Batch batch, List<Alert> alerts) {
+        requireNonNull(batch, "batch is null");
+        requireNonNull(alerts, "alerts is null");
+        Slot slot = slot(tenant);
+        PendingBatch mine = new PendingBatch(batch, List.copyOf(alerts), new CompletableFuture<>());
+        slot.pending.add(mine);
+        slot.lock.lock();
+        try {
+            if (!mine.stored().isDone()) {
+                onStoreThread(tenant, () -> {
+                    commitPending(openLocked(tenant, slot), slot);
+                    return null;
+                });
+            }
+        } finally {
+            slot.lock.unlock();
+        }
+        try {
+            return mine.stored().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VigilException(ErrorCode.INTERRUPTED, "interrupted while storing a batch of tenant '"
+                    + tenant + "'");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new VigilException(ErrorCode.INTERNAL, "storing a batch of tenant '" + tenant + "' failed: "
+                    + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Under the lock: appends every waiting batch in one transaction and commits it. */
+    private static void commitPending(TenantStore store, Slot slot) {
+        List<PendingBatch> group = new ArrayList<>();
+        for (PendingBatch next; (next = slot.pending.poll()) != null; ) {
+            group.add(next);
+        }
+        if (group.isEmpty()) {
+            return;
+        }
+        List<Stored> results = new ArrayList<>(group.size());
+        try {
+            for (PendingBatch pending : group) {
+                results.add(append(store, pending));
+            }
+            store.commit();
+        } catch (RuntimeException failure) { // the store rolled back the whole transaction
+            if (group.size() == 1) {
+                group.get(0).stored().completeExceptionally(failure);
+                return;
+            }
+            for (PendingBatch pending : group) {
+                try {
+                    Stored alone = append(store, pending);
+                    store.commit();
+                    pending.stored().complete(alone);
+                } catch (RuntimeException alone) {
+                    pending.stored().completeExceptionally(alone);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).stored().complete(results.get(i));
+        }
+    }
+
+    private static Stored append(TenantStore store, PendingBatch pending) {
+        EventSink.Result result = store.append(pending.batch());
+        int alerts = pending.alerts().isEmpty() ? 0 : store.appendAlerts(pending.alerts());
+        return new Stored(result, alerts);
+    }
+
+    private Slot slot(TenantId tenant) {
+        if (closed) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "the server is stopping: the store of tenant '" + tenant
+                    + "' is closed");
+        }
+        return slots.computeIfAbsent(tenant, t -> new Slot());
+    }
+
+    /** The tenant's slot with its store and reader source open. */
+    private Slot open(TenantId tenant) {
+        Slot slot = slot(tenant);
+        if (slot.source == null) {
+            slot.lock.lock();
+            try {
+                openLocked(tenant, slot);
+            } finally {
+                slot.lock.unlock();
+            }
+        }
+        return slot;
+    }
+
+    private TenantStore openLocked(TenantId tenant, Slot slot) {
+        if (slot.store == null) {
+            TenantStore store = TenantStore.open(dataDirectory, tenant, TenantStore.Mode.READ_WRITE);
+            slot.source = store.readers();
+            slot.store = store;
+        }
+        return slot.store;
+    }
+
     @Override
     public void close() {
+        closed = true;
+        storeThreads.shutdown();
         for (Slot slot : slots.values()) {
             slot.lock.lock();
             try {
+                for (TenantStore reader; (reader = slot.idleReaders.pollFirst()) != null; ) {
+                    reader.close();
+                }
+                if (slot.source != null) {
+                    slot.source.close();
+                    slot.source = null;
+                }
                 if (slot.store != null) {
                     slot.store.close();
                     slot.store = null;

@@ -73,7 +73,7 @@ final class UiApi {
         int colon = reference.indexOf(':');
         String kind = colon < 0 ? reference : reference.substring(0, colon).toLowerCase(Locale.ROOT);
         String value = colon < 0 ? "" : reference.substring(colon + 1);
-        return stores.with(call.tenant(), store -> switch (kind) {
+        return stores.read(call.tenant(), store -> switch (kind) {
             case "event" -> event(call, store, reference, value);
             case "alert" -> {
                 var alert = store.alert(uuid(reference, value.strip()))
@@ -160,7 +160,7 @@ final class UiApi {
     private Object suggest(Call call) {
         String typed = call.query("q") == null ? "" : call.query("q");
         int limit = call.queryNumber("limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS);
-        List<Suggestion> suggestions = stores.with(call.tenant(), store -> {
+        List<Suggestion> suggestions = stores.read(call.tenant(), store -> {
             Workspace workspace = new Workspace(config, store);
             // the tenant's skills (built in and from its plugins), without building a copilot on every keystroke
             List<SkillSpec> skills = Copilots.builtInSkills(workspace).stream().map(s -> s.spec()).toList();

@@ -142,7 +142,7 @@ class IngestApiTest {
         // the test holds acme's store, so an ingest into acme takes the only slot and waits there
         java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        Thread holder = Thread.ofVirtual().start(() -> fixture.server.stores().with(ServerFixture.ACME, store -> {
+        Thread holder = Thread.ofVirtual().start(() -> fixture.server.stores().write(ServerFixture.ACME, store -> {
             holding.countDown();
             try {
                 release.await();

@@ -45,6 +45,8 @@ final class EventTables {
     private final DuckDBConnection connection;
     private final TenantId tenant;
     private Catalog catalog = new Catalog();
+    /** Whether DDL ran since {@link #takeEvolved()} last asked: readers of the database must re-read the catalog. */
+    private boolean evolved;
 
     EventTables(DuckDBConnection connection, TenantId tenant) {
         this.connection = requireNonNull(connection, "connection is null");
@@ -511,10 +513,19 @@ final class EventTables {
         }
     }
 
+    /** Runs DDL: every schema change (a table, partition, column or view) goes through here. */
     private void execute(String sql) throws SQLException {
+        evolved = true;
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
+    }
+
+    /** Whether the schema changed since the last call; resets it. */
+    boolean takeEvolved() {
+        boolean was = evolved;
+        evolved = false;
+        return was;
     }
 
     /** The table's name as stored (tables are found ignoring case), or null when the tenant has no such table. */

@@ -329,11 +329,12 @@ public final class IncidentStore {
                 return rows.getLong(1);
             }
         });
-        Optional<Prevalence> cached = cachedPrevalence(events);
+        Optional<Prevalence> cached = store.sharedPrevalence(events).or(() -> cachedPrevalence(events));
         if (cached.isPresent()) {
             return cached.get();
         }
         Prevalence computed = computePrevalence();
+        store.sharePrevalence(computed, events); // readers cannot keep it in the database: they share it in memory
         if (store.writable()) {
             store.write("keeping the prevalence baseline", () -> {
                 savePrevalence(computed, events);

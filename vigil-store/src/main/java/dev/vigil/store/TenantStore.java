@@ -61,7 +61,9 @@ import org.duckdb.DuckDBConnection;
  * its events, or neither is.
  *
  * <p>A store is confined to the thread that uses it, like its DuckDB connection. Only one process may open a
- * tenant's database for writing; a second gets {@link ErrorCode#STORE_LOCKED}.
+ * tenant's database for writing; a second gets {@link ErrorCode#STORE_LOCKED}. Within that process, other threads
+ * read the same database beside the writer through {@linkplain #readers() readers}: stores on connections of their
+ * own that see what is committed (DuckDB's MVCC) and refuse every write.
  */
 public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** How a store is opened. */
@@ -85,13 +87,51 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private final IndicatorTable indicators;
     private final HuntStore hunts;
     private final SessionStore sessions;
+    /** What the writer and its readers share: the version of the committed catalog. */
+    private final Shared shared;
+    /** A reader's: the catalog version its event tables were loaded at. */
+    private long catalogLoaded;
     private boolean inTransaction;
 
-    private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection) {
+    /**
+     * State shared by a read-write store and the readers of its database, each used by one thread at a time: the
+     * writer advances the catalog version after every commit that changed the event tables' schema, and a reader
+     * re-reads its catalog when it finds a newer version ({@link #refresh()}).
+     */
+    private static final class Shared {
+        final java.util.concurrent.atomic.AtomicLong catalogVersion = new java.util.concurrent.atomic.AtomicLong();
+        /** The prevalence baseline last computed by any store of the database: readers cannot keep theirs. */
+        volatile SharedBaseline baseline;
+    }
+
+    /** A prevalence baseline, the events it was computed over, and when. */
+    private record SharedBaseline(dev.vigil.incident.Prevalence prevalence, long events, Instant at) {}
+
+    /**
+     * The prevalence baseline that a store of this database (the writer or any of its readers) computed in this
+     * process, if it was computed over at least nine tenths of {@code events} within the last day: the same rule as
+     * the baseline kept in the database, which a reader cannot write.
+     */
+    Optional<dev.vigil.incident.Prevalence> sharedPrevalence(long events) {
+        SharedBaseline kept = shared.baseline;
+        if (kept == null || kept.events() < events * 0.9 || (events > 0 && kept.events() == 0)
+                || kept.at().isBefore(Instant.now().minus(java.time.Duration.ofDays(1)))) {
+            return Optional.empty();
+        }
+        return Optional.of(kept.prevalence());
+    }
+
+    /** Offers a freshly computed baseline to the other stores of this database. */
+    void sharePrevalence(dev.vigil.incident.Prevalence prevalence, long events) {
+        shared.baseline = new SharedBaseline(requireNonNull(prevalence, "prevalence is null"), events, Instant.now());
+    }
+
+    private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection, Shared shared) {
         this.tenant = tenant;
         this.file = file;
         this.mode = mode;
         this.connection = connection;
+        this.shared = shared;
         this.tables = new EventTables(connection, tenant);
         this.alerts = new AlertTable(connection, tenant);
         this.rules = new RuleTables(connection);
@@ -132,7 +172,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         properties.setProperty("jdbc_stream_results", "true");
         try {
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
-            TenantStore store = new TenantStore(tenant, file, mode, connection);
+            TenantStore store = new TenantStore(tenant, file, mode, connection, new Shared());
             store.initialize();
             return store;
         } catch (SQLException e) {
@@ -217,6 +257,98 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                 statement.execute("SET enable_external_access = false");
                 statement.execute("SET lock_configuration = true");
             }
+        }
+    }
+
+    /**
+     * A source of readers of this read-write store's database, made on this store's thread. The source itself may
+     * be used from any thread; each reader it opens is a store of its own, on a connection duplicated from this one,
+     * confined to one thread at a time like any store. A reader sees what is committed when each of its statements
+     * starts (never this store's open unit of work), runs beside this store's writes and the other readers, and
+     * refuses every write with {@code INTERNAL}. Close the source after its readers; closing this store does not
+     * close them.
+     */
+    public Readers readers() {
+        requireWritable();
+        try {
+            return new Readers(connection.duplicate());
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "cannot open a reader of " + file + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Opens readers of one store's database: see {@link TenantStore#readers()}. Safe for use by many threads. */
+    public final class Readers implements AutoCloseable {
+        /** Never queried: only duplicated, under this object's lock, so that it stays confined too. */
+        private final DuckDBConnection origin;
+
+        private Readers(DuckDBConnection origin) {
+            this.origin = origin;
+        }
+
+        /** A new reader, its catalog read from what is committed now. */
+        public synchronized TenantStore open() {
+            try {
+                TenantStore reader = new TenantStore(tenant, file, Mode.READ_ONLY, origin.duplicate(), shared);
+                reader.catalogLoaded = shared.catalogVersion.get();
+                try (Statement statement = reader.connection.createStatement()) {
+                    statement.execute("SET TimeZone = 'UTC'");
+                }
+                reader.loadCatalog(false);
+                return reader;
+            } catch (SQLException e) {
+                throw new VigilException(ErrorCode.STORE_FAILED, "cannot open a reader of " + file + ": "
+                        + firstLine(e.getMessage()), e);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            try {
+                origin.close();
+            } catch (SQLException e) {
+                throw new VigilException(ErrorCode.STORE_FAILED, "closing the readers of " + file + " failed: "
+                        + firstLine(e.getMessage()), e);
+            }
+        }
+    }
+
+    /**
+     * Brings a reader's picture of the event tables up to date with what its writer has committed: call it when
+     * the reader is taken up by a thread, before it reads. The catalog is re-read only when a commit changed it
+     * since, and a reader never sees a schema half evolved, since it reads only what is committed. Does nothing on
+     * a store opened with {@link #open}.
+     */
+    public void refresh() {
+        if (mode == Mode.READ_WRITE) {
+            return;
+        }
+        long version = shared.catalogVersion.get(); // read first: a commit after it makes the next refresh re-read
+        if (version == catalogLoaded) {
+            return;
+        }
+        try {
+            loadCatalog(true);
+            catalogLoaded = version;
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "cannot re-read the catalog of " + file + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** A reader's catalog, read in one transaction so that its three tables agree with each other. */
+    private void loadCatalog(boolean again) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            if (again) {
+                tables.reload();
+            } else {
+                tables.load();
+            }
+        } finally {
+            connection.commit();
+            connection.setAutoCommit(true);
         }
     }
 
@@ -326,6 +458,9 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
             connection.commit();
             connection.setAutoCommit(true);
             inTransaction = false;
+            if (tables.takeEvolved()) {
+                shared.catalogVersion.incrementAndGet(); // after the commit: a reader that sees it reads the new schema
+            }
         } catch (SQLException e) {
             abort();
             throw new VigilException(ErrorCode.STORE_FAILED, "committing to " + file + " failed: "
@@ -349,6 +484,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         }
         inTransaction = false;
         knownTables.clear();
+        tables.takeEvolved(); // the DDL was rolled back: nothing new for the readers
         reloadCatalog();
     }
 

@@ -1,0 +1,151 @@
+package dev.vigil.store;
+
+import static dev.vigil.store.StoreTesting.ACME;
+import static dev.vigil.store.StoreTesting.batch;
+import static dev.vigil.store.StoreTesting.event;
+import static dev.vigil.store.StoreTesting.fields;
+import static dev.vigil.store.StoreTesting.single;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.model.ErrorCode;
+import dev.vigil.model.Event;
+import dev.vigil.model.VigilException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Readers of a store's database: their own connections, beside the writer, seeing only what it committed. */
+@DisplayName("A tenant store's readers")
+class TenantStoreReadersTest {
+    @TempDir
+    Path data;
+
+    TenantStore writer;
+    TenantStore.Readers readers;
+
+    @BeforeEach
+    void open() {
+        writer = TenantStore.open(data, ACME, TenantStore.Mode.READ_WRITE);
+        readers = writer.readers();
+    }
+
+    @AfterEach
+    void close() {
+        readers.close();
+        writer.close();
+    }
+
+    @Test
+    void seeWhatIsCommittedAndNeverTheWritersOpenUnitOfWork() {
+        writer.store(batch(process(0, 3)));
+        try (TenantStore reader = readers.open()) {
+            writer.append(batch(process(3, 5))); // not committed yet
+            assertThat(count(reader, "ProcessEvent")).isEqualTo(3);
+
+            writer.commit();
+            assertThat(count(reader, "ProcessEvent")).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void findTablesAndFieldsThatLaterCommitsAddedOnceRefreshed() {
+        writer.store(batch(process(0, 2)));
+        try (TenantStore reader = readers.open()) {
+            writer.store(batch(event("DnsEvent", "22", 100, fields("QueryName", "evil.example", "QueryStatus", 0L))));
+            assertThat(scan(reader, "DnsEvent")).as("a reader's picture is that of its last refresh").isEmpty();
+
+            reader.refresh();
+            List<Event> dns = scan(reader, "DnsEvent");
+            assertThat(dns).hasSize(1);
+            assertThat(dns.get(0).fields()).containsEntry("QueryName", "evil.example").containsEntry("QueryStatus", 0L);
+        }
+    }
+
+    @Test
+    void neverSeeASchemaHalfEvolved() {
+        writer.store(batch(process(0, 1)));
+        try (TenantStore reader = readers.open()) {
+            writer.append(batch(event("ProcessEvent", "1", 50, fields("Image", "cmd.exe", "NewField", "x"))));
+            reader.refresh();
+
+            assertThat(reader.fieldsByColumn("ProcessEvent")).containsKey("image").doesNotContainKey("newfield");
+            assertThat(reader.query("SELECT * FROM ProcessEvent", 10).columns()).doesNotContain("NewField");
+
+            writer.commit();
+            reader.refresh();
+            assertThat(reader.fieldsByColumn("ProcessEvent")).containsEntry("newfield", "NewField");
+            assertThat(reader.query("SELECT * FROM ProcessEvent", 10).columns()).contains("NewField");
+        }
+    }
+
+    @Test
+    void refuseEveryWrite() {
+        try (TenantStore reader = readers.open()) {
+            assertThatThrownBy(() -> reader.store(batch(process(0, 1))))
+                    .isInstanceOfSatisfying(VigilException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL))
+                    .hasMessageContaining("read-only");
+            assertThatThrownBy(() -> reader.query("DELETE FROM vigil_events", 10)).isInstanceOf(VigilException.class);
+        }
+        assertThat(count(writer, "vigil_events")).isZero();
+    }
+
+    @Test
+    void readWhileTheWriterCommitsAndEvolvesTheSchemaOnAnotherThread() throws Exception {
+        writer.store(batch(process(0, 10)));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<Long> seen = new ArrayList<>();
+        CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+            try (TenantStore reader = readers.open()) {
+                while (writing.get()) {
+                    reader.refresh();
+                    seen.add(count(reader, "ProcessEvent"));
+                    reader.fieldsByColumn("ProcessEvent");
+                }
+            }
+        });
+        for (int round = 0; round < 30; round++) {
+            // each round brings a field of its own: a column added to the partition, and the view replaced
+            List<Event> events = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int sequence = 1000 + round * 20 + i;
+                events.add(event("ProcessEvent", "1", sequence, fields("Image", "a.exe", "Field" + round, (long) i)));
+            }
+            writer.store(batch(events));
+        }
+        writing.set(false);
+        reading.get(60, TimeUnit.SECONDS);
+
+        assertThat(seen).isNotEmpty().isSorted().allSatisfy(n -> assertThat(n).isBetween(10L, 610L));
+        try (TenantStore reader = readers.open()) {
+            assertThat(count(reader, "ProcessEvent")).isEqualTo(610);
+            assertThat(reader.fieldsByColumn("ProcessEvent")).containsKeys("field0", "field29");
+        }
+    }
+
+    private static List<Event> process(int from, int count) {
+        List<Event> events = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            events.add(event("ProcessEvent", "1", i, fields("Image", "proc-" + i + ".exe")));
+        }
+        return events;
+    }
+
+    private static long count(TenantStore store, String table) {
+        return ((Number) single(store, "SELECT count(*) FROM " + table)).longValue();
+    }
+
+    private static List<Event> scan(TenantStore store, String table) {
+        List<Event> events = new ArrayList<>();
+        store.scanEvents(List.of(table), Long.MIN_VALUE, 100, events::addAll);
+        return events;
+    }
+}
