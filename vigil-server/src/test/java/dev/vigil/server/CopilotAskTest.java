@@ -242,7 +242,7 @@ class CopilotAskTest {
         assertThat(added.get(3)).contains("\"status\":413").contains("\"code\":\"request_too_large\"");
         assertThat(added.get(4)).contains("\"status\":403").contains("\"actor\":\"globex-owner\"");
         // the prompt asked is audited (the issue: every prompt is recorded); the answer is not
-        assertThat(added.get(0)).contains("\"detail\":{\"prompt\":\"summarize incident 1\"}");
+        assertThat(added.get(0)).contains("\"detail\":{\"client\":\"127.0.0.1\",\"prompt\":\"summarize incident 1\"}");
         assertThat(added).allSatisfy(line -> assertThat(line).doesNotContain("\"markdown\""));
         AuditLog.Verification verification = AuditLog.verify(data);
         assertThat(verification.intact()).as(verification.reason()).isTrue();
