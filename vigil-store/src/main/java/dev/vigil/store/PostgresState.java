@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.vigil.config.SharedStateConfig;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
@@ -73,10 +74,16 @@ public final class PostgresState implements AutoCloseable {
         config.setPoolName("vigil-postgresql");
         config.setConnectionTimeout(10_000);
         config.setAutoCommit(true);
-        // the pool's own start-up check would fail with a pool message; fail on the first connection, below, instead
-        config.setInitializationFailTimeout(-1);
+        // one attempt at start-up: a database that is not there fails now, not after the pool's retries
+        config.setInitializationFailTimeout(1);
         String where = withoutSecrets(url);
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw failure(where, "connecting", e.getCause() instanceof SQLException sql ? sql
+                    : new SQLException(e.getMessage(), "08000", e));
+        }
         PostgresState state = new PostgresState(pool, where);
         try {
             state.transaction("migrating the schema", connection -> {
@@ -144,6 +151,10 @@ public final class PostgresState implements AutoCloseable {
     }
 
     private VigilException failure(String what, SQLException e) {
+        return failure(where, what, e);
+    }
+
+    private static VigilException failure(String where, String what, SQLException e) {
         boolean unreachable = e.getSQLState() != null && e.getSQLState().startsWith("08");
         return new VigilException(ErrorCode.STORE_FAILED, what + " failed in PostgreSQL at " + where + ": "
                 + e.getMessage(), unreachable ? "Check that PostgreSQL runs at " + where + " and that"

@@ -116,7 +116,7 @@ class PostgresSessionsTest extends SessionRepositoryContract {
                     assertThat(e.code()).isEqualTo(dev.vigil.model.ErrorCode.STORE_FAILED);
                     assertThat(e.fix()).contains("Check that PostgreSQL runs at jdbc:postgresql://127.0.0.1:1/vigil");
                 })
-                .hasMessageContaining("migrating the schema failed in PostgreSQL at jdbc:postgresql://127.0.0.1:1/vigil")
+                .hasMessageContaining("connecting failed in PostgreSQL at jdbc:postgresql://127.0.0.1:1/vigil")
                 .message().doesNotContain("secret");
     }
 
