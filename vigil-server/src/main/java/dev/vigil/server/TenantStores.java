@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  */
 final class TenantStores implements AutoCloseable {
     private final Path dataDirectory;
+    private final Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions;
     private final Map<TenantId, Slot> slots = new ConcurrentHashMap<>();
 
     private static final class Slot {
@@ -31,7 +32,14 @@ final class TenantStores implements AutoCloseable {
     }
 
     TenantStores(Path dataDirectory) {
+        this(dataDirectory, tenant -> java.util.Optional.empty());
+    }
+
+    /** @param sharedSessions a tenant's sessions when they are kept outside its store (PostgreSQL), else empty */
+    TenantStores(Path dataDirectory,
+            Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions) {
         this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
+        this.sharedSessions = requireNonNull(sharedSessions, "sharedSessions is null");
     }
 
     /**
@@ -67,6 +75,7 @@ final class TenantStores implements AutoCloseable {
         try {
             if (slot.store == null) {
                 slot.store = TenantStore.open(dataDirectory, tenant, TenantStore.Mode.READ_WRITE);
+                sharedSessions.apply(tenant).ifPresent(slot.store::keepSessionsIn);
             }
             return work.apply(slot.store);
         } finally {

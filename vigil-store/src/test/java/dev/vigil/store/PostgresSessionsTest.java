@@ -79,6 +79,22 @@ class PostgresSessionsTest extends SessionRepositoryContract {
     }
 
     @Test
+    void aTenantStoreHandsOutTheSharedSessionsOnceToldToKeepThemThere(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path data) {
+        try (TenantStore store = TenantStore.open(data, ACME, TenantStore.Mode.READ_WRITE)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.keepSessionsIn(database.sessions(
+                    StoreTesting.GLOBEX))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the sessions of tenant 'globex' cannot be those of tenant 'acme'");
+            store.keepSessionsIn(database.sessions(ACME));
+
+            UUID id = store.sessions().create(ALICE, "Triage").id();
+
+            assertThat(sessions().get(ALICE, id).name()).isEqualTo("Triage");
+            assertThat(StoreTesting.single(store, "SELECT count(*) FROM vigil_sessions")).isEqualTo(0L);
+        }
+    }
+
+    @Test
     void writesAreDurableWhenTheyReturnAndSeenByAnotherNode() {
         UUID id = sessions().create(ALICE, "Triage").id();
         sessions().appendTurn(ALICE, id, "Summarize incident 12", summary("12"));

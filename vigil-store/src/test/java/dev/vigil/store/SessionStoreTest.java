@@ -38,7 +38,7 @@ class SessionStoreTest extends SessionRepositoryContract {
     }
 
     @Override
-    SessionStore sessionsOf(TenantId tenant) {
+    SessionRepository sessionsOf(TenantId tenant) {
         TenantStore of = tenant.equals(ACME) ? store
                 : others.computeIfAbsent(tenant, t -> TenantStore.open(data, t, TenantStore.Mode.READ_WRITE));
         return of.sessions().withClock(clock);
