@@ -18,7 +18,10 @@ die() {
 }
 
 find_bin() {
-  if [[ -n "${PG_BIN:-}" ]]; then echo "$PG_BIN"; return; fi
+  if [[ -n "${PG_BIN:-}" ]]; then
+    [[ -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_ctl" ]] && { echo "$PG_BIN"; return; }
+    die "PG_BIN=$PG_BIN holds no initdb and pg_ctl" "point PG_BIN at PostgreSQL's bin folder, or unset it"
+  fi
   local dir
   for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
     [[ -x "$dir/initdb" && -x "$dir/pg_ctl" ]] && { echo "$dir"; return; }

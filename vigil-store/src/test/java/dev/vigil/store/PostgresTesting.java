@@ -29,6 +29,7 @@ public final class PostgresTesting {
     public static final String URL_VARIABLE = "VIGIL_TEST_PG_URL";
     private static final Pattern EXPORT = Pattern.compile("export (\\w+)='([^']*)'");
     private static String server;
+    private static IllegalStateException unavailable;
 
     private PostgresTesting() {}
 
@@ -58,11 +59,23 @@ public final class PostgresTesting {
 
     /** The test server's URL: from the environment, or a cluster started for this JVM. */
     static synchronized String server() {
+        if (unavailable != null) {
+            throw unavailable;
+        }
         if (server == null) {
-            server = Optional.ofNullable(System.getProperty(URL_VARIABLE)).or(() -> Optional.ofNullable(
-                    System.getenv(URL_VARIABLE))).filter(url -> !url.isBlank()).orElseGet(PostgresTesting::start);
+            try {
+                server = find();
+            } catch (IllegalStateException e) {
+                unavailable = e; // the next tests fail with the same message instead of trying again
+                throw e;
+            }
         }
         return server;
+    }
+
+    private static String find() {
+        return Optional.ofNullable(System.getProperty(URL_VARIABLE)).or(() -> Optional.ofNullable(
+                System.getenv(URL_VARIABLE))).filter(url -> !url.isBlank()).orElseGet(PostgresTesting::start);
     }
 
     private static String start() {
