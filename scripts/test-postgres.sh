@@ -3,10 +3,10 @@
 #
 #   scripts/test-postgres.sh start   initdb into a fresh temporary folder, start the server on a free loopback port
 #                                    with trust authentication, and print the shell lines that export
-#                                    VIGIL_TEST_PG_URL (the JDBC URL) and VIGIL_TEST_PG_DIR (the cluster's folder)
+#                                    TEST_POSTGRES_URL (the JDBC URL) and TEST_POSTGRES_DIR (the cluster's folder)
 #   scripts/test-postgres.sh stop DIR   stop the cluster started in DIR and delete DIR
 #
-# Used by ./run-tests (and so .ci/run), and by the PostgreSQL test classes when VIGIL_TEST_PG_URL is not set.
+# Used by ./run-tests (and so .ci/run), and by the PostgreSQL test classes when TEST_POSTGRES_URL is not set.
 # The server binaries come from Debian's postgresql package (/usr/lib/postgresql/*/bin) or PG_BIN. PostgreSQL refuses
 # to run as root, so when we are root the cluster belongs to the user postgres (which the package creates).
 set -euo pipefail
@@ -57,8 +57,8 @@ start() {
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=off" \
         start >/dev/null 2>&1; then
-      echo "export VIGIL_TEST_PG_URL='jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres'"
-      echo "export VIGIL_TEST_PG_DIR='$dir'"
+      echo "export TEST_POSTGRES_URL='jdbc:postgresql://127.0.0.1:$port/postgres?user=postgres'"
+      echo "export TEST_POSTGRES_DIR='$dir'"
       return 0
     fi
   done

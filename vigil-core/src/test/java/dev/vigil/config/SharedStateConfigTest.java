@@ -56,6 +56,19 @@ class SharedStateConfigTest {
     }
 
     @Test
+    void theVariablesHoldingSecretsAreNotMistakenForUnknownConfiguration() {
+        SharedStateConfig state = ConfigLoader.load(null, Map.of("VIGIL_POSTGRESQL_PASSWORD", "s3cret",
+                "VIGIL_TLS_KEYSTORE_PASSWORD", "changeit", "VIGIL_PG_SECRET", "other",
+                "VIGIL_STORE_POSTGRESQL_PASSWORD_ENV", "VIGIL_PG_SECRET"), Map.of()).sharedState();
+
+        assertThat(state.passwordEnvironmentVariable()).isEqualTo("VIGIL_PG_SECRET");
+        assertThat(state.password(Map.of("VIGIL_PG_SECRET", "other"))).contains("other");
+        VigilException unknown = catchThrowableOfType(VigilException.class, () -> ConfigLoader.load(null,
+                Map.of("VIGIL_POSTGRES_PASWORD", "typo"), Map.of()));
+        assertThat(unknown.code()).isEqualTo(ErrorCode.CONFIG_UNKNOWN_KEY);
+    }
+
+    @Test
     void postgresqlWithoutAUrlIsRefusedNamingTheKeyToSet() {
         VigilConfig config = ConfigLoader.load(null, Map.of(), Map.of("store.state", "postgresql"));
 

@@ -42,6 +42,13 @@ public final class ServerState implements AutoCloseable {
         return open(config, System.getenv());
     }
 
+    /** Opens the state the configuration names, runs {@code work} on it and closes it: for one command's work. */
+    public static <T> T with(VigilConfig config, java.util.function.Function<ServerState, T> work) {
+        try (ServerState state = open(config)) {
+            return work.apply(state);
+        }
+    }
+
     static ServerState open(VigilConfig config, Map<String, String> environment) {
         requireNonNull(config, "config is null");
         SharedStateConfig shared = config.sharedState();

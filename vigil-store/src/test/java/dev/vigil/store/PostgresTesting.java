@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * The PostgreSQL server the tests run against, and a fresh database on it for each test.
  *
- * <p>The server is the one {@code VIGIL_TEST_PG_URL} names ({@code ./run-tests} and {@code .ci/run} start a
+ * <p>The server is the one {@code TEST_POSTGRES_URL} names ({@code ./run-tests} and {@code .ci/run} start a
  * throwaway cluster with {@code scripts/test-postgres.sh} and export it). When it is not set (a developer running
  * {@code mvn} directly), the first test that needs PostgreSQL starts a cluster with the same script and stops it when
  * the JVM exits. When neither works the test fails, naming how to get a server: a PostgreSQL test never skips, since
@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 public final class PostgresTesting {
     /** The environment variable (or system property) holding the JDBC URL of the test server. */
-    public static final String URL_VARIABLE = "VIGIL_TEST_PG_URL";
+    public static final String URL_VARIABLE = "TEST_POSTGRES_URL";
     private static final Pattern EXPORT = Pattern.compile("export (\\w+)='([^']*)'");
     private static String server;
     private static IllegalStateException unavailable;
@@ -99,8 +99,8 @@ public final class PostgresTesting {
         Matcher m = EXPORT.matcher(output);
         while (m.find()) {
             switch (m.group(1)) {
-                case "VIGIL_TEST_PG_URL" -> url = m.group(2);
-                case "VIGIL_TEST_PG_DIR" -> directory = m.group(2);
+                case "TEST_POSTGRES_URL" -> url = m.group(2);
+                case "TEST_POSTGRES_DIR" -> directory = m.group(2);
                 default -> { }
             }
         }
