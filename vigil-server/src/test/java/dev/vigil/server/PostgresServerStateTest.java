@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,19 +22,18 @@ import org.junit.jupiter.api.Test;
 /** The server's state in PostgreSQL: the contract, per-tenant audit chains, and two nodes sharing one database. */
 @DisplayName("Server state in PostgreSQL")
 class PostgresServerStateTest extends ServerStateContract {
-    String url;
+    PostgresTesting.TestDatabase test;
     PostgresState database;
 
     @BeforeEach
     void open() {
-        url = PostgresTesting.freshDatabase();
-        database = PostgresState.open(url, "", Optional.empty(), 4);
+        test = PostgresTesting.freshState();
+        database = test.state();
     }
 
     @AfterEach
     void close() {
-        database.close();
-        PostgresTesting.dropDatabase(url);
+        test.close();
     }
 
     @Override
@@ -108,7 +106,7 @@ class PostgresServerStateTest extends ServerStateContract {
 
     @Test
     void twoNodesAppendingToOneTenantsTrailKeepOneUnbrokenChain() throws Exception {
-        try (PostgresState otherNode = PostgresState.open(url, "", Optional.empty(), 4);
+        try (PostgresState otherNode = test.anotherNode();
                 ExecutorService threads = Executors.newFixedThreadPool(6)) {
             List<AuditTrail> nodes = List.of(audit(), new PostgresAuditTrail(otherNode));
             List<Callable<Void>> appends = new ArrayList<>();
@@ -134,7 +132,7 @@ class PostgresServerStateTest extends ServerStateContract {
     void anotherNodeSeesAUserAndATokenRevokedAtItsNextLookup() {
         users().add("alice", null, false, Map.of(ACME, Role.ANALYST), T0);
         ApiTokens.Created token = tokens().create(ACME, Role.ANALYST, "laptop", "alice", null, T0);
-        try (PostgresState otherNode = PostgresState.open(url, "", Optional.empty(), 1)) {
+        try (PostgresState otherNode = test.anotherNode()) {
             ApiTokens there = ApiTokens.on(new PostgresTokens(otherNode));
             assertThat(there.find(token.token()).orElseThrow().activeAt(T0)).isTrue();
             assertThat(Users.on(new PostgresUsers(otherNode)).allows(token.record())).isTrue();

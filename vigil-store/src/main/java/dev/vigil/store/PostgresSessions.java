@@ -147,14 +147,7 @@ final class PostgresSessions implements SessionRepository {
         requireNonNull(id, "id is null");
         database.transaction("renaming session " + id, connection -> {
             SessionRules.owned(tenant, actor, id, "rename", header(connection, id, true));
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "UPDATE vigil_sessions SET name = ?, updated_at = ? WHERE tenant = ? AND id = ?")) {
-                statement.setString(1, checked);
-                setInstant(statement, 2, now());
-                statement.setString(3, tenant.value());
-                statement.setObject(4, id);
-                statement.executeUpdate();
-            }
+            change(connection, id, "name", checked);
             return null;
         });
         return get(actor, id);
@@ -176,14 +169,7 @@ final class PostgresSessions implements SessionRepository {
             Header header = SessionRules.owned(tenant, actor, id, shared ? "share" : "unshare",
                     header(connection, id, true));
             if (header.shared() != shared) {
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "UPDATE vigil_sessions SET shared = ?, updated_at = ? WHERE tenant = ? AND id = ?")) {
-                    statement.setBoolean(1, shared);
-                    setInstant(statement, 2, now());
-                    statement.setString(3, tenant.value());
-                    statement.setObject(4, id);
-                    statement.executeUpdate();
-                }
+                change(connection, id, "shared", shared);
             }
             return null;
         });
@@ -348,6 +334,18 @@ final class PostgresSessions implements SessionRepository {
             statement.setObject(1, copy);
             statement.setString(2, tenant.value());
             statement.setObject(3, source);
+            statement.executeUpdate();
+        }
+    }
+
+    /** Sets one column of the session's row ({@code column} is a constant of this class), and its change time. */
+    private void change(Connection connection, UUID id, String column, Object value) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE vigil_sessions SET " + column + " = ?, updated_at = ? WHERE tenant = ? AND id = ?")) {
+            statement.setObject(1, value);
+            setInstant(statement, 2, now());
+            statement.setString(3, tenant.value());
+            statement.setObject(4, id);
             statement.executeUpdate();
         }
     }

@@ -25,19 +25,18 @@ import org.junit.jupiter.api.Test;
 /** Copilot sessions in PostgreSQL: the contract, and what sharing one database between nodes adds. */
 @DisplayName("PostgreSQL sessions")
 class PostgresSessionsTest extends SessionRepositoryContract {
-    String url;
+    PostgresTesting.TestDatabase test;
     PostgresState database;
 
     @BeforeEach
     void open() {
-        url = PostgresTesting.freshDatabase();
-        database = PostgresState.open(url, "", Optional.empty(), 4);
+        test = PostgresTesting.freshState();
+        database = test.state();
     }
 
     @AfterEach
     void close() {
-        database.close();
-        PostgresTesting.dropDatabase(url);
+        test.close();
     }
 
     @Override
@@ -59,7 +58,7 @@ class PostgresSessionsTest extends SessionRepositoryContract {
     @Test
     void twoNodesAppendingToOneSessionNumberTheirTurnsOneAfterTheOther() throws Exception {
         UUID id = sessions().create(ALICE, "Shared triage").id();
-        try (PostgresState otherNode = PostgresState.open(url, "", Optional.empty(), 4);
+        try (PostgresState otherNode = test.anotherNode();
                 ExecutorService threads = Executors.newFixedThreadPool(4)) {
             List<SessionRepository> nodes = List.of(database.sessions(ACME), otherNode.sessions(ACME));
             List<Callable<Turn>> appends = new ArrayList<>();
@@ -98,7 +97,7 @@ class PostgresSessionsTest extends SessionRepositoryContract {
     void writesAreDurableWhenTheyReturnAndSeenByAnotherNode() {
         UUID id = sessions().create(ALICE, "Triage").id();
         sessions().appendTurn(ALICE, id, "Summarize incident 12", summary("12"));
-        try (PostgresState otherNode = PostgresState.open(url, "", Optional.empty(), 1)) {
+        try (PostgresState otherNode = test.anotherNode()) {
             assertThat(otherNode.sessions(ACME).withClock(Clock.systemUTC()).get(ALICE, id).turns())
                     .extracting(Turn::answer).containsExactly(summary("12"));
         }
@@ -107,7 +106,7 @@ class PostgresSessionsTest extends SessionRepositoryContract {
     @Test
     void opensAMigratedDatabaseAgainWithoutChangingItAndRefusesANewerSchema() throws SQLException {
         UUID id = sessions().create(ALICE, "Triage").id();
-        PostgresState.open(url, "", Optional.empty(), 1).close();
+        test.anotherNode().close();
         assertThat(sessions().get(ALICE, id).name()).isEqualTo("Triage");
         assertThat(storedRows("vigil_schema_migrations")).isEqualTo(PostgresSchema.latest());
 
@@ -118,7 +117,7 @@ class PostgresSessionsTest extends SessionRepositoryContract {
             }
             return null;
         });
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PostgresState.open(url, "", Optional.empty(), 1))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> test.anotherNode())
                 .isInstanceOfSatisfying(dev.vigil.model.VigilException.class, e -> assertThat(e.fix())
                         .contains("Run the Vigil version that migrated it"))
                 .hasMessageContaining("newer than this Vigil knows (" + PostgresSchema.latest() + ")");

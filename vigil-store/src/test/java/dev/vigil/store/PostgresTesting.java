@@ -46,6 +46,29 @@ public final class PostgresTesting {
         return withDatabase(admin, name);
     }
 
+    /**
+     * A fresh database, migrated and open: what a test of the PostgreSQL store runs against. Closing it closes the
+     * pool and drops the database.
+     */
+    public record TestDatabase(String url, PostgresState state) implements AutoCloseable {
+        /** Another node's connection to the same database (its own pool); the caller closes it. */
+        public PostgresState anotherNode() {
+            return PostgresState.open(url, "", Optional.empty(), 4);
+        }
+
+        @Override
+        public void close() {
+            state.close();
+            dropDatabase(url);
+        }
+    }
+
+    /** A fresh database on the test server, with Vigil's schema. */
+    public static TestDatabase freshState() {
+        String url = freshDatabase();
+        return new TestDatabase(url, PostgresState.open(url, "", Optional.empty(), 4));
+    }
+
     /** Drops a database {@link #freshDatabase} made, once nothing uses it. */
     public static void dropDatabase(String url) {
         String name = url.replaceFirst("^jdbc:postgresql://[^/]*/", "").replaceFirst("\\?.*$", "");
