@@ -1,9 +1,9 @@
-// Settings: your account and tenants, the tenant's skills (built in and from plugins) and promptbooks, and where
-// users, tokens, plugins, the model and data policy and tenants are managed. Sections without an API route yet
-// are read-only and say which command manages them.
+// Settings: your account and tenants; for owners the tenant's members, tokens, connectors and plugins; the model and
+// data policy (everyone sees it, owners change it); the tenant's skills and promptbooks; and where each setting is
+// managed. Sections without an API route are read-only and say which command manages them.
 
 import {h, replace, errorBox, table, when, announce} from './dom.js';
-import {auth, get, post, put, del, tenant} from './api.js';
+import {auth, get, post, put, patch, del, tenant} from './api.js';
 
 const ROLES = ['reader', 'analyst', 'owner', 'ingest'];
 
@@ -12,8 +12,9 @@ const MANAGED = [
   ['API tokens', /\/tokens/, 'vigil tokens create|list|revoke'],
   ['Connectors', /\/connectors/, 'vigil connectors add|list|test|run'],
   ['Plugins', /\/plugins/, 'vigil plugins install|list|enable|disable'],
-  ['Model and data policy', /\/model|\/policy/, 'the model section of vigil.yaml (vigil config --help)'],
-  ['Tenants', /\/tenants$/, 'a tenant is created by its first ingest (vigil ingest --tenant T)'],
+  ['Model and data policy', /\/model$/, 'DATA/tenants/TENANT/model.yaml (vigil model --help)'],
+  ['Tenants', /\/tenants$/, 'the server operator: a tenant is created by its first data (vigil ingest --tenant T)'
+    + ' and given owners with vigil users grant NAME --tenant T --role owner'],
 ];
 
 export async function render(main) {
@@ -29,13 +30,14 @@ export async function render(main) {
       get(tenant('/copilot/promptbooks'))]);
     const paths = Object.keys(openapi.paths || {});
     if (auth.can('owner')) {
-      sections.push(await members(), await tokens(), await connectors());
+      sections.push(await members(), await tokens(), await connectors(), await plugins());
     } else {
       sections.push(h('section.panel', {'aria-labelledby': 'connectors-title'}, h('h2#connectors-title', 'Connectors'),
         h('p', `Connectors (Microsoft Graph Security, Sentinel, Log Analytics, Defender, Splunk) hold the tenant's`
           + ` credentials, so only the tenant's owners see and manage them; your role in ${auth.tenant} is`
           + ` ${auth.role || 'not owner'}. Ask an owner, or use \`vigil connectors\` with an owner's access.`)));
     }
+    sections.push(await model());
     sections.push(
       h('section.panel', {'aria-labelledby': 'managed-title'}, h('h2#managed-title', 'Administration'),
         table(['setting', 'in this UI', 'managed with'], MANAGED.map(([name, pattern, cli]) => {
@@ -259,6 +261,107 @@ async function connectors() {
       h('button', {type: 'submit'}, 'Save connector')), result);
   } catch (error) {
     replace(section, h('h2#connectors-title', 'Connectors'), errorBox(error));
+  }
+  return section;
+}
+
+// --- plugins (owners) ----------------------------------------------------------------------------------------
+
+async function plugins() {
+  const section = h('section.panel', {'aria-labelledby': 'plugins-title'});
+  const reload = async () => section.replaceWith(await plugins());
+  const result = h('div', {'aria-live': 'polite'});
+  try {
+    const {plugins: list} = await get(tenant('/plugins'));
+    const act = (plugin, label, work) => h('button.small', {type: 'button', 'aria-label': `${label} plugin ${plugin.name}`,
+      onclick: async () => {
+        try { await work(); announce(`${plugin.name}: ${label.toLowerCase()}d`); await reload(); }
+        catch (error) { replace(result, errorBox(error)); }
+      }}, label);
+    const manifest = h('textarea#p-manifest', {required: true, rows: 10, spellcheck: 'false',
+      placeholder: 'Descriptor:\n  Name: ...\nSkillGroups:\n  - Format: KQL\n    Skills: ...'});
+    const settings = h('textarea#p-settings', {rows: 3, spellcheck: 'false', placeholder: 'Name=value, one per line'});
+    replace(section, h('h2#plugins-title', `Plugins of ${auth.tenant}`),
+      h('p', 'Plugins add skills to the copilot in the shape of Security Copilot\'s custom plugins: KQL and SQL'
+        + ' templates, API operations, MCP servers over HTTP. Secret settings are masked. An MCP server that runs as a'
+        + ' program on the server is installed by the operator with `vigil plugins install`.'),
+      table(['name', 'formats', 'skills', 'enabled', 'settings', ''], list.map(p => [p.name, p.formats.join(', '),
+        p.skills.length, p.enabled ? 'yes' : 'no', Object.entries(p.settings).map(([k, v]) => `${k}=${v}`).join(' '), p]),
+      {caption: 'Installed plugins (secrets masked)',
+        cell: (value, c) => c === 5 ? h('span',
+          act(value, value.enabled ? 'Disable' : 'Enable', () => patch(tenant(`/plugins/${encodeURIComponent(value.name)}`),
+            {enabled: !value.enabled})), ' ',
+          act(value, 'Remove', () => del(tenant(`/plugins/${encodeURIComponent(value.name)}`)))) : String(value)}),
+      h('form.inline-form', {'aria-label': 'Install a plugin', onsubmit: async event => {
+        event.preventDefault();
+        const values = {};
+        for (const line of settings.value.split('\n').map(l => l.trim()).filter(Boolean)) {
+          const at = line.indexOf('=');
+          if (at < 1) { replace(result, h('p.error', `Setting "${line}" needs the form Name=value.`)); return; }
+          values[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+        }
+        try {
+          const installed = await post(tenant('/plugins'), {manifest: manifest.value, settings: values});
+          manifest.value = settings.value = '';
+          await reload();
+          document.getElementById('plugins-title').closest('section').querySelector('[aria-live]')
+            .replaceChildren(h('p.ok', {role: 'status'}, `Plugin ${installed.name} installed with ${installed.skills.length} skill(s).`));
+        } catch (error) {
+          replace(result, errorBox(error));
+        }
+      }}, h('h3', 'Install a plugin'), h('label', {for: 'p-manifest'}, 'Manifest (YAML or JSON)'), manifest,
+      h('label', {for: 'p-settings'}, 'Settings'), settings, h('button', {type: 'submit'}, 'Install plugin')), result);
+  } catch (error) {
+    replace(section, h('h2#plugins-title', 'Plugins'), errorBox(error));
+  }
+  return section;
+}
+
+// --- the model and data policy (everyone sees it; owners change it) -------------------------------------------
+
+const POLICIES = [['local-only', 'local-only: only a model on this machine or a private network is called'],
+  ['redact', 'redact: identities and secrets become placeholders before anything is sent'],
+  ['allow', 'allow: identities are sent as they are (secrets are still replaced)']];
+
+async function model() {
+  const section = h('section.panel', {'aria-labelledby': 'model-title'});
+  const reload = async () => section.replaceWith(await model());
+  const result = h('div', {'aria-live': 'polite'});
+  try {
+    const m = await get(tenant('/model'));
+    const facts = m.configured ? [['answers', m.answers], ['provider', m.provider], ['base URL', m['base-url']],
+      ['model', m.model], ['API key', m['api-key-env'] ? `from $${m['api-key-env']} (${m.api_key_set ? 'set' : 'NOT set'} on the server)` : 'none'],
+      ['timeout', m.timeout], ['policy', m.policy]] : [['answers', m.answers]];
+    const parts = [h('h2#model-title', 'Model and data policy'), h('p', m.effect),
+      table(['', ''], facts, {caption: `The language model of ${auth.tenant}`}),
+      h('p', 'Vigil sends a model only what the policy allows, only to answer the question asked; nothing is stored'
+        + ' by Vigil for training. Every call is recorded in the tenant\'s model audit log.')];
+    if (auth.can('owner')) {
+      const field = (key, attrs = {}) => h(`input#md-${key}`, {autocomplete: 'off', value: m[key] || '', ...attrs});
+      const inputs = {'provider': h('select#md-provider', ['openai', 'azure-openai'].map(p => h('option', {value: p, selected: m.provider === p}, p))),
+        'base-url': field('base-url', {required: true, placeholder: 'http://localhost:11434/v1'}),
+        'model': field('model', {required: true, placeholder: 'llama3.1:8b'}),
+        'api-key-env': field('api-key-env', {placeholder: 'OPENAI_API_KEY (the variable, never the key)'}),
+        'timeout': field('timeout', {placeholder: '30s'}),
+        'policy': h('select#md-policy', POLICIES.map(([p, label]) => h('option', {value: p, selected: (m.policy || 'local-only') === p}, label)))};
+      parts.push(h('form.inline-form', {'aria-label': 'Set the language model', onsubmit: async event => {
+        event.preventDefault();
+        const body = {};
+        for (const [key, input] of Object.entries(inputs)) if (input.value.trim()) body[key] = input.value.trim();
+        try { await put(tenant('/model'), body); announce('Model saved'); await reload(); }
+        catch (error) { replace(result, errorBox(error)); }
+      }}, h('h3', m.configured ? 'Change the model' : 'Bring your own model'),
+      ...Object.entries(inputs).flatMap(([key, input]) => [h('label', {for: `md-${key}`}, key), input]),
+      h('button', {type: 'submit'}, 'Save model'),
+      m.configured ? h('button', {type: 'button', onclick: async () => {
+        try { await del(tenant('/model')); announce('Model removed'); await reload(); }
+        catch (error) { replace(result, errorBox(error)); }
+      }}, 'Remove the model: embedded copilot only') : null));
+    }
+    parts.push(result);
+    replace(section, ...parts);
+  } catch (error) {
+    replace(section, h('h2#model-title', 'Model and data policy'), errorBox(error));
   }
   return section;
 }

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.store.TenantRules;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.model.Alert;

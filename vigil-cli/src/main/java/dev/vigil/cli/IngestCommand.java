@@ -1,5 +1,7 @@
 package dev.vigil.cli;
 
+import dev.vigil.store.TenantRules;
+import dev.vigil.store.TenantIndicators;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.incident.CorrelationSummary;
 import dev.vigil.ingest.EventSink;

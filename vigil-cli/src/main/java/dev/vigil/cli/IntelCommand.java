@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.store.TenantIndicators;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.intel.ioc.ImportOptions;
 import dev.vigil.intel.ioc.Indicator;

@@ -44,28 +44,6 @@ final class PluginsCommand implements Callable<Integer> {
     }
 
     /** The plugin as JSON and listings show it: secrets masked. */
-    static Map<String, Object> summary(InstalledPlugins.Installed plugin) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", plugin.name());
-        out.put("displayName", plugin.manifest().descriptor().displayName());
-        out.put("description", plugin.manifest().descriptor().description());
-        out.put("enabled", plugin.enabled());
-        out.put("formats", formats(plugin.manifest()));
-        out.put("skills", plugin.manifest().skillNames());
-        out.put("settings", plugin.maskedSettings());
-        out.put("installedAt", plugin.installedAt().toString());
-        return out;
-    }
-
-    static List<String> formats(PluginManifest manifest) {
-        return manifest.groups().stream().map(g -> switch (g) {
-            case SkillGroup.Kql kql -> "KQL";
-            case SkillGroup.Sql sql -> "SQL";
-            case SkillGroup.Api api -> "API";
-            case SkillGroup.Mcp mcp -> "MCP";
-        }).distinct().toList();
-    }
-
     @Command(name = "install", mixinStandardHelpOptions = true,
             description = {"Validate a plugin and install it for the tenant, enabled: a manifest file (with the files it"
                     + " refers to beside it) or the folder that holds plugin.yaml or plugin.json.",
@@ -96,7 +74,7 @@ final class PluginsCommand implements Callable<Integer> {
             InstalledPlugins.Installed plugin = plugins(config).install(source, settings);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Output.json(summary(plugin)));
+                out.println(Output.json(plugin.summary()));
             } else {
                 out.println("Installed plugin " + plugin.name() + " for tenant " + config.tenant() + ", "
                         + (plugin.enabled() ? "enabled" : "disabled") + ": " + plugin.manifest().skillNames().size()
@@ -122,14 +100,14 @@ final class PluginsCommand implements Callable<Integer> {
             List<InstalledPlugins.Installed> plugins = plugins(common.load()).list();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Output.json(plugins.stream().map(PluginsCommand::summary).toList()));
+                out.println(Output.json(plugins.stream().map(InstalledPlugins.Installed::summary).toList()));
                 return 0;
             }
             List<List<Object>> rows = new ArrayList<>();
             for (InstalledPlugins.Installed p : plugins) {
                 List<String> settings = new ArrayList<>();
                 p.maskedSettings().forEach((k, v) -> settings.add(k + "=" + v));
-                rows.add(List.of(p.name(), p.enabled() ? "yes" : "no", String.join(",", formats(p.manifest())),
+                rows.add(List.of(p.name(), p.enabled() ? "yes" : "no", String.join(",", p.formats()),
                         p.manifest().skillNames().size(), String.join(" ", settings)));
             }
             out.print(Output.table(List.of("NAME", "ENABLED", "FORMAT", "SKILLS", "SETTINGS"), rows));

@@ -109,6 +109,11 @@ public enum ConfigKey {
             "Syslog listeners of vigil serve, each port feeding one tenant: udp:PORT=TENANT or tcp:PORT=TENANT,"
                     + " comma-separated (udp:5514=acme,tcp:6514=acme); TCP takes octet-counted or newline framing.",
             Parsers::optionalText),
+    SERVER_TRUSTED_PROXIES("server.trusted-proxies", "",
+            "Reverse proxies in front of vigil serve, as IP addresses or CIDR ranges, comma-separated"
+                    + " (10.0.0.5,192.168.0.0/16); from them the client's address is read from X-Forwarded-For for the"
+                    + " login throttle and the audit log. Empty: the connection's peer is the client.",
+            Parsers::optionalText),
     STORE_STATE("store.state", "embedded",
             "Where shared state lives (copilot sessions, users, API tokens, audit): embedded (the data directory) or"
                     + " postgresql (the database at store.postgresql.url, shared by the nodes of vigil serve --mode"

@@ -53,9 +53,13 @@ public final class Call {
         return context;
     }
 
-    /** The client's address as the server sees it (a proxy's, behind one). */
+    /** The request attribute holding the client's address, as {@link ClientAddresses} resolved it. */
+    static final String CLIENT = "vigil.client";
+
+    /** The client's address: the connection's peer, or behind a trusted proxy the address it forwarded. */
     String clientAddress() {
-        return context.ip();
+        String client = context.attribute(CLIENT);
+        return client != null ? client : context.ip();
     }
 
     /**

@@ -53,6 +53,8 @@ final class IngestApi {
      */
     private final Normalizer normalizer;
 
+    private final Detections detections;
+
     IngestApi(VigilConfig config, TenantStores stores, Clock clock) {
         this.config = requireNonNull(config, "config is null");
         this.stores = requireNonNull(stores, "stores is null");
@@ -61,6 +63,7 @@ final class IngestApi {
         this.quotas = IngestQuotas.from(config);
         this.maxBodyBytes = maxBodyBytes(config);
         this.normalizer = Normalizer.standard(clock);
+        this.detections = new Detections(config, clock);
     }
 
     static int maxBodyBytes(VigilConfig config) {
@@ -118,14 +121,22 @@ final class IngestApi {
             call.audit("records", Long.toString(records));
             call.audit("bytes", Integer.toString(body.length));
             return stores.with(tenant, store -> {
-                Recording sink = new Recording(store);
+                Detections.Run detection = detections.open(store);
+                Recording sink = new Recording(detection.sink());
                 Ingestor ingestor = new Ingestor(new Ingestor.Options(tenant, format, table, config.ingestLimits(),
                         config.defaultZone()), normalizer, sink, Ingestor.ProgressListener.NONE,
                         clock, new ByteArrayInputStream(body));
                 IngestSummary summary = ingestor.ingest(List.of("-"));
+                Detections.Outcome detected = detection.finish();
                 call.audit("stored", Long.toString(summary.stored()));
                 call.audit("quarantined", Long.toString(summary.quarantined()));
-                return answer(tenant, summary, sink.acknowledged);
+                call.audit("alerts", Long.toString(detected.alerts()));
+                Map<String, Object> json = answer(tenant, summary, sink.acknowledged);
+                json.put("alerts_new", detected.alerts());
+                json.put("incidents", detected.incidents() == null ? null : Map.of("alerts",
+                        detected.incidents().alerts(), "opened", detected.incidents().opened(), "merged",
+                        detected.incidents().merged()));
+                return json;
             });
         } finally {
             admitted.release();

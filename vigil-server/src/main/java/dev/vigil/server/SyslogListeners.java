@@ -73,10 +73,13 @@ final class SyslogListeners implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private volatile boolean closed;
 
+    private final Detections detections;
+
     private SyslogListeners(VigilConfig config, TenantStores stores, Clock clock) {
         this.config = config;
         this.stores = stores;
         this.clock = clock;
+        this.detections = new Detections(config, clock);
     }
 
     /** Parses {@code PROTOCOL:PORT=TENANT[,...]}, with errors that name the entry. */
@@ -295,10 +298,14 @@ final class SyslogListeners implements AutoCloseable {
                 framed.writeBytes(message);
             }
             byte[] bytes = framed.toByteArray();
-            IngestSummary summary = stores.with(tenant, store -> new Ingestor(new Ingestor.Options(tenant,
-                    Format.AUTO, "Syslog", config.ingestLimits(), config.defaultZone()), Normalizer.standard(clock),
-                    store, Ingestor.ProgressListener.NONE, clock, new ByteArrayInputStream(bytes))
-                    .ingest(List.of("-")));
+            IngestSummary summary = stores.with(tenant, store -> {
+                Detections.Run detection = detections.open(store);
+                IngestSummary ingested = new Ingestor(new Ingestor.Options(tenant, Format.AUTO, "Syslog",
+                        config.ingestLimits(), config.defaultZone()), Normalizer.standard(clock), detection.sink(),
+                        Ingestor.ProgressListener.NONE, clock, new ByteArrayInputStream(bytes)).ingest(List.of("-"));
+                detection.finish();
+                return ingested;
+            });
             stored.addAndGet(summary.stored());
         }
     }

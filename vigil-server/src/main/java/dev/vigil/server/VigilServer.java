@@ -58,6 +58,7 @@ public final class VigilServer implements AutoCloseable {
     private final Javalin app;
     private final McpEndpoint mcp;
     private final int ingestLimit;
+    private final ClientAddresses clients;
     private final boolean secure;
     private SyslogListeners syslog;
     private final ReportTimer reportTimer;
@@ -76,6 +77,7 @@ public final class VigilServer implements AutoCloseable {
         this.api = new Api(config, stores, responder, embedder, gate);
         this.clock = clock;
         this.ingestLimit = IngestApi.maxBodyBytes(config);
+        this.clients = ClientAddresses.parse((String) config.value(dev.vigil.config.ConfigKey.SERVER_TRUSTED_PROXIES));
         this.mcp = new McpEndpoint(config, stores, audit, clock, embedder, gate::token);
         this.reportTimer = new ReportTimer(config, stores, clock);
         this.app = Javalin.create(javalin -> {
@@ -206,6 +208,7 @@ public final class VigilServer implements AutoCloseable {
      */
     private void dispatch(Route route, Context ctx) {
         ctx.attribute(HANDLED, Boolean.TRUE);
+        ctx.attribute(Call.CLIENT, clients.client(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For")));
         Credential credential = null;
         Role role = null;
         Call call = null;
@@ -313,6 +316,18 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
+    /** What the call did, and where it came from (the client, as the trusted proxies tell it). */
+    private Map<String, String> detail(Context ctx, Call call) {
+        Map<String, String> detail = new LinkedHashMap<>();
+        String client = ctx.attribute(Call.CLIENT);
+        detail.put("client", client != null ? client : clients.client(ctx.req().getRemoteAddr(),
+                ctx.header("X-Forwarded-For")));
+        if (call != null) {
+            detail.putAll(call.auditDetail());
+        }
+        return detail;
+    }
+
     private void notFound(Context ctx) {
         if (ctx.attribute(HANDLED) != null) {
             return;
@@ -343,7 +358,7 @@ public final class VigilServer implements AutoCloseable {
                     : call != null && call.auditActor() != null ? call.auditActor() : "";
             audit.append(new AuditLog.Entry(clock.instant(), ctx.method().name(), route, ctx.path(), tenant,
                     credential == null ? "" : credential.reference(), actor, role == null ? "" : role.toString(),
-                    ctx.statusCode(), code, call == null ? Map.of() : call.auditDetail()));
+                    ctx.statusCode(), code, detail(ctx, call)));
         } catch (VigilException e) {
             LOG.error("the audit record of {} {} could not be written", ctx.method(), ctx.path(), e);
             error(ctx, e);

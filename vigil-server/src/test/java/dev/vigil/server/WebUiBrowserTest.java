@@ -284,6 +284,51 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void anOwnerInstallsAPluginAndSetsTheModelPolicyWhichAReaderSees() {
+        open();
+        signIn("owner");
+        page.navigate(base() + "#/settings");
+        Locator plugins = page.locator("section[aria-labelledby=plugins-title]");
+        plugins.getByLabel("Manifest (YAML or JSON)").fill(PluginsAndModelApiTest.MANIFEST);
+        plugins.getByLabel("Settings", new Locator.GetByLabelOptions().setExact(true))
+                .fill("BaseUrl=http://localhost:8089\nApiKey=browser-plugin-key");
+        plugins.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Install plugin")).click();
+        Locator installed = page.locator("section[aria-labelledby=plugins-title]");
+        assertThat(installed.getByRole(AriaRole.STATUS)).containsText("Plugin device-risk installed with 1 skill");
+        assertThat(installed.locator("table")).containsText("ApiKey=********");
+        assertThat(installed).not().containsText("browser-plugin-key");
+        installed.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Disable plugin device-risk")).click();
+        assertThat(page.locator("section[aria-labelledby=plugins-title] tr").filter(new Locator.FilterOptions()
+                .setHasText("device-risk"))).containsText("no");
+
+        Locator model = page.locator("section[aria-labelledby=model-title]");
+        assertThat(model).containsText("no data leaves");
+        model.getByLabel("base-url").fill("https://api.openai.com/v1");
+        model.getByLabel("model", new Locator.GetByLabelOptions().setExact(true)).fill("gpt-4o");
+        model.getByLabel("policy").selectOption("redact");
+        model.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save model")).click();
+        assertThat(page.locator("section[aria-labelledby=model-title]")).containsText("placeholders");
+        screenshot("settings-plugins-model");
+
+        open();
+        signIn("reader");
+        page.navigate(base() + "#/settings");
+        Locator seen = page.locator("section[aria-labelledby=model-title]");
+        assertThat(seen.locator("table")).containsText("redact");
+        assertThat(seen.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save model"))).hasCount(0);
+        assertThat(page.locator("section[aria-labelledby=plugins-title]")).hasCount(0);
+        open();
+        signIn("owner");
+        page.navigate(base() + "#/settings");
+        page.locator("section[aria-labelledby=model-title]").getByRole(AriaRole.BUTTON,
+                new Locator.GetByRoleOptions().setName("Remove the model: embedded copilot only")).click();
+        assertThat(page.locator("section[aria-labelledby=model-title]")).containsText("no data leaves");
+        page.locator("section[aria-labelledby=plugins-title]").getByRole(AriaRole.BUTTON,
+                new Locator.GetByRoleOptions().setName("Remove plugin device-risk")).click();
+        assertThat(page.locator("section[aria-labelledby=plugins-title] table")).not().containsText("device-risk");
+    }
+
+    @Test
     void aReportIsMadeAsMarkdownToReadHereAndAsPdfToDownload() {
         open();
         signIn("reader");

@@ -338,4 +338,15 @@ final class IndicatorTable {
     static long micros(Instant instant) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
     }
+
+    /** Count and latest update of the stored indicators: any upsert or expiry changes it. */
+    String version() throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery("SELECT count(*) || '|' || coalesce(CAST("
+                        + "max(updated_at) AS VARCHAR), '') || '|' || coalesce(CAST(max(valid_until) AS VARCHAR), '')"
+                        + " FROM vigil_indicators")) {
+            result.next();
+            return result.getString(1);
+        }
+    }
 }

@@ -143,6 +143,23 @@ final class RuleTables {
         return files;
     }
 
+    /**
+     * A fingerprint of what detection loads: every document's ref, source, enabled flag, state and import time, and
+     * the files'; it changes with every import, enable, disable or removal, and not with statistics.
+     */
+    String version() throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("""
+                        SELECT (SELECT coalesce(md5(string_agg(rule_ref || '|' || source || '|' || enabled || '|'
+                                    || state || '|' || CAST(imported_at AS VARCHAR), ',' ORDER BY rule_ref, source)),
+                                    '') FROM vigil_rules)
+                            || '/' || (SELECT count(*) || '|' || coalesce(CAST(max(imported_at) AS VARCHAR), '')
+                                    FROM vigil_rule_files)""")) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
     Set<String> disabledRefs() throws SQLException {
         Set<String> refs = new LinkedHashSet<>();
         try (Statement statement = connection.createStatement();

@@ -617,6 +617,19 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         return read("reading the rule files", "vigil_rule_files", Map.of(), rules::enabledFiles);
     }
 
+    /**
+     * A fingerprint of the tenant's rule set as detection loads it ({@link TenantRules}): equal fingerprints mean the
+     * same compiled set, so a long-running process compiles it again only when it changed.
+     */
+    public String rulesVersion() {
+        return read("reading the rules", "vigil_rules", "", rules::version);
+    }
+
+    /** A fingerprint of the tenant's indicators: it changes whenever one is added, updated or expired. */
+    public String indicatorsVersion() {
+        return read("reading the indicators", "vigil_indicators", "", indicators::version);
+    }
+
     /** The refs of the documents the user disabled. */
     public Set<String> disabledRuleRefs() {
         return read("reading the rules", "vigil_rules", Set.of(), rules::disabledRefs);

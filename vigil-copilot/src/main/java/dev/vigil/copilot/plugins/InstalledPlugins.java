@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.config.OwnerOnlyFiles;
 import dev.vigil.copilot.plugin.PluginManifest;
 import dev.vigil.copilot.plugin.PluginParser;
+import dev.vigil.copilot.plugin.PluginManifest.SkillGroup;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
@@ -68,6 +69,30 @@ public final class InstalledPlugins {
             Map<String, String> masked = new LinkedHashMap<>();
             settings.forEach((k, v) -> masked.put(k, manifest.isSecret(k) && !v.isEmpty() ? MASK : v));
             return masked;
+        }
+
+        /** The formats of the plugin's skill groups: KQL, SQL, API, MCP. */
+        public List<String> formats() {
+            return manifest.groups().stream().map(g -> switch (g) {
+                case SkillGroup.Kql kql -> "KQL";
+                case SkillGroup.Sql sql -> "SQL";
+                case SkillGroup.Api api -> "API";
+                case SkillGroup.Mcp mcp -> "MCP";
+            }).distinct().toList();
+        }
+
+        /** What {@code vigil plugins list --json} and the REST API show of the plugin: secrets masked. */
+        public Map<String, Object> summary() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("name", name);
+            out.put("displayName", manifest.descriptor().displayName());
+            out.put("description", manifest.descriptor().description());
+            out.put("enabled", enabled);
+            out.put("formats", formats());
+            out.put("skills", manifest.skillNames());
+            out.put("settings", maskedSettings());
+            out.put("installedAt", installedAt.toString());
+            return out;
         }
     }
 
@@ -170,6 +195,22 @@ public final class InstalledPlugins {
     public Installed setEnabled(String name, boolean enabled) {
         Installed plugin = get(name);
         Installed changed = new Installed(plugin.name(), plugin.manifest(), enabled, plugin.settings(), plugin.folder(),
+                plugin.installedAt());
+        writeState(plugin.folder(), changed, manifestFileName(plugin.folder()));
+        return changed;
+    }
+
+    /**
+     * Changes some of an installed plugin's settings (the others keep their values).
+     *
+     * @throws VigilException {@link ErrorCode#PLUGIN_INVALID} for a setting the plugin does not declare
+     */
+    public Installed configure(String name, Map<String, String> settings) {
+        Installed plugin = get(name);
+        Map<String, String> merged = new LinkedHashMap<>(plugin.settings());
+        merged.putAll(settings);
+        checkSettings(plugin.manifest(), merged);
+        Installed changed = new Installed(plugin.name(), plugin.manifest(), plugin.enabled(), merged, plugin.folder(),
                 plugin.installedAt());
         writeState(plugin.folder(), changed, manifestFileName(plugin.folder()));
         return changed;

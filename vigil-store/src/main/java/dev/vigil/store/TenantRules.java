@@ -1,4 +1,4 @@
-package dev.vigil.cli;
+package dev.vigil.store;
 
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
@@ -8,8 +8,6 @@ import dev.vigil.sigma.RuleSet;
 import dev.vigil.sigma.SigmaDocument;
 import dev.vigil.sigma.SigmaParser;
 import dev.vigil.sigma.SigmaRuleException;
-import dev.vigil.store.RuleRow;
-import dev.vigil.store.TenantStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,18 +28,18 @@ import java.util.Set;
  *     (not even reading the log-source mapping)
  * @param problems stored files that no longer parse, or documents that no longer compile, each with its reason
  */
-record TenantRules(RuleSet rules, List<String> problems) {
-    TenantRules {
+public record TenantRules(RuleSet rules, List<String> problems) {
+    public TenantRules {
         problems = List.copyOf(problems);
     }
 
     /** Whether there is anything to run. */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return rules == null || rules.rules().isEmpty();
     }
 
     /** Every enabled rule of the tenant. */
-    static TenantRules load(TenantStore store, Placeholders placeholders) {
+    public static TenantRules load(TenantStore store, Placeholders placeholders) {
         return load(store, List.of(), placeholders);
     }
 
@@ -53,7 +51,7 @@ record TenantRules(RuleSet rules, List<String> problems) {
      * @throws VigilException {@code RULE_NOT_FOUND} for a ref the tenant does not have, {@code USAGE} for one that is
      *     disabled or cannot run, each saying what to do
      */
-    static TenantRules load(TenantStore store, Collection<String> only, Placeholders placeholders) {
+    public static TenantRules load(TenantStore store, Collection<String> only, Placeholders placeholders) {
         Map<String, RuleRow> rows = new HashMap<>();
         for (RuleRow row : store.rules()) {
             rows.put(row.ref(), row);
