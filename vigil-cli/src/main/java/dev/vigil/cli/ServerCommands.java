@@ -248,7 +248,8 @@ final class ServerCommands {
         public Integer call() {
             VigilConfig config = common.load();
             record Checked(AuditLog.Verification result, String where) {}
-            Checked checked = ServerState.with(config, state -> new Checked(state.audit().verify(), state.where()));
+            Checked checked = ServerState.with(config, state -> new Checked(state.audit().verify(),
+                    state.audit().where()));
             AuditLog.Verification result = checked.result();
             String where = checked.where();
             PrintWriter out = spec.commandLine().getOut();

@@ -53,6 +53,28 @@ class PostgresStateCliTest {
     }
 
     @Test
+    void auditVerifyNamesTheTenantAndRecordWhereAChainBreaks() {
+        try (dev.vigil.store.PostgresState database = dev.vigil.store.PostgresState.open(url, "",
+                java.util.Optional.empty(), 1)) {
+            dev.vigil.server.PostgresAuditTrail audit = new dev.vigil.server.PostgresAuditTrail(database);
+            audit.append(new dev.vigil.server.AuditLog.Entry(java.time.Instant.parse("2026-11-30T08:00:00Z"), "GET",
+                    "GET /api/v1/tenants/{tenant}/incidents", "/api/v1/tenants/acme/incidents", "acme", "ab12",
+                    "alice", "reader", 200, ""));
+            assertThat(vigil("audit", "verify").exit()).isZero();
+            database.transaction("tampering", connection -> {
+                try (java.sql.Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("UPDATE vigil_audit SET record = replace(record, 'alice', 'mallory')");
+                }
+                return null;
+            });
+        }
+        CliTesting.Run broken = vigil("audit", "verify");
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.out()).contains("BROKEN at record 1 of 1", "vigil_audit in PostgreSQL at jdbc:postgresql:",
+                "tenant 'acme', record 1: the record's content does not match its hash");
+    }
+
+    @Test
     void postgresqlWithoutAUrlIsAConfigurationErrorNamingTheKey() {
         CliTesting.Run run = CliTesting.vigil(data, "users", "list", "--set", "store.state=postgresql");
         assertThat(run.exit()).isEqualTo(2);

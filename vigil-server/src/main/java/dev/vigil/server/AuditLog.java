@@ -129,6 +129,11 @@ public final class AuditLog implements AuditTrail {
         return records(dataDirectory);
     }
 
+    @Override
+    public String where() {
+        return file.toString();
+    }
+
     /**
      * A record's line, without its line end: the entry's members, {@code seq}, {@code prev} and the {@code hash}
      * that seals them.

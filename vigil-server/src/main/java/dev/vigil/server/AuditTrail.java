@@ -17,4 +17,7 @@ public interface AuditTrail {
 
     /** The records as JSON text lines, oldest first. */
     List<String> records();
+
+    /** Where the records are, as messages name it: the file, or the table and database. */
+    String where();
 }

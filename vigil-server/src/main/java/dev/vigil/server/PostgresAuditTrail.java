@@ -94,6 +94,11 @@ public final class PostgresAuditTrail implements AuditTrail {
                 "SELECT record FROM vigil_audit ORDER BY at, tenant, seq", null));
     }
 
+    @Override
+    public String where() {
+        return "vigil_audit in PostgreSQL at " + database.where();
+    }
+
     /** One tenant's records, in the order of its chain. */
     public List<String> records(TenantId tenant) {
         return records(tenant.value());

@@ -216,5 +216,6 @@ abstract class ServerStateContract {
         assertThat(verification.intact()).isFalse();
         assertThat(verification.brokenAt()).isEqualTo(2);
         assertThat(verification.reason()).contains("the record's content does not match its hash");
+        assertThat(audit().where()).isNotBlank();
     }
 }
