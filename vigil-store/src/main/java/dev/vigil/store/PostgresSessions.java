@@ -127,7 +127,8 @@ final class PostgresSessions implements SessionRepository {
                 }
             }
             try (PreparedStatement statement = connection.prepareStatement("INSERT INTO vigil_session_turns"
-                    + " (tenant, session_id, turn_number, answered_at, prompt, answer) VALUES (?, ?, ?, ?, ?, ?::json)")) {
+                    + " (tenant, session_id, turn_number, answered_at, prompt, answer)"
+                    + " VALUES (?, ?, ?, ?, ?, ?::json)")) {
                 statement.setString(1, tenant.value());
                 statement.setObject(2, id);
                 statement.setInt(3, number);
@@ -234,7 +235,8 @@ final class PostgresSessions implements SessionRepository {
                     INSERT INTO vigil_session_pins (tenant, session_id, turn_number, note, pinned_at, pinned_by)
                     VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (tenant, session_id, turn_number)
-                    DO UPDATE SET note = excluded.note, pinned_at = excluded.pinned_at, pinned_by = excluded.pinned_by""")) {
+                    DO UPDATE SET note = excluded.note, pinned_at = excluded.pinned_at,
+                        pinned_by = excluded.pinned_by""")) {
                 statement.setString(1, tenant.value());
                 statement.setObject(2, id);
                 statement.setInt(3, turn);

@@ -162,7 +162,8 @@ public final class PostgresTesting {
     private static String withDatabase(String url, String database) {
         Matcher m = Pattern.compile("^(jdbc:postgresql://[^/?]*)(/[^?]*)?(\\?.*)?$").matcher(url);
         if (!m.matches()) {
-            throw new IllegalStateException(URL_VARIABLE + " is not a jdbc:postgresql://HOST:PORT/DATABASE URL: " + url);
+            throw new IllegalStateException(URL_VARIABLE + " is not a jdbc:postgresql://HOST:PORT/DATABASE URL: "
+                    + url);
         }
         return m.group(1) + "/" + database.toLowerCase(Locale.ROOT) + (m.group(3) == null ? "" : m.group(3));
     }
