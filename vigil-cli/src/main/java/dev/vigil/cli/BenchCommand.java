@@ -5,6 +5,7 @@ import dev.vigil.bench.CorrelationBenchmark;
 import dev.vigil.bench.CorrelationQuality;
 import dev.vigil.bench.DetectionQuality;
 import dev.vigil.bench.IngestBenchmark;
+import dev.vigil.bench.KafkaPipelineBenchmark;
 import dev.vigil.bench.ServerLoadBenchmark;
 import dev.vigil.bench.SigmaBenchmark;
 import dev.vigil.bench.StoreCorrelationBenchmark;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
                 BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class,
                 BenchCommand.CorrelationStore.class, BenchCommand.Hunt.class,
                 BenchCommand.HuntCoverage.class, BenchCommand.Posture.class, BenchCommand.Embedding.class,
-                BenchCommand.CopilotBench.class, BenchCommand.ServerLoad.class})
+                BenchCommand.CopilotBench.class, BenchCommand.ServerLoad.class, BenchCommand.Kafka.class})
 final class BenchCommand extends CommandGroup {
 
     /** The paths to measure on (the shared data's OTRF and EVTX folders when none are named), each checked. */
@@ -127,6 +128,82 @@ final class BenchCommand extends CommandGroup {
                 out.printf(Locale.ROOT, "%nEnd to end: %,d records read, %,d stored, %,d quarantined in %.1f s.%n",
                         summary.read(), summary.stored(), summary.quarantined(), summary.seconds());
             }
+            return 0;
+        }
+    }
+
+    /** {@code vigil bench kafka [PATH...]}. */
+    @Command(name = "kafka", mixinStandardHelpOptions = true,
+            description = {"Measure the scale-out pipeline on Kafka against the embedded pipeline on the same records:"
+                    + " the embedded ingest with detection (in memory, the baseline, and into DuckDB), the sender into"
+                    + " the raw topic, and a worker with as many stream threads as partitions, per partition count.",
+                    "Without --bootstrap it starts a one-node KRaft broker in this JVM (nothing is left behind);"
+                            + " without PATH it samples the OTRF folder of ../shared/data, and it runs SigmaHQ's"
+                            + " Windows rules."},
+            footer = {"", "Progress goes to standard error. The worker's rate is timed from its first RUNNING state"
+                    + " until its committed offsets reach the end of the raw and alerts topics (exactly once)."})
+    static final class Kafka implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        CommonOptions common;
+
+        @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files, folders or archives to sample.")
+        List<String> paths = new ArrayList<>();
+
+        @Option(names = "--sample-mb", paramLabel = "MB", defaultValue = "32",
+                description = "Bytes of records to sample (default: ${DEFAULT-VALUE}).")
+        long sampleMegabytes;
+
+        @Option(names = "--partitions", paramLabel = "N,N...", split = ",", defaultValue = "1,2,4",
+                description = "Partition counts to measure, each with as many stream threads (default:"
+                        + " ${DEFAULT-VALUE}).")
+        List<Integer> partitions;
+
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Measure on this cluster instead.")
+        String bootstrap;
+
+        @Option(names = "--json", description = "Print the figures as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            common.load();
+            List<String> inputs = inputs(paths.isEmpty() ? List.of(IngestBenchmark.defaultPaths().getFirst())
+                    : paths);
+            if (sampleMegabytes < 1 || partitions.stream().anyMatch(p -> p < 1)) {
+                throw new VigilException(ErrorCode.USAGE,
+                        "--sample-mb and every --partitions count must be at least 1");
+            }
+            List<Path> rules = KafkaPipelineBenchmark.defaultRules();
+            KafkaPipelineBenchmark.Report report = new KafkaPipelineBenchmark(new KafkaPipelineBenchmark.Options(
+                    inputs, sampleMegabytes << 20, rules, partitions, bootstrap), spec.commandLine().getErr()).run();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("paths", inputs);
+                body.put("cores", Runtime.getRuntime().availableProcessors());
+                body.put("records", report.records());
+                body.put("sample_bytes", report.sampleBytes());
+                body.put("rules", report.rules());
+                body.put("broker", report.broker());
+                body.put("measurements", report.measurements().stream().map(m -> {
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("name", m.name());
+                    entry.put("partitions", m.partitions());
+                    entry.put("records", m.records());
+                    entry.put("seconds", Math.round(m.seconds() * 1000) / 1000.0);
+                    entry.put("records_per_second", Math.round(m.recordsPerSecond()));
+                    entry.put("records_per_second_per_partition", Math.round(m.perPartition()));
+                    entry.put("ratio_to_embedded", Math.round(m.ratio() * 1000) / 1000.0);
+                    return entry;
+                }).toList());
+                out.println(Output.json(body));
+                return 0;
+            }
+            out.print(KafkaPipelineBenchmark.markdown(report));
+            out.flush();
             return 0;
         }
     }

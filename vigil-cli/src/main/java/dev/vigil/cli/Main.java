@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
                 AskCommand.class, ChatCommand.class, ReportCommand.class, SessionsCommand.class, PromptbookCommand.class, PluginsCommand.class,
                 ModelCommand.class,
                 ServerCommands.Serve.class, UsersCommands.UsersGroup.class, ServerCommands.Tokens.class, ServerCommands.Audit.class,
-                McpCommand.class,
+                McpCommand.class, StreamCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'vigil COMMAND --help' for a command's options.",
                 "Exit codes: 0 ok, 1 internal, 2 usage, 3 not found, 4 forbidden, 5 conflict, 6 limit, 7 partial."})

@@ -6,17 +6,14 @@ import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Event;
 import dev.vigil.model.QuarantineReason;
 import dev.vigil.model.QuarantinedRecord;
-import dev.vigil.model.SourcePosition;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +21,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import net.openhft.hashing.LongHashFunction;
 
 /**
  * Reads sources, parses and normalizes their records, and hands them to an {@link EventSink} in batches, counting a
@@ -41,14 +37,10 @@ import net.openhft.hashing.LongHashFunction;
  * an error of the sink stops the run, with nothing of the failed batch acknowledged.
  */
 public final class Ingestor {
-    private static final int OCCURRENCE_WINDOW = 65_536;
-    /** How much of a source is looked at to recognize its format (and an API response's record array). */
-    private static final int HEAD_BYTES = 1 << 16;
     /** Commit at least this often, so that a slow stream is acknowledged within seconds. */
     private static final long COMMIT_INTERVAL_NANOS = 2_000_000_000L;
     private static final long BATCH_AGE_NANOS = 1_000_000_000L;
     private static final int SAMPLE_LIMIT = 10;
-    private static final LongHashFunction RAW_HASH = LongHashFunction.xx3();
 
     /** Ingest settings for one run. */
     public record Options(TenantId tenant, Format format, String defaultTable, IngestLimits limits, ZoneId defaultZone) {
@@ -213,6 +205,7 @@ public final class Ingestor {
         final BlockingQueue<EventSink.Batch> queue;
         final JsonShapes shapes;
         final JsonRecordParser jsonParser;
+        final SourceSplitter splitter;
         volatile String currentSource = "";
         int sources;
         List<Event> events = new ArrayList<>();
@@ -227,6 +220,8 @@ public final class Ingestor {
             this.shapes = new JsonShapes(options.defaultTable(),
                     options.format().isJson() ? options.format().jsonShape() : JsonShape.AUTO);
             this.jsonParser = new JsonRecordParser(options.limits(), shapes);
+            this.splitter = new SourceSplitter(options.format(), options.defaultTable(), options.limits(),
+                    options.defaultZone());
         }
 
         void produce(List<String> paths) throws IOException, InterruptedException {
@@ -246,33 +241,19 @@ public final class Ingestor {
             currentSource = name;
             listener.progress(new Progress(run.read, run.storedNew + run.alreadyStored, run.quarantined, sources, name,
                     (System.nanoTime() - run.startNanos) / 1e9));
-            Map<Long, Integer> occurrences = new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
-                    return size() > OCCURRENCE_WINDOW;
-                }
-            };
+            Occurrences occurrences = new Occurrences();
             try {
-                SourceFormat format = open(name, in);
-                if (format == null) {
-                    return;
-                }
-                try (RecordReader reader = format.reader()) {
-                    while (true) {
-                        RawRecord record;
-                        try {
-                            record = reader.next();
-                        } catch (RecordReader.Oversized oversized) {
-                            RawRecord prefix = oversized.prefix();
-                            quarantine(prefix, QuarantineReason.RECORD_TOO_LARGE, "record of " + oversized.fullLength()
-                                    + " bytes is larger than ingest.max-record-bytes (" + options.limits().maxRecordBytes()
-                                    + ")", oversized.fullLength(), occurrences);
-                            continue;
+                switch (splitter.open(name, in)) {
+                    case SourceSplitter.Skipped skipped -> run.skipped.add(new IngestSummary.Skipped(name,
+                            skipped.reason()));
+                    case SourceSplitter.Refused refused -> quarantine(refused.prefix(), refused.reason(),
+                            refused.detail(), refused.fullLength(), new Occurrences());
+                    case SourceSplitter.Split split -> {
+                        try (split) {
+                            RecordParser parser = split.spec() instanceof ParserSpec.Json ? jsonParser
+                                    : split.parser(options.limits(), clock);
+                            read(split.reader(), parser, occurrences);
                         }
-                        if (record == null) {
-                            break;
-                        }
-                        handle(record, format.parser(), occurrences);
                     }
                 }
             } catch (IOException e) {
@@ -283,23 +264,35 @@ public final class Ingestor {
             }
         }
 
-        private void handle(RawRecord record, RecordParser parser, Map<Long, Integer> occurrences)
-                throws InterruptedException {
-            int invalid = Utf8.firstInvalid(record.bytes());
-            if (invalid >= 0) {
-                quarantine(record, QuarantineReason.INVALID_UTF8, "invalid UTF-8 byte 0x"
-                        + Integer.toHexString(record.bytes()[invalid] & 0xFF) + " at byte " + invalid + " of the record",
-                        record.length(), occurrences);
-                return;
+        private void read(RecordReader reader, RecordParser parser, Occurrences occurrences)
+                throws IOException, InterruptedException {
+            while (true) {
+                RawRecord record;
+                try {
+                    record = reader.next();
+                } catch (RecordReader.Oversized oversized) {
+                    quarantine(oversized.prefix(), QuarantineReason.RECORD_TOO_LARGE,
+                            RecordParsing.tooLarge(oversized.fullLength(), options.limits()), oversized.fullLength(),
+                            occurrences);
+                    continue;
+                }
+                if (record == null) {
+                    break;
+                }
+                handle(record, parser, occurrences);
             }
+        }
+
+        private void handle(RawRecord record, RecordParser parser, Occurrences occurrences)
+                throws InterruptedException {
             ParsedRecord parsed;
             try {
-                parsed = parser.parse(record);
+                parsed = RecordParsing.parse(record, parser);
             } catch (RecordRejectedException e) {
                 quarantine(record, e.reason(), e.detail(), record.length(), occurrences);
                 return;
             }
-            int occurrence = occurrences.merge(RAW_HASH.hashBytes(record.bytes()), 1, Integer::sum) - 1;
+            int occurrence = occurrences.next(record.bytes());
             events.add(normalizer.normalize(options.tenant(), record, parsed, occurrence));
             batchBytes += record.length();
             if (events.size() + quarantined.size() >= options.limits().batchSize()
@@ -310,8 +303,8 @@ public final class Ingestor {
         }
 
         private void quarantine(RawRecord record, QuarantineReason reason, String detail, long fullLength,
-                Map<Long, Integer> occurrences) throws InterruptedException {
-            int occurrence = occurrences.merge(RAW_HASH.hashBytes(record.bytes()) ^ fullLength, 1, Integer::sum) - 1;
+                Occurrences occurrences) throws InterruptedException {
+            int occurrence = occurrences.nextRefused(record.bytes(), fullLength);
             quarantined.add(QuarantinedRecord.of(options.tenant(), record.position(), reason, detail, record.bytes(),
                     fullLength, occurrence));
             batchBytes += record.length();
@@ -333,105 +326,12 @@ public final class Ingestor {
             quarantined = new ArrayList<>();
         }
 
-        /** Picks reader and parser for a source; quarantines a binary source whole and returns null. */
-        private SourceFormat open(String name, InputStream in) throws IOException, InterruptedException {
-            java.io.BufferedInputStream buffered = in instanceof java.io.BufferedInputStream b ? b
-                    : new java.io.BufferedInputStream(in, 1 << 16);
-            buffered.mark(HEAD_BYTES);
-            byte[] head = Inputs.readHead(buffered, HEAD_BYTES, true);
-            buffered.reset();
-            Format format = options.format();
-            FormatSniffer.Sniffed sniffed = FormatSniffer.sniff(head);
-            if (format == Format.AUTO) {
-                switch (sniffed.kind()) {
-                    case LOG -> format = sniffed.format();
-                    case NOT_A_LOG -> {
-                        run.skipped.add(new IngestSummary.Skipped(name, sniffed.description() + ", not a log"));
-                        return null;
-                    }
-                    case UNKNOWN_TEXT -> {
-                        run.skipped.add(new IngestSummary.Skipped(name, "not in a log format Vigil recognizes; to read"
-                                + " it line by line, use --format lines --table NAME"));
-                        return null;
-                    }
-                    case UNSUPPORTED_LOG -> {
-                        quarantineWhole(name, buffered, QuarantineReason.UNSUPPORTED_FORMAT, name + " is "
-                                + sniffed.description());
-                        return null;
-                    }
-                    case BINARY -> {
-                        quarantineWhole(name, buffered, QuarantineReason.BINARY_DATA, name + " is "
-                                + sniffed.description() + ", not log text");
-                        return null;
-                    }
-                }
-            }
-            int max = options.limits().maxRecordBytes();
-            ZoneId zone = options.defaultZone();
-            return switch (format) {
-                case AUTO -> throw new IllegalStateException("AUTO was resolved above");
-                case JSON, NDJSON, EVTX_JSON, WINLOGBEAT, NXLOG, SENTINEL, DEFENDER, OCSF, ZEEK -> {
-                    if (LogAnalyticsReader.looksLikeOne(head)) {
-                        yield new SourceFormat(new LogAnalyticsReader(buffered, name, max), jsonParser);
-                    }
-                    JsonEnvelope envelope = JsonEnvelope.detect(head);
-                    if (envelope == null) {
-                        JsonRecordReader reader = new JsonRecordReader(buffered, name, max);
-                        boolean evtxDump = head.length > 7 && new String(head, 0, 7, StandardCharsets.US_ASCII).equals("Record ");
-                        yield new SourceFormat(evtxDump ? reader.skippingEvtxDumpHeaders() : reader, jsonParser);
-                    }
-                    buffered.skipNBytes(envelope.arrayOffset());
-                    yield new SourceFormat(JsonRecordReader.ofArray(buffered, name, max, envelope.arrayLine(),
-                            envelope.arrayOffset()), jsonParser);
-                }
-                case SYSLOG -> new SourceFormat(sniffed.octetCounted()
-                        ? new OctetCountingRecordReader(buffered, name, max)
-                        : new LineRecordReader(buffered, name, max), new SyslogParser(clock, zone));
-                case CEF -> new SourceFormat(new LineRecordReader(buffered, name, max), new CefParser(zone));
-                case LEEF -> new SourceFormat(new LineRecordReader(buffered, name, max), new LeefParser(zone));
-                case AUDITD -> new SourceFormat(new AuditRecordReader(buffered, name, max), new AuditParser());
-                case WINDOWS_XML -> new SourceFormat(new XmlEventReader(buffered, name, max), new WindowsXmlParser());
-                case WINEVENTLOG_TEXT -> new SourceFormat(new WinEventLogTextReader(buffered, name, max),
-                        new WinEventLogTextParser(zone));
-                case ZEEK_TSV -> {
-                    ZeekTsvReader reader = new ZeekTsvReader(buffered, name, max);
-                    yield new SourceFormat(reader, new ZeekTsvParser(reader));
-                }
-                case LINES -> new SourceFormat(new LineRecordReader(buffered, name, max),
-                        new TextLineParser(options.defaultTable().equals(IngestDefaults.DEFAULT_TABLE)
-                                ? TextLineParser.DEFAULT_TABLE : options.defaultTable()));
-                case CSV -> {
-                    CsvRecordReader reader = new CsvRecordReader(buffered, name, max, sniffed.csvDelimiter());
-                    yield new SourceFormat(reader, new CsvRecordParser(reader.header(), csvTable(name), zone,
-                            sniffed.csvDelimiter()));
-                }
-            };
-        }
-
-        private String csvTable(String name) {
-            if (!options.defaultTable().equals(IngestDefaults.DEFAULT_TABLE)) {
-                return options.defaultTable();
-            }
-            String candidate = JsonShapes.pascalCase(JsonShapes.fileStem(name));
-            return JsonShapes.isTableName(candidate) ? candidate : IngestDefaults.DEFAULT_TABLE;
-        }
-
-        private void quarantineWhole(String name, InputStream in, QuarantineReason reason, String detail)
-                throws IOException, InterruptedException {
-            byte[] prefix = in.readNBytes(options.limits().maxRecordBytes());
-            long length = prefix.length + in.transferTo(java.io.OutputStream.nullOutputStream());
-            RawRecord record = new RawRecord(prefix, new SourcePosition(name, 0, 0));
-            quarantine(record, reason, detail, length, new LinkedHashMap<>());
-        }
-
     }
 
     private static String describe(IOException e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
-
-    private record SourceFormat(RecordReader reader, RecordParser parser) {}
 
     /** Carries an interruption through the visitor interface, which only throws IOException. */
     private static final class InterruptedIOWrapper extends RuntimeException {

@@ -6,6 +6,7 @@ import dev.vigil.model.QuarantineReason;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -15,15 +16,22 @@ import java.util.regex.Pattern;
  * The table is {@code Zeek} and the log's {@code #path} ({@code ZeekConn}); the time is {@code ts}.
  */
 public final class ZeekTsvParser implements RecordParser {
-    private final ZeekTsvReader reader;
+    private final Supplier<ZeekTsvReader.Header> header;
 
+    /** Parses rows under whatever header the reader is reading them under. */
     public ZeekTsvParser(ZeekTsvReader reader) {
-        this.reader = requireNonNull(reader, "reader is null");
+        this.header = requireNonNull(reader, "reader is null")::header;
+    }
+
+    /** Parses rows read under this header (a row whose header was recorded where it was read). */
+    public ZeekTsvParser(ZeekTsvReader.Header header) {
+        requireNonNull(header, "header is null");
+        this.header = () -> header;
     }
 
     @Override
     public ParsedRecord parse(RawRecord record) throws RecordRejectedException {
-        ZeekTsvReader.Header header = reader.header();
+        ZeekTsvReader.Header header = this.header.get();
         if (header.fields().isEmpty()) {
             throw new RecordRejectedException(QuarantineReason.MALFORMED_ZEEK,
                     "a row before any #fields header line; expected Zeek's #separator, #fields and #types lines first");
