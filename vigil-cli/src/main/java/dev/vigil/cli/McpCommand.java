@@ -7,8 +7,8 @@ import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Principal;
 import dev.vigil.model.Role;
 import dev.vigil.model.VigilException;
-import dev.vigil.server.ApiTokens;
 import dev.vigil.server.VigilServer;
+import dev.vigil.server.ServerState;
 import dev.vigil.store.TenantStore;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -91,7 +91,7 @@ final class McpCommand extends CommandGroup {
                 out.printf(Locale.ROOT, "Vigil MCP on http://%s:%d/mcp (streamable HTTP, and the REST API under"
                         + " /api/v1; data %s); Ctrl-C stops it.%n", bind, server.port(),
                         config.dataDirectory().toAbsolutePath());
-                if (ApiTokens.in(config.dataDirectory()).list().isEmpty()) {
+                if (ServerState.with(config, state -> state.tokens().list().isEmpty())) {
                     out.println("No API token exists yet: create one with 'vigil tokens create --tenant T --role reader"
                             + " --name N'.");
                 }

@@ -11,6 +11,7 @@ import dev.vigil.server.AuditLog;
 import dev.vigil.server.User;
 import dev.vigil.server.Users;
 import dev.vigil.server.VigilServer;
+import dev.vigil.server.ServerState;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,8 +65,8 @@ final class ServerCommands {
             java.util.Set<TenantId> tenants = new java.util.TreeSet<>(java.util.Comparator.comparing(TenantId::value));
             tenants.add(config.tenant());
             tenants.addAll(dev.vigil.store.TenantStore.list(config.dataDirectory()));
-            java.util.Optional<String> firstPassword = Users.in(config.dataDirectory()).createFirstOwner(tenants,
-                    Instant.now());
+            java.util.Optional<String> firstPassword = ServerState.with(config,
+                    state -> state.users().createFirstOwner(tenants, Instant.now()));
             VigilServer server = VigilServer.start(config, bind, port);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -136,7 +137,7 @@ final class ServerCommands {
             Role parsed = Role.parse(role);
             String owner = null;
             if (user != null) {
-                User found = Users.in(config.dataDirectory()).get(user);
+                User found = ServerState.with(config, state -> state.users().get(user));
                 Role held = found.roleIn(tenant).orElseThrow(() -> new VigilException(ErrorCode.PERMISSION_DENIED,
                         "user '" + found.name() + "' is not a member of tenant '" + tenant + "'",
                         "Grant it a role there first: vigil users grant " + found.name() + " --tenant " + tenant
@@ -147,8 +148,10 @@ final class ServerCommands {
                 }
                 owner = found.name();
             }
-            ApiTokens.Created created = ApiTokens.in(config.dataDirectory()).create(tenant, parsed, name, owner,
-                    lifetime, Instant.now());
+            String belongsTo = owner;
+            Duration expiresAfter = lifetime;
+            ApiTokens.Created created = ServerState.with(config, state -> state.tokens().create(tenant, parsed, name,
+                    belongsTo, expiresAfter, Instant.now()));
             PrintWriter out = spec.commandLine().getOut();
             out.println(created.token());
             spec.commandLine().getErr().printf(Locale.ROOT, "Token %s for '%s' on tenant '%s' as %s%s. It is shown"
@@ -173,7 +176,7 @@ final class ServerCommands {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            List<ApiToken> tokens = ApiTokens.in(config.dataDirectory()).list();
+            List<ApiToken> tokens = ServerState.with(config, state -> state.tokens().list());
             PrintWriter out = spec.commandLine().getOut();
             Instant now = Instant.now();
             List<List<Object>> rows = new ArrayList<>();
@@ -219,7 +222,7 @@ final class ServerCommands {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            ApiToken token = ApiTokens.in(config.dataDirectory()).revoke(id, Instant.now());
+            ApiToken token = ServerState.with(config, state -> state.tokens().revoke(id, Instant.now()));
             spec.commandLine().getOut().printf(Locale.ROOT, "Token %s ('%s', tenant '%s') revoked at %s%n",
                     token.id(), token.name(), token.tenant(), token.revoked());
             return 0;
@@ -244,14 +247,18 @@ final class ServerCommands {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            AuditLog.Verification result = AuditLog.verify(config.dataDirectory());
+            record Checked(AuditLog.Verification result, String where) {}
+            Checked checked = ServerState.with(config, state -> new Checked(state.audit().verify(),
+                    state.audit().where()));
+            AuditLog.Verification result = checked.result();
+            String where = checked.where();
             PrintWriter out = spec.commandLine().getOut();
             if (result.intact()) {
                 out.printf(Locale.ROOT, "audit log intact: %d records, every hash and link checks%n", result.records());
                 return 0;
             }
             out.printf(Locale.ROOT, "audit log BROKEN at record %d of %d (%s): %s%n", result.brokenAt(),
-                    result.records(), AuditLog.file(config.dataDirectory()), result.reason());
+                    result.records(), where, result.reason());
             return 1;
         }
     }
@@ -290,7 +297,7 @@ final class ServerCommands {
             }
             Instant from = since == null ? null : since(since, Instant.now());
             List<String> records = new ArrayList<>();
-            for (String line : AuditLog.records(config.dataDirectory())) {
+            for (String line : ServerState.with(config, state -> state.audit().records())) {
                 if (from == null || !Instant.parse(AuditLog.field(line, "time")).isBefore(from)) {
                     records.add(line);
                 }

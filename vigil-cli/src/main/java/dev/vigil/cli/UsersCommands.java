@@ -6,7 +6,7 @@ import dev.vigil.model.Role;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
 import dev.vigil.server.User;
-import dev.vigil.server.Users;
+import dev.vigil.server.ServerState;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -118,8 +118,9 @@ final class UsersCommands {
             VigilConfig config = common.load();
             Role parsed = Role.parse(role);
             PasswordSource.Chosen chosen = oidc ? null : source.choose();
-            User user = Users.in(config.dataDirectory()).add(name, chosen == null ? null : chosen.password(),
-                    chosen != null && chosen.oneTime(), Map.of(config.tenant(), parsed), Instant.now());
+            User user = ServerState.with(config, state -> state.users().add(name,
+                    chosen == null ? null : chosen.password(), chosen != null && chosen.oneTime(),
+                    Map.of(config.tenant(), parsed), Instant.now()));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 Map<String, Object> object = describe(user);
@@ -154,7 +155,7 @@ final class UsersCommands {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            List<User> users = Users.in(config.dataDirectory()).list();
+            List<User> users = ServerState.with(config, state -> state.users().list());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Output.json(users.stream().map(UsersCommands::describe).toList()));
@@ -188,7 +189,7 @@ final class UsersCommands {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            User removed = Users.in(config.dataDirectory()).remove(name);
+            User removed = ServerState.with(config, state -> state.users().remove(name));
             spec.commandLine().getOut().printf(Locale.ROOT, "User '%s' removed.%n", removed.name());
             return 0;
         }
@@ -213,8 +214,8 @@ final class UsersCommands {
         public Integer call() {
             VigilConfig config = common.load();
             PasswordSource.Chosen chosen = source.choose();
-            User user = Users.in(config.dataDirectory()).setPassword(name, chosen.password(), chosen.oneTime(),
-                    Instant.now());
+            User user = ServerState.with(config, state -> state.users().setPassword(name, chosen.password(),
+                    chosen.oneTime(), Instant.now()));
             PrintWriter out = spec.commandLine().getOut();
             if (chosen.generated()) {
                 out.println(new String(chosen.password()));
@@ -248,7 +249,7 @@ final class UsersCommands {
         public Integer call() {
             VigilConfig config = common.load();
             TenantId tenant = config.tenant();
-            User user = Users.in(config.dataDirectory()).grant(name, tenant, Role.parse(role));
+            User user = ServerState.with(config, state -> state.users().grant(name, tenant, Role.parse(role)));
             spec.commandLine().getOut().printf(Locale.ROOT, "User '%s' is %s in tenant '%s'.%n", user.name(),
                     user.tenants().get(tenant.value()), tenant);
             return 0;
@@ -269,7 +270,7 @@ final class UsersCommands {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            User user = Users.in(config.dataDirectory()).revoke(name, config.tenant());
+            User user = ServerState.with(config, state -> state.users().revoke(name, config.tenant()));
             spec.commandLine().getOut().printf(Locale.ROOT, "User '%s' is no longer a member of tenant '%s'.%n",
                     user.name(), config.tenant());
             return 0;

@@ -136,6 +136,20 @@ public enum ConfigKey {
                     + " (10.0.0.5,192.168.0.0/16); from them the client's address is read from X-Forwarded-For for the"
                     + " login throttle and the audit log. Empty: the connection's peer is the client.",
             Parsers::optionalText),
+    STORE_STATE("store.state", "embedded",
+            "Where shared state lives (copilot sessions, users, API tokens, audit): embedded (the data directory) or"
+                    + " postgresql (the database at store.postgresql.url, shared by the nodes of vigil serve --mode"
+                    + " scale).", Parsers.oneOf("embedded", "postgresql")),
+    STORE_POSTGRESQL_URL("store.postgresql.url", "",
+            "The JDBC URL of the PostgreSQL database for store.state: postgresql"
+                    + " (jdbc:postgresql://HOST:5432/vigil); Vigil creates and migrates its tables there.",
+            Parsers::optionalPostgresUrl),
+    STORE_POSTGRESQL_USER("store.postgresql.user", "vigil", "The PostgreSQL user Vigil connects as.", Parsers::text),
+    STORE_POSTGRESQL_PASSWORD_ENV("store.postgresql.password-env", "VIGIL_POSTGRESQL_PASSWORD",
+            "The environment variable that holds the PostgreSQL password (never the password itself); unset for"
+                    + " trust or peer authentication.", Parsers::text),
+    STORE_POSTGRESQL_POOL_SIZE("store.postgresql.pool-size", "10",
+            "Connections to PostgreSQL one Vigil process keeps open at most (1 to 200).", Parsers.intRange(1, 200)),
     LOG_LEVEL("log.level", "info", "The level of the log file: error, warn, info, debug or trace.",
             Parsers.oneOf("error", "warn", "info", "debug", "trace")),
     LOG_FORMAT("log.format", "json", "The log file's format: json (one object per line) or text.",
@@ -243,6 +257,16 @@ public enum ConfigKey {
             } catch (java.net.URISyntaxException e) {
                 throw new IllegalArgumentException("'" + value + "' is not a URL: " + e.getReason());
             }
+        }
+
+        /** A {@code jdbc:postgresql:} URL, or empty for none. */
+        static Object optionalPostgresUrl(String value) {
+            String url = value.strip();
+            if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("'" + value + "' is not a PostgreSQL JDBC URL; write"
+                        + " jdbc:postgresql://HOST:5432/DATABASE");
+            }
+            return url;
         }
 
         static Object tenant(String value) {

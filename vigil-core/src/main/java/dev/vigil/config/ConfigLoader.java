@@ -53,9 +53,21 @@ public final class ConfigLoader {
         if (home != null && !home.isBlank()) {
             set(ConfigKey.DATA_DIR, home, "environment VIGIL_HOME", values, origins);
         }
+        // the variables that *-env keys name hold secrets (VIGIL_POSTGRESQL_PASSWORD), not configuration
+        Set<String> secretVariables = new java.util.HashSet<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            if (key.key().endsWith("-env")) {
+                secretVariables.add((String) values.get(key));
+                java.util.Optional.ofNullable(settings.get(key.key())).map(String::strip)
+                        .ifPresent(secretVariables::add);
+                java.util.Optional.ofNullable(environment.get(key.environmentVariable())).map(String::strip)
+                        .ifPresent(secretVariables::add);
+            }
+        }
         for (Map.Entry<String, String> entry : environment.entrySet()) {
             String variable = entry.getKey();
-            if (!variable.startsWith("VIGIL_") || OTHER_VARIABLES.contains(variable)) {
+            if (!variable.startsWith("VIGIL_") || OTHER_VARIABLES.contains(variable)
+                    || secretVariables.contains(variable)) {
                 continue;
             }
             ConfigKey key = Arrays.stream(ConfigKey.values())

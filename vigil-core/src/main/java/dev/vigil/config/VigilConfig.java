@@ -81,6 +81,26 @@ public final class VigilConfig {
                 ((Number) value(ConfigKey.POSTURE_EPSS_PERCENT)).intValue() / 100.0);
     }
 
+    /**
+     * Where shared state lives, from the {@code store.*} keys.
+     *
+     * @throws dev.vigil.model.VigilException {@link dev.vigil.model.ErrorCode#CONFIG_INVALID} for
+     *     {@code store.state: postgresql} without {@code store.postgresql.url}
+     */
+    public SharedStateConfig sharedState() {
+        SharedStateConfig.Kind kind = SharedStateConfig.Kind.parse((String) value(ConfigKey.STORE_STATE));
+        String url = (String) value(ConfigKey.STORE_POSTGRESQL_URL);
+        if (kind == SharedStateConfig.Kind.POSTGRESQL && url.isEmpty()) {
+            throw new dev.vigil.model.VigilException(dev.vigil.model.ErrorCode.CONFIG_INVALID,
+                    "store.state is postgresql (" + origin(ConfigKey.STORE_STATE) + ") but store.postgresql.url is"
+                            + " not set", "Set store.postgresql.url (or " + ConfigKey.STORE_POSTGRESQL_URL
+                            .environmentVariable() + ") to jdbc:postgresql://HOST:5432/DATABASE, or set store.state"
+                            + " back to embedded.", null);
+        }
+        return new SharedStateConfig(kind, url, (String) value(ConfigKey.STORE_POSTGRESQL_USER),
+                (String) value(ConfigKey.STORE_POSTGRESQL_PASSWORD_ENV), intValue(ConfigKey.STORE_POSTGRESQL_POOL_SIZE));
+    }
+
     public String logLevel() {
         return (String) values.get(ConfigKey.LOG_LEVEL);
     }

@@ -13,13 +13,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
-import tools.jackson.core.type.TypeReference;
 
 /**
  * The server's API tokens, kept in {@code DATA/server/tokens.json}.
@@ -29,25 +26,29 @@ import tools.jackson.core.type.TypeReference;
  * preimage, and every request hashes one. Slow, salted hashes such as Argon2 exist for passwords, which people choose
  * from a small space; they would add a hundred milliseconds to every request and nothing to a random token's safety.
  *
- * <p>The file is a {@link SecretFile}: mode 600, replaced atomically under a file lock, so {@code vigil tokens
- * create|revoke} may run while {@code vigil serve} does: the server rereads the file whenever it changed, so a revoked
- * token stops working at its next request.
+ * <p>The tokens are kept by a {@link TokenRepository}: {@code DATA/server/tokens.json} by default (which
+ * {@code vigil tokens create|revoke} may change while {@code vigil serve} runs), or PostgreSQL in a scale-out
+ * deployment. Either way a revoked token stops working at its next request.
  */
 public final class ApiTokens {
     /** Every token starts with it, so secret scanners and people can recognize one. */
     public static final String PREFIX = "vgl_";
-    private static final TypeReference<List<ApiToken>> LIST = new TypeReference<>() {};
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SecretFile<ApiToken> file;
+    private final TokenRepository repository;
 
-    private ApiTokens(Path directory) {
-        this.file = new SecretFile<>(directory.resolve("tokens.json"), LIST);
+    private ApiTokens(TokenRepository repository) {
+        this.repository = requireNonNull(repository, "repository is null");
     }
 
     /** The tokens of the data directory (kept in {@code DATA/server}). */
     public static ApiTokens in(Path dataDirectory) {
-        return new ApiTokens(requireNonNull(dataDirectory, "dataDirectory is null").resolve("server"));
+        return new ApiTokens(TokenRepository.inDataDirectory(requireNonNull(dataDirectory, "dataDirectory is null")));
+    }
+
+    /** The tokens the repository keeps. */
+    public static ApiTokens on(TokenRepository repository) {
+        return new ApiTokens(repository);
     }
 
     /** A token just created: the secret, shown once, and what is kept of it. */
@@ -83,34 +84,20 @@ public final class ApiTokens {
         RANDOM.nextBytes(idBytes);
         ApiToken record = new ApiToken(HexFormat.of().formatHex(idBytes), name.strip(), tenant.value(), role,
                 sha256(token), now, lifetime == null ? null : now.plus(lifetime), null, user);
-        update(tokens -> {
-            List<ApiToken> next = new ArrayList<>(tokens);
-            next.add(record);
-            return next;
-        });
+        repository.insert(record);
         return new Created(token, record);
     }
 
     /** Revokes the token with this id; revoking twice keeps the first time. */
     public ApiToken revoke(String id, Instant now) {
-        ApiToken[] found = new ApiToken[1];
-        update(tokens -> tokens.stream().map(t -> {
-            if (!t.id().equals(id)) {
-                return t;
-            }
-            found[0] = t.revoked() == null ? t.revokedAt(now) : t;
-            return found[0];
-        }).toList());
-        if (found[0] == null) {
-            throw new VigilException(ErrorCode.USAGE, "no token has the id '" + id + "'",
-                    "Run `vigil tokens list` to see the tokens and their ids.", null);
-        }
-        return found[0];
+        return repository.change(id, t -> t.revoked() == null ? t.revokedAt(now) : t).orElseThrow(() ->
+                new VigilException(ErrorCode.USAGE, "no token has the id '" + id + "'",
+                        "Run `vigil tokens list` to see the tokens and their ids.", null));
     }
 
     /** Every token, revoked and expired ones included, oldest first. */
     public List<ApiToken> list() {
-        return file.read();
+        return repository.list();
     }
 
     /** The stored token the presented one hashes to, if any (it may still be expired or revoked). */
@@ -118,17 +105,7 @@ public final class ApiTokens {
         if (presented == null || !presented.startsWith(PREFIX)) {
             return Optional.empty();
         }
-        byte[] hash = sha256(presented).getBytes(StandardCharsets.US_ASCII);
-        for (ApiToken token : file.read()) {
-            if (MessageDigest.isEqual(hash, token.sha256().getBytes(StandardCharsets.US_ASCII))) {
-                return Optional.of(token);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private void update(UnaryOperator<List<ApiToken>> change) {
-        file.update(change);
+        return repository.findBySha256(sha256(presented));
     }
 
     static String sha256(String text) {

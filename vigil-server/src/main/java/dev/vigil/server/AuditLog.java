@@ -33,24 +33,26 @@ import java.util.regex.Pattern;
  * short hash) and actor, the role, the outcome status and the time, and what the request did ({@code detail}: the
  * prompt, the query, the user name a login tried); never a token, a password, a cookie or a query's rows.
  */
-public final class AuditLog {
+public final class AuditLog implements AuditTrail {
     /** The {@code prev} of the first record. */
     public static final String GENESIS = "0".repeat(64);
     private static final Pattern TAIL = Pattern.compile(",\"hash\":\"([0-9a-f]{64})\"}$");
     private static final Pattern PREV = Pattern.compile("\"prev\":\"([0-9a-f]{64})\"$");
 
     private final Path file;
+    private final Path dataDirectory;
     private final ReentrantLock lock = new ReentrantLock();
     private String last;
     private long sequence;
 
-    private AuditLog(Path file) {
-        this.file = file;
+    private AuditLog(Path dataDirectory) {
+        this.dataDirectory = dataDirectory;
+        this.file = file(dataDirectory);
     }
 
     /** The audit log of the data directory, ready to append to after the records already there. */
     public static AuditLog in(Path dataDirectory) {
-        return new AuditLog(file(dataDirectory));
+        return new AuditLog(requireNonNull(dataDirectory, "dataDirectory is null"));
     }
 
     /** Where the audit log of a data directory lives. */
@@ -76,7 +78,7 @@ public final class AuditLog {
         }
     }
 
-    /** Appends a record, durable when this returns. */
+    @Override
     public void append(Entry entry) {
         lock.lock();
         try {
@@ -85,26 +87,9 @@ public final class AuditLog {
                 last = lines.isEmpty() ? GENESIS : hashOf(lines.getLast());
                 sequence = lines.size();
             }
-            Map<String, Object> record = new LinkedHashMap<>();
-            record.put("seq", sequence + 1);
-            record.put("time", entry.time().toString());
-            record.put("method", entry.method());
-            record.put("route", entry.route());
-            record.put("path", entry.path());
-            record.put("tenant", entry.tenant());
-            record.put("token_id", entry.tokenId());
-            record.put("actor", entry.actor());
-            record.put("role", entry.role());
-            record.put("status", entry.status());
-            record.put("code", entry.code());
-            if (!entry.detail().isEmpty()) {
-                record.put("detail", entry.detail());
-            }
-            record.put("prev", last);
-            String body = ApiJson.MAPPER.writeValueAsString(record);
-            String unsealed = body.substring(0, body.length() - 1);
-            String hash = ApiTokens.sha256(unsealed);
-            String line = unsealed + ",\"hash\":\"" + hash + "\"}\n";
+            String sealed = seal(entry, sequence + 1, last);
+            String hash = hashOf(sealed);
+            String line = sealed + "\n";
             Files.createDirectories(file.getParent());
             try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
@@ -134,9 +119,54 @@ public final class AuditLog {
         }
     }
 
+    @Override
+    public Verification verify() {
+        return verify(dataDirectory);
+    }
+
+    @Override
+    public List<String> records() {
+        return records(dataDirectory);
+    }
+
+    @Override
+    public String where() {
+        return file.toString();
+    }
+
+    /**
+     * A record's line, without its line end: the entry's members, {@code seq}, {@code prev} and the {@code hash}
+     * that seals them.
+     */
+    static String seal(Entry entry, long sequence, String previous) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("seq", sequence);
+        record.put("time", entry.time().toString());
+        record.put("method", entry.method());
+        record.put("route", entry.route());
+        record.put("path", entry.path());
+        record.put("tenant", entry.tenant());
+        record.put("token_id", entry.tokenId());
+        record.put("actor", entry.actor());
+        record.put("role", entry.role());
+        record.put("status", entry.status());
+        record.put("code", entry.code());
+        if (!entry.detail().isEmpty()) {
+            record.put("detail", entry.detail());
+        }
+        record.put("prev", previous);
+        String body = ApiJson.MAPPER.writeValueAsString(record);
+        String unsealed = body.substring(0, body.length() - 1);
+        return unsealed + ",\"hash\":\"" + ApiTokens.sha256(unsealed) + "\"}";
+    }
+
     /** Recomputes the chain of the data directory's audit log and reports the first broken link. */
     public static Verification verify(Path dataDirectory) {
-        List<String> lines = readLines(file(dataDirectory));
+        return verifyChain(readLines(file(dataDirectory)));
+    }
+
+    /** Recomputes one chain, given its records in order, and reports the first broken link. */
+    static Verification verifyChain(List<String> lines) {
         String previous = GENESIS;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -221,7 +251,7 @@ public final class AuditLog {
         }
     }
 
-    private static String hashOf(String line) {
+    static String hashOf(String line) {
         Matcher tail = TAIL.matcher(line);
         return tail.find() ? tail.group(1) : ApiTokens.sha256(line);
     }

@@ -31,6 +31,7 @@ import dev.vigil.model.Principal;
 import dev.vigil.model.Role;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
+import dev.vigil.store.SessionRepository;
 import dev.vigil.store.SessionStore;
 import dev.vigil.store.TenantStore;
 import java.nio.charset.StandardCharsets;
@@ -452,7 +453,7 @@ final class CopilotApi {
                     "Send {\"name\": \"new name\"} or {\"shared\": true}", null);
         }
         return stores.write(call.tenant(), store -> {
-            SessionStore sessions = store.sessions();
+            SessionRepository sessions = store.sessions();
             name.ifPresent(n -> sessions.rename(call.principal(), id, n));
             if (shared instanceof Boolean share) {
                 if (share) {

@@ -61,14 +61,14 @@ final class McpEndpoint extends HttpServlet {
 
     private final transient VigilConfig config;
     private final transient TenantStores stores;
-    private final transient AuditLog audit;
+    private final transient AuditTrail audit;
     private final transient Clock clock;
     private final transient Supplier<Optional<Embedder>> embedder;
     private final transient Function<String, ApiToken> authenticate;
     private final transient Map<TenantId, Served> tenants = new ConcurrentHashMap<>();
 
     /** @param authenticate the token of an {@code Authorization} header, or {@link VigilException} refusing it */
-    McpEndpoint(VigilConfig config, TenantStores stores, AuditLog audit, Clock clock,
+    McpEndpoint(VigilConfig config, TenantStores stores, AuditTrail audit, Clock clock,
             Supplier<Optional<Embedder>> embedder, Function<String, ApiToken> authenticate) {
         this.config = requireNonNull(config, "config is null");
         this.stores = requireNonNull(stores, "stores is null");

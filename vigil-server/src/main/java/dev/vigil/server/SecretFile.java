@@ -26,6 +26,9 @@ import tools.jackson.core.type.TypeReference;
  * @param <T> the element type, written with the server's JSON mapper
  */
 final class SecretFile<T> {
+    private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock>
+            LOCAL_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Path file;
     private final Path lockFile;
     private final TypeReference<List<T>> type;
@@ -67,6 +70,11 @@ final class SecretFile<T> {
 
     /** Replaces the list by {@code change} of what the file holds now, under the lock; returns the new list. */
     synchronized List<T> update(UnaryOperator<List<T>> change) {
+        // A file lock guards against other processes only: two channels of one JVM locking the same file throw
+        // OverlappingFileLockException. So writers in this JVM (several instances over one file) queue here first.
+        java.util.concurrent.locks.ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(
+                lockFile.toAbsolutePath().normalize(), p -> new java.util.concurrent.locks.ReentrantLock());
+        local.lock();
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -85,6 +93,8 @@ final class SecretFile<T> {
             }
         } catch (IOException e) {
             throw new VigilException(ErrorCode.STORE_FAILED, "cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            local.unlock();
         }
     }
 

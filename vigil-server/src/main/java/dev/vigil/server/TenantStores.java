@@ -61,6 +61,7 @@ final class TenantStores implements AutoCloseable {
     static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final Path dataDirectory;
+    private final Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions;
     private final Map<TenantId, Slot> slots = new ConcurrentHashMap<>();
     /** Where store work runs when it is asked for on a virtual thread: see the class comment. */
     private final ExecutorService storeThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("vigil-store-",
@@ -84,7 +85,14 @@ final class TenantStores implements AutoCloseable {
     record Stored(EventSink.Result result, int alerts) {}
 
     TenantStores(Path dataDirectory) {
+        this(dataDirectory, tenant -> java.util.Optional.empty());
+    }
+
+    /** @param sharedSessions a tenant's sessions when they are kept outside its store (PostgreSQL), else empty */
+    TenantStores(Path dataDirectory,
+            Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions) {
         this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
+        this.sharedSessions = requireNonNull(sharedSessions, "sharedSessions is null");
     }
 
     /**
@@ -151,6 +159,7 @@ final class TenantStores implements AutoCloseable {
                 TenantStore reader = slot.idleReaders.pollFirst();
                 if (reader == null) {
                     reader = slot.source.open();
+                    sharedSessions.apply(tenant).ifPresent(reader::keepSessionsIn);
                 }
                 try {
                     reader.refresh();
@@ -314,6 +323,7 @@ final class TenantStores implements AutoCloseable {
     private TenantStore openLocked(TenantId tenant, Slot slot) {
         if (slot.store == null) {
             TenantStore store = TenantStore.open(dataDirectory, tenant, TenantStore.Mode.READ_WRITE);
+            sharedSessions.apply(tenant).ifPresent(store::keepSessionsIn);
             slot.source = store.readers();
             slot.store = store;
         }

@@ -9,7 +9,6 @@ import dev.vigil.model.VigilException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -18,11 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import tools.jackson.core.type.TypeReference;
 
 /**
- * The server's local users, kept in {@code DATA/server/users.json} (a {@link SecretFile}: mode 600, replaced
- * atomically, reread when it changed, so {@code vigil users} may change it while {@code vigil serve} runs).
+ * The server's local users: the rules for names, passwords and memberships, over a {@link UserRepository} that keeps
+ * them ({@code DATA/server/users.json} by default, or PostgreSQL in a scale-out deployment).
  *
  * <p>Passwords are stored as Argon2id hashes ({@link PasswordHash}). A password is 12 to 256 characters and not the
  * user name. A password set by someone else than the user (the first-run owner's, one an owner sets with
@@ -35,23 +33,27 @@ public final class Users {
     static final int MIN_PASSWORD = 12;
     static final int MAX_PASSWORD = 256;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._@+-]{0,99}");
-    private static final TypeReference<List<User>> LIST = new TypeReference<>() {};
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SecretFile<User> file;
+    private final UserRepository repository;
 
-    private Users(Path directory) {
-        this.file = new SecretFile<>(directory.resolve("users.json"), LIST);
+    private Users(UserRepository repository) {
+        this.repository = requireNonNull(repository, "repository is null");
     }
 
     /** The users of the data directory (kept in {@code DATA/server}). */
     public static Users in(Path dataDirectory) {
-        return new Users(requireNonNull(dataDirectory, "dataDirectory is null").resolve("server"));
+        return new Users(UserRepository.inDataDirectory(requireNonNull(dataDirectory, "dataDirectory is null")));
+    }
+
+    /** The users the repository keeps. */
+    public static Users on(UserRepository repository) {
+        return new Users(repository);
     }
 
     /** Every user, in the order they were added. */
     public List<User> list() {
-        return file.read();
+        return repository.list();
     }
 
     /** The user of this name (any case), if any. */
@@ -59,8 +61,7 @@ public final class Users {
         if (name == null) {
             return Optional.empty();
         }
-        String key = name.strip().toLowerCase(Locale.ROOT);
-        return list().stream().filter(u -> u.name().equals(key)).findFirst();
+        return repository.find(name.strip().toLowerCase(Locale.ROOT));
     }
 
     /** The user, or {@code USER_NOT_FOUND}. */
@@ -80,14 +81,7 @@ public final class Users {
         Map<String, Role> roles = new LinkedHashMap<>();
         tenants.forEach((tenant, role) -> roles.put(tenant.value(), role));
         User user = new User(key, hash, password != null && oneTime, roles, null, now, password == null ? null : now);
-        file.update(users -> {
-            if (users.stream().anyMatch(u -> u.name().equals(key))) {
-                throw new VigilException(ErrorCode.USER_EXISTS, "a user named '" + key + "' exists already");
-            }
-            List<User> next = new ArrayList<>(users);
-            next.add(user);
-            return next;
-        });
+        repository.insert(user);
         return user;
     }
 
@@ -178,27 +172,7 @@ public final class Users {
     }
 
     private User change(String key, java.util.function.UnaryOperator<User> change) {
-        User[] changed = new User[1];
-        file.update(users -> {
-            List<User> next = new ArrayList<>();
-            boolean found = false;
-            for (User u : users) {
-                if (u.name().equals(key)) {
-                    found = true;
-                    changed[0] = change.apply(u);
-                    if (changed[0] != null) {
-                        next.add(changed[0]);
-                    }
-                } else {
-                    next.add(u);
-                }
-            }
-            if (!found) {
-                throw notFound(key);
-            }
-            return next;
-        });
-        return changed[0];
+        return repository.change(key, change).orElse(null);
     }
 
     private static String checkName(String name) {
@@ -223,6 +197,6 @@ public final class Users {
     }
 
     private static VigilException notFound(String name) {
-        return new VigilException(ErrorCode.USER_NOT_FOUND, "no user is named '" + name + "'");
+        return UserRepository.notFound(name);
     }
 }

@@ -51,7 +51,8 @@ public final class VigilServer implements AutoCloseable {
 
     private final TenantStores stores;
     private final Gatekeeper gate;
-    private final AuditLog audit;
+    private final ServerState state;
+    private final AuditTrail audit;
     private final Api api;
     private final Clock clock;
     private final Javalin app;
@@ -66,12 +67,13 @@ public final class VigilServer implements AutoCloseable {
             Supplier<Optional<Embedder>> embedder, String host, int port) {
         Optional<Tls> tls = Tls.from(config, System.getenv());
         this.secure = tls.isPresent();
-        this.stores = new TenantStores(config.dataDirectory());
-        this.gate = new Gatekeeper(ApiTokens.in(config.dataDirectory()), Users.in(config.dataDirectory()),
+        this.state = ServerState.open(config);
+        this.stores = new TenantStores(config.dataDirectory(), state::sharedSessions);
+        this.gate = new Gatekeeper(state.tokens(), state.users(),
                 new LoginSessions((java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_IDLE),
                         (java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_LIFETIME)),
                 clock, secure);
-        this.audit = AuditLog.in(config.dataDirectory());
+        this.audit = state.audit();
         this.api = new Api(config, stores, responder, embedder, gate);
         this.clock = clock;
         this.ingestLimit = IngestApi.maxBodyBytes(config);
@@ -169,7 +171,11 @@ public final class VigilServer implements AutoCloseable {
             mcp.close();
             app.stop();
         } finally {
-            stores.close();
+            try {
+                stores.close();
+            } finally {
+                state.close();
+            }
         }
     }
 

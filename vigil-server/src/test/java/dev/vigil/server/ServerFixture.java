@@ -76,26 +76,29 @@ final class ServerFixture implements AutoCloseable {
         Map<String, String> flags = new LinkedHashMap<>(settings);
         flags.put("data-dir", data.toString());
         this.config = ConfigLoader.load(null, Map.of(), flags);
-        ApiTokens store = ApiTokens.in(data);
-        Instant now = Instant.now();
-        for (Role role : Role.values()) {
-            tokens.put(role.toString(), store.create(ACME, role, "acme-" + role, null, now).token());
+        // seeded where the server keeps them: the data directory, or PostgreSQL under store.state: postgresql
+        try (ServerState state = ServerState.open(config)) {
+            ApiTokens store = state.tokens();
+            Instant now = Instant.now();
+            for (Role role : Role.values()) {
+                tokens.put(role.toString(), store.create(ACME, role, "acme-" + role, null, now).token());
+            }
+            tokens.put("other-tenant", store.create(GLOBEX, Role.OWNER, "globex-owner", null, now).token());
+            tokens.put("expired", store.create(ACME, Role.OWNER, "expired", Duration.ofHours(1),
+                    now.minus(Duration.ofHours(2))).token());
+            ApiTokens.Created revoked = store.create(ACME, Role.OWNER, "revoked", null, now);
+            store.revoke(revoked.record().id(), now);
+            tokens.put("revoked", revoked.token());
+            tokens.put("bad", ApiTokens.PREFIX + "A".repeat(43));
+            tokens.put("none", null);
+            Users users = state.users();
+            for (Role role : Role.values()) {
+                users.add("acme-" + role, password("acme-" + role).toCharArray(), false, Map.of(ACME, role), now);
+            }
+            users.add("mssp", password("mssp").toCharArray(), false, Map.of(ACME, Role.ANALYST, GLOBEX, Role.READER),
+                    now);
+            users.add("globex-owner", password("globex-owner").toCharArray(), false, Map.of(GLOBEX, Role.OWNER), now);
         }
-        tokens.put("other-tenant", store.create(GLOBEX, Role.OWNER, "globex-owner", null, now).token());
-        tokens.put("expired", store.create(ACME, Role.OWNER, "expired", Duration.ofHours(1),
-                now.minus(Duration.ofHours(2))).token());
-        ApiTokens.Created revoked = store.create(ACME, Role.OWNER, "revoked", null, now);
-        store.revoke(revoked.record().id(), now);
-        tokens.put("revoked", revoked.token());
-        tokens.put("bad", ApiTokens.PREFIX + "A".repeat(43));
-        tokens.put("none", null);
-        Users users = Users.in(data);
-        for (Role role : Role.values()) {
-            users.add("acme-" + role, password("acme-" + role).toCharArray(), false, Map.of(ACME, role), now);
-        }
-        users.add("mssp", password("mssp").toCharArray(), false, Map.of(ACME, Role.ANALYST, GLOBEX, Role.READER),
-                now);
-        users.add("globex-owner", password("globex-owner").toCharArray(), false, Map.of(GLOBEX, Role.OWNER), now);
         this.server = VigilServer.start(config, "127.0.0.1", 0, Optional.empty(), clock, embedder);
     }
 

@@ -5,14 +5,13 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.copilot.Answer;
 import dev.vigil.copilot.session.Pin;
 import dev.vigil.copilot.session.Session;
-import dev.vigil.copilot.session.SessionExport;
 import dev.vigil.copilot.session.SessionJson;
 import dev.vigil.copilot.session.SessionSummary;
 import dev.vigil.copilot.session.Turn;
-import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Principal;
+import dev.vigil.model.TenantId;
+import dev.vigil.store.SessionRules.Header;
 import dev.vigil.model.Role;
-import dev.vigil.model.VigilException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,28 +26,15 @@ import java.util.UUID;
 import org.duckdb.DuckDBConnection;
 
 /**
- * A tenant's copilot sessions ({@code vigil_sessions}), their turns with each whole answer as JSON
- * ({@code vigil_session_turns}) and their pin boards ({@code vigil_session_pins}). Reached through
+ * A tenant's copilot sessions in its embedded DuckDB database: {@code vigil_sessions}, their turns with each whole
+ * answer as JSON ({@code vigil_session_turns}) and their pin boards ({@code vigil_session_pins}). Reached through
  * {@link TenantStore#sessions()}; writes join the store's open unit of work, and {@link TenantStore#commit()} makes
- * them durable.
+ * them durable. The tenant's database holds no other tenant's rows, so no query names a tenant.
  *
- * <p>Every operation takes the acting principal and checks it:
- * <ul>
- *   <li>A session belongs to whoever created it (or duplicated it). Its owner reads and changes it.</li>
- *   <li>A shared session may be read, exported and duplicated by everyone in the tenant; only its owner appends to
- *       it, renames, pins, shares or unshares it ({@link ErrorCode#PERMISSION_DENIED} for the others).</li>
- *   <li>A private session does not exist for anyone but its owner: the others get
- *       {@link ErrorCode#SESSION_NOT_FOUND}, as for an id that was never used, so ids do not reveal sessions.</li>
- *   <li>Its owner, or any tenant owner ({@link Role#OWNER}), may delete it.</li>
- * </ul>
- *
- * <p>Times are kept to the microsecond. Table cells of answers read back with whole numbers as {@code Long} (see
- * {@link SessionJson}).
+ * <p>The access rules are those of {@link SessionRepository}. Table cells of answers read back with whole numbers as
+ * {@code Long} (see {@link SessionJson}).
  */
-public final class SessionStore {
-    /** Longest session name, in characters. */
-    public static final int MAX_NAME = 200;
-
+public final class SessionStore implements SessionRepository {
     private final TenantStore store;
     private final DuckDBConnection connection;
     private final Clock clock;
@@ -74,26 +60,26 @@ public final class SessionStore {
                     pinned_at TIMESTAMPTZ NOT NULL, pinned_by VARCHAR NOT NULL)""");
     }
 
-    /** The same sessions, with times taken from another clock (for tests, and for imports that keep their times). */
+    @Override
+    public TenantId tenant() {
+        return store.tenant();
+    }
+
+    @Override
     public SessionStore withClock(Clock other) {
         return new SessionStore(store, connection, requireNonNull(other, "clock is null"));
     }
 
     // --- reading -----------------------------------------------------------------------------------------------
 
-    /**
-     * A session with its turns and pins.
-     *
-     * @throws VigilException {@link ErrorCode#SESSION_NOT_FOUND} when there is no such session, or it is another
-     *     principal's private one
-     */
+    @Override
     public Session get(Principal reader, UUID id) {
         requireNonNull(id, "id is null");
         Header header = readable(reader, id);
         return store.read("reading session " + id, "vigil_sessions", null, () -> load(header));
     }
 
-    /** The sessions the principal may read, their own and the shared ones, most recently changed first. */
+    @Override
     public List<SessionSummary> list(Principal reader) {
         reader.require(Role.READER, "read sessions");
         return store.read("listing sessions", "vigil_sessions", List.of(), () -> {
@@ -117,27 +103,12 @@ public final class SessionStore {
         });
     }
 
-    /**
-     * The session as Markdown or JSON; see {@link SessionExport}.
-     *
-     * @throws VigilException as {@link #get}
-     */
-    public String export(Principal reader, UUID id, SessionExport.Format format) {
-        requireNonNull(format, "format is null");
-        return SessionExport.render(get(reader, id), format);
-    }
-
     // --- writing -----------------------------------------------------------------------------------------------
 
-    /**
-     * Starts an empty, private session owned by the principal.
-     *
-     * @throws VigilException {@link ErrorCode#USAGE} for a blank name or one longer than {@value #MAX_NAME}
-     *     characters
-     */
+    @Override
     public Session create(Principal owner, String name) {
         owner.require(Role.READER, "start a session");
-        String checked = checkName(name);
+        String checked = SessionRules.checkName(name);
         Instant now = now();
         Session session = new Session(UUID.randomUUID(), checked, owner.name(), false, now, now, List.of(), List.of());
         store.write("creating session '" + checked + "'", () -> {
@@ -147,20 +118,13 @@ public final class SessionStore {
         return session;
     }
 
-    /**
-     * Records a prompt and its answer as the session's next turn.
-     *
-     * @return the turn, numbered one past the last
-     * @throws VigilException {@link ErrorCode#SESSION_NOT_FOUND} as {@link #get}, {@link ErrorCode#PERMISSION_DENIED}
-     *     unless the principal owns the session, {@link ErrorCode#USAGE} for a blank prompt
-     */
+    @Override
     public Turn appendTurn(Principal actor, UUID id, String prompt, Answer answer) {
         requireNonNull(prompt, "prompt is null");
         requireNonNull(answer, "answer is null");
         Header header = owned(actor, id, "add to");
         if (prompt.isBlank()) {
-            throw new VigilException(ErrorCode.USAGE, "a turn of session '" + header.name + "' needs a prompt",
-                    "Ask something: the prompt is recorded with its answer.", null);
+            throw SessionRules.blankPrompt(header);
         }
         Instant now = now();
         String json = SessionJson.writeAnswer(answer);
@@ -181,13 +145,9 @@ public final class SessionStore {
         });
     }
 
-    /**
-     * Renames a session.
-     *
-     * @throws VigilException as {@link #appendTurn}, and {@link ErrorCode#USAGE} for a bad name (see {@link #create})
-     */
+    @Override
     public Session rename(Principal actor, UUID id, String name) {
-        String checked = checkName(name);
+        String checked = SessionRules.checkName(name);
         owned(actor, id, "rename");
         Instant now = now();
         store.write("renaming session " + id, () -> {
@@ -198,19 +158,19 @@ public final class SessionStore {
         return get(actor, id);
     }
 
-    /** Lets everyone in the tenant read the session. @throws VigilException as {@link #appendTurn} */
+    @Override
     public Session share(Principal actor, UUID id) {
         return setShared(actor, id, true);
     }
 
-    /** Makes the session private to its owner again. @throws VigilException as {@link #appendTurn} */
+    @Override
     public Session unshare(Principal actor, UUID id) {
         return setShared(actor, id, false);
     }
 
     private Session setShared(Principal actor, UUID id, boolean shared) {
         Header header = owned(actor, id, shared ? "share" : "unshare");
-        if (header.shared != shared) {
+        if (header.shared() != shared) {
             Instant now = now();
             store.write((shared ? "sharing" : "unsharing") + " session " + id, () -> {
                 execute("UPDATE vigil_sessions SET shared = ?, updated_at = CAST(? AS TIMESTAMPTZ) WHERE id = ?",
@@ -221,25 +181,9 @@ public final class SessionStore {
         return get(actor, id);
     }
 
-    /**
-     * Copies a session the principal may read, with its turns and pins, into a new private session the principal
-     * owns, named "Copy of" the original's name. Its turns and pins keep their numbers, times and authors.
-     *
-     * @throws VigilException {@link ErrorCode#SESSION_NOT_FOUND} as {@link #get}
-     */
-    public Session duplicate(Principal actor, UUID id) {
-        Header source = readable(actor, id);
-        String name = "Copy of " + source.name;
-        return duplicate(actor, id, name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name);
-    }
-
-    /**
-     * Copies a session as {@link #duplicate(Principal, UUID)} does, under the name given.
-     *
-     * @throws VigilException as {@link #duplicate(Principal, UUID)}, and {@link ErrorCode#USAGE} for a bad name
-     */
+    @Override
     public Session duplicate(Principal actor, UUID id, String name) {
-        String checked = checkName(name);
+        String checked = SessionRules.checkName(name);
         readable(actor, id);
         Instant now = now();
         UUID copy = UUID.randomUUID();
@@ -254,22 +198,9 @@ public final class SessionStore {
         return get(actor, copy);
     }
 
-    /**
-     * Deletes a session with its turns and pins.
-     *
-     * @throws VigilException {@link ErrorCode#SESSION_NOT_FOUND} as {@link #get} (a tenant owner finds every
-     *     session), {@link ErrorCode#PERMISSION_DENIED} for a shared session of someone else, unless the principal
-     *     is a tenant owner
-     */
+    @Override
     public void delete(Principal actor, UUID id) {
-        requireNonNull(id, "id is null");
-        actor.require(Role.READER, "delete sessions");
-        Optional<Header> found = header(id);
-        boolean admin = actor.role().includes(Role.OWNER);
-        Header header = found.filter(h -> admin || h.readableBy(actor)).orElseThrow(() -> notFound(id));
-        if (!admin && !header.ownedBy(actor)) {
-            throw forbidden(actor, header, "delete");
-        }
+        SessionRules.deletable(store.tenant(), actor, id, header(requireNonNull(id, "id is null")));
         store.write("deleting session " + id, () -> {
             execute("DELETE FROM vigil_session_pins WHERE session_id = ?", id);
             execute("DELETE FROM vigil_session_turns WHERE session_id = ?", id);
@@ -278,12 +209,7 @@ public final class SessionStore {
         });
     }
 
-    /**
-     * Pins a turn to the session's pin board with a note, replacing the note of a turn already pinned.
-     *
-     * @throws VigilException as {@link #appendTurn}, and {@link ErrorCode#SESSION_NOT_FOUND} for a turn the
-     *     session does not have
-     */
+    @Override
     public Pin pin(Principal actor, UUID id, int turn, String note) {
         Header header = owned(actor, id, "pin turns of");
         int turns = store.read("reading session " + id, "vigil_session_turns", 0, () -> {
@@ -298,9 +224,7 @@ public final class SessionStore {
             }
         });
         if (turns == 0) {
-            throw new VigilException(ErrorCode.SESSION_NOT_FOUND, "session '" + header.name + "' (" + id
-                    + ") has no turn " + turn, "Pin one of the session's turns, by the number its export shows.",
-                    null);
+            throw SessionRules.noTurn(header, turn);
         }
         Instant now = now();
         Pin pin = new Pin(turn, note == null ? "" : note.strip(), now, actor.name());
@@ -314,12 +238,7 @@ public final class SessionStore {
         return pin;
     }
 
-    /**
-     * Takes a turn off the pin board.
-     *
-     * @return whether the turn was pinned
-     * @throws VigilException as {@link #appendTurn}
-     */
+    @Override
     public boolean unpin(Principal actor, UUID id, int turn) {
         owned(actor, id, "unpin turns of");
         Instant now = now();
@@ -335,40 +254,12 @@ public final class SessionStore {
 
     // --- access ------------------------------------------------------------------------------------------------
 
-    /** A session's own row. */
-    private record Header(UUID id, String name, String owner, boolean shared, Instant created, Instant updated) {
-        boolean ownedBy(Principal principal) {
-            return owner.equals(principal.name());
-        }
-
-        boolean readableBy(Principal principal) {
-            return shared || ownedBy(principal);
-        }
-    }
-
     private Header readable(Principal reader, UUID id) {
-        requireNonNull(id, "id is null");
-        reader.require(Role.READER, "read sessions");
-        return header(id).filter(h -> h.readableBy(reader)).orElseThrow(() -> notFound(id));
+        return SessionRules.readable(store.tenant(), reader, id, header(requireNonNull(id, "id is null")));
     }
 
     private Header owned(Principal actor, UUID id, String action) {
-        Header header = readable(actor, id);
-        if (!header.ownedBy(actor)) {
-            throw forbidden(actor, header, action);
-        }
-        return header;
-    }
-
-    private VigilException notFound(UUID id) {
-        return new VigilException(ErrorCode.SESSION_NOT_FOUND, "no session " + id + " in tenant '" + store.tenant()
-                + "' that you may read");
-    }
-
-    private static VigilException forbidden(Principal actor, Header header, String action) {
-        return new VigilException(ErrorCode.PERMISSION_DENIED, actor + " may not " + action + " session '"
-                + header.name + "' (" + header.id + "): it belongs to " + header.owner,
-                "Only a session's owner changes it; duplicate the session to continue it as your own.", null);
+        return SessionRules.owned(store.tenant(), actor, id, action, header(requireNonNull(id, "id is null")));
     }
 
     private Optional<Header> header(UUID id) {
@@ -391,7 +282,7 @@ public final class SessionStore {
         List<Turn> turns = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT turn_number, epoch_us(answered_at),"
                 + " prompt, CAST(answer AS VARCHAR) FROM vigil_session_turns WHERE session_id = ? ORDER BY turn_number")) {
-            statement.setObject(1, header.id);
+            statement.setObject(1, header.id());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     turns.add(new Turn(rows.getInt(1), instant(rows.getLong(2)), rows.getString(3),
@@ -402,15 +293,15 @@ public final class SessionStore {
         List<Pin> pins = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT turn_number, note,"
                 + " epoch_us(pinned_at), pinned_by FROM vigil_session_pins WHERE session_id = ? ORDER BY turn_number")) {
-            statement.setObject(1, header.id);
+            statement.setObject(1, header.id());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     pins.add(new Pin(rows.getInt(1), rows.getString(2), instant(rows.getLong(3)), rows.getString(4)));
                 }
             }
         }
-        return new Session(header.id, header.name, header.owner, header.shared, header.created, header.updated, turns,
-                pins);
+        return new Session(header.id(), header.name(), header.owner(), header.shared(), header.created(),
+                header.updated(), turns, pins);
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
@@ -423,16 +314,6 @@ public final class SessionStore {
 
     private void touch(UUID id, Instant now) throws SQLException {
         execute("UPDATE vigil_sessions SET updated_at = CAST(? AS TIMESTAMPTZ) WHERE id = ?", now.toString(), id);
-    }
-
-    private static String checkName(String name) {
-        String checked = name == null ? "" : name.strip();
-        if (checked.isEmpty() || checked.length() > MAX_NAME) {
-            throw new VigilException(ErrorCode.USAGE, "a session name is 1 to " + MAX_NAME + " characters, not "
-                    + checked.length(), "Give the session a shorter name, such as the incident or question it is"
-                    + " about.", null);
-        }
-        return checked;
     }
 
     /** Now, to the microsecond the store keeps. */

@@ -91,6 +91,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private final Shared shared;
     /** A reader's: the catalog version its event tables were loaded at. */
     private long catalogLoaded;
+    private SessionRepository sharedSessions;
     private boolean inTransaction;
 
     /**
@@ -675,9 +676,28 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         return hunts;
     }
 
-    /** The tenant's copilot sessions: turns, pin boards, sharing and export, each operation checked per principal. */
-    public SessionStore sessions() {
-        return sessions;
+    /**
+     * The tenant's copilot sessions: turns, pin boards, sharing and export, each operation checked per principal.
+     * They are kept in this store's database unless {@link #keepSessionsIn} moved them to a shared one.
+     */
+    public SessionRepository sessions() {
+        return sharedSessions != null ? sharedSessions : sessions;
+    }
+
+    /**
+     * Keeps the tenant's copilot sessions in {@code shared} (PostgreSQL, in a scale-out deployment) from now on,
+     * instead of in this store's database; they are then durable when each operation returns, not at
+     * {@link #commit()}.
+     *
+     * @throws IllegalArgumentException when {@code shared} holds another tenant's sessions
+     */
+    public void keepSessionsIn(SessionRepository shared) {
+        requireNonNull(shared, "shared is null");
+        if (!shared.tenant().equals(tenant)) {
+            throw new IllegalArgumentException("the sessions of tenant '" + shared.tenant() + "' cannot be those of"
+                    + " tenant '" + tenant + "'");
+        }
+        this.sharedSessions = shared;
     }
 
     // --- rules --------------------------------------------------------------------------------------------------

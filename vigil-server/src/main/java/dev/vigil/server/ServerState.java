@@ -1,0 +1,93 @@
+package dev.vigil.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.config.SharedStateConfig;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.model.TenantId;
+import dev.vigil.store.PostgresState;
+import dev.vigil.store.SessionRepository;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The server's shared state as the configuration places it ({@code store.state}): users, API tokens and the audit
+ * trail in the data directory ({@code embedded}), or, with copilot sessions too, in the PostgreSQL database that the
+ * nodes of {@code vigil serve --mode scale} share ({@code postgresql}). {@code vigil serve} and the commands that
+ * manage users, tokens and the audit trail open it alike, so they always read and write the same place.
+ */
+public final class ServerState implements AutoCloseable {
+    private final Users users;
+    private final ApiTokens tokens;
+    private final AuditTrail audit;
+    private final Optional<PostgresState> postgres;
+    private final String where;
+
+    private ServerState(Users users, ApiTokens tokens, AuditTrail audit, Optional<PostgresState> postgres,
+            String where) {
+        this.users = users;
+        this.tokens = tokens;
+        this.audit = audit;
+        this.postgres = postgres;
+        this.where = where;
+    }
+
+    /**
+     * Opens the state the configuration names, with the PostgreSQL password from the environment.
+     *
+     * @throws dev.vigil.model.VigilException {@code CONFIG_INVALID} for {@code store.state: postgresql} without a
+     *     URL, {@code STORE_FAILED} when PostgreSQL cannot be reached or migrated
+     */
+    public static ServerState open(VigilConfig config) {
+        return open(config, System.getenv());
+    }
+
+    /** Opens the state the configuration names, runs {@code work} on it and closes it: for one command's work. */
+    public static <T> T with(VigilConfig config, java.util.function.Function<ServerState, T> work) {
+        try (ServerState state = open(config)) {
+            return work.apply(state);
+        }
+    }
+
+    static ServerState open(VigilConfig config, Map<String, String> environment) {
+        requireNonNull(config, "config is null");
+        SharedStateConfig shared = config.sharedState();
+        return switch (shared.kind()) {
+            case EMBEDDED -> new ServerState(Users.in(config.dataDirectory()), ApiTokens.in(config.dataDirectory()),
+                    AuditLog.in(config.dataDirectory()), Optional.empty(),
+                    config.dataDirectory().resolve("server").toString());
+            case POSTGRESQL -> {
+                PostgresState database = PostgresState.open(shared, environment);
+                yield new ServerState(Users.on(new PostgresUsers(database)), ApiTokens.on(new PostgresTokens(database)),
+                        new PostgresAuditTrail(database), Optional.of(database), "PostgreSQL at " + database.where());
+            }
+        };
+    }
+
+    public Users users() {
+        return users;
+    }
+
+    public ApiTokens tokens() {
+        return tokens;
+    }
+
+    public AuditTrail audit() {
+        return audit;
+    }
+
+    /** The tenant's copilot sessions when they are shared (PostgreSQL); empty when each tenant's store keeps them. */
+    public Optional<SessionRepository> sharedSessions(TenantId tenant) {
+        return postgres.map(database -> database.sessions(tenant));
+    }
+
+    /** Where the state is, as messages name it: the data directory's server folder, or the PostgreSQL URL. */
+    public String where() {
+        return where;
+    }
+
+    @Override
+    public void close() {
+        postgres.ifPresent(PostgresState::close);
+    }
+}

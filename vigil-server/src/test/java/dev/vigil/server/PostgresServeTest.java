@@ -1,0 +1,97 @@
+package dev.vigil.server;
+
+import static dev.vigil.server.CopilotFixture.copilot;
+import static dev.vigil.server.CopilotFixture.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.model.Principal;
+import dev.vigil.model.Role;
+import dev.vigil.store.PostgresState;
+import dev.vigil.store.PostgresTesting;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code vigil serve} with {@code store.state: postgresql}: tokens, users, copilot sessions and the audit trail live
+ * in PostgreSQL, where another node sees them, while events, alerts and incidents stay in the tenants' stores.
+ */
+@DisplayName("vigil serve with its shared state in PostgreSQL")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresServeTest {
+    @TempDir
+    static Path data;
+
+    String url;
+    ServerFixture fixture;
+    PostgresState otherNode;
+
+    @BeforeAll
+    void start() {
+        url = PostgresTesting.freshDatabase();
+        fixture = new ServerFixture(data, Optional::empty, Clock.systemUTC(), Map.of("store.state", "postgresql",
+                "store.postgresql.url", url));
+        otherNode = PostgresState.open(url, "", Optional.empty(), 2);
+    }
+
+    @AfterAll
+    void stop() {
+        otherNode.close();
+        fixture.close();
+        PostgresTesting.dropDatabase(url);
+    }
+
+    @Test
+    void tokensAndUsersComeFromPostgresql() {
+        assertThat(fixture.get("/api/v1/tenants/acme/incidents", fixture.tokens.get("reader")).status())
+                .isEqualTo(200);
+        assertThat(fixture.get("/api/v1/tenants/acme/incidents", fixture.tokens.get("revoked")).status())
+                .isEqualTo(401);
+        assertThat(fixture.get("/api/v1/tenants/acme/incidents", fixture.tokens.get("other-tenant")).status())
+                .isEqualTo(403);
+        assertThat(Users.on(new PostgresUsers(otherNode)).get("mssp").tenants()).containsKeys("acme", "globex");
+        fixture.login("acme-analyst");
+        assertThat(fixture.data.resolve("server").resolve("users.json")).doesNotExist();
+        assertThat(fixture.data.resolve("server").resolve("tokens.json")).doesNotExist();
+    }
+
+    @Test
+    void copilotSessionsAreKeptInPostgresqlForTheirTenantOnly() {
+        ServerFixture.Answer asked = fixture.send("POST", copilot("acme", "/ask"), fixture.tokens.get("analyst"),
+                json(Map.of("prompt", "summarize incident 1", "session", "new", "now", CopilotFixture.NOW)));
+        assertThat(asked.status()).as(asked.body()).isEqualTo(200);
+        UUID session = UUID.fromString(asked.json().get("session").asString());
+
+        Principal analyst = new Principal("acme-analyst", Role.ANALYST);
+        assertThat(otherNode.sessions(ServerFixture.ACME).get(analyst, session).turns()).hasSize(1);
+        assertThat(otherNode.sessions(ServerFixture.GLOBEX).list(new Principal("acme-analyst", Role.OWNER)))
+                .isEmpty();
+        JsonNode listed = fixture.get(copilot("acme", "/sessions"), fixture.tokens.get("analyst")).json();
+        assertThat(listed.toString()).contains(session.toString());
+        assertThat(fixture.get(copilot("globex", "/sessions/" + session), fixture.tokens.get("other-tenant"))
+                .status()).isEqualTo(404);
+    }
+
+    @Test
+    void everyRequestIsAuditedInItsTenantsChain() {
+        fixture.get("/api/v1/tenants/acme/incidents", fixture.tokens.get("reader"));
+        fixture.get("/api/v1/tenants/globex/incidents", fixture.tokens.get("other-tenant"));
+
+        PostgresAuditTrail audit = new PostgresAuditTrail(otherNode);
+        assertThat(audit.verify().intact()).isTrue();
+        assertThat(audit.records(ServerFixture.ACME)).anySatisfy(record -> assertThat(AuditLog.field(record,
+                "route")).isEqualTo("GET /api/v1/tenants/{tenant}/incidents"));
+        assertThat(audit.records(ServerFixture.GLOBEX)).allSatisfy(record -> assertThat(AuditLog.field(record,
+                "tenant")).isEqualTo("globex"));
+        assertThat(AuditLog.file(fixture.data)).doesNotExist();
+    }
+}
