@@ -29,6 +29,11 @@ public interface SqlDialect {
 
     String typeName(KqlType type);
 
+    /** The count of a LIMIT clause, rendered; an engine that wants another integer type casts it. */
+    default String limit(String count) {
+        return count;
+    }
+
     /**
      * The join keyword of a kind; a right semi or anti join is written with its sides swapped, so it gets the left
      * form's keyword.

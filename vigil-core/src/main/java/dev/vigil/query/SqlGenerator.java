@@ -73,15 +73,15 @@ final class SqlGenerator {
             case Plan.Sort sort -> "SELECT *\nFROM " + derived(sort.input()) + "\nORDER BY " + orderBy(sort.keys());
             case Plan.Limit limit -> limit.input() instanceof Plan.Sort sort
                     ? "SELECT *\nFROM " + derived(sort.input()) + "\nORDER BY " + orderBy(sort.keys()) + "\nLIMIT "
-                            + scalar(limit.count())
-                    : "SELECT *\nFROM " + derived(limit.input()) + "\nLIMIT " + scalar(limit.count());
+                            + dialect.limit(scalar(limit.count()))
+                    : "SELECT *\nFROM " + derived(limit.input()) + "\nLIMIT " + dialect.limit(scalar(limit.count()));
             case Plan.Distinct distinct -> "SELECT DISTINCT *\nFROM " + derived(distinct.input());
             case Plan.Join join -> join(join);
             case Plan.Union union -> union.inputs().stream().map(input -> "(" + select(input) + ")")
                     .collect(Collectors.joining("\nUNION ALL\n"));
             case Plan.Expand expand -> dialect.expand(derived(expand.input()),
                     expand.columns().stream().map(Plan.Column::sqlName).toList(), expand.sqlColumns())
-                    + (expand.limit() == null ? "" : "\nLIMIT " + scalar(expand.limit()));
+                    + (expand.limit() == null ? "" : "\nLIMIT " + dialect.limit(scalar(expand.limit())));
             case Plan.Values values -> values(values);
             case Plan.Sample sample -> "SELECT *\nFROM " + derived(sample.input()) + "\n"
                     + dialect.sample(scalar(sample.count()));

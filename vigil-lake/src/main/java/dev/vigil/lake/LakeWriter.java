@@ -270,7 +270,7 @@ public final class LakeWriter implements EventSink, AutoCloseable {
     }
 
     /** Whether a lake column holds a native field renamed for clashing with a fixed column; its field name then. */
-    static String fieldName(String column) {
+    public static String fieldName(String column) {
         if (column.endsWith("_native")) {
             String base = column.substring(0, column.length() - "_native".length());
             if (RESERVED.contains(base.toLowerCase(Locale.ROOT))) {
