@@ -38,7 +38,7 @@ import org.duckdb.DuckDBConnection;
  * open another tenant's files. The files are a {@link LakeSnapshot} taken when this object is made; make a new one to
  * see later writes. Confined to one thread.
  */
-public final class LakeHunts implements AutoCloseable {
+public final class LakeHunts implements LakeHuntEngine {
     private final LakeLayout layout;
     private final TenantId tenant;
     private final LakeSnapshot snapshot;
@@ -91,6 +91,11 @@ public final class LakeHunts implements AutoCloseable {
         return tenant;
     }
 
+    @Override
+    public String engine() {
+        return "duckdb";
+    }
+
     public LakeSnapshot snapshot() {
         return snapshot;
     }
@@ -100,10 +105,12 @@ public final class LakeHunts implements AutoCloseable {
         return catalog;
     }
 
+    @Override
     public KqlCompiler.Compiled compile(String kql, Map<String, Object> parameters) {
         return new KqlCompiler(catalog, DuckDbDialect.INSTANCE).compile(kql, tenant.value(), parameters);
     }
 
+    @Override
     public HuntRunner.Result run(String kql, Map<String, Object> parameters, HuntRunner.Limits limits) {
         KqlCompiler.Compiled compiled = compile(kql, parameters);
         return new HuntRunner.Result(compiled, execute(compiled.sql(), limits));

@@ -7,6 +7,7 @@ import dev.vigil.ingest.IngestDefaults;
 import dev.vigil.ingest.IngestLimits;
 import dev.vigil.ingest.Ingestor;
 import dev.vigil.ingest.Normalizer;
+import dev.vigil.ingest.SharedData;
 import dev.vigil.model.TenantId;
 import dev.vigil.store.TenantStore;
 import java.io.ByteArrayInputStream;
@@ -56,10 +57,9 @@ public final class LakeFixture {
         return layout;
     }
 
-    /** The shared data folder (system property vigil.shared.data, else VIGIL_SHARED_DATA, else ../shared/data). */
+    /** The shared data folder; the conformance tests skip without it (and fail under CI), as everywhere. */
     public static Path sharedData() {
-        String configured = System.getProperty("vigil.shared.data", System.getenv("VIGIL_SHARED_DATA"));
-        return Path.of(configured == null ? "../../shared/data" : configured);
+        return SharedData.require("evtx-attack-samples-json", "sbousseaden/EVTX-ATTACK-SAMPLES").getParent();
     }
 
     static List<String> samples(String... tactics) {

@@ -2,6 +2,7 @@ package dev.vigil.spark;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.lake.LakeHuntEngine;
 import dev.vigil.lake.LakeLayout;
 import dev.vigil.lake.LakeSnapshot;
 import dev.vigil.lake.LakeWriter;
@@ -44,7 +45,7 @@ import org.apache.spark.sql.types.StructField;
  * <p>The tenant's session cannot read files by path ({@code spark.sql.runSQLOnFiles=false}), so SQL run on it reaches
  * the tenant's views and nothing else. The files are a {@link LakeSnapshot} taken when this object is made.
  */
-public final class SparkHunts implements AutoCloseable {
+public final class SparkHunts implements LakeHuntEngine {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
     private final SparkSession session;
@@ -117,6 +118,11 @@ public final class SparkHunts implements AutoCloseable {
         return tenant;
     }
 
+    @Override
+    public String engine() {
+        return "spark";
+    }
+
     public LakeSnapshot snapshot() {
         return snapshot;
     }
@@ -125,13 +131,33 @@ public final class SparkHunts implements AutoCloseable {
         return catalog;
     }
 
+    @Override
     public KqlCompiler.Compiled compile(String kql, Map<String, Object> parameters) {
         return new KqlCompiler(catalog, SparkDialect.INSTANCE).compile(kql, tenant.value(), parameters);
     }
 
+    @Override
     public HuntRunner.Result run(String kql, Map<String, Object> parameters, HuntRunner.Limits limits) {
         KqlCompiler.Compiled compiled = compile(kql, parameters);
         return new HuntRunner.Result(compiled, execute(compiled.sql(), limits));
+    }
+
+    /**
+     * Has Spark analyze compiled SQL without running it: names, types and functions resolve (or it throws, as a run
+     * would), no job starts.
+     *
+     * @return the result's column types in Spark SQL
+     */
+    public List<String> analyze(String sql) {
+        try {
+            List<String> types = new ArrayList<>();
+            for (StructField field : session.sql(sql).schema().fields()) {
+                types.add(field.name() + " " + field.dataType().sql());
+            }
+            return types;
+        } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes, and undeclared
+            throw new VigilException(ErrorCode.QUERY_INVALID, "Spark cannot analyze the hunt: " + firstLine(e.getMessage()), e);
+        }
     }
 
     /** Runs Spark SQL on the tenant's session under the limits: at most maxRows rows, cancelled past the timeout. */
