@@ -15,6 +15,7 @@ import dev.vigil.model.VigilException;
 import dev.vigil.store.HuntRunner;
 import dev.vigil.store.TenantStore;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ import java.util.Map;
  * {@code local[2]}, when the vigil-spark module is on the class path). The figures feed the capacity model of
  * docs/SCALE-OUT.md.
  *
- * <p>Run: {@code java -cp "vigil-bench/target/vigil-bench.jar:vigil-bench/target/lib/*:vigil-spark/target/vigil-spark.jar:vigil-spark/target/lib/*"
+ * <p>Run: {@code java -cp "vigil-spark/target/vigil-spark.jar:vigil-spark/target/lib/*:vigil-bench/target/vigil-bench.jar:vigil-bench/target/lib/*"
  * --add-opens=... dev.vigil.bench.LakeBenchmark EVENTS} (see BENCHMARKS.md for the whole command).
  */
 public final class LakeBenchmark {
@@ -55,11 +56,18 @@ public final class LakeBenchmark {
 
     private LakeBenchmark() {}
 
+    /** {@code LakeBenchmark [EVENTS [REPETITIONS]]}, printing to standard output. */
     public static void main(String[] args) throws IOException {
-        int events = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
-        int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        PrintStream out = System.out;
+        run(args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000,
+                args.length > 1 ? Integer.parseInt(args[1]) : 5, out);
+        out.flush();
+    }
+
+    /** Runs the benchmark in a temporary folder, printing its figures as it goes. */
+    public static void run(int events, int repetitions, PrintStream out) throws IOException {
         Path folder = Files.createTempDirectory("vigil-lake-bench");
-        System.out.printf(Locale.ROOT, "Lake benchmark: %,d synthetic Sysmon events over 7 days, %d cores, Java %s%n%n",
+        out.printf(Locale.ROOT, "Lake benchmark: %,d synthetic Sysmon events over 7 days, %d cores, Java %s%n%n",
                 events, Runtime.getRuntime().availableProcessors(), Runtime.version());
         List<EventSink.Batch> batches = new ArrayList<>();
         for (int from = 0; from < events; from += BATCH) {
@@ -83,11 +91,11 @@ public final class LakeBenchmark {
             }
         }
         double lakeSeconds = seconds(start);
-        System.out.printf(Locale.ROOT, "write, %,d events in batches of %,d (one commit each):%n", events, BATCH);
-        System.out.printf(Locale.ROOT, "  embedded store append+commit  %,10.0f events/s  (%.1f s)%n", events / storeSeconds, storeSeconds);
-        System.out.printf(Locale.ROOT, "  lake writer (Parquet, zstd)   %,10.0f events/s  (%.1f s)  ratio to store %.2f%n",
+        out.printf(Locale.ROOT, "write, %,d events in batches of %,d (one commit each):%n", events, BATCH);
+        out.printf(Locale.ROOT, "  embedded store append+commit  %,10.0f events/s  (%.1f s)%n", events / storeSeconds, storeSeconds);
+        out.printf(Locale.ROOT, "  lake writer (Parquet, zstd)   %,10.0f events/s  (%.1f s)  ratio to store %.2f%n",
                 events / lakeSeconds, lakeSeconds, storeSeconds / lakeSeconds);
-        System.out.printf(Locale.ROOT, "  lake size before compaction   %,d files, %.1f MiB%n", files(layout.localRoot()),
+        out.printf(Locale.ROOT, "  lake size before compaction   %,d files, %.1f MiB%n", files(layout.localRoot()),
                 bytes(layout.localRoot()) / 1048576.0);
 
         // compaction: every commit left a small file in each of the 7 day partitions
@@ -97,11 +105,11 @@ public final class LakeBenchmark {
             compaction = compactor.compact(TENANT);
         }
         double compactSeconds = seconds(start);
-        System.out.printf(Locale.ROOT, "compaction: %d partitions, %,d files into %,d, %,d rows, %.1f MiB into %.1f MiB,"
-                        + " %.1f s (%,.0f rows/s, %,.0f rows/s per partition)%n%n", compaction.partitions(),
-                compaction.filesIn(), compaction.filesOut(), compaction.rowsOut(), compaction.bytesIn() / 1048576.0,
-                compaction.bytesOut() / 1048576.0, compactSeconds, compaction.rowsOut() / compactSeconds,
-                compaction.rowsOut() / compactSeconds);
+        out.printf(Locale.ROOT, "compaction: %d partitions, %,d files into %,d, %,d rows, %.1f MiB into %.1f MiB,"
+                        + " %.1f s (%,.0f rows/s; partitions one after the other, %.1f s each)%n%n",
+                compaction.partitions(), compaction.filesIn(), compaction.filesOut(), compaction.rowsOut(),
+                compaction.bytesIn() / 1048576.0, compaction.bytesOut() / 1048576.0, compactSeconds,
+                compaction.rowsOut() / compactSeconds, compactSeconds / Math.max(1, compaction.partitions()));
 
         // hunts: median of the repetitions after one warm-up, per engine
         Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
@@ -119,22 +127,22 @@ public final class LakeBenchmark {
             try (LakeHuntEngine engine = LakeHuntEngine.open("spark", spark, TENANT, null)) {
                 medians.put("Spark " + master + " over lake", time(repetitions, kql -> engine.run(kql, Map.of(), limits)));
             } catch (VigilException e) {
-                System.out.println("Spark " + master + ": not measured: " + e.getMessage());
+                out.println("Spark " + master + ": not measured: " + e.getMessage());
             }
         }
-        System.out.printf(Locale.ROOT, "hunt latency, median of %d (ms):%n", repetitions);
-        System.out.printf(Locale.ROOT, "  %-16s", "query");
-        medians.keySet().forEach(engine -> System.out.printf(Locale.ROOT, " %24s", engine));
-        System.out.println();
+        out.printf(Locale.ROOT, "hunt latency, median of %d (ms):%n", repetitions);
+        out.printf(Locale.ROOT, "  %-16s", "query");
+        medians.keySet().forEach(engine -> out.printf(Locale.ROOT, " %24s", engine));
+        out.println();
         for (String hunt : HUNTS.keySet()) {
-            System.out.printf(Locale.ROOT, "  %-16s", hunt);
-            medians.values().forEach(m -> System.out.printf(Locale.ROOT, " %24.1f", m.get(hunt)));
-            System.out.println();
+            out.printf(Locale.ROOT, "  %-16s", hunt);
+            medians.values().forEach(m -> out.printf(Locale.ROOT, " %24.1f", m.get(hunt)));
+            out.println();
         }
-        System.out.printf(Locale.ROOT, "scan rate of count-by-event (events/s):");
-        medians.forEach((engine, m) -> System.out.printf(Locale.ROOT, "  %s %,.0f;", engine,
+        out.printf(Locale.ROOT, "scan rate of count-by-event (events/s):");
+        medians.forEach((engine, m) -> out.printf(Locale.ROOT, "  %s %,.0f;", engine,
                 events / (m.get("count-by-event") / 1000)));
-        System.out.println();
+        out.println();
     }
 
     private interface Hunt {
