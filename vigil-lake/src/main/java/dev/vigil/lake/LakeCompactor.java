@@ -7,6 +7,11 @@ import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +35,9 @@ import org.duckdb.DuckDBConnection;
  * the interrupted one: an in-place output's inputs are deleted, an output never renamed is discarded with its journal.
  * Compacting again finds nothing left to merge.
  *
+ * <p>One compaction runs at a time per lake (a lock on {@code ROOT/.compaction.lock}); writers may keep writing
+ * meanwhile, since a merge only takes the files it listed and recovery leaves a writer's recent temporary files alone.
+ *
  * <p>Only a local lake is compacted: object storage cannot rename, so an output and its inputs would be visible
  * together.
  */
@@ -46,9 +54,16 @@ public final class LakeCompactor implements AutoCloseable {
         void after(Step step, Path partition);
     }
 
+    /** The prefix of a merge's output before it is published (a writer's files are {@code .tmp-*} otherwise). */
+    static final String TEMPORARY = ".tmp-compaction-";
+    /** A writer's temporary file this old belongs to a writer that died: writing one file takes seconds. */
+    static final Duration ORPHAN_AGE = Duration.ofHours(1);
+
     private final LakeLayout layout;
     private final DuckDBConnection connection;
     private final StepHook hook;
+    private final FileChannel lockFile;
+    private final FileLock lock;
 
     public LakeCompactor(LakeLayout layout) {
         this(layout, (step, partition) -> { });
@@ -63,7 +78,37 @@ public final class LakeCompactor implements AutoCloseable {
                     "Compact a local lake (lake.root set to a folder), or size the writers' commits"
                             + " (ingest.commit-records) so that files come out large.", null);
         }
+        try {
+            Files.createDirectories(layout.localRoot());
+            this.lockFile = FileChannel.open(layout.localRoot().resolve(".compaction.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            this.lock = tryLock(lockFile);
+        } catch (IOException e) {
+            throw new VigilException(ErrorCode.LAKE_FAILED, "cannot lock the lake " + layout + " for compaction: " + e, e);
+        }
+        if (lock == null) {
+            closeQuietly(lockFile);
+            throw new VigilException(ErrorCode.STORE_LOCKED, "another compaction of the lake " + layout + " is running",
+                    "Let it finish; compactions of one lake run one at a time.", null);
+        }
         this.connection = LakeDuckDb.open(layout);
+    }
+
+    /** The lock, or null when another process, or another compactor of this process, holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
     }
 
     /** Compacts every partition of every tenant. */
@@ -98,8 +143,10 @@ public final class LakeCompactor implements AutoCloseable {
                 String name = entry.getFileName().toString();
                 if (CompactionJournal.isJournal(name)) {
                     journals.add(entry);
-                } else if (name.startsWith(".tmp-")) {
-                    Files.deleteIfExists(entry); // a file whose writer died before publishing it
+                } else if (name.startsWith(TEMPORARY) || name.startsWith(".tmp-")
+                        && Files.getLastModifiedTime(entry).toInstant().isBefore(Instant.now().minus(ORPHAN_AGE))) {
+                    // a merge that never finished, or a writer's file left by a crash (a live writer's is recent)
+                    Files.deleteIfExists(entry);
                     recovered++;
                 }
             }
@@ -164,7 +211,7 @@ public final class LakeCompactor implements AutoCloseable {
         String source = "read_parquet([" + files + "], union_by_name = true, hive_partitioning = false)";
         String name = "part-" + String.format("%013d", System.currentTimeMillis()) + "-" + UUID.randomUUID() + ".parquet";
         Path output = partition.resolve(name);
-        Path temporary = partition.resolve(".tmp-" + name);
+        Path temporary = partition.resolve(TEMPORARY + name);
         Path journalFile = partition.resolve(CompactionJournal.PREFIX + UUID.randomUUID() + CompactionJournal.SUFFIX);
         try {
             long rowsIn = count("SELECT count(*) FROM " + source);
@@ -238,6 +285,7 @@ public final class LakeCompactor implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(lockFile); // releases the lock
         try {
             connection.close();
         } catch (SQLException e) {

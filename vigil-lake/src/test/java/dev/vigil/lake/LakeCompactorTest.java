@@ -97,6 +97,23 @@ class LakeCompactorTest {
         assertThat(LakeSnapshot.dataFiles(partition(layout))).hasSize(10);
     }
 
+    @Test
+    void runsOneAtATimeAndLeavesAWritersFileInProgressAlone() throws java.io.IOException {
+        LakeLayout layout = layout();
+        writeSmallFiles(layout);
+        java.nio.file.Path inProgress = partition(layout).resolve(".tmp-" + java.util.UUID.randomUUID() + ".parquet");
+        java.nio.file.Files.writeString(inProgress, "a writer is writing this");
+        try (LakeCompactor first = new LakeCompactor(layout)) {
+            assertThatThrownBy(() -> new LakeCompactor(layout)).isInstanceOf(dev.vigil.model.VigilException.class)
+                    .hasMessageContaining("another compaction of the lake");
+            first.compact(ACME);
+        }
+        assertThat(inProgress).exists();
+        try (LakeCompactor next = new LakeCompactor(layout)) {
+            next.compact(ACME); // the lock was released
+        }
+    }
+
     /** A crash (an exception out of the step hook) after each step, then the next compaction. */
     @ParameterizedTest(name = "crash after {0}")
     @EnumSource(LakeCompactor.Step.class)
