@@ -92,7 +92,7 @@ class SparkLakeConformanceTest {
     /**
      * Every corpus query that runs on DuckDB over the lake compiles for Spark, or is refused as unsupported with its
      * position; those with rows give the same rows on Spark. Most of the corpus finds nothing in this telemetry
-     * (other tables, recent time windows): one in four of those passes Spark's analysis (names, types, functions)
+     * (other tables, recent time windows): one in eight of those passes Spark's analysis (names, types, functions)
      * without running, which keeps the test within CI's time.
      */
     @Test
@@ -121,8 +121,8 @@ class SparkLakeConformanceTest {
                     continue;
                 }
                 if (expected.isEmpty()) {
-                    // found nothing here: Spark's analysis of one in four keeps the test within CI's time
-                    if (runnable++ % 4 == 0) {
+                    // found nothing here: Spark's analysis of one in eight keeps the test within CI's time
+                    if (runnable++ % 8 == 0) {
                         onSpark.analyze(sql);
                         analyzed++;
                     }
@@ -139,7 +139,7 @@ class SparkLakeConformanceTest {
                 }
             }
         }
-        assertThat(analyzed).as("corpus queries analyzed by Spark").isGreaterThan(40);
+        assertThat(analyzed).as("corpus queries analyzed by Spark").isGreaterThan(20);
         assertThat(compared).as("corpus queries with rows, run on both engines").isPositive();
         assertThat(differing).as("queries whose rows differ").isEmpty();
         assertThat(unsupported).allMatch(message -> message.matches("\\d+:\\d+: '.+' is not supported on spark: .+"));
