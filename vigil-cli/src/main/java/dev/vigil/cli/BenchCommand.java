@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = "Run Vigil's benchmarks; figures are reported with their ratio to a baseline measured in the same run.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Detection.class, BenchCommand.Sigma.class, BenchCommand.Ioc.class,
                 BenchCommand.CorrelationQualityCommand.class, BenchCommand.Correlation.class,
-                BenchCommand.CorrelationStore.class, BenchCommand.Hunt.class,
+                BenchCommand.CorrelationStore.class, BenchCommand.Hunt.class, BenchCommand.Lake.class,
                 BenchCommand.HuntCoverage.class, BenchCommand.Posture.class, BenchCommand.Embedding.class,
                 BenchCommand.CopilotBench.class, BenchCommand.ServerLoad.class, BenchCommand.Kafka.class})
 final class BenchCommand extends CommandGroup {
@@ -589,6 +589,31 @@ final class BenchCommand extends CommandGroup {
             if (json) {
                 out.println(Output.json(new dev.vigil.bench.HuntBenchmark.Report(events, seconds, timings)));
             }
+            return 0;
+        }
+    }
+
+    /** {@code vigil bench lake}: the scale-out lake against the embedded store (see docs/SCALE-OUT.md). */
+    @Command(name = "lake", mixinStandardHelpOptions = true,
+            description = {"Measure the event lake against the embedded store on the same synthetic Sysmon events:"
+                    + " write throughput (and its ratio to the store's append), compaction of many small files, and"
+                    + " hunt latency on the store, DuckDB over the lake and Spark local[1] and local[2] over the lake"
+                    + " (Spark only with the vigil-spark module on the class path; BENCHMARKS.md has the command)."})
+    static final class Lake implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--events", paramLabel = "N", defaultValue = "1000000",
+                description = "Events to write (default: ${DEFAULT-VALUE}).")
+        int events;
+
+        @Option(names = "--repetitions", paramLabel = "N", defaultValue = "5",
+                description = "Runs of each hunt; the median counts (default: ${DEFAULT-VALUE}).")
+        int repetitions;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.vigil.bench.LakeBenchmark.run(Math.max(1000, events), Math.max(1, repetitions), System.out);
             return 0;
         }
     }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, IngestCommand.class, ConnectorsCommand.class, TablesCommand.class, SqlCommand.class,
                 QuarantineCommand.class, RulesCommand.class, DetectCommand.class, AlertsCommand.class,
                 ConfigCommand.class, BenchCommand.class, IntelCommand.class, IncidentsCommand.class,
-                HuntCommand.class, InventoryCommand.class, VulnsCommand.class, PostureCommand.class,
+                HuntCommand.class, LakeCommand.class, InventoryCommand.class, VulnsCommand.class, PostureCommand.class,
                 AskCommand.class, ChatCommand.class, ReportCommand.class, SessionsCommand.class, PromptbookCommand.class, PluginsCommand.class,
                 ModelCommand.class,
                 ServerCommands.Serve.class, UsersCommands.UsersGroup.class, ServerCommands.Tokens.class, ServerCommands.Audit.class,

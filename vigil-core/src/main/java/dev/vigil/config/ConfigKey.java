@@ -150,6 +150,28 @@ public enum ConfigKey {
                     + " trust or peer authentication.", Parsers::text),
     STORE_POSTGRESQL_POOL_SIZE("store.postgresql.pool-size", "10",
             "Connections to PostgreSQL one Vigil process keeps open at most (1 to 200).", Parsers.intRange(1, 200)),
+    LAKE_ROOT("lake.root", "",
+            "The event lake's root for scale-out: a local folder, or an object-storage URL (s3://bucket/prefix);"
+                    + " empty is the folder lake inside the data directory.", Parsers::lakeRoot),
+    LAKE_TARGET_FILE_MB("lake.target-file-mb", "128",
+            "Compaction merges a partition's Parquet files smaller than this many MiB into files of about this size"
+                    + " (1 to 4096).", Parsers.intRange(1, 4096)),
+    LAKE_S3_ENDPOINT("lake.s3.endpoint", "",
+            "The S3-compatible endpoint (host[:port], e.g. minio.internal:9000); empty is AWS S3.", Parsers::optionalText),
+    LAKE_S3_REGION("lake.s3.region", "us-east-1", "The S3 region of the lake's bucket.", Parsers::text),
+    LAKE_S3_URL_STYLE("lake.s3.url-style", "vhost",
+            "How bucket names go into S3 URLs: vhost (AWS) or path (MinIO and most S3-compatible stores).",
+            Parsers.oneOf("vhost", "path")),
+    LAKE_S3_USE_SSL("lake.s3.use-ssl", "true", "Whether the S3 endpoint is reached over HTTPS.",
+            Parsers.oneOf("true", "false")),
+    LAKE_S3_KEY_ID_ENV("lake.s3.access-key-id-env", "VIGIL_S3_ACCESS_KEY_ID",
+            "The environment variable that holds the S3 access key id (never the key itself); unset uses no"
+                    + " credentials.", Parsers::text),
+    LAKE_S3_SECRET_ENV("lake.s3.secret-access-key-env", "VIGIL_S3_SECRET_ACCESS_KEY",
+            "The environment variable that holds the S3 secret access key (never the key itself).", Parsers::text),
+    SPARK_MASTER("spark.master", "local[2]",
+            "Where hunts with --engine spark run: local[N] in the Vigil process, or a cluster URL (spark://host:7077).",
+            Parsers::text),
     LOG_LEVEL("log.level", "info", "The level of the log file: error, warn, info, debug or trace.",
             Parsers.oneOf("error", "warn", "info", "debug", "trace")),
     LOG_FORMAT("log.format", "json", "The log file's format: json (one object per line) or text.",
@@ -267,6 +289,19 @@ public enum ConfigKey {
                         + " jdbc:postgresql://HOST:5432/DATABASE");
             }
             return url;
+        }
+
+        /** A local folder, or an s3:// URL with a bucket; empty for the default folder. */
+        static Object lakeRoot(String value) {
+            String root = value.strip();
+            if (root.contains("://") && !root.matches("(s3|s3a|gcs|gs|r2)://[A-Za-z0-9][A-Za-z0-9.\\-_]*(/.*)?")) {
+                throw new IllegalArgumentException("'" + value + "' is not a lake root; use a folder or an object"
+                        + " storage URL such as s3://bucket/prefix");
+            }
+            if (root.contains("*") || root.contains("?") || root.contains("[")) {
+                throw new IllegalArgumentException("'" + value + "' holds a wildcard; a lake root names one folder");
+            }
+            return root;
         }
 
         static Object tenant(String value) {

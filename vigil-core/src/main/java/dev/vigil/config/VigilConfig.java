@@ -101,6 +101,18 @@ public final class VigilConfig {
                 (String) value(ConfigKey.STORE_POSTGRESQL_PASSWORD_ENV), intValue(ConfigKey.STORE_POSTGRESQL_POOL_SIZE));
     }
 
+    /** Where the event lake is and how to reach it, from the {@code lake.*} keys. */
+    public LakeSettings lake() {
+        String root = (String) values.get(ConfigKey.LAKE_ROOT);
+        return new LakeSettings(root.isEmpty() ? dataDirectory().resolve("lake").toString() : root,
+                intValue(ConfigKey.LAKE_TARGET_FILE_MB) * 1024L * 1024L,
+                new LakeSettings.ObjectStorage((String) values.get(ConfigKey.LAKE_S3_ENDPOINT),
+                        (String) values.get(ConfigKey.LAKE_S3_REGION), (String) values.get(ConfigKey.LAKE_S3_URL_STYLE),
+                        Boolean.parseBoolean((String) values.get(ConfigKey.LAKE_S3_USE_SSL)),
+                        (String) values.get(ConfigKey.LAKE_S3_KEY_ID_ENV), (String) values.get(ConfigKey.LAKE_S3_SECRET_ENV)),
+                (String) values.get(ConfigKey.SPARK_MASTER));
+    }
+
     public String logLevel() {
         return (String) values.get(ConfigKey.LOG_LEVEL);
     }

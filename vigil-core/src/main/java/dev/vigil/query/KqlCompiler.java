@@ -69,7 +69,13 @@ public final class KqlCompiler {
         ParsedQuery parsed = KqlParser.parse(kql);
         Analyzer analyzer = new Analyzer(catalog, views, tenant, parsed, window);
         Plan plan = analyzer.analyze(parameters == null ? Map.of() : parameters);
-        String sql = new SqlGenerator(dialect).statement(plan);
+        String sql;
+        try {
+            sql = new SqlGenerator(dialect).statement(plan);
+        } catch (UnsupportedConstructException e) {
+            ParsedQuery.Position at = locate(parsed, e.spellings());
+            throw at == null ? e : e.at(at.line(), at.column());
+        }
         List<OutputColumn> columns = plan.columns().stream().map(c -> new OutputColumn(c.name(), c.type())).toList();
         return new Compiled(kql, sql, columns, analyzer.chart(), referencedTables(parsed));
     }
@@ -176,6 +182,54 @@ public final class KqlCompiler {
                 }
             }
             default -> {
+            }
+        }
+    }
+
+    /**
+     * Where the query first uses a construct: the first node, in text order, that is a call of one of the names, a
+     * binary or list operator spelled so, or a pipe operator of that name ({@code mv-expand} for
+     * {@link Operator.MvExpand}). Null if none is found (the construct came from a view's definition).
+     */
+    static ParsedQuery.Position locate(ParsedQuery parsed, List<String> spellings) {
+        Set<String> names = new HashSet<>();
+        for (String spelling : spellings) {
+            names.add(spelling.toLowerCase(java.util.Locale.ROOT).replace("-", "").replace("_", "").replace(" ", ""));
+        }
+        ParsedQuery.Position[] best = new ParsedQuery.Position[1];
+        for (Statement statement : parsed.statements()) {
+            visit(statement, node -> {
+                String name = switch (node) {
+                    case Expression.Call call -> call.function();
+                    case Expression.Binary binary -> binary.operator();
+                    case Expression.InList in -> in.operator();
+                    case Operator operator -> operator.getClass().getSimpleName();
+                    default -> null;
+                };
+                ParsedQuery.Position at = parsed.position(node);
+                if (name != null && at != null && names.contains(name.toLowerCase(java.util.Locale.ROOT)
+                        .replace("-", "").replace("_", "").replace(" ", "").replace("!", ""))
+                        && (best[0] == null || at.line() < best[0].line()
+                        || at.line() == best[0].line() && at.column() < best[0].column())) {
+                    best[0] = at;
+                }
+            });
+        }
+        return best[0];
+    }
+
+    /** Every node of the syntax tree under {@code node}: the tree is records, lists of them, and leaves. */
+    private static void visit(Object node, java.util.function.Consumer<Object> visitor) {
+        if (node instanceof List<?> list) {
+            list.forEach(item -> visit(item, visitor));
+        } else if (node instanceof Record record) {
+            visitor.accept(record);
+            for (java.lang.reflect.RecordComponent component : record.getClass().getRecordComponents()) {
+                try {
+                    visit(component.getAccessor().invoke(record), visitor);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read " + component + " of a syntax tree node", e);
+                }
             }
         }
     }

@@ -65,23 +65,23 @@ final class SqlGenerator {
                 }
                 yield sql.toString();
             }
-            case Plan.FirstPerGroup first -> "SELECT *\nFROM " + derived(first.input()) + "\nQUALIFY row_number() OVER ("
+            case Plan.FirstPerGroup first -> dialect.firstPerGroup(derived(first.input()), "row_number() OVER ("
                     + (first.partition().isEmpty() ? "" : "PARTITION BY " + first.partition().stream().map(this::scalar)
                     .collect(Collectors.joining(", ")))
-                    + (first.order().isEmpty() ? "" : " ORDER BY " + orderBy(first.order())) + ") = 1";
+                    + (first.order().isEmpty() ? "" : " ORDER BY " + orderBy(first.order())) + ")",
+                    first.columns().stream().map(c -> dialect.quote(c.sqlName())).toList());
             case Plan.Sort sort -> "SELECT *\nFROM " + derived(sort.input()) + "\nORDER BY " + orderBy(sort.keys());
             case Plan.Limit limit -> limit.input() instanceof Plan.Sort sort
                     ? "SELECT *\nFROM " + derived(sort.input()) + "\nORDER BY " + orderBy(sort.keys()) + "\nLIMIT "
-                            + scalar(limit.count())
-                    : "SELECT *\nFROM " + derived(limit.input()) + "\nLIMIT " + scalar(limit.count());
+                            + dialect.limit(scalar(limit.count()))
+                    : "SELECT *\nFROM " + derived(limit.input()) + "\nLIMIT " + dialect.limit(scalar(limit.count()));
             case Plan.Distinct distinct -> "SELECT DISTINCT *\nFROM " + derived(distinct.input());
             case Plan.Join join -> join(join);
             case Plan.Union union -> union.inputs().stream().map(input -> "(" + select(input) + ")")
                     .collect(Collectors.joining("\nUNION ALL\n"));
-            case Plan.Expand expand -> "SELECT * REPLACE (" + expand.sqlColumns().stream()
-                    .map(c -> dialect.unnest(dialect.quote(c)) + " AS " + dialect.quote(c))
-                    .collect(Collectors.joining(", ")) + ")\nFROM " + derived(expand.input())
-                    + (expand.limit() == null ? "" : "\nLIMIT " + scalar(expand.limit()));
+            case Plan.Expand expand -> dialect.expand(derived(expand.input()),
+                    expand.columns().stream().map(Plan.Column::sqlName).toList(), expand.sqlColumns())
+                    + (expand.limit() == null ? "" : "\nLIMIT " + dialect.limit(scalar(expand.limit())));
             case Plan.Values values -> values(values);
             case Plan.Sample sample -> "SELECT *\nFROM " + derived(sample.input()) + "\n"
                     + dialect.sample(scalar(sample.count()));
@@ -103,15 +103,7 @@ final class SqlGenerator {
         int leftAlias = aliases;
         String right = derived(join.right());
         int rightAlias = aliases;
-        String keyword = switch (join.kind()) {
-            case INNER -> "JOIN";
-            case LEFT_OUTER -> "LEFT JOIN";
-            case RIGHT_OUTER -> "RIGHT JOIN";
-            case FULL_OUTER -> "FULL JOIN";
-            case LEFT_SEMI -> "SEMI JOIN";
-            case LEFT_ANTI -> "ANTI JOIN";
-            case RIGHT_SEMI, RIGHT_ANTI -> join.kind() == Plan.JoinKind.RIGHT_SEMI ? "SEMI JOIN" : "ANTI JOIN";
-        };
+        String keyword = dialect.join(join.kind());
         boolean swapped = join.kind() == Plan.JoinKind.RIGHT_SEMI || join.kind() == Plan.JoinKind.RIGHT_ANTI;
         List<String> conditions = new ArrayList<>();
         for (int i = 0; i < join.leftKeys().size(); i++) {

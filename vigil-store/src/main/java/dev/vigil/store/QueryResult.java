@@ -28,7 +28,7 @@ public record QueryResult(List<String> columns, List<String> types, List<List<Ob
      *
      * @param startNanos when the query started, by {@link System#nanoTime()}
      */
-    static QueryResult read(ResultSet rs, int maxRows, long startNanos) throws SQLException {
+    public static QueryResult read(ResultSet rs, int maxRows, long startNanos) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         List<String> columns = new ArrayList<>();
         List<String> types = new ArrayList<>();
