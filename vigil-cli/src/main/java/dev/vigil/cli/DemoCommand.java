@@ -134,6 +134,7 @@ final class DemoCommand implements Callable<Integer> {
             PostureReport posture = posture(config, store);
             if (json) {
                 Map<String, Object> body = IngestCommand.toJson(config, summary, alerts);
+                body.put("sigmahq_rules", seeded.sigmaHq());
                 body.put("incidents", seeded.correlated());
                 body.put("graph_security", seeded.graph());
                 body.put("inventory", seeded.inventory());
@@ -225,8 +226,8 @@ final class DemoCommand implements Callable<Integer> {
     static final String DEMO_USER = "demo";
 
     /** What seeding a tenant with the demo organization did. */
-    record Seeded(int rules, int indicators, String attack, String kev, IngestSummary summary, Long alerts,
-            Map<String, Object> inventory, Map<String, Object> graph, CorrelationSummary correlated) {}
+    record Seeded(int rules, String sigmaHq, int indicators, String attack, String kev, IngestSummary summary,
+            Long alerts, Map<String, Object> inventory, Map<String, Object> graph, CorrelationSummary correlated) {}
 
     /** Seeds the store with the demo's telemetry only (no inventory, no Graph pages), as the copilot benchmark does. */
     static Seeded seed(VigilConfig config, TenantStore store, List<Path> telemetry, PrintWriter err) {
@@ -241,6 +242,7 @@ final class DemoCommand implements Callable<Integer> {
      */
     static Seeded seed(VigilConfig config, TenantStore store, DemoOrganization.Files files, PrintWriter err) {
         int rules = RulesImportCommand.importBuiltin(store);
+        String sigmaHq = importSigmaHqIfFound(store);
         int indicators = importDemoFeed(store);
         String attack = importAttackIfFound(config);
         String kev = importVulnerabilityKnowledge(config);
@@ -275,7 +277,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         CorrelationSummary correlated = Incidents.correlate(store, config, err);
         store.checkpoint();
-        return new Seeded(rules, indicators, attack, kev, summary, alerts, inventory, graph, correlated);
+        return new Seeded(rules, sigmaHq, indicators, attack, kev, summary, alerts, inventory, graph, correlated);
     }
 
     /** The inventory's source name in the store: importing it again replaces what it gave before. */
@@ -314,7 +316,8 @@ final class DemoCommand implements Callable<Integer> {
                 (System.nanoTime() - started) / 1e9, Output.count(summary.stored() + summary.alreadyStored()),
                 summary.tables().size(), seeded.graph().getOrDefault("records", 0),
                 seeded.inventory().getOrDefault("assets", 0), seeded.inventory().getOrDefault("identities", 0));
-        out.println("Knowledge: Vigil's " + seeded.rules() + " built-in rules, a partner feed of " + seeded.indicators()
+        out.println("Knowledge: Vigil's " + seeded.rules() + " built-in rules; " + seeded.sigmaHq()
+                + "; a partner feed of " + seeded.indicators()
                 + " indicators; " + seeded.attack() + "; " + seeded.kev());
         List<dev.vigil.model.Alert> raised = store.alerts(new dev.vigil.store.AlertQuery(List.of(), Long.MIN_VALUE,
                 "low", 10_000));
@@ -481,6 +484,15 @@ final class DemoCommand implements Callable<Integer> {
      * folder beside the checkout (from the working directory, then from the jar's location).
      */
     private static Optional<Path> sharedData(String variable, Path relative) {
+        return sharedCandidates(variable, relative).stream().filter(Files::isRegularFile).findFirst();
+    }
+
+    /** A folder of public data Vigil does not ship, looked for as {@link #sharedData} looks for a file. */
+    private static Optional<Path> sharedFolder(String variable, Path relative) {
+        return sharedCandidates(variable, relative).stream().filter(Files::isDirectory).findFirst();
+    }
+
+    private static List<Path> sharedCandidates(String variable, Path relative) {
         List<Path> candidates = new ArrayList<>();
         String fromEnvironment = System.getenv(variable);
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
@@ -497,7 +509,49 @@ final class DemoCommand implements Callable<Integer> {
         } catch (URISyntaxException | SecurityException e) {
             // no code location: the other candidates remain
         }
-        return candidates.stream().filter(Files::isRegularFile).findFirst();
+        return candidates;
+    }
+
+    /**
+     * The SigmaHQ rules the demo runs beside Vigil's pack, by their path in SigmaHQ's repository: the ones that see
+     * the intrusion's move to the file server as Impacket's psexec makes it (the service it installs, with its
+     * random eight-letter binary in %systemroot%, and RemCom's named pipes over IPC$). They are SigmaHQ's rules as
+     * published, not rewritten for the demo; the demo's telemetry is what the tool leaves on a real server.
+     *
+     * <p>Not the whole corpus: over the demo's synthetic background (whose process trees are simpler than a real
+     * fleet's) SigmaHQ's three thousand rules raise about two thousand alerts, which would bury the demo's story.
+     */
+    static final List<String> DEMO_SIGMAHQ_RULES = List.of(
+            "rules/windows/builtin/security/win_security_metasploit_or_impacket_smb_psexec_service_install.yml",
+            "rules/windows/builtin/security/win_security_impacket_psexec.yml");
+
+    /**
+     * SigmaHQ's rules (Detection Rule License 1.1) are imported by the user, never shipped with Vigil; the demo imports
+     * {@link #DEMO_SIGMAHQ_RULES} from a copy of SigmaHQ's repository at hand (VIGIL_SIGMAHQ, or the shared data
+     * beside this checkout), as {@code vigil rules import} would. Returns what happened, for the summary.
+     */
+    static String importSigmaHqIfFound(TenantStore store) {
+        Optional<Path> repository = sharedFolder("VIGIL_SIGMAHQ", Path.of("sigma"));
+        if (repository.isEmpty()) {
+            return "no copy of SigmaHQ's rules found: the move to the file server goes undetected until you run"
+                    + " 'vigil rules import' on SigmaHQ's repository (or set VIGIL_SIGMAHQ)";
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String rule : DEMO_SIGMAHQ_RULES) {
+            Path file = repository.get().resolve(rule);
+            if (!Files.isRegularFile(file)) {
+                return "the copy of SigmaHQ's rules at " + repository.get().normalize() + " lacks " + rule
+                        + ": the move to the file server goes undetected";
+            }
+            try {
+                files.put("sigmahq:" + rule, Files.readString(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        int loaded = RulesImportCommand.importQuietly(store, files, "the SigmaHQ rules at "
+                + repository.get().normalize());
+        return loaded + " SigmaHQ rules for lateral movement from " + repository.get().normalize();
     }
 
     /** The incidents the alerts formed, and the summary of the most severe, as an analyst would open it first. */
