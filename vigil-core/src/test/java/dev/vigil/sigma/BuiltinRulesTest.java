@@ -76,6 +76,9 @@ class BuiltinRulesTest {
                     assertThat(a.level()).isEqualTo("critical");
                     assertThat(a.matchedFields()).containsEntry("IPAddress", DemoOrganization.SPRAY_SOURCE_IP);
                     assertThat(a.eventIds()).hasSizeGreaterThan(10);
+                    // it names the account the spray broke into, from the sign-in that completed the sequence
+                    assertThat(a.entities()).extracting(Alert.Entity::value)
+                            .contains(DemoOrganization.SPRAYED_USER + "@kestrelfreight.example");
                 });
         assertThat(alerts).filteredOn(a -> a.title().startsWith("Process Opens LSASS")).singleElement()
                 .satisfies(a -> assertThat(a.entities()).extracting(Alert.Entity::value)
