@@ -180,6 +180,22 @@ final class DemoCommand implements Callable<Integer> {
      * (earlier demo tokens are revoked, so only the printed one works).
      */
     private int serve(VigilConfig config, PrintWriter out) throws InterruptedException {
+        VigilServer server = open(config, bind, port, out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "vigil-demo-stop"));
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * Gives the demo tenant a web UI sign-in (user {@value #DEMO_USER}, owner, a fresh password each run) and a fresh
+     * owner token (earlier demo tokens revoked), starts the server and prints where it listens with both: what
+     * {@code vigil demo} shows before it waits for Ctrl-C. The caller closes the server.
+     */
+    static VigilServer open(VigilConfig config, String bind, int port, PrintWriter out) {
         ApiTokens tokens = ApiTokens.in(config.dataDirectory());
         Instant now = Instant.now();
         for (ApiToken token : tokens.list()) {
@@ -189,7 +205,6 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         ApiTokens.Created created = tokens.create(config.tenant(), Role.OWNER, DEMO_TOKEN_NAME, null, now);
-        // a browser sign-in for the web UI: the demo user, owner of the demo tenant, with a fresh password each run
         byte[] random = new byte[15];
         new java.security.SecureRandom().nextBytes(random);
         char[] password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
@@ -201,11 +216,6 @@ final class DemoCommand implements Callable<Integer> {
             users.add(DEMO_USER, password, false, Map.of(config.tenant(), Role.OWNER), now);
         }
         VigilServer server = VigilServer.start(config, bind, port);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "vigil-demo-stop"));
         String base = "http://" + bind + ":" + server.port();
         out.println();
         out.println("Vigil is serving the demo (Ctrl-C stops it).");
@@ -218,8 +228,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  curl -H \"Authorization: Bearer " + created.token() + "\" " + base + "/api/v1/tenants/"
                 + config.tenant() + "/incidents");
         out.flush();
-        stopped.await();
-        return 0;
+        return server;
     }
 
     static final String DEMO_TOKEN_NAME = "demo-owner";
