@@ -58,8 +58,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vigil demo}: generates the Kestrel Freight demo organization (its inventory, three weeks of telemetry with
  * five attacks, and Defender incidents as the Graph Security API pages them), seeds the {@code demo} tenant with it
- * (rules, a partner feed, ATT&amp;CK and CISA's KEV catalog when at hand, ingest with detection, the inventory, the
- * Graph pages through the connector's mapping, correlation), shows what Vigil found and then serves it, as
+ * (Vigil's rules, a partner feed, ATT&amp;CK, CISA's KEV catalog and SigmaHQ's psexec rules when at hand, ingest
+ * with detection, the inventory, the Graph pages through the connector's mapping, correlation), shows what Vigil
+ * found and then serves it, as
  * {@code vigil serve} does, with a web UI sign-in (user {@code demo}) and an owner token for the tenant.
  * {@code --no-serve} seeds and exits.
  */
