@@ -60,8 +60,8 @@ import picocli.CommandLine.Spec;
  * five attacks, and Defender incidents as the Graph Security API pages them), seeds the {@code demo} tenant with it
  * (Vigil's rules, a partner feed, ATT&amp;CK, CISA's KEV catalog and SigmaHQ's psexec rules when at hand, ingest
  * with detection, the inventory, the Graph pages through the connector's mapping, correlation), shows what Vigil
- * found and then serves it, as
- * {@code vigil serve} does, with a web UI sign-in (user {@code demo}) and an owner token for the tenant.
+ * found and then serves it, as {@code vigil serve} does, with a web UI sign-in (user {@code demo}) and an owner token
+ * for the tenant.
  * {@code --no-serve} seeds and exits.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
