@@ -58,9 +58,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vigil demo}: generates the Kestrel Freight demo organization (its inventory, three weeks of telemetry with
  * five attacks, and Defender incidents as the Graph Security API pages them), seeds the {@code demo} tenant with it
- * (rules, a partner feed, ATT&amp;CK and CISA's KEV catalog when at hand, ingest with detection, the inventory, the
- * Graph pages through the connector's mapping, correlation), shows what Vigil found and then serves it, as
- * {@code vigil serve} does, with a web UI sign-in (user {@code demo}) and an owner token for the tenant.
+ * (Vigil's rules, a partner feed, ATT&amp;CK, CISA's KEV catalog and SigmaHQ's psexec rules when at hand, ingest
+ * with detection, the inventory, the Graph pages through the connector's mapping, correlation), shows what Vigil
+ * found and then serves it, as {@code vigil serve} does, with a web UI sign-in (user {@code demo}) and an owner token
+ * for the tenant.
  * {@code --no-serve} seeds and exits.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -134,6 +135,7 @@ final class DemoCommand implements Callable<Integer> {
             PostureReport posture = posture(config, store);
             if (json) {
                 Map<String, Object> body = IngestCommand.toJson(config, summary, alerts);
+                body.put("sigmahq_rules", seeded.sigmaHq());
                 body.put("incidents", seeded.correlated());
                 body.put("graph_security", seeded.graph());
                 body.put("inventory", seeded.inventory());
@@ -179,6 +181,22 @@ final class DemoCommand implements Callable<Integer> {
      * (earlier demo tokens are revoked, so only the printed one works).
      */
     private int serve(VigilConfig config, PrintWriter out) throws InterruptedException {
+        VigilServer server = open(config, bind, port, out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "vigil-demo-stop"));
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * Gives the demo tenant a web UI sign-in (user {@value #DEMO_USER}, owner, a fresh password each run) and a fresh
+     * owner token (earlier demo tokens revoked), starts the server and prints where it listens with both: what
+     * {@code vigil demo} shows before it waits for Ctrl-C. The caller closes the server.
+     */
+    static VigilServer open(VigilConfig config, String bind, int port, PrintWriter out) {
         ApiTokens tokens = ApiTokens.in(config.dataDirectory());
         Instant now = Instant.now();
         for (ApiToken token : tokens.list()) {
@@ -188,7 +206,6 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         ApiTokens.Created created = tokens.create(config.tenant(), Role.OWNER, DEMO_TOKEN_NAME, null, now);
-        // a browser sign-in for the web UI: the demo user, owner of the demo tenant, with a fresh password each run
         byte[] random = new byte[15];
         new java.security.SecureRandom().nextBytes(random);
         char[] password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
@@ -200,11 +217,6 @@ final class DemoCommand implements Callable<Integer> {
             users.add(DEMO_USER, password, false, Map.of(config.tenant(), Role.OWNER), now);
         }
         VigilServer server = VigilServer.start(config, bind, port);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "vigil-demo-stop"));
         String base = "http://" + bind + ":" + server.port();
         out.println();
         out.println("Vigil is serving the demo (Ctrl-C stops it).");
@@ -217,16 +229,15 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  curl -H \"Authorization: Bearer " + created.token() + "\" " + base + "/api/v1/tenants/"
                 + config.tenant() + "/incidents");
         out.flush();
-        stopped.await();
-        return 0;
+        return server;
     }
 
     static final String DEMO_TOKEN_NAME = "demo-owner";
     static final String DEMO_USER = "demo";
 
     /** What seeding a tenant with the demo organization did. */
-    record Seeded(int rules, int indicators, String attack, String kev, IngestSummary summary, Long alerts,
-            Map<String, Object> inventory, Map<String, Object> graph, CorrelationSummary correlated) {}
+    record Seeded(int rules, String sigmaHq, int indicators, String attack, String kev, IngestSummary summary,
+            Long alerts, Map<String, Object> inventory, Map<String, Object> graph, CorrelationSummary correlated) {}
 
     /** Seeds the store with the demo's telemetry only (no inventory, no Graph pages), as the copilot benchmark does. */
     static Seeded seed(VigilConfig config, TenantStore store, List<Path> telemetry, PrintWriter err) {
@@ -241,6 +252,7 @@ final class DemoCommand implements Callable<Integer> {
      */
     static Seeded seed(VigilConfig config, TenantStore store, DemoOrganization.Files files, PrintWriter err) {
         int rules = RulesImportCommand.importBuiltin(store);
+        String sigmaHq = importSigmaHqIfFound(store);
         int indicators = importDemoFeed(store);
         String attack = importAttackIfFound(config);
         String kev = importVulnerabilityKnowledge(config);
@@ -275,7 +287,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         CorrelationSummary correlated = Incidents.correlate(store, config, err);
         store.checkpoint();
-        return new Seeded(rules, indicators, attack, kev, summary, alerts, inventory, graph, correlated);
+        return new Seeded(rules, sigmaHq, indicators, attack, kev, summary, alerts, inventory, graph, correlated);
     }
 
     /** The inventory's source name in the store: importing it again replaces what it gave before. */
@@ -314,7 +326,8 @@ final class DemoCommand implements Callable<Integer> {
                 (System.nanoTime() - started) / 1e9, Output.count(summary.stored() + summary.alreadyStored()),
                 summary.tables().size(), seeded.graph().getOrDefault("records", 0),
                 seeded.inventory().getOrDefault("assets", 0), seeded.inventory().getOrDefault("identities", 0));
-        out.println("Knowledge: Vigil's " + seeded.rules() + " built-in rules, a partner feed of " + seeded.indicators()
+        out.println("Knowledge: Vigil's " + seeded.rules() + " built-in rules; " + seeded.sigmaHq()
+                + "; a partner feed of " + seeded.indicators()
                 + " indicators; " + seeded.attack() + "; " + seeded.kev());
         List<dev.vigil.model.Alert> raised = store.alerts(new dev.vigil.store.AlertQuery(List.of(), Long.MIN_VALUE,
                 "low", 10_000));
@@ -481,6 +494,15 @@ final class DemoCommand implements Callable<Integer> {
      * folder beside the checkout (from the working directory, then from the jar's location).
      */
     private static Optional<Path> sharedData(String variable, Path relative) {
+        return sharedCandidates(variable, relative).stream().filter(Files::isRegularFile).findFirst();
+    }
+
+    /** A folder of public data Vigil does not ship, looked for as {@link #sharedData} looks for a file. */
+    private static Optional<Path> sharedFolder(String variable, Path relative) {
+        return sharedCandidates(variable, relative).stream().filter(Files::isDirectory).findFirst();
+    }
+
+    private static List<Path> sharedCandidates(String variable, Path relative) {
         List<Path> candidates = new ArrayList<>();
         String fromEnvironment = System.getenv(variable);
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
@@ -497,7 +519,49 @@ final class DemoCommand implements Callable<Integer> {
         } catch (URISyntaxException | SecurityException e) {
             // no code location: the other candidates remain
         }
-        return candidates.stream().filter(Files::isRegularFile).findFirst();
+        return candidates;
+    }
+
+    /**
+     * The SigmaHQ rules the demo runs beside Vigil's pack, by their path in SigmaHQ's repository: the ones that see
+     * the intrusion's move to the file server as Impacket's psexec makes it (the service it installs, with its
+     * random eight-letter binary in %systemroot%, and RemCom's named pipes over IPC$). They are SigmaHQ's rules as
+     * published, not rewritten for the demo; the demo's telemetry is what the tool leaves on a real server.
+     *
+     * <p>Not the whole corpus: over the demo's synthetic background (whose process trees are simpler than a real
+     * fleet's) SigmaHQ's three thousand rules raise about two thousand alerts, which would bury the demo's story.
+     */
+    static final List<String> DEMO_SIGMAHQ_RULES = List.of(
+            "rules/windows/builtin/security/win_security_metasploit_or_impacket_smb_psexec_service_install.yml",
+            "rules/windows/builtin/security/win_security_impacket_psexec.yml");
+
+    /**
+     * SigmaHQ's rules (Detection Rule License 1.1) are imported by the user, never shipped with Vigil; the demo imports
+     * {@link #DEMO_SIGMAHQ_RULES} from a copy of SigmaHQ's repository at hand (VIGIL_SIGMAHQ, or the shared data
+     * beside this checkout), as {@code vigil rules import} would. Returns what happened, for the summary.
+     */
+    static String importSigmaHqIfFound(TenantStore store) {
+        Optional<Path> repository = sharedFolder("VIGIL_SIGMAHQ", Path.of("sigma"));
+        if (repository.isEmpty()) {
+            return "no copy of SigmaHQ's rules found: the move to the file server goes undetected until you run"
+                    + " 'vigil rules import' on SigmaHQ's repository (or set VIGIL_SIGMAHQ)";
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String rule : DEMO_SIGMAHQ_RULES) {
+            Path file = repository.get().resolve(rule);
+            if (!Files.isRegularFile(file)) {
+                return "the copy of SigmaHQ's rules at " + repository.get().normalize() + " lacks " + rule
+                        + ": the move to the file server goes undetected";
+            }
+            try {
+                files.put("sigmahq:" + rule, Files.readString(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        int loaded = RulesImportCommand.importQuietly(store, files, "the SigmaHQ rules at "
+                + repository.get().normalize());
+        return loaded + " SigmaHQ rules for lateral movement from " + repository.get().normalize();
     }
 
     /** The incidents the alerts formed, and the summary of the most severe, as an analyst would open it first. */

@@ -171,18 +171,34 @@ final class RulesImportCommand implements Callable<Integer> {
      * @return the number of rules and correlations that run
      */
     static int importBuiltin(TenantStore store) {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (BuiltinRules.File file : BuiltinRules.files()) {
+            files.put(file.source(), file.yaml());
+        }
+        return importQuietly(store, files, "the built-in rule pack");
+    }
+
+    /**
+     * Imports rule files into the store, quietly, as {@code vigil rules import} would; rules imported before keep
+     * their enabled flag and statistics. Every file must load: the callers import content they vouch for.
+     *
+     * @param files the files' YAML by their source name (as the store keeps it)
+     * @param what the files as an error message names them
+     * @return the number of rules and correlations that run
+     */
+    static int importQuietly(TenantStore store, Map<String, String> files, String what) {
         List<Failure> failures = new ArrayList<>();
         List<ParsedFile> read = new ArrayList<>();
         List<SigmaDocument> documents = new ArrayList<>();
-        for (BuiltinRules.File file : BuiltinRules.files()) {
-            ParsedFile ruleFile = parse(file.source(), file.yaml(), failures);
+        files.forEach((source, yaml) -> {
+            ParsedFile ruleFile = parse(source, yaml, failures);
             if (ruleFile != null) {
                 read.add(ruleFile);
                 documents.addAll(ruleFile.documents());
             }
-        }
+        });
         if (!failures.isEmpty()) {
-            throw new VigilException(ErrorCode.INTERNAL, "the built-in rule pack does not load: " + failures);
+            throw new VigilException(ErrorCode.INTERNAL, what + " does not load: " + failures);
         }
         Classified classified = classify(read, RuleSet.compile(documents, LogSourceMap.builtIn(),
                 Placeholders.none()), failures);

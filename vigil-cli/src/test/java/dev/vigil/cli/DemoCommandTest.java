@@ -80,9 +80,11 @@ class DemoCommandTest {
     @Test
     @DisplayName("the storyline's incidents keep their numbers: the spray, the phishing intrusion, the SSH brute force")
     void storylineIncidentsKeepTheirNumbers() {
-        List<String> titles = new ArrayList<>();
         JsonNode incidents = vigil(data, "incidents", "--tenant", "demo", "--json").json().get("incidents");
-        for (long number = 1; number <= 3; number++) {
+        // incident 3 opened with the service installed on the file server and was merged into the phishing
+        // intrusion's incident 2 when RemCom's pipes named WS007's address two seconds later
+        List<String> titles = new ArrayList<>();
+        for (long number : new long[] {1, 2, 4}) {
             for (JsonNode incident : incidents) {
                 if (incident.get("number").asLong() == number) {
                     titles.add(incident.get("title").asString());
@@ -93,6 +95,31 @@ class DemoCommandTest {
         assertThat(titles.get(0)).startsWith("Password Spray");
         assertThat(titles.get(1)).contains("LSASS");
         assertThat(titles.get(2)).startsWith("SSH Brute Force");
+        Run merged = vigil(data, "incidents", "show", "3", "--tenant", "demo");
+        assertThat(merged.err()).contains("incident 3 was merged into incident 2");
+    }
+
+    @Test
+    @DisplayName("the phishing incident shows the move to the file server, which SigmaHQ's psexec rules detect")
+    void phishingIncidentShowsTheLateralMovement() {
+        SharedData.require("sigma", "https://github.com/SigmaHQ/sigma");
+        assertThat(seeded.get("sigmahq_rules").asString()).startsWith("2 SigmaHQ rules");
+        Run shown = vigil(data, "incidents", "show", "2", "--tenant", "demo");
+        assertThat(shown.exit()).as("%s", shown).isZero();
+        // one incident from the document to the file server: the service Impacket installs there and its pipes
+        assertThat(shown.out()).contains("Process Opens LSASS Memory for Reading",
+                "Metasploit Or Impacket Service Installation Via SMB PsExec", "Impacket PsExec Execution",
+                "FS01.kestrel.local", "svc_backup", "Lateral Movement (T1021.002");
+    }
+
+    @Test
+    @DisplayName("the password spray and the sign-in it won are one incident that names the broken account")
+    void sprayAndItsSuccessAreOneIncident() {
+        Run shown = vigil(data, "incidents", "show", "1", "--tenant", "demo");
+        assertThat(shown.exit()).as("%s", shown).isZero();
+        assertThat(shown.out()).contains("Password Spray Against Entra ID From One Address",
+                "Password Spray Against Entra ID Followed by a Successful Sign-in From the Same Address",
+                DemoOrganization.SPRAY_SOURCE_IP, "It affects 1 account (" + DemoOrganization.SPRAYED_USER + ")");
     }
 
     @Test

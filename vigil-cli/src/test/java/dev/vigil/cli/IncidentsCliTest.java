@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * with a reader refused and a signed webhook carrying approved actions out, and the response figures.
  *
  * <p>The demo is seeded once for the class. Tests that change incidents use their own: incident 1 (the password
- * spray) for the lifecycle, incident 3 is never classified, and each approval takes a different action of the
+ * spray) for the lifecycle, incident 4 (the SSH brute force) is never classified, and each approval takes a different action of the
  * intrusion.
  */
 @DisplayName("Incidents on the command line")
@@ -172,7 +172,7 @@ class IncidentsCliTest {
         assertThat(run.exit()).as("%s", run).isZero();
         assertThat(run.out()).contains("#", "SEVERITY", "STATUS", "TITLE", "ALERTS", "FIRST (UTC)", "OWNER")
                 .contains("Process Opens LSASS Memory for Reading on ws007")
-                .contains("Password Spray Against Entra ID From One Address")
+                .contains("Password Spray Against Entra ID Followed by a Successful Sign-in")
                 .containsPattern("\\(5 incidents; \\d open; MTTA [^,]+, MTTR [^;]+; 'vigil incidents show N'");
     }
 
@@ -229,12 +229,12 @@ class IncidentsCliTest {
 
     @Test
     void resolvingWithoutAClassificationIsRefusedWithTheFix() {
-        Run run = incidents("update", "3", "--status", "resolved");
+        Run run = incidents("update", "4", "--status", "resolved");
 
         assertThat(run.exit()).as("%s", run).isEqualTo(2);
-        assertThat(run.err()).contains("resolving incident 3 needs a classification")
+        assertThat(run.err()).contains("resolving incident 4 needs a classification")
                 .contains("--classification true-positive, false-positive or informational");
-        assertThat(incidents("show", "3", "--json").json().get("incident").get("status").asString())
+        assertThat(incidents("show", "4", "--json").json().get("incident").get("status").asString())
                 .isEqualTo("new");
     }
 
@@ -243,7 +243,7 @@ class IncidentsCliTest {
         Run active = incidents("update", "1", "--status", "active", "--owner", "alice", "--tag", "spray",
                 "--comment", "blocking the address", "--as", "alice", "--role", "analyst");
         assertThat(active.exit()).as("%s", active).isZero();
-        assertThat(active.out()).contains("Incident 1: active, severity high, undetermined, owned by alice")
+        assertThat(active.out()).contains("Incident 1: active, severity critical, undetermined, owned by alice")
                 .contains("alice    status: new -> active").contains("comment: blocking the address");
 
         Run resolved = incidents("update", "1", "--status", "resolved", "--classification", "true-positive",
@@ -251,7 +251,7 @@ class IncidentsCliTest {
         assertThat(resolved.exit()).as("%s", resolved).isZero();
 
         Run show = incidents("show", "1");
-        assertThat(show.out()).contains("resolved · severity high · owner alice · true-positive")
+        assertThat(show.out()).contains("resolved · severity critical · owner alice · true-positive")
                 .containsSubsequence("\nHistory\n", "alice  status: new -> active", "alice  owner: alice",
                         "alice  tag: spray", "alice  comment: blocking the address",
                         "bob  classification: undetermined -> true-positive", "bob  determination: password spray",
@@ -273,7 +273,7 @@ class IncidentsCliTest {
         JsonNode json = incidents("stats", "--json").json();
         assertThat(json.get("by_severity").propertyNames()).containsExactly("critical", "high", "medium", "low",
                 "informational");
-        assertThat(json.get("by_severity").get("critical").get("incidents").asInt()).isEqualTo(2);
+        assertThat(json.get("by_severity").get("critical").get("incidents").asInt()).isEqualTo(3);
     }
 
     // --- approvals --------------------------------------------------------------------------------------------

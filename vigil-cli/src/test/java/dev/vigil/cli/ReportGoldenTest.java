@@ -228,13 +228,20 @@ class ReportGoldenTest {
         return run;
     }
 
+    /** A line of an incident's history that records a merge, with the time it was recorded. */
+    static final Pattern MERGE_RECORDED = Pattern.compile("(?m)^.*\\bmerged\\b.*\\bmerged in\\b.*$");
     static final Pattern SESSION_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    /** The session's id is drawn when it is made; event ids are UUIDv7s drawn at ingest: both are normalized. */
+    /**
+     * The session's id is drawn when it is made; event ids are UUIDv7s drawn at ingest; an incident's merge is recorded
+     * in its history at the wall-clock time the demo correlated: all are normalized.
+     */
     static String normalize(String text) {
         String normalized = text.replace(session, "<session>");
         normalized = Pattern.compile("\\b[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}\\b")
                 .matcher(normalized).replaceAll("<uuid7>");
+        normalized = MERGE_RECORDED.matcher(normalized).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                m.group().replaceAll("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z", "<recorded>")));
         return normalized.endsWith("\n") ? normalized : normalized + "\n";
     }
 

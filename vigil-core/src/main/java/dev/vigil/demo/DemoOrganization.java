@@ -36,11 +36,12 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Three weeks of ordinary activity (a business-hours rhythm, quieter nights and weekends, the odd failed logon)
  * carry five attacks, all on the day before the demo's day:
  * <ol>
- *   <li>04:12 a password spray against cloud sign-ins from {@value #SPRAY_SOURCE_IP}, ending in a successful login as
- *       {@value #SPRAYED_USER};</li>
+ *   <li>04:12 a password spray against cloud sign-ins from {@value #SPRAY_SOURCE_IP}: thirty accounts fail, and the
+ *       last one tried, {@value #SPRAYED_USER}, signs in;</li>
  *   <li>09:12 a phishing document on {@value #PHISHED_HOST} that runs encoded PowerShell (execution), reads LSASS
- *       memory (credential access), logs on to the file server as svc_backup and installs a service there (lateral
- *       movement) and sends 700 MB to {@value #C2_ADDRESS} (exfiltration);</li>
+ *       memory (credential access), moves to the file server {@value #LATERAL_HOST} at 09:34 as Impacket's psexec does
+ *       with svc_backup's hash (a pass-the-hash network logon, the ADMIN$ share, a randomly named service binary and
+ *       service, RemCom's pipes: lateral movement) and sends 700 MB to {@value #C2_ADDRESS} (exfiltration);</li>
  *   <li>12:12 an SSH brute force against the web server web01 from {@value #SSH_ATTACKER_IP}, ending in a root
  *       login;</li>
  *   <li>13:20 Entra ID Protection reports the spray's login as unfamiliar sign-in properties (a Defender XDR incident
@@ -87,6 +88,10 @@ public final class DemoOrganization {
     public static final String EXPLOITED_HOST = "wiki01";
     public static final String EXPLOIT_SOURCE_IP = "198.51.100.77";
     public static final String EXPLOITED_CVE = "CVE-2023-22527";
+    /** The host the phishing intrusion moves to, and the service Impacket's psexec installs there. */
+    public static final String LATERAL_HOST = "FS01";
+    public static final String LATERAL_SERVICE = "BQdr";
+    public static final String LATERAL_BINARY = "hKJpLxWe.exe";
     /** The Defender XDR incidents the Graph Security API reports. */
     public static final String GRAPH_EXPLOIT_INCIDENT = "2741";
     public static final String GRAPH_SIGNIN_INCIDENT = "2743";
@@ -303,17 +308,60 @@ public final class DemoOrganization {
                         "TokenElevationType", "%%1938")));
             }
         });
-        // Lateral movement: the phished user's machine uses the backup account against the file server.
-        ZonedDateTime lateral = attackStart().plusMinutes(22);
+        // Lateral movement, as Impacket's psexec leaves it on the file server: a network logon as svc_backup with the
+        // NTLM hash read from LSASS (pass the hash: no key, the null SID as subject), the ADMIN$ share, the service
+        // binary written there under a random name of eight letters, the service control manager's pipe, a service
+        // of four random letters installed (4697 in Security, 7045 in System) and RemCom's pipes to talk to it.
+        ZonedDateTime lateral = lateralStart();
         String from = company.addressOf(PHISHED_HOST);
-        out.line(security(lateral, record[0]++, 4624, "FS01", ordered("TargetUserName", "svc_backup",
-                "TargetDomainName", DOMAIN, "LogonType", "3", "IpAddress", from, "WorkstationName", PHISHED_HOST,
-                "LogonProcessName", "NtLmSsp", "AuthenticationPackageName", "NTLM")));
-        out.line(security(lateral.plusSeconds(5), record[0]++, 5140, "FS01", ordered("SubjectUserName", "svc_backup",
-                "SubjectDomainName", DOMAIN, "IpAddress", from, "ShareName", "\\\\*\\ADMIN$", "ObjectType", "File")));
-        out.line(security(lateral.plusSeconds(9), record[0], 7045, "FS01", ordered("ServiceName", "kfupd",
-                "ImagePath", "%SystemRoot%\\kfupd.exe", "ServiceType", "user mode service", "StartType", "demand start",
-                "AccountName", "LocalSystem")));
+        String port = "49817";
+        String logonId = "0x3e7a1c2";
+        out.line(security(lateral, record[0]++, 4624, "FS01", ordered("SubjectUserSid", "S-1-0-0",
+                "SubjectUserName", "-", "SubjectDomainName", "-", "SubjectLogonId", "0x0",
+                "TargetUserSid", "S-1-5-21-3623811015-3361044348-30300820-1131", "TargetUserName", "svc_backup",
+                "TargetDomainName", DOMAIN, "TargetLogonId", logonId, "LogonType", 3, "LogonProcessName", "NtLmSsp ",
+                "AuthenticationPackageName", "NTLM", "WorkstationName", PHISHED_HOST,
+                "LogonGuid", "{00000000-0000-0000-0000-000000000000}", "TransmittedServices", "-",
+                "LmPackageName", "NTLM V2", "KeyLength", 0, "ProcessId", "0x0", "ProcessName", "-",
+                "IpAddress", from, "IpPort", port, "ImpersonationLevel", "%%1833")));
+        Map<String, Object> subject = ordered("SubjectUserSid", "S-1-5-21-3623811015-3361044348-30300820-1131",
+                "SubjectUserName", "svc_backup", "SubjectDomainName", DOMAIN, "SubjectLogonId", logonId,
+                "ObjectType", "File", "IpAddress", from, "IpPort", port);
+        out.line(security(lateral.plusSeconds(1), record[0]++, 5140, "FS01", with(subject,
+                "ShareName", "\\\\*\\ADMIN$", "ShareLocalPath", "\\??\\C:\\Windows", "AccessMask", "0x1",
+                "AccessList", "%%4416\n\t\t\t\t")));
+        out.line(security(lateral.plusSeconds(2), record[0]++, 5145, "FS01", with(subject,
+                "ShareName", "\\\\*\\ADMIN$", "ShareLocalPath", "\\??\\C:\\Windows",
+                "RelativeTargetName", LATERAL_BINARY, "AccessMask", "0x2", "AccessList", "%%4417\n\t\t\t\t",
+                "AccessReason", "-")));
+        out.line(security(lateral.plusSeconds(4), record[0]++, 5145, "FS01", with(subject,
+                "ShareName", "\\\\*\\IPC$", "ShareLocalPath", null, "RelativeTargetName", "svcctl",
+                "AccessMask", "0x12019f", "AccessList", PIPE_ACCESS, "AccessReason", "-")));
+        out.line(security(lateral.plusSeconds(5), record[0]++, 4697, "FS01", ordered(
+                "SubjectUserSid", "S-1-5-21-3623811015-3361044348-30300820-1131", "SubjectUserName", "svc_backup",
+                "SubjectDomainName", DOMAIN, "SubjectLogonId", logonId, "ServiceName", LATERAL_SERVICE,
+                "ServiceFileName", "%systemroot%\\" + LATERAL_BINARY, "ServiceType", "0x10", "ServiceStartType", 3,
+                "ServiceAccount", "LocalSystem")));
+        out.line(security(lateral.plusSeconds(5), record[0]++, 7045, "FS01", ordered("ServiceName", LATERAL_SERVICE,
+                "ImagePath", "%systemroot%\\" + LATERAL_BINARY, "ServiceType", "user mode service",
+                "StartType", "demand start", "AccountName", "LocalSystem")));
+        // RemCom's pipes: the client names them after a machine tag of four letters and its process id
+        for (String pipe : List.of("RemCom_communicaton", "RemCom_stdinwHqe4120", "RemCom_stdoutwHqe4120",
+                "RemCom_stderrwHqe4120")) {
+            out.line(security(lateral.plusSeconds(7), record[0]++, 5145, "FS01", with(subject,
+                    "ShareName", "\\\\*\\IPC$", "ShareLocalPath", null, "RelativeTargetName", pipe,
+                    "AccessMask", "0x12019f", "AccessList", PIPE_ACCESS, "AccessReason", "-")));
+        }
+    }
+
+    /** The rights Windows lists for opening a named pipe for reading and writing over IPC$ (access mask 0x12019f). */
+    private static final String PIPE_ACCESS = "%%1538\n\t\t\t\t%%1541\n\t\t\t\t%%4416\n\t\t\t\t%%4417\n\t\t\t\t"
+            + "%%4418\n\t\t\t\t%%4419\n\t\t\t\t%%4420\n\t\t\t\t%%4423\n\t\t\t\t%%4424\n\t\t\t\t";
+
+    private static Map<String, Object> with(Map<String, Object> base, Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>(base);
+        map.putAll(ordered(keysAndValues));
+        return map;
     }
 
     private String security(ZonedDateTime time, long record, int eventId, String computer, Map<String, ?> data) {
@@ -377,10 +425,31 @@ public final class DemoOrganization {
                 "Image", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "Protocol", "tcp",
                 "SourceIp", company.addressOf(PHISHED_HOST), "SourcePort", "51234", "DestinationIp", C2_ADDRESS,
                 "DestinationPort", "443", "User", victim)));
-        out.line(sysmon(attack.plusMinutes(15), record[0], 10, PHISHED_HOST, ordered(
+        out.line(sysmon(attack.plusMinutes(15), record[0]++, 10, PHISHED_HOST, ordered(
                 "SourceImage", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
                 "TargetImage", "C:\\Windows\\System32\\lsass.exe", "GrantedAccess", "0x1010",
                 "SourceUser", victim, "CallTrace", "C:\\Windows\\SYSTEM32\\ntdll.dll+9d234|UNKNOWN(00007ffb1c2a1a2b)")));
+        // the psexec client's SMB session to the file server, then the service it installed there, running as SYSTEM
+        ZonedDateTime lateral = lateralStart();
+        String fileServer = company.addressOf(LATERAL_HOST);
+        out.line(sysmon(lateral.minusSeconds(1), record[0]++, 3, PHISHED_HOST, ordered(
+                "Image", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "Protocol", "tcp",
+                "Initiated", "true", "SourceIp", company.addressOf(PHISHED_HOST), "SourcePort", "49817",
+                "DestinationIp", fileServer, "DestinationHostname", LATERAL_HOST + "." + DemoCompany.DNS_DOMAIN,
+                "DestinationPort", "445", "User", victim)));
+        String service = "C:\\Windows\\" + LATERAL_BINARY;
+        String serviceGuid = guid(attacks);
+        out.line(sysmon(lateral.plusSeconds(6), record[0]++, 1, LATERAL_HOST, ordered("ProcessGuid", serviceGuid,
+                "ProcessId", "5128", "Image", service, "CommandLine", service, "CurrentDirectory",
+                "C:\\Windows\\system32\\", "User", "NT AUTHORITY\\SYSTEM", "IntegrityLevel", "System",
+                "Hashes", "SHA256=" + hex(attacks, 64), "ParentProcessGuid", guid(attacks), "ParentProcessId", "684",
+                "ParentImage", "C:\\Windows\\System32\\services.exe",
+                "ParentCommandLine", "C:\\Windows\\system32\\services.exe")));
+        out.line(sysmon(lateral.plusSeconds(8), record[0], 1, LATERAL_HOST, ordered("ProcessGuid", guid(attacks),
+                "ProcessId", "3316", "Image", "C:\\Windows\\System32\\cmd.exe", "CommandLine", "cmd.exe",
+                "CurrentDirectory", "C:\\Windows\\system32\\", "User", "NT AUTHORITY\\SYSTEM",
+                "IntegrityLevel", "System", "Hashes", "SHA256=" + hex(attacks, 64), "ParentProcessGuid", serviceGuid,
+                "ParentProcessId", "5128", "ParentImage", service, "ParentCommandLine", service)));
     }
 
     private String sysmon(ZonedDateTime time, long record, int eventId, String host, Map<String, ?> data) {
@@ -417,7 +486,8 @@ public final class DemoOrganization {
         for (int i = 0; i < sprayed.size(); i++) {
             out.line(signIn(spray.plusSeconds(i * 11L), sprayed.get(i), SPRAY_SOURCE_IP, "50126", "NL", "Azure Portal"));
         }
-        out.line(signIn(spray.plusMinutes(9), company.person(SPRAYED_USER), SPRAY_SOURCE_IP, "0", "NL", "Azure Portal"));
+        // the last account on the list has the password the spray tries: one of the sprayed accounts signs in
+        out.line(signIn(sprayHit(), company.person(SPRAYED_USER), SPRAY_SOURCE_IP, "0", "NL", "Azure Portal"));
     }
 
     /** Office staff sign in through the office's internet breakout; field staff from their phone carriers. */
@@ -774,8 +844,8 @@ public final class DemoOrganization {
                 "The sign-in had properties not seen recently for this user: a new IP address, location and browser."
                         + " It followed a burst of failed sign-ins from the same address.",
                 "InitialAccess", List.of("T1078.004"), List.of(user, address));
-        signInAlert.put("firstActivityDateTime", iso(spray.plusMinutes(9)));
-        signInAlert.put("lastActivityDateTime", iso(spray.plusMinutes(9)));
+        signInAlert.put("firstActivityDateTime", iso(sprayHit()));
+        signInAlert.put("lastActivityDateTime", iso(sprayHit()));
         Map<String, Object> signInIncident = graphIncident(GRAPH_SIGNIN_INCIDENT, tenantId,
                 "Unfamiliar sign-in properties involving one user", spray.plusHours(9).plusMinutes(8),
                 spray.plusHours(9).plusMinutes(8), "medium", List.of(signInAlert));
@@ -851,6 +921,16 @@ public final class DemoOrganization {
     /** 09:12 on the day before the demo's day: the phishing document opens. */
     private ZonedDateTime attackStart() {
         return attackDay.plusHours(9).plusMinutes(12);
+    }
+
+    /** 04:17:30 on the day before the demo's day: the spray's attempt on its last account, which succeeds. */
+    private ZonedDateTime sprayHit() {
+        return attackStart().minusHours(5).plusSeconds(company.original().size() * 11L);
+    }
+
+    /** 09:34 on the day before the demo's day: the intrusion reaches the file server with the backup account. */
+    private ZonedDateTime lateralStart() {
+        return attackStart().plusMinutes(22);
     }
 
     /** 14:03 on the day before the demo's day: the first request to the wiki from the exploit's source. */

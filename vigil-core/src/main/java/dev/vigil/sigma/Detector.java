@@ -25,6 +25,11 @@ import java.util.Set;
  * in file order, table by table on a retro-hunt, not in time order; a correlation that fires becomes an alert over
  * the events behind it. As the specification says, a rule a correlation refers to alerts on its own only when one of
  * those correlations sets {@code generate: true}. Confined to one thread, like the evaluator it holds.
+ *
+ * <p>A correlation's alert names the values it grouped by. A temporal_ordered correlation's alert also names the
+ * entities (host, user, addresses) of the event that completed its sequence, the match of its last rule: that step
+ * is the outcome ("a successful sign-in after a spray", "an accepted password after a brute force"), and its account
+ * is the one to act on, where the group alone (the spray's address) would not say who was broken into.
  */
 public final class Detector implements EventDetector {
 
@@ -38,6 +43,10 @@ public final class Detector implements EventDetector {
     private final Set<String> referenced = new HashSet<>();
     private final Set<String> correlationFields = new HashSet<>();
     private final List<CorrelationEngine.Signal> pending = new ArrayList<>();
+    /** The rules (by id and name) that end a temporal_ordered sequence, whose matches may complete one. */
+    private final Set<String> sequenceEnds = new HashSet<>();
+    /** The entities of the pending signals of {@link #sequenceEnds} rules, by event id; cleared at each feed. */
+    private final Map<String, List<Alert.Entity>> completingEntities = new HashMap<>();
     private long alerts;
     /** Alerts raised per correlation, for the rules' statistics. */
     private final Map<String, Long> correlationHits = new HashMap<>();
@@ -55,6 +64,9 @@ public final class Detector implements EventDetector {
             if (c.condition() != null && c.condition().field() != null) {
                 correlationFields.add(c.condition().field());
             }
+            if (c.type() == SigmaDocument.CorrelationType.TEMPORAL_ORDERED && !c.rules().isEmpty()) {
+                sequenceEnds.add(c.rules().getLast());
+            }
         }
     }
 
@@ -67,6 +79,9 @@ public final class Detector implements EventDetector {
                 SigmaDocument.Meta meta = match.rule().rule().meta();
                 if (correlations != null && (referenced.contains(meta.id()) || referenced.contains(meta.name()))) {
                     pending.add(signal(meta, event, view));
+                    if (sequenceEnds.contains(meta.id()) || sequenceEnds.contains(meta.name())) {
+                        completingEntities.put(event.id().toString(), Alert.entitiesOf(event));
+                    }
                 }
                 if (correlations == null || correlations.generatesOwnAlerts(meta.id(), meta.name())) {
                     out.add(alert(match, event));
@@ -105,32 +120,47 @@ public final class Detector implements EventDetector {
             return List.of();
         }
         pending.sort(Comparator.comparingLong(CorrelationEngine.Signal::timeMicros));
-        List<CorrelationEngine.Fired> fired = new ArrayList<>();
+        List<Alert> out = new ArrayList<>();
         for (CorrelationEngine.Signal signal : pending) {
-            fired.addAll(correlations.accept(signal));
+            for (CorrelationEngine.Fired f : correlations.accept(signal)) {
+                // a sequence completed by this signal's event, which is the last one behind the firing
+                boolean completed = f.correlation().type() == SigmaDocument.CorrelationType.TEMPORAL_ORDERED
+                        && signal.eventId() != null && !f.eventIds().isEmpty()
+                        && f.eventIds().getLast().equals(signal.eventId());
+                report(f, completed ? completingEntities.getOrDefault(signal.eventId(), List.of()) : List.of(), out);
+            }
         }
         pending.clear();
+        completingEntities.clear();
         if (closeWindows) {
-            fired.addAll(correlations.advanceTo(Long.MAX_VALUE));
-        }
-        List<Alert> out = new ArrayList<>();
-        for (CorrelationEngine.Fired f : fired) {
-            SigmaDocument.Meta meta = f.correlation().meta();
-            if (correlations.generatesOwnAlerts(meta.id(), meta.name()) && !f.eventIds().isEmpty()) {
-                out.add(alert(f));
-                correlationHits.merge(meta.reference(), 1L, Long::sum);
+            for (CorrelationEngine.Fired f : correlations.advanceTo(Long.MAX_VALUE)) {
+                report(f, List.of(), out);
             }
         }
         return out;
     }
 
-    private Alert alert(CorrelationEngine.Fired fired) {
+    private void report(CorrelationEngine.Fired f, List<Alert.Entity> completing, List<Alert> out) {
+        SigmaDocument.Meta meta = f.correlation().meta();
+        if (correlations.generatesOwnAlerts(meta.id(), meta.name()) && !f.eventIds().isEmpty()) {
+            out.add(alert(f, completing));
+            correlationHits.merge(meta.reference(), 1L, Long::sum);
+        }
+    }
+
+    /** The alert of a firing: the group's values, then the entities of the event that completed it, if any. */
+    private Alert alert(CorrelationEngine.Fired fired, List<Alert.Entity> completing) {
         SigmaDocument.Meta meta = fired.correlation().meta();
         List<EventId> ids = fired.eventIds().stream().map(EventId::parse).toList();
         Map<String, String> matched = new LinkedHashMap<>(fired.group());
         matched.put(fired.correlation().type().sigmaName(), formatValue(fired.value()));
-        List<Alert.Entity> entities = fired.group().entrySet().stream()
-                .map(e -> new Alert.Entity(e.getKey(), e.getValue())).toList();
+        List<Alert.Entity> entities = new ArrayList<>();
+        fired.group().forEach((field, value) -> entities.add(new Alert.Entity(field, value)));
+        for (Alert.Entity entity : completing) {
+            if (!entities.contains(entity)) {
+                entities.add(entity);
+            }
+        }
         return new Alert(Alert.idFor(tenant, meta.reference(), ids), tenant, "sigma-correlation", meta.reference(),
                 meta.title(), meta.level(), meta.status(), fired.lastMicros(), meta.techniques(), matched, entities,
                 ids, "");

@@ -35,8 +35,8 @@ class BuiltinRulesTest {
         RuleSet rules = RuleSet.compile(documents, LogSourceMap.builtIn(), Placeholders.none());
         assertThat(rules.failures()).isEmpty();
         assertThat(rules.inactive()).isEmpty();
-        assertThat(rules.rules()).hasSize(8);
-        assertThat(rules.correlations()).hasSize(2);
+        assertThat(rules.rules()).hasSize(9);
+        assertThat(rules.correlations()).hasSize(4);
     }
 
     @Test
@@ -64,11 +64,22 @@ class BuiltinRulesTest {
                 "Process Opens LSASS Memory for Reading",
                 "Large Outbound Transfer Through the Firewall",
                 "Password Spray Against Entra ID From One Address",
+                "Password Spray Against Entra ID Followed by a Successful Sign-in From the Same Address",
                 "SSH Brute Force Followed by a Successful Password Login",
                 "Web Application Starts a Shell on Linux");
         assertThat(alerts).filteredOn(a -> a.title().startsWith("Password Spray"))
                 .allSatisfy(a -> assertThat(a.matchedFields())
                         .containsEntry("IPAddress", DemoOrganization.SPRAY_SOURCE_IP));
+        // the spray and the sign-in it won are one alert, over the failures and the success from the spray's address
+        assertThat(alerts).filteredOn(a -> a.title().contains("Followed by a Successful Sign-in")).singleElement()
+                .satisfies(a -> {
+                    assertThat(a.level()).isEqualTo("critical");
+                    assertThat(a.matchedFields()).containsEntry("IPAddress", DemoOrganization.SPRAY_SOURCE_IP);
+                    assertThat(a.eventIds()).hasSizeGreaterThan(10);
+                    // it names the account the spray broke into, from the sign-in that completed the sequence
+                    assertThat(a.entities()).extracting(Alert.Entity::value)
+                            .contains(DemoOrganization.SPRAYED_USER + "@kestrelfreight.example");
+                });
         assertThat(alerts).filteredOn(a -> a.title().startsWith("Process Opens LSASS")).singleElement()
                 .satisfies(a -> assertThat(a.entities()).extracting(Alert.Entity::value)
                         .anyMatch(v -> v.startsWith(DemoOrganization.PHISHED_HOST)));

@@ -86,6 +86,54 @@ class DetectorTest {
     }
 
     @Test
+    void an_ordered_sequence_names_the_entities_of_the_event_that_completed_it() throws IOException {
+        String success = """
+                title: Successful logon
+                id: 0b0e8a62-4d1b-4c8e-9d0a-1a2b3c4d5e03
+                name: successful_logon
+                status: test
+                level: low
+                logsource: {product: windows, service: security}
+                detection:
+                    selection:
+                        EventID: 4624
+                    condition: selection
+                """;
+        String failuresThenSuccess = """
+                title: Failures then a success from one address
+                id: 0b0e8a62-4d1b-4c8e-9d0a-1a2b3c4d5e04
+                status: test
+                level: critical
+                correlation:
+                    type: temporal_ordered
+                    rules: [failed_logon, successful_logon]
+                    group-by: [IpAddress]
+                    timespan: 10m
+                """;
+        List<String> lines = List.of(logon(4625, "alice", "2024-05-06T10:00:00Z"),
+                logon(4625, "bob", "2024-05-06T10:00:10Z"), logon(4624, "carol", "2024-05-06T10:00:20Z"));
+
+        List<Alert> alerts = detect(lines, FAILED_LOGON + "---\n" + success + "---\n" + failuresThenSuccess);
+
+        Alert alert = alerts.stream().filter(a -> a.source().equals("sigma-correlation")).findFirst().orElseThrow();
+        assertThat(alert.entities()).first().isEqualTo(new Alert.Entity("IpAddress", "10.0.0.9"));
+        // carol's logon completed the sequence: she is named; the failures before it are evidence, not entities
+        assertThat(alert.entities()).extracting(Alert.Entity::value).contains("carol").doesNotContain("alice", "bob");
+        assertThat(alert.eventIds()).hasSize(3);
+    }
+
+    @Test
+    void a_count_names_only_its_group() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            lines.add(logon(4625, "alice", "2024-05-06T10:0" + i + ":00Z"));
+        }
+        List<Alert> alerts = detect(lines, FAILED_LOGON + "---\n" + BRUTE_FORCE);
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a.entities())
+                .containsExactly(new Alert.Entity("TargetUserName", "alice")));
+    }
+
+    @Test
     void a_filter_excludes_what_it_names_from_the_rules_it_names() throws IOException {
         String filter = """
                 title: Service accounts fail by design

@@ -122,9 +122,9 @@ class IncidentSkillsTest {
 
             assertThat(result.status()).isEqualTo(SkillResult.Status.OK);
             assertThat(Answers.firstSentence(result)).startsWith("There are 4 incidents in tenant 'acme' (all stored"
-                    + " data, from ").contains(": 2 critical and 2 high");
+                    + " data, from ").contains(": 3 critical and 1 high");
             assertThat(result.facts()).containsEntry("count", 4L).containsEntry("tenant", "acme");
-            assertThat(result.tables().get(0).column("severity")).containsExactly("critical", "critical", "high",
+            assertThat(result.tables().get(0).column("severity")).containsExactly("critical", "critical", "critical",
                     "high");
             assertThat(result.subjects()).first().isEqualTo(new EntityRef(EntityType.INCIDENT,
                     result.facts().get("top_incident").toString()));
@@ -140,7 +140,7 @@ class IncidentSkillsTest {
                     .isEqualTo(List.of(phishing));
             assertThat(run("incidents-list", "user", "quinn.kim@kestrelfreight.example").facts().get("incidents"))
                     .isEqualTo(List.of(phishing));
-            assertThat(run("incidents-list", "severity", "critical").facts()).containsEntry("count", 2L);
+            assertThat(run("incidents-list", "severity", "critical").facts()).containsEntry("count", 3L);
             assertThat(run("incidents-list", "status", "open").facts()).containsEntry("count", 4L);
         }
 
@@ -209,10 +209,12 @@ class IncidentSkillsTest {
             assertThat(Answers.firstSentence(result)).startsWith("Incident #" + number + " involves ");
             assertThat(result.tables().get(0).columns()).containsSequence("role", "kind", "entity", "alerts", "why");
             assertThat(result.tables().get(0).column("entity")).contains("203.0.113.50");
-            // 203.0.113.50 is a documentation address, which the analysis does not count as external: not an attacker
-            assertThat(result.tables().get(0).rows()).anySatisfy(row -> assertThat(row).startsWith("involved", "ip",
-                    "203.0.113.50", 3));
-            assertThat(result.facts()).containsEntry("entities", 1).containsKeys("attackers", "victims", "privileged");
+            // the spray's address is the source of the sign-in it won: the attacker; the account it broke into, a victim
+            assertThat(result.tables().get(0).rows()).anySatisfy(row -> assertThat(row).startsWith("attacker", "ip",
+                    "203.0.113.50", 4));
+            assertThat(result.tables().get(0).rows()).anySatisfy(row -> assertThat(row).startsWith("victim", "user",
+                    "jamal.novak", 1));
+            assertThat(result.facts()).containsKeys("attackers", "victims", "privileged");
             assertThat(result.subjects()).contains(new EntityRef(EntityType.IP, "203.0.113.50"));
             assertThat(Answers.refs(result)).anyMatch(r -> r.startsWith("alert:"));
         }
@@ -271,12 +273,12 @@ class IncidentSkillsTest {
         void countsTheAlertsAndNamesTheTopRuleAndHost() {
             SkillResult result = run("alerts-list");
 
-            assertThat(Answers.firstSentence(result)).startsWith("There are 15 alerts in tenant 'acme' (all stored"
-                    + " data, from ").contains("from 7 rules", "the most frequent is \"Web Application Starts a Shell"
+            assertThat(Answers.firstSentence(result)).startsWith("There are 16 alerts in tenant 'acme' (all stored"
+                    + " data, from ").contains("from 8 rules", "the most frequent is \"Web Application Starts a Shell"
                     + " on Linux\" (high, 6 alerts)", "the host with most alerts is wiki01 (6)");
-            assertThat(result.facts()).containsEntry("count", 15L).containsEntry("rules", 7L)
+            assertThat(result.facts()).containsEntry("count", 16L).containsEntry("rules", 8L)
                     .containsEntry("top_rule", "Web Application Starts a Shell on Linux");
-            assertThat(result.charts()).singleElement().satisfies(c -> assertThat(c.labels()).hasSize(7));
+            assertThat(result.charts()).singleElement().satisfies(c -> assertThat(c.labels()).hasSize(8));
             assertThat(Answers.refs(result)).anyMatch(r -> r.startsWith("alert:"));
             assertThat(result.queries()).allSatisfy(q -> assertThat(q.language()).isEqualTo("sql"));
         }
@@ -285,8 +287,8 @@ class IncidentSkillsTest {
         void filtersByHostSeverityAddressAndRule() {
             assertThat(run("alerts-list", "host", "ws007").facts()).containsEntry("count", 3L)
                     .containsEntry("top_host", "ws007");
-            assertThat(run("alerts-list", "severity", "critical").facts()).containsEntry("count", 2L);
-            assertThat(run("alerts-list", "ip", "203.0.113.50").facts()).containsEntry("count", 3L);
+            assertThat(run("alerts-list", "severity", "critical").facts()).containsEntry("count", 3L);
+            assertThat(run("alerts-list", "ip", "203.0.113.50").facts()).containsEntry("count", 4L);
             assertThat(run("alerts-list", "rule", "SSH Brute Force").facts()).containsEntry("count", 1L);
         }
 
