@@ -480,11 +480,17 @@ public final class CorrelationQuality {
                 with.mixed, with.glue, with.splits, notes);
     }
 
-    private record Run(Score score, List<Mixed> mixed, List<Glue> glue, List<Split> splits) {}
+    record Run(Score score, List<Mixed> mixed, List<Glue> glue, List<Split> splits) {}
 
     /** Correlates the alerts in order and scores the incidents formed, with what crossed and what split. */
     static Run correlate(List<Labelled> ordered, Prevalence baseline, TacticStages stages, List<String> names) {
-        Correlator correlator = new Correlator(CorrelationPolicy.defaults(), stages, baseline, 1);
+        return correlate(ordered, baseline, stages, names, CorrelationPolicy.defaults());
+    }
+
+    /** The same, under another policy. */
+    static Run correlate(List<Labelled> ordered, Prevalence baseline, TacticStages stages, List<String> names,
+            CorrelationPolicy policy) {
+        Correlator correlator = new Correlator(policy, stages, baseline, 1);
         Map<UUID, Long> truthOf = new HashMap<>();
         long[] incidents = new long[ordered.size()];
         Map<EntityKey, GlueTally> glue = new HashMap<>();
