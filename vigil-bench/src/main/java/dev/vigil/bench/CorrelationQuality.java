@@ -149,6 +149,95 @@ public final class CorrelationQuality {
                 CorrelationPolicy.defaults().toString(), evaluations);
     }
 
+    // --- Several seeds ----------------------------------------------------------------------------------------------
+
+    /** The generated scenario's three shapes under one seed, with the baseline: standard, sparse, busy. */
+    public record SeedScores(long seed, Score standard, Score sparse, Score busy) {
+        List<Score> all() {
+            return List.of(standard, sparse, busy);
+        }
+    }
+
+    /**
+     * The generated scenario's figures (with the baseline) for each seed from {@code first} to {@code last}: what a
+     * rule change does beyond the seed it was traced on. A seed's scenario is a different organization and different
+     * attacks, so the spread across seeds is the figure's uncertainty.
+     */
+    public List<SeedScores> seeds(long first, long last) throws IOException {
+        if (last < first) {
+            throw new IllegalArgumentException("no seeds from " + first + " to " + last);
+        }
+        TacticStages stages = options.attack() != null && Files.isRegularFile(options.attack())
+                ? TacticStages.of(AttackBundle.read(options.attack())) : TacticStages.unknown();
+        List<SeedScores> scores = new ArrayList<>();
+        for (long seed = first; seed <= last; seed++) {
+            List<Score> three = new ArrayList<>();
+            for (IncidentScenario.Shape shape : List.of(IncidentScenario.Shape.standard(seed),
+                    IncidentScenario.Shape.sparse(seed), IncidentScenario.Shape.busy(seed))) {
+                IncidentScenario scenario = new IncidentScenario(shape);
+                Prevalence baseline = scenario.baseline();
+                List<Labelled> ordered = new ArrayList<>();
+                for (IncidentScenario.Labelled l : generatedAlerts(scenario, shape)) {
+                    ordered.add(new Labelled(l.alert(), l.truth()));
+                }
+                ordered.sort(Comparator.comparingLong((Labelled l) -> l.alert().timeMicros()).thenComparing(
+                        l -> l.alert().id()));
+                three.add(correlate(ordered, baseline, stages, List.of()).score());
+            }
+            SeedScores seedScores = new SeedScores(seed, three.get(0), three.get(1), three.get(2));
+            progress.printf(Locale.ROOT, "correlation-quality: seed %d: F1 %.3f / %.3f / %.3f%n", seed,
+                    seedScores.standard().f1(), seedScores.sparse().f1(), seedScores.busy().f1());
+            progress.flush();
+            scores.add(seedScores);
+        }
+        return scores;
+    }
+
+    /** Per seed, the three shapes' precision, recall and F1, then their mean and minimum, in Markdown. */
+    public static String seedsMarkdown(List<SeedScores> scores) {
+        StringBuilder out = new StringBuilder("| seed | 500 hosts, 25 attacks a day: P / R / F1 | 5,000 hosts: P / R / F1"
+                + " | 500 hosts, 5 a day: P / R / F1 |\n|---:|---|---|---|\n");
+        for (SeedScores s : scores) {
+            out.append("| ").append(s.seed());
+            for (Score score : s.all()) {
+                out.append(String.format(Locale.ROOT, " | %.3f / %.3f / **%.3f**", score.precision(), score.recall(),
+                        score.f1()));
+            }
+            out.append(" |\n");
+        }
+        for (String statistic : List.of("mean", "min")) {
+            out.append("| ").append(statistic);
+            for (int shape = 0; shape < 3; shape++) {
+                int index = shape;
+                java.util.DoubleSummaryStatistics p = scores.stream().mapToDouble(s -> s.all().get(index)
+                        .precision()).summaryStatistics();
+                java.util.DoubleSummaryStatistics r = scores.stream().mapToDouble(s -> s.all().get(index)
+                        .recall()).summaryStatistics();
+                java.util.DoubleSummaryStatistics f = scores.stream().mapToDouble(s -> s.all().get(index).f1())
+                        .summaryStatistics();
+                boolean mean = statistic.equals("mean");
+                out.append(String.format(Locale.ROOT, " | %.3f / %.3f / **%.3f**", mean ? p.getAverage() : p.getMin(),
+                        mean ? r.getAverage() : r.getMin(), mean ? f.getAverage() : f.getMin()));
+            }
+            out.append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** The seed scores as JSON-ready maps. */
+    public static List<Map<String, Object>> seedsJson(List<SeedScores> scores) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (SeedScores s : scores) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("seed", s.seed());
+            entry.put("standard", score(s.standard()));
+            entry.put("sparse", score(s.sparse()));
+            entry.put("busy", score(s.busy()));
+            list.add(entry);
+        }
+        return list;
+    }
+
     // --- OTRF replay ------------------------------------------------------------------------------------------------
 
     private Evaluation otrf(TacticStages stages) throws IOException {
@@ -403,22 +492,11 @@ public final class CorrelationQuality {
     private Evaluation generated(IncidentScenario.Shape shape, TacticStages stages) {
         IncidentScenario scenario = new IncidentScenario(shape);
         Prevalence baseline = scenario.baseline();
-        // as many attacks in all as the standard shape has: a quieter organization is watched for longer
-        int days = (int) Math.ceil(options.generatedDays() * (double) IncidentScenario.Shape.standard(0)
-                .attacksPerDay() / Math.max(1, shape.attacksPerDay()));
+        int days = days(shape);
         List<Labelled> alerts = new ArrayList<>();
         int attackAlerts = 0;
         Set<Long> attacks = new HashSet<>();
-        for (int day = 0; day < days; day++) {
-            for (IncidentScenario.Labelled l : scenario.nextDay()) {
-                alerts.add(new Labelled(l.alert(), l.truth()));
-                if (l.attack()) {
-                    attackAlerts++;
-                    attacks.add(l.truth());
-                }
-            }
-        }
-        for (IncidentScenario.Labelled l : scenario.rest()) {
+        for (IncidentScenario.Labelled l : generatedAlerts(scenario, shape)) {
             alerts.add(new Labelled(l.alert(), l.truth()));
             if (l.attack()) {
                 attackAlerts++;
@@ -435,6 +513,22 @@ public final class CorrelationQuality {
                 + " alerts of which %,d benign)", shape.hosts(), shape.users(), days,
                 attacks.size(), alerts.size(), alerts.size() - attackAlerts), alerts, names, baseline, 0, stages,
                 notes);
+    }
+
+    /** As many attacks in all as the standard shape has: a quieter organization is watched for longer. */
+    private int days(IncidentScenario.Shape shape) {
+        return (int) Math.ceil(options.generatedDays() * (double) IncidentScenario.Shape.standard(0).attacksPerDay()
+                / Math.max(1, shape.attacksPerDay()));
+    }
+
+    /** All the scenario's alerts over the shape's days, and those of attacks that outlast them. */
+    private List<IncidentScenario.Labelled> generatedAlerts(IncidentScenario scenario, IncidentScenario.Shape shape) {
+        List<IncidentScenario.Labelled> alerts = new ArrayList<>();
+        for (int day = 0; day < days(shape); day++) {
+            alerts.addAll(scenario.nextDay());
+        }
+        alerts.addAll(scenario.rest());
+        return alerts;
     }
 
     /** Attacks that touch a host within three hours of another attack touching it: ambiguity no rule can resolve. */
@@ -480,11 +574,17 @@ public final class CorrelationQuality {
                 with.mixed, with.glue, with.splits, notes);
     }
 
-    private record Run(Score score, List<Mixed> mixed, List<Glue> glue, List<Split> splits) {}
+    record Run(Score score, List<Mixed> mixed, List<Glue> glue, List<Split> splits) {}
 
     /** Correlates the alerts in order and scores the incidents formed, with what crossed and what split. */
     static Run correlate(List<Labelled> ordered, Prevalence baseline, TacticStages stages, List<String> names) {
-        Correlator correlator = new Correlator(CorrelationPolicy.defaults(), stages, baseline, 1);
+        return correlate(ordered, baseline, stages, names, CorrelationPolicy.defaults());
+    }
+
+    /** The same, under another policy. */
+    static Run correlate(List<Labelled> ordered, Prevalence baseline, TacticStages stages, List<String> names,
+            CorrelationPolicy policy) {
+        Correlator correlator = new Correlator(policy, stages, baseline, 1);
         Map<UUID, Long> truthOf = new HashMap<>();
         long[] incidents = new long[ordered.size()];
         Map<EntityKey, GlueTally> glue = new HashMap<>();
@@ -725,19 +825,45 @@ public final class CorrelationQuality {
         return DetectionQuality.defaultDatasets().resolveSibling("mitre-attack").resolve("enterprise-attack.json");
     }
 
+    /** "7" or "1-10": the first and last seed. */
+    public static long[] seedRange(String text) {
+        java.util.regex.Matcher m = Pattern.compile("(\\d+)(?:-(\\d+))?").matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("seeds are a number or a range such as 1-10, not '" + text + "'");
+        }
+        long first = Long.parseLong(m.group(1));
+        long last = m.group(2) == null ? first : Long.parseLong(m.group(2));
+        if (last < first) {
+            throw new IllegalArgumentException("the seed range " + text + " ends before it starts; write " + last
+                    + "-" + first);
+        }
+        return new long[] {first, last};
+    }
+
     /** {@code java -cp ... dev.vigil.bench.CorrelationQuality [--json] [--no-otrf] [--seed N]}. */
     public static void main(String[] args) throws Exception {
         boolean asJson = false;
         boolean otrf = true;
         long seed = 42;
+        String seeds = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--json" -> asJson = true;
                 case "--no-otrf" -> otrf = false;
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--seeds" -> seeds = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use [--json] [--no-otrf] [--seed N]");
+                        + "; use [--json] [--no-otrf] [--seed N] [--seeds FIRST-LAST]");
             }
+        }
+        if (seeds != null) {
+            long[] range = seedRange(seeds);
+            List<SeedScores> scores = new CorrelationQuality(new Options(null, List.of(), defaultAttack(), seed, 2),
+                    new PrintWriter(System.err, true)).seeds(range[0], range[1]);
+            System.out.print(asJson ? tools.jackson.databind.json.JsonMapper.builder()
+                    .enable(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT).build()
+                    .writeValueAsString(seedsJson(scores)) + System.lineSeparator() : seedsMarkdown(scores));
+            return;
         }
         Report report = new CorrelationQuality(new Options(otrf ? DetectionQuality.defaultDatasets() : null,
                 SigmaBenchmark.defaultRules(), defaultAttack(), seed, 2), new PrintWriter(System.err, true)).run();

@@ -38,10 +38,15 @@ import java.util.UUID;
  * raises 1 to 5 alerts after the one for the way in: execution, defense evasion, discovery, credential access,
  * persistence and command-and-control techniques, minutes apart (exponential, mean 15 minutes); moving to the next
  * host takes 40 minutes on average, and a quarter of the moves follow a dwell of 3 to 16 hours. A third of attacks
- * end with exfiltration or impact. Alerts carry what their telemetry would: host always; the user in most; the
- * process instance (and its parent's, for a child process) in most process alerts; the payload hash, the C2 address
- * or domain, the source address of a remote logon, the proxy as the destination of web traffic, each with its own
- * probability. Nothing in the generator looks at how the correlator decides.
+ * end with exfiltration or impact. An alert's level is its technique's (credential theft, exfiltration and impact
+ * high, discovery low, the rest medium), the same for a benign firing. Alerts carry what their telemetry would: host
+ * always; the user in most; the process instance (and its parent's, for a child process) in most process alerts; the
+ * payload hash, the C2 address or domain, the source address of a remote logon, the proxy as the destination of web
+ * traffic, each with its own probability. Nothing in the generator looks at how the correlator decides. Known
+ * limits: a benign remote administration alert always names its source (the jump host) where an attack's lateral
+ * alert does four times in five; about one lateral hop in twelve leaves no thread in the alerts at all (no source
+ * address, a common or another user's account, a new process, no artefact seen before), so the truth joins alerts
+ * that only the events (the source's own connection) could join.
  *
  * <p><b>Benign alerts.</b> {@code benignPerHostPerDay} alerts per host per day (a quarter by default: 125 a day for
  * 500 hosts), each its own incident in the truth: administrators' scripts and remote administration (from the jump
@@ -409,9 +414,22 @@ final class IncidentScenario {
         }
         long n = nextAlert++;
         Alert alert = new Alert(new UUID(0x5ce7a210L, n), TENANT, "sigma", "generated-" + techniques.get(0),
-                "generated " + techniques.get(0), attack ? "high" : "medium", "test", time, techniques, Map.of(),
+                "generated " + techniques.get(0), level(techniques.get(0)), "test", time, techniques, Map.of(),
                 list, List.of(new EventId(time, n)), "SysmonEvent");
         pending.add(new Labelled(alert, truth, attack));
+    }
+
+    /**
+     * A detection's level, as its rule sets it: by what it detects, never by whether this firing was an attack (a
+     * benign administrator's discovery script and an intruder's raise the same rule at the same level).
+     */
+    static String level(String technique) {
+        String parent = technique.contains(".") ? technique.substring(0, technique.indexOf('.')) : technique;
+        return switch (parent) {
+            case "T1003", "T1558", "T1486", "T1490", "T1041", "T1567" -> "high";
+            case "T1087", "T1082", "T1018", "T1069", "T1057", "T1046", "T1595" -> "low";
+            default -> "medium";
+        };
     }
 
     private static void maybe(SplittableRandom r, double probability, List<String> entities, String kind,

@@ -432,12 +432,34 @@ final class BenchCommand extends CommandGroup {
                         + " ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--seeds", paramLabel = "FIRST-LAST", description = "Instead of the full report, the generated"
+                + " scenario's precision, recall and F1 (with the baseline) for each seed of the range, with their mean"
+                + " and minimum: how a figure holds beyond the seed it was traced on (e.g. 1-10).")
+        String seeds;
+
         @Option(names = "--json", description = "Print the report as JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
             common.load();
+            if (seeds != null) {
+                long[] range;
+                try {
+                    range = CorrelationQuality.seedRange(seeds);
+                } catch (IllegalArgumentException e) {
+                    throw new VigilException(ErrorCode.CONFIG_INVALID, "--seeds: " + e.getMessage(),
+                            "Give one seed (--seeds 7) or a range (--seeds 1-10).", null);
+                }
+                List<CorrelationQuality.SeedScores> scores = new CorrelationQuality(new CorrelationQuality.Options(
+                        null, List.of(), CorrelationQuality.defaultAttack(), seed, 2), spec.commandLine().getErr())
+                        .seeds(range[0], range[1]);
+                PrintWriter out = spec.commandLine().getOut();
+                out.print(json ? Output.json(CorrelationQuality.seedsJson(scores)) + System.lineSeparator()
+                        : CorrelationQuality.seedsMarkdown(scores));
+                out.flush();
+                return 0;
+            }
             Path folder = noOtrf ? null : datasets != null ? datasets : DetectionQuality.defaultDatasets();
             if (folder != null && !Files.isDirectory(folder.resolve("datasets"))) {
                 throw new VigilException(ErrorCode.INPUT_NOT_FOUND, "no OTRF Security-Datasets folder at " + folder,

@@ -19,26 +19,28 @@ import java.util.UUID;
  * Groups alerts into incidents, one alert at a time.
  *
  * <p>Each entity (host, user, address, file hash, process, domain, URL) an alert shares with an open incident is a
- * piece of evidence that it belongs there, weighed by what kind of tie it is and how far apart the two alerts are:
+ * piece of evidence that it belongs there, weighed by what kind of tie it is and how far apart the two alerts are (the
+ * figures are the defaults of the policy's {@link CorrelationPolicy.Weights}):
  * <ul>
  *   <li>an account or a process instance, within the {@linkplain CorrelationPolicy#joinWindow join window}: worth 1,
  *       halving every join window; up to the {@linkplain CorrelationPolicy#progressionWindow progression window}
  *       when the alert reaches a later ATT&amp;CK tactic than the incident did on it (an attacker's next step),
  *       halving every progression window;
  *   <li>a host named by an address it owns (the machine an attack came from), like an account within the join
- *       window, and beyond it for the progression window at half weight, whatever the tactic;
- *   <li>a host named directly: worth 1, but halving six times as fast: a busy machine does unrelated things by the
- *       hour, so a host alone ties alerts minutes apart, not hours;
- *   <li>an artefact (file hash, domain, URL, external address) rare in the organization: worth 0.6, for the
- *       progression window; public tools, system libraries and CDN addresses are shared by unrelated intrusions.
+ *       window, and beyond it for the progression window at {@code sourceLaterWeight} (0.5), whatever the tactic;
+ *   <li>a host named directly: worth 1, but halving every {@code hostHalfLife} (30 minutes): a busy machine does
+ *       unrelated things by the hour, so a host alone ties alerts minutes apart, not hours;
+ *   <li>an artefact (file hash, domain, URL, external address) rare in the organization: worth
+ *       {@code artefactWeight} (0.6), for the progression window; public tools, system libraries and CDN addresses
+ *       are shared by unrelated intrusions.
  * </ul>
  * A tie through a host (named or by address) to an incident that is not the one most recently active on that host
- * counts half: of a machine's incidents, the latest is the likeliest home. The pieces of evidence for an incident
- * combine as independent clues ({@code 1 - Π(1 - w)}). The alert joins the incident with the most evidence, when it
- * reaches {@link #JOIN_AT}. It merges the incidents it is firmly tied to, its evidence for each counting identities
- * (host, user, process, address) only and reaching {@link #MERGE_AT}, into the oldest of them: a merge is for good, so
- * a faded host tie or a shared artefact never makes one. Every reason lists the evidence weighed ("evidence 0.81,
- * 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56").
+ * counts {@code ambiguousFactor} (half): of a machine's incidents, the latest is the likeliest home. The pieces of
+ * evidence for an incident combine as independent clues ({@code 1 - Π(1 - w)}). The alert joins the incident with the
+ * most evidence, when it reaches {@code joinAt} (0.25). It merges the incidents it is firmly tied to, its evidence for
+ * each counting identities (host, user, process, address) only and reaching {@code mergeAt} (0.5), into the oldest of
+ * them: a merge is for good, so a faded host tie or a shared artefact never makes one. Every reason lists the evidence
+ * weighed ("evidence 0.81, 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56").
  *
  * <p>Common entities (see {@link Prevalence}) tie nothing together, nor do artefacts the organization's events show on
  * several hosts; closed incidents take no new alert and are never merged. Alerts that a product grouped already
@@ -54,30 +56,14 @@ import java.util.UUID;
  */
 public final class Correlator {
     private static final int SWEEP_EVERY = 4096;
-    /** An artefact the events show on this many hosts is part of normal activity; see {@link #familiar}. */
-    private static final int FAMILIAR_HOSTS = 3;
-
-    // Evidence-weighted links. Each shared entity is a clue worth up to 1, halving with every half-life between the
-    // alerts; an alert joins the incident whose clues add up to JOIN_AT, and ties two incidents into one only when
-    // both reach MERGE_AT.
-    /** Enough evidence to join an incident: a host alone up to an hour apart, an account anywhere in the window. */
-    static final double JOIN_AT = 0.25;
-    /** Enough to merge two incidents: a host alone up to 30 minutes apart, an account up to the window's edge. */
-    static final double MERGE_AT = 0.5;
-    /** A host's tie fades six times faster than an account's: a busy machine does unrelated things by the hour. */
-    private static final int HOST_HALF_LIFE_DIVISOR = 6;
-    /** An artefact (hash, domain, URL, external address) rare in the organization, yet public tools are shared. */
-    static final double ARTEFACT_WEIGHT = 0.6;
-    /** The machine an incident held, named as an alert's source beyond the join window, whatever the tactic. */
-    private static final double SOURCE_LATER_WEIGHT = 0.5;
-    /** A machine's incident that is not the one most recently active on it is a less likely home. */
-    private static final double AMBIGUOUS = 0.5;
 
     private final CorrelationPolicy policy;
+    private final CorrelationPolicy.Weights weights;
     private final TacticStages stages;
     private final Prevalence baseline;
     private final long joinMicros;
     private final long progressionMicros;
+    private final long hostHalfLifeMicros;
     private final Map<EntityKey, EntityState> entities = new HashMap<>();
     private final Map<Long, IncidentState> incidents = new HashMap<>();
     private final Map<String, Long> byReference = new HashMap<>();
@@ -88,6 +74,7 @@ public final class Correlator {
     private long nextNumber;
     private long watermark = Long.MIN_VALUE;
     private int sinceSweep;
+    private int postingsWeighed;
 
     /**
      * @param firstNumber the number the next new incident gets (after those stored)
@@ -98,6 +85,8 @@ public final class Correlator {
         this.baseline = requireNonNull(baseline, "baseline is null");
         this.joinMicros = policy.joinWindow().toNanos() / 1000;
         this.progressionMicros = policy.progressionWindow().toNanos() / 1000;
+        this.weights = policy.weights();
+        this.hostHalfLifeMicros = weights.hostHalfLife().toNanos() / 1000;
         if (firstNumber < 1) {
             throw new IllegalArgumentException("incident numbers start at 1, not " + firstNumber);
         }
@@ -107,6 +96,7 @@ public final class Correlator {
     /** Places an alert in an incident, opening or merging incidents as needed. */
     public Assignment add(Alert alert) {
         aliases.clear();
+        postingsWeighed = 0;
         Set<EntityKey> keys = withOwners(keys(alert));
         int stage = stages.stage(alert.techniques());
         long time = alert.timeMicros();
@@ -177,7 +167,24 @@ public final class Correlator {
             current = state.mergedInto;
             state = incidents.get(current);
         }
-        return current;
+        // point every incident on the way straight at the survivor, so a chain of merges is walked once
+        long root = current;
+        state = incidents.get(incident);
+        while (state != null && state.mergedInto != 0 && state.mergedInto != root) {
+            IncidentState next = incidents.get(state.mergedInto);
+            state.mergedInto = root;
+            state = next;
+        }
+        return root;
+    }
+
+    /**
+     * How many incident postings the last {@link #add} weighed: at most its entities (with the hosts its addresses
+     * name) times {@link CorrelationPolicy#postingsPerEntity}, however many alerts came before. For tests and
+     * benchmarks of the incremental property.
+     */
+    public int postingsWeighed() {
+        return postingsWeighed;
     }
 
     /** Whether an entity is common enough that it ties nothing together. */
@@ -219,6 +226,7 @@ public final class Correlator {
                     }
                 }
             }
+            postingsWeighed += state.size;
             for (int i = 0; i < state.size; i++) {
                 long root = find(state.incident[i]);
                 IncidentState incident = incidents.get(root);
@@ -231,8 +239,8 @@ public final class Correlator {
                 if (Math.abs(gap) <= joinMicros) {
                     reason = new JoinReason(JoinReason.Kind.SHARED_ENTITY, key, state.alert[i], gap,
                             through == null ? "" : "through its address " + through.value());
-                    weight = (key.isArtefact() ? ARTEFACT_WEIGHT : 1)
-                            * decay(Math.abs(gap), host ? joinMicros / HOST_HALF_LIFE_DIVISOR : joinMicros);
+                    weight = (key.isArtefact() ? weights.artefactWeight() : 1)
+                            * decay(Math.abs(gap), host ? hostHalfLifeMicros : joinMicros);
                 } else if (gap > 0 && gap <= progressionMicros && (key.isArtefact() || source)) {
                     // a rare artefact seen again, or the machine an earlier step of the incident held: the tie
                     // holds for the progression window whatever the tactic, fading
@@ -240,7 +248,7 @@ public final class Correlator {
                             key.isArtefact() ? "an artefact rare in the organization"
                                     : "the machine it came from" + (through == null ? ""
                                             : ", through its address " + through.value()));
-                    weight = (key.isArtefact() ? ARTEFACT_WEIGHT : SOURCE_LATER_WEIGHT)
+                    weight = (key.isArtefact() ? weights.artefactWeight() : weights.sourceLaterWeight())
                             * decay(gap, progressionMicros);
                 } else if (state.stage[i] >= 0 && stage > state.stage[i] && !host && !key.isArtefact()) {
                     // an account or a process reaching a later tactic: an attacker's next step
@@ -255,7 +263,7 @@ public final class Correlator {
                     continue;
                 }
                 if (state.time[i] < newest) {
-                    weight *= AMBIGUOUS;
+                    weight *= weights.ambiguousFactor();
                 }
                 candidates.computeIfAbsent(root, r -> new Evidence()).add(key, reason, weight);
                 if (!key.isArtefact() && !host) {
@@ -263,7 +271,7 @@ public final class Correlator {
                 }
             }
         }
-        candidates.values().removeIf(evidence -> evidence.total < JOIN_AT);
+        candidates.values().removeIf(evidence -> evidence.total < weights.joinAt());
         if (candidates.isEmpty()) {
             long number = open(time, "");
             return new Assignment(alert, number, true, JoinReason.first(), List.of());
@@ -287,11 +295,11 @@ public final class Correlator {
         // public tools. The incidents it ties firmly merge into the oldest of them (a product's, if it is one), so
         // the number an analyst may be working on already stays.
         List<Long> group = new ArrayList<>();
-        boolean firm = candidates.get(best).identity >= MERGE_AT;
+        boolean firm = candidates.get(best).identity >= weights.mergeAt();
         for (Map.Entry<Long, Evidence> candidate : candidates.entrySet()) {
             long number = candidate.getKey();
             if (number == best || firm && incidents.get(number).reference.isEmpty()
-                    && candidate.getValue().identity >= MERGE_AT) {
+                    && candidate.getValue().identity >= weights.mergeAt()) {
                 group.add(number);
             }
         }
@@ -307,9 +315,9 @@ public final class Correlator {
             into.alerts += other.alerts;
             into.first = Math.min(into.first, other.first);
             into.last = Math.max(into.last, other.last);
-            merged.add(new Assignment.Merge(number, candidates.get(number).reason(MERGE_AT, "merge")));
+            merged.add(new Assignment.Merge(number, candidates.get(number).reason(weights.mergeAt(), "merge")));
         }
-        return new Assignment(alert, target, false, candidates.get(target).reason(JOIN_AT, "join"), merged);
+        return new Assignment(alert, target, false, candidates.get(target).reason(weights.joinAt(), "join"), merged);
     }
 
     /** Evidence halves with every {@code halfLife} between the two alerts. */
@@ -354,7 +362,7 @@ public final class Correlator {
      * come from one intrusion, however far from common it is.
      */
     private boolean familiar(EntityKey artefact) {
-        return baseline.partners(artefact) >= FAMILIAR_HOSTS;
+        return baseline.partners(artefact) >= weights.familiarHosts();
     }
 
     private long open(long time, String reference) {

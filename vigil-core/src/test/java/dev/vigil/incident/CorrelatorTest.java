@@ -1,6 +1,7 @@
 package dev.vigil.incident;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.model.Alert;
 import dev.vigil.model.EventId;
@@ -565,6 +566,67 @@ class CorrelatorTest {
             "90000000000|1 day 1 hour"})
         void gapsReadAsPeopleSayThem(long micros, String text) {
             assertThat(JoinReason.gap(micros)).isEqualTo(text);
+        }
+    }
+
+    @Nested
+    class Weights {
+        @Test
+        void theWeightsComeFromThePolicy() {
+            // a host alone, 90 minutes apart: faded below the join threshold at the default 30-minute half-life
+            Alert first = alert(1, 0, "host", "ws1");
+            Alert later = alert(2, 90, "host", "ws1");
+            Correlator byDefault = correlator();
+            Assignment a = byDefault.add(first);
+            assertThat(byDefault.add(later).incident()).isNotEqualTo(a.incident());
+
+            CorrelationPolicy patient = POLICY.withWeights(new CorrelationPolicy.Weights(0.25, 0.5,
+                    Duration.ofHours(2), 0.6, 3, 0.5, 0.5));
+            Correlator slowerFading = new Correlator(patient, STAGES, Prevalence.none(), 1);
+            Assignment b = slowerFading.add(first);
+            Assignment joined = slowerFading.add(later);
+            assertThat(joined.incident()).isEqualTo(b.incident());
+            assertThat(joined.reason().evidence()).isEqualTo("evidence 0.59, 0.25 needed to join: host ws1 0.59");
+        }
+
+        @ParameterizedTest(name = "join {0}, merge {1}, artefact {2}, familiar from {3} hosts: refused")
+        @CsvSource({"0, 0.5, 0.6, 3", "0.6, 0.5, 0.6, 3", "0.25, 1.5, 0.6, 3", "0.25, 0.5, -0.1, 3",
+            "0.25, 0.5, 0.6, 1"})
+        void weightsOutsideTheirRangeAreRefused(double joinAt, double mergeAt, double artefact, int familiar) {
+            assertThatThrownBy(() -> new CorrelationPolicy.Weights(joinAt, mergeAt, Duration.ofMinutes(30), artefact,
+                    familiar, 0.5, 0.5)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Nested
+    class Incremental {
+        /**
+         * An alert looks up each of its entities' few postings, so the work of placing it is bounded by its entities,
+         * not by the alerts before it. Measured as the postings weighed, not as time: the speed is the benchmark's.
+         */
+        @Test
+        void placingAnAlertWeighsNoMorePostingsAfterTwentyThousandAlertsThanItsEntitiesAllow() {
+            Alert probe = alert(999_999, 23 * 60, "host", "ws7", "user", "u7", "dst_ip", "203.0.113.9",
+                    "process_guid", "{77777777-0000-0000-0000-000000000007}");
+            int afterTen = weighedAfter(10, probe);
+            int afterTwentyThousand = weighedAfter(20_000, probe);
+
+            int bound = 4 * POLICY.postingsPerEntity();
+            assertThat(afterTen).isPositive().isLessThanOrEqualTo(bound);
+            assertThat(afterTwentyThousand).isLessThanOrEqualTo(bound);
+        }
+
+        /** The postings the probe weighs after {@code alerts} alerts over a day on 200 hosts and 50 users. */
+        private int weighedAfter(int alerts, Alert probe) {
+            Correlator correlator = correlator();
+            for (int n = 1; n <= alerts; n++) {
+                long minute = (long) n * 22 * 60 / alerts;
+                correlator.add(alert(n, minute, "host", "ws" + n % 200, "user", "u" + n % 50, "dst_ip",
+                        n % 3 == 0 ? "203.0.113.9" : "198.51.100." + n % 250, "process_guid",
+                        "{" + new UUID(7, n) + "}"));
+            }
+            correlator.add(probe);
+            return correlator.postingsWeighed();
         }
     }
 
