@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * incidents.
  *
  * <p>Compiling a tenant's rules costs far more than one request, so each tenant's compiled set is kept and compiled
- * again only when the store's fingerprint of its rules changes ({@link TenantStore#rulesVersion()}); its indicator
- * index likewise, and at least every {@link #INDICATORS_FRESH}, since indicators become active and expire with time.
+ * again only when the store's fingerprint of its rules changes ({@link TenantStore#rulesVersion()}), read at most
+ * every {@link #RECHECK}; its indicator index likewise, and at least every {@link #INDICATORS_FRESH}, since
+ * indicators become active and expire with time.
  * The compiled set is immutable and shared; each request matches through its own {@link Detector}.
  *
  * <p>Sigma correlation rules count within one request's records: a window is not carried from one request to the
@@ -43,6 +44,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Detections {
     static final Duration INDICATORS_FRESH = Duration.ofMinutes(5);
+    /**
+     * How long a tenant's compiled set is used before the store's fingerprints are read again: checking takes one of
+     * the tenant's few readers, which asks hold for long, so ingest does not take one on every request. A rule
+     * imported, enabled or disabled applies to data arriving at most this much later.
+     */
+    static final Duration RECHECK = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(Detections.class);
 
     private final VigilConfig config;
@@ -51,7 +58,7 @@ final class Detections {
     private final Map<TenantId, Compiled> compiled = new ConcurrentHashMap<>();
 
     private record Compiled(String rulesVersion, TenantRules rules, String indicatorsVersion, Instant indicatorsAt,
-            IndicatorIndex indicators) {}
+            IndicatorIndex indicators, Instant checkedAt) {}
 
     Detections(VigilConfig config, TenantStores stores, Clock clock) {
         this.config = requireNonNull(config, "config is null");
@@ -133,7 +140,9 @@ final class Detections {
 
     /** Starts detection for one request to the tenant: its compiled rules and indicators, read on a reader. */
     Run open(TenantId tenant) {
-        Compiled current = stores.read(tenant, this::current);
+        Compiled held = compiled.get(tenant);
+        Compiled current = held != null && Duration.between(held.checkedAt(), clock.instant()).compareTo(RECHECK) < 0
+                ? held : stores.read(tenant, this::current);
         Detector rules = current.rules().isEmpty() ? null : new Detector(tenant, current.rules().rules());
         List<EventDetector> all = new ArrayList<>();
         if (rules != null) {
@@ -172,7 +181,7 @@ final class Detections {
             indicators = TenantIndicators.load(store, now);
             indicatorsAt = now;
         }
-        Compiled next = new Compiled(rulesVersion, rules, indicatorsVersion, indicatorsAt, indicators);
+        Compiled next = new Compiled(rulesVersion, rules, indicatorsVersion, indicatorsAt, indicators, now);
         compiled.put(tenant, next);
         return next;
     }
