@@ -14,12 +14,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The tenant's plugins as its owner manages them from the web UI's settings: list, install from a manifest, enable,
@@ -119,7 +117,13 @@ final class PluginsApi {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the uploaded manifest", e);
         } finally {
-            deleteQuietly(staging);
+            if (staging != null) {
+                try {
+                    InstalledPlugins.deleteTree(staging);
+                } catch (IOException e) {
+                    // a temporary folder left behind is harmless
+                }
+            }
         }
     }
 
@@ -172,16 +176,5 @@ final class PluginsApi {
             settings.put(String.valueOf(entry.getKey()), text);
         }
         return settings;
-    }
-
-    private static void deleteQuietly(Path folder) {
-        if (folder == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder left behind is harmless
-        }
     }
 }

@@ -336,7 +336,8 @@ public final class InstalledPlugins {
         }
     }
 
-    private static void deleteTree(Path folder) throws IOException {
+    /** Deletes a folder and everything in it; nothing when it does not exist. */
+    public static void deleteTree(Path folder) throws IOException {
         if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
