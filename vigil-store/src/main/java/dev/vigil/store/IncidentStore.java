@@ -333,15 +333,17 @@ public final class IncidentStore {
         if (cached.isPresent()) {
             return cached.get();
         }
-        Prevalence computed = computePrevalence();
-        store.sharePrevalence(computed, events); // readers cannot keep it in the database: they share it in memory
-        if (store.writable()) {
-            store.write("keeping the prevalence baseline", () -> {
-                savePrevalence(computed, events);
-                return null;
-            });
-        }
-        return computed;
+        return store.prevalenceOnce(events, () -> {
+            Prevalence computed = computePrevalence();
+            store.sharePrevalence(computed, events); // readers cannot keep it in the database: they share it in memory
+            if (store.writable()) {
+                store.write("keeping the prevalence baseline", () -> {
+                    savePrevalence(computed, events);
+                    return null;
+                });
+            }
+            return computed;
+        });
     }
 
     /** The kept baseline, if it was computed over at least nine tenths of today's events within the last day. */
