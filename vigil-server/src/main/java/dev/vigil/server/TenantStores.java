@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vigil.ingest.EventSink;
 import dev.vigil.model.Alert;
+import dev.vigil.sigma.RuleSet;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
@@ -53,6 +54,7 @@ import java.util.stream.Stream;
  * the cores between them.
  */
 final class TenantStores implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TenantStores.class);
     /**
      * Readers of one tenant at once: as many as the cores, which they keep busy (DuckDB runs each query on
      * threads of its own as well), and no more, so that the tenant's ingest keeps a share of the CPU and the
@@ -76,10 +78,13 @@ final class TenantStores implements AutoCloseable {
         final Semaphore readerPermits = new Semaphore(READERS);
         final ConcurrentLinkedDeque<TenantStore> idleReaders = new ConcurrentLinkedDeque<>();
         final ConcurrentLinkedQueue<PendingBatch> pending = new ConcurrentLinkedQueue<>();
+        /** Whether a reader is computing the tenant's prevalence baseline again. */
+        final java.util.concurrent.atomic.AtomicBoolean refreshingBaseline = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
-    /** An ingest batch waiting for the commit that makes it durable. */
-    private record PendingBatch(EventSink.Batch batch, List<Alert> alerts, CompletableFuture<Stored> stored) {}
+    /** An ingest batch waiting for the commit that makes it durable, with what detection made of it. */
+    private record PendingBatch(EventSink.Batch batch, List<Alert> alerts, List<RuleSet.RuleStats> ruleStats,
+            CompletableFuture<Stored> stored) {}
 
     /** What became of a batch: its records, and how many of the alerts detected on it were new. */
     record Stored(EventSink.Result result, int alerts) {}
@@ -225,10 +230,20 @@ final class TenantStores implements AutoCloseable {
      * durable, and a failure stores neither.
      */
     Stored store(TenantId tenant, EventSink.Batch batch, List<Alert> alerts) {
+        return store(tenant, batch, alerts, List.of());
+    }
+
+    /**
+     * Stores an ingest batch with the alerts detection raised on it and the rules' statistics of that detection, in
+     * the same transaction: a commit makes all of them durable, and a failure stores none.
+     */
+    Stored store(TenantId tenant, EventSink.Batch batch, List<Alert> alerts, List<RuleSet.RuleStats> ruleStats) {
         requireNonNull(batch, "batch is null");
         requireNonNull(alerts, "alerts is null");
+        requireNonNull(ruleStats, "ruleStats is null");
         Slot slot = slot(tenant);
-        PendingBatch mine = new PendingBatch(batch, List.copyOf(alerts), new CompletableFuture<>());
+        PendingBatch mine = new PendingBatch(batch, List.copyOf(alerts), List.copyOf(ruleStats),
+                new CompletableFuture<>());
         slot.pending.add(mine);
         slot.lock.lock();
         try {
@@ -295,6 +310,7 @@ final class TenantStores implements AutoCloseable {
     private static Stored append(TenantStore store, PendingBatch pending) {
         EventSink.Result result = store.append(pending.batch());
         int alerts = pending.alerts().isEmpty() ? 0 : store.appendAlerts(pending.alerts());
+        store.addRuleStats(pending.ruleStats());
         return new Stored(result, alerts);
     }
 
@@ -324,10 +340,32 @@ final class TenantStores implements AutoCloseable {
         if (slot.store == null) {
             TenantStore store = TenantStore.open(dataDirectory, tenant, TenantStore.Mode.READ_WRITE);
             sharedSessions.apply(tenant).ifPresent(store::keepSessionsIn);
+            // correlation on ingest runs under the lock: a stale baseline is computed again on a reader meanwhile
+            store.refreshStaleBaselinesWith(() -> refreshBaseline(tenant, slot));
             slot.source = store.readers();
             slot.store = store;
         }
         return slot.store;
+    }
+
+    /** Computes the tenant's prevalence baseline again on a reader, on a store thread; one at a time per tenant. */
+    private void refreshBaseline(TenantId tenant, Slot slot) {
+        if (closed || !slot.refreshingBaseline.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            storeThreads.execute(() -> {
+                try {
+                    read(tenant, reader -> reader.incidents().prevalence());
+                } catch (RuntimeException e) {
+                    LOG.warn("computing the prevalence baseline of tenant '{}' failed: {}", tenant, e.getMessage());
+                } finally {
+                    slot.refreshingBaseline.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            slot.refreshingBaseline.set(false); // the server is stopping
+        }
     }
 
     @Override

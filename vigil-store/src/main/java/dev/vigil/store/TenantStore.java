@@ -93,6 +93,8 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private long catalogLoaded;
     private SessionRepository sharedSessions;
     private boolean inTransaction;
+    /** Computes a stale prevalence baseline elsewhere: see {@link #refreshStaleBaselinesWith}. */
+    private volatile Runnable staleBaselineRefresh;
     /** The names of the events stored in the open unit of work, published to readers at its commit. */
     private final EntityValues.Collector stored = new EntityValues.Collector();
 
@@ -141,6 +143,11 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     dev.vigil.incident.Prevalence prevalenceOnce(long events,
             java.util.function.Supplier<dev.vigil.incident.Prevalence> compute) {
         SharedBaseline last = shared.baseline;
+        Runnable refresh = staleBaselineRefresh;
+        if (last != null && refresh != null) {
+            refresh.run();
+            return last.prevalence();
+        }
         if (last != null) {
             if (!shared.computingBaseline.tryLock()) {
                 return last.prevalence();
@@ -153,6 +160,18 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         } finally {
             shared.computingBaseline.unlock();
         }
+    }
+
+    /**
+     * Has this writer take the last baseline its database's stores shared when it has grown stale, and call
+     * {@code refresh} to compute the new one elsewhere, instead of scanning every event itself: a server's writer
+     * correlates while ingest waits for it, and a baseline is a statistic that can be a little behind. {@code refresh}
+     * must return at once (it hands the work to a reader of the database on another thread) and tolerate being called
+     * again while its work runs. A writer with no baseline shared yet still computes the first one itself.
+     */
+    public void refreshStaleBaselinesWith(Runnable refresh) {
+        requireWritable();
+        this.staleBaselineRefresh = requireNonNull(refresh, "refresh is null");
     }
 
     /** Offers a freshly computed baseline to the other stores of this database. */
