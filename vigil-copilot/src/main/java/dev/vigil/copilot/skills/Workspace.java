@@ -3,6 +3,8 @@ package dev.vigil.copilot.skills;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.config.VigilConfig;
+import dev.vigil.copilot.plugin.PluginRepository;
+import dev.vigil.copilot.plugins.InstalledPlugins;
 import dev.vigil.intel.attack.AttackKnowledge;
 import dev.vigil.posture.PostureAnalyzer;
 import dev.vigil.posture.PostureReport;
@@ -35,6 +37,14 @@ public final class Workspace {
 
     public TenantStore store() {
         return store;
+    }
+
+    /**
+     * The tenant's installed plugins: in the shared store when the tenant's store was told to keep them there
+     * ({@code store.state: postgresql}), else in the data directory's {@code plugins/TENANT/}.
+     */
+    public PluginRepository plugins() {
+        return store.sharedPlugins().orElseGet(() -> new InstalledPlugins(config.dataDirectory(), store.tenant()));
     }
 
     /** MITRE ATT&CK, when it has been imported ({@code vigil knowledge import-attack}). */
