@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.copilot.plugin.InstalledPlugin;
 import dev.vigil.copilot.plugin.PluginManifest;
 import dev.vigil.copilot.plugin.PluginPackage;
-import dev.vigil.copilot.plugin.PluginParser;
 import dev.vigil.copilot.plugin.PluginRepository;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
@@ -236,7 +235,7 @@ final class PostgresPlugins implements PluginRepository {
         PluginPackage files = stored.pluginPackage(tenant);
         PluginManifest manifest;
         try {
-            manifest = PluginParser.parse(files.manifestText(), files.manifestSource(), files.files());
+            manifest = files.manifest();
         } catch (VigilException e) {
             throw new VigilException(e.code(), e.getMessage(), "Install plugin " + stored.name() + " again with"
                     + " `vigil plugins install`, or remove it.", e);

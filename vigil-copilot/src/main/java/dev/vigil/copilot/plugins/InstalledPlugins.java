@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -164,23 +163,26 @@ public final class InstalledPlugins implements PluginRepository {
         return PluginPackage.readFolder(folder, manifestFileName(folder));
     }
 
-    /** The plugins' files with their modification times: installing, enabling, configuring and removing change it. */
+    /**
+     * The names of the installed plugins with a digest of each one's {@value #STATE_FILE}, which every install
+     * (it records the time), enabling, disabling and change of settings rewrites, and removing deletes.
+     */
     @Override
     public String revision() {
-        if (!Files.isDirectory(root)) {
-            return "";
+        StringBuilder revision = new StringBuilder();
+        for (String name : names()) {
+            Path state = root.resolve(name).resolve(STATE_FILE);
+            try {
+                revision.append(name).append('@').append(java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(state))))
+                        .append('\n');
+            } catch (IOException e) {
+                revision.append(name).append("@unreadable\n"); // removed while listed: the next mark tells
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
         }
-        try (Stream<Path> files = Files.walk(root, 2)) {
-            return files.filter(Files::isRegularFile).sorted().map(f -> {
-                try {
-                    return root.relativize(f) + "@" + Files.getLastModifiedTime(f).toMillis();
-                } catch (IOException e) {
-                    return root.relativize(f).toString();
-                }
-            }).collect(Collectors.joining("\n"));
-        } catch (IOException | UncheckedIOException e) {
-            return "";
-        }
+        return revision.toString();
     }
 
     private InstalledPlugin read(Path folder) {

@@ -155,7 +155,7 @@ public record PluginPackage(String origin, String manifestFile, Map<String, byte
      * @throws VigilException {@link ErrorCode#PLUGIN_INVALID} naming every problem
      */
     public PluginManifest manifest() {
-        return PluginParser.parse(manifestText(), manifestSource(), files);
+        return PluginParser.parseWithFiles(manifestText(), manifestSource(), files);
     }
 
     /** How many bytes the files hold together. */

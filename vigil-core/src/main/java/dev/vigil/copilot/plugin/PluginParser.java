@@ -115,7 +115,7 @@ public final class PluginParser {
      * @param files the plugin's files by their path relative to the manifest's folder, {@code /}-separated
      * @throws VigilException {@link ErrorCode#PLUGIN_INVALID} naming every problem
      */
-    public static PluginManifest parse(String text, String source, Map<String, byte[]> files) {
+    public static PluginManifest parseWithFiles(String text, String source, Map<String, byte[]> files) {
         java.util.Objects.requireNonNull(files, "files is null");
         return parse(new PluginParser(source, null, files), text);
     }
