@@ -31,7 +31,7 @@ public final class PluginSkills {
         List<Skill> skills = new ArrayList<>();
         List<InstalledPlugin> plugins;
         try {
-            plugins = workspace.plugins().list();
+            plugins = workspace.installedPlugins();
         } catch (VigilException | java.io.UncheckedIOException e) {
             LOG.atWarn().addKeyValue("tenant", workspace.store().tenant().value()).log("plugins left out: {}",
                     e.getMessage());

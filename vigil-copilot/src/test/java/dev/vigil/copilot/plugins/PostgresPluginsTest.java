@@ -135,6 +135,25 @@ class PostgresPluginsTest extends PluginRepositoryContract {
         }
     }
 
+    @Test
+    void aCommandsCopilotUnderStorePostgresqlReadsThePluginsFromThereOverItsOwnConnection(@TempDir Path data) {
+        acme().install(LATERAL_MOVEMENT, Map.of(), "olga");
+        try (PluginTenant embedded = PluginTenant.empty(data.resolve("embedded"), "acme")) {
+            assertThat(PluginSkills.load(embedded.workspace)).isEmpty();
+        }
+        try (PluginTenant tenant = PluginTenant.empty(data.resolve("shared"), "acme", Map.of("store.state",
+                "postgresql", "store.postgresql.url", test.url()))) {
+            assertThat(PluginSkills.load(tenant.workspace)).extracting(skill -> skill.spec().name())
+                    .containsExactly("lateral-movement-hunts-remote-logons-from-device",
+                            "lateral-movement-hunts-remote-logons-to-device");
+            assertThat(tenant.store.sharedPlugins()).isEmpty();
+        }
+        try (PluginTenant globex = PluginTenant.empty(data.resolve("globex"), "globex", Map.of("store.state",
+                "postgresql", "store.postgresql.url", test.url()))) {
+            assertThat(PluginSkills.load(globex.workspace)).isEmpty();
+        }
+    }
+
     private List<String> rows(String sql) {
         return database.read("reading", connection -> {
             List<String> values = new ArrayList<>();
