@@ -2,6 +2,8 @@ package dev.vigil.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.copilot.plugin.PluginRepository;
+import dev.vigil.copilot.plugins.InstalledPlugins;
 import dev.vigil.ingest.EventSink;
 import dev.vigil.model.Alert;
 import dev.vigil.sigma.RuleSet;
@@ -64,6 +66,7 @@ final class TenantStores implements AutoCloseable {
 
     private final Path dataDirectory;
     private final Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions;
+    private final Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins;
     private final Map<TenantId, Slot> slots = new ConcurrentHashMap<>();
     /** Where store work runs when it is asked for on a virtual thread: see the class comment. */
     private final ExecutorService storeThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("vigil-store-",
@@ -90,14 +93,27 @@ final class TenantStores implements AutoCloseable {
     record Stored(EventSink.Result result, int alerts) {}
 
     TenantStores(Path dataDirectory) {
-        this(dataDirectory, tenant -> java.util.Optional.empty());
+        this(dataDirectory, tenant -> java.util.Optional.empty(), tenant -> java.util.Optional.empty());
     }
 
-    /** @param sharedSessions a tenant's sessions when they are kept outside its store (PostgreSQL), else empty */
+    /**
+     * @param sharedSessions a tenant's sessions when they are kept outside its store (PostgreSQL), else empty
+     * @param sharedPlugins a tenant's plugins when they are kept outside the data directory (PostgreSQL), else empty
+     */
     TenantStores(Path dataDirectory,
-            Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions) {
+            Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions,
+            Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins) {
         this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
         this.sharedSessions = requireNonNull(sharedSessions, "sharedSessions is null");
+        this.sharedPlugins = requireNonNull(sharedPlugins, "sharedPlugins is null");
+    }
+
+    /**
+     * The tenant's installed plugins, wherever the state is kept: what the plugins API changes, the MCP endpoint
+     * watches and the copilot of each of the tenant's stores loads.
+     */
+    PluginRepository plugins(TenantId tenant) {
+        return sharedPlugins.apply(tenant).orElseGet(() -> new InstalledPlugins(dataDirectory, tenant));
     }
 
     /**
@@ -165,6 +181,7 @@ final class TenantStores implements AutoCloseable {
                 if (reader == null) {
                     reader = slot.source.open();
                     sharedSessions.apply(tenant).ifPresent(reader::keepSessionsIn);
+                    sharedPlugins.apply(tenant).ifPresent(reader::keepPluginsIn);
                 }
                 try {
                     reader.refresh();
@@ -340,6 +357,7 @@ final class TenantStores implements AutoCloseable {
         if (slot.store == null) {
             TenantStore store = TenantStore.open(dataDirectory, tenant, TenantStore.Mode.READ_WRITE);
             sharedSessions.apply(tenant).ifPresent(store::keepSessionsIn);
+            sharedPlugins.apply(tenant).ifPresent(store::keepPluginsIn);
             // correlation on ingest runs under the lock: a stale baseline is computed again on a reader meanwhile
             store.refreshStaleBaselinesWith(() -> refreshBaseline(tenant, slot));
             slot.source = store.readers();

@@ -19,7 +19,8 @@ import java.util.List;
  * <p>Tenant-owned tables lead their primary key with {@code tenant}. Users are the server's (a user may hold roles
  * in several tenants), so {@code vigil_users} has no tenant; their memberships ({@code vigil_user_tenants}) do. An
  * API token opens exactly one tenant, named in its row; it is found by its hash before its tenant is known, as a
- * request presents it.
+ * request presents it. A plugin's rows (its files and settings) hang off its {@code vigil_plugins} row; each change of
+ * a plugin gives it the next {@code vigil_plugin_revisions} number, which tells readers that hold its skills.
  */
 final class PostgresSchema {
     /** Arbitrary, fixed: the advisory lock that serializes migrations. */
@@ -60,7 +61,22 @@ final class PostgresSchema {
                     CREATE TABLE vigil_audit (
                         tenant text NOT NULL, seq bigint NOT NULL, at timestamptz NOT NULL, actor text NOT NULL,
                         route text NOT NULL, status integer NOT NULL, record text NOT NULL, hash text NOT NULL,
-                        PRIMARY KEY (tenant, seq))""")));
+                        PRIMARY KEY (tenant, seq))""")),
+            new Migration(2, "installed plugins: files, settings, enabled, installed by and when", List.of("""
+                    CREATE SEQUENCE vigil_plugin_revisions""", """
+                    CREATE TABLE vigil_plugins (
+                        tenant text NOT NULL, name text NOT NULL, manifest_file text NOT NULL,
+                        enabled boolean NOT NULL, installed_at timestamptz NOT NULL, installed_by text NOT NULL,
+                        revision bigint NOT NULL DEFAULT nextval('vigil_plugin_revisions'),
+                        PRIMARY KEY (tenant, name))""", """
+                    CREATE TABLE vigil_plugin_files (
+                        tenant text NOT NULL, plugin text NOT NULL, path text NOT NULL, content bytea NOT NULL,
+                        PRIMARY KEY (tenant, plugin, path),
+                        FOREIGN KEY (tenant, plugin) REFERENCES vigil_plugins ON DELETE CASCADE)""", """
+                    CREATE TABLE vigil_plugin_settings (
+                        tenant text NOT NULL, plugin text NOT NULL, position integer NOT NULL, name text NOT NULL,
+                        value text NOT NULL, PRIMARY KEY (tenant, plugin, name),
+                        FOREIGN KEY (tenant, plugin) REFERENCES vigil_plugins ON DELETE CASCADE)""")));
 
     private PostgresSchema() {}
 

@@ -3,6 +3,7 @@ package dev.vigil.store;
 import static dev.vigil.store.Catalog.quote;
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.copilot.plugin.PluginRepository;
 import dev.vigil.ingest.EventSink;
 import dev.vigil.intel.ioc.Indicator;
 import dev.vigil.intel.ioc.IndicatorType;
@@ -92,6 +93,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** A reader's: the catalog version its event tables were loaded at. */
     private long catalogLoaded;
     private SessionRepository sharedSessions;
+    private PluginRepository sharedPlugins;
     private boolean inTransaction;
     /** Computes a stale prevalence baseline elsewhere: see {@link #refreshStaleBaselinesWith}. */
     private volatile Runnable staleBaselineRefresh;
@@ -755,6 +757,28 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                     + " tenant '" + tenant + "'");
         }
         this.sharedSessions = shared;
+    }
+
+    /**
+     * The tenant's installed plugins when they are kept outside the data directory (PostgreSQL, in a scale-out
+     * deployment, once {@link #keepPluginsIn} said so); empty when they are in {@code DATA/plugins/TENANT/}.
+     */
+    public Optional<PluginRepository> sharedPlugins() {
+        return Optional.ofNullable(sharedPlugins);
+    }
+
+    /**
+     * Makes {@code shared} the tenant's plugins for whoever reads them through this store (the copilot's skills).
+     *
+     * @throws IllegalArgumentException when {@code shared} holds another tenant's plugins
+     */
+    public void keepPluginsIn(PluginRepository shared) {
+        requireNonNull(shared, "shared is null");
+        if (!shared.tenant().equals(tenant)) {
+            throw new IllegalArgumentException("the plugins of tenant '" + shared.tenant() + "' cannot be those of"
+                    + " tenant '" + tenant + "'");
+        }
+        this.sharedPlugins = shared;
     }
 
     // --- rules --------------------------------------------------------------------------------------------------
