@@ -72,10 +72,7 @@ public final class LakeWriter implements EventSink, AutoCloseable {
     @Override
     public Result append(Batch batch) {
         for (Event event : batch.events()) {
-            LocalDate day = Instant.ofEpochSecond(Math.floorDiv(event.timeMicros(), 1_000_000L))
-                    .atZone(ZoneOffset.UTC).toLocalDate();
-            pending.computeIfAbsent(new PartitionKey(event.tenant(), LakeLayout.checkTable(event.table()), day),
-                    k -> new ArrayList<>()).add(event);
+            pending.computeIfAbsent(partitionOf(event), k -> new ArrayList<>()).add(event);
         }
         for (QuarantinedRecord record : batch.quarantined()) {
             pendingQuarantine.computeIfAbsent(record.tenant(), k -> new ArrayList<>()).add(record);
@@ -113,6 +110,91 @@ public final class LakeWriter implements EventSink, AutoCloseable {
         }
         written.addAll(files);
         return files;
+    }
+
+    /** Forgets everything appended since the last commit, writing nothing (its source will deliver it again). */
+    public void discard() {
+        pending.clear();
+        pendingQuarantine.clear();
+    }
+
+    /** Events appended since the last commit. */
+    public int pendingEvents() {
+        int count = 0;
+        for (List<Event> events : pending.values()) {
+            count += events.size();
+        }
+        return count;
+    }
+
+    /**
+     * Which of the events the lake already holds, by event id: each event is looked up in the one partition its
+     * tenant, table and time put it in, among the files readable now (as {@link LakeSnapshot} sees them, so a
+     * compaction in progress neither hides nor doubles a row). For a writer that must not write an event twice after
+     * a crash left it unsure what it had written; it reads the partitions' {@code event_id} column, so keep the
+     * events few (one commit's worth).
+     */
+    public Set<String> alreadyStored(List<Event> events) {
+        Map<PartitionKey, List<String>> idsByPartition = new LinkedHashMap<>();
+        for (Event event : events) {
+            idsByPartition.computeIfAbsent(partitionOf(event), k -> new ArrayList<>()).add(event.id().toString());
+        }
+        Set<String> stored = new HashSet<>();
+        for (Map.Entry<PartitionKey, List<String>> entry : idsByPartition.entrySet()) {
+            stored.addAll(storedIds(entry.getKey(), entry.getValue()));
+        }
+        return stored;
+    }
+
+    private Set<String> storedIds(PartitionKey key, List<String> ids) {
+        String partition = layout.partitionLocation(key.tenant(), key.table(), key.day());
+        for (int attempt = 1; ; attempt++) {
+            List<String> files;
+            if (layout.isLocal()) {
+                files = LakeSnapshot.dataFiles(Path.of(partition)).stream().map(Path::toString).toList();
+                if (files.isEmpty()) {
+                    return Set.of();
+                }
+            } else {
+                files = List.of(partition + "/part-*.parquet");
+            }
+            String buffer = "lookup_" + (++buffers);
+            try {
+                execute("CREATE TABLE " + buffer + " (event_id VARCHAR NOT NULL)");
+                try {
+                    try (DuckDBAppender appender = connection.createAppender("main", buffer)) {
+                        for (String id : ids) {
+                            appender.beginRow().append(id).endRow();
+                        }
+                    }
+                    Set<String> stored = new HashSet<>();
+                    try (Statement statement = connection.createStatement();
+                            java.sql.ResultSet rows = statement.executeQuery("SELECT DISTINCT l.event_id FROM "
+                                    + "read_parquet([" + files.stream().map(LakeDuckDb::literal)
+                                            .collect(java.util.stream.Collectors.joining(", "))
+                                    + "], union_by_name = true) l JOIN main." + buffer + " b USING (event_id)")) {
+                        while (rows.next()) {
+                            stored.add(rows.getString(1));
+                        }
+                    }
+                    return stored;
+                } finally {
+                    execute("DROP TABLE main." + buffer);
+                }
+            } catch (SQLException e) {
+                // a compaction may have replaced a listed file meanwhile: list the partition again
+                if (attempt >= 3 || !layout.isLocal()) {
+                    throw new VigilException(ErrorCode.LAKE_FAILED, "reading the event ids of " + partition
+                            + " failed: " + LakeDuckDb.firstLine(e.getMessage()), e);
+                }
+            }
+        }
+    }
+
+    private static PartitionKey partitionOf(Event event) {
+        LocalDate day = Instant.ofEpochSecond(Math.floorDiv(event.timeMicros(), 1_000_000L))
+                .atZone(ZoneOffset.UTC).toLocalDate();
+        return new PartitionKey(event.tenant(), LakeLayout.checkTable(event.table()), day);
     }
 
     /** Every file this writer has written. */
