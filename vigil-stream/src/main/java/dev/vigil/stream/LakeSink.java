@@ -189,9 +189,10 @@ public final class LakeSink implements AutoCloseable {
                 if (batchRecords >= sink.commitRecords() || batchBytes >= sink.commitBytes()
                         || batchRecords > 0 && System.nanoTime() - batchStarted >= sink.commitInterval().toNanos()) {
                     commit(listener);
+                    lastRecord = System.nanoTime(); // idle is time spent waiting, not writing
                 }
-                if (stopWhenIdle != null && System.nanoTime() - lastRecord >= stopWhenIdle.toNanos()
-                        && !consumer.assignment().isEmpty()) {
+                if (stopWhenIdle != null && records.isEmpty() && !consumer.assignment().isEmpty()
+                        && System.nanoTime() - lastRecord >= stopWhenIdle.toNanos()) {
                     break;
                 }
             }
