@@ -59,14 +59,34 @@ public final class LakeWriter implements EventSink, AutoCloseable {
 
     private final LakeLayout layout;
     private final DuckDBConnection connection;
+    /** The S3 client of an object-storage lake; null for a local one. */
+    private final ObjectStorage objectStorage;
     private final Map<PartitionKey, List<Event>> pending = new LinkedHashMap<>();
     private final Map<TenantId, List<QuarantinedRecord>> pendingQuarantine = new LinkedHashMap<>();
     private final List<LakeFile> written = new ArrayList<>();
     private int buffers;
 
     public LakeWriter(LakeLayout layout) {
+        this(layout, System::getenv);
+    }
+
+    /**
+     * A writer whose S3 keys (for an object-storage lake) are read from {@code environment} under the variable names
+     * the {@code lake.s3.*} settings give, instead of the process environment.
+     */
+    public LakeWriter(LakeLayout layout, java.util.function.Function<String, String> environment) {
         this.layout = requireNonNull(layout, "layout is null");
-        this.connection = LakeDuckDb.open(layout);
+        requireNonNull(environment, "environment is null");
+        // DuckDB writes each file locally; an object-storage lake gets it through the S3 client, without httpfs
+        this.objectStorage = layout.isLocal() ? null : ObjectStorage.open(layout, environment);
+        try {
+            this.connection = LakeDuckDb.open(LakeLayout.local());
+        } catch (RuntimeException e) {
+            if (objectStorage != null) {
+                objectStorage.close();
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -148,44 +168,77 @@ public final class LakeWriter implements EventSink, AutoCloseable {
 
     private Set<String> storedIds(PartitionKey key, List<String> ids) {
         String partition = layout.partitionLocation(key.tenant(), key.table(), key.day());
+        if (!layout.isLocal()) {
+            return storedIdsInObjectStorage(partition, ids);
+        }
         for (int attempt = 1; ; attempt++) {
-            List<String> files;
-            if (layout.isLocal()) {
-                files = LakeSnapshot.dataFiles(Path.of(partition)).stream().map(Path::toString).toList();
-                if (files.isEmpty()) {
-                    return Set.of();
-                }
-            } else {
-                files = List.of(partition + "/part-*.parquet");
-            }
-            String buffer = "lookup_" + (++buffers);
+            List<String> files = LakeSnapshot.dataFiles(Path.of(partition)).stream().map(Path::toString).toList();
             try {
-                execute("CREATE TABLE " + buffer + " (event_id VARCHAR NOT NULL)");
-                try {
-                    try (DuckDBAppender appender = connection.createAppender("main", buffer)) {
-                        for (String id : ids) {
-                            appender.beginRow().append(id).endRow();
-                        }
-                    }
-                    Set<String> stored = new HashSet<>();
-                    try (Statement statement = connection.createStatement();
-                            java.sql.ResultSet rows = statement.executeQuery("SELECT DISTINCT l.event_id FROM "
-                                    + "read_parquet([" + files.stream().map(LakeDuckDb::literal)
-                                            .collect(java.util.stream.Collectors.joining(", "))
-                                    + "], union_by_name = true) l JOIN main." + buffer + " b USING (event_id)")) {
-                        while (rows.next()) {
-                            stored.add(rows.getString(1));
-                        }
-                    }
-                    return stored;
-                } finally {
-                    execute("DROP TABLE main." + buffer);
-                }
+                return idsIn(files, ids);
             } catch (SQLException e) {
                 // a compaction may have replaced a listed file meanwhile: list the partition again
-                if (attempt >= 3 || !layout.isLocal()) {
+                if (attempt >= 3) {
                     throw new VigilException(ErrorCode.LAKE_FAILED, "reading the event ids of " + partition
                             + " failed: " + LakeDuckDb.firstLine(e.getMessage()), e);
+                }
+            }
+        }
+    }
+
+    /** Which of the ids the Parquet files hold. */
+    private Set<String> idsIn(List<String> files, List<String> ids) throws SQLException {
+        if (files.isEmpty()) {
+            return Set.of();
+        }
+        String buffer = "lookup_" + (++buffers);
+        execute("CREATE TABLE " + buffer + " (event_id VARCHAR NOT NULL)");
+        try {
+            try (DuckDBAppender appender = connection.createAppender("main", buffer)) {
+                for (String id : ids) {
+                    appender.beginRow().append(id).endRow();
+                }
+            }
+            Set<String> stored = new HashSet<>();
+            try (Statement statement = connection.createStatement();
+                    java.sql.ResultSet rows = statement.executeQuery("SELECT DISTINCT l.event_id FROM read_parquet(["
+                            + files.stream().map(LakeDuckDb::literal).collect(java.util.stream.Collectors.joining(", "))
+                            + "], union_by_name = true) l JOIN main." + buffer + " b USING (event_id)")) {
+                while (rows.next()) {
+                    stored.add(rows.getString(1));
+                }
+            }
+            return stored;
+        } finally {
+            execute("DROP TABLE main." + buffer);
+        }
+    }
+
+    /** The ids of an object-storage partition: its files fetched to a temporary folder and read there. */
+    private Set<String> storedIdsInObjectStorage(String partition, List<String> ids) {
+        List<String> objects = objectStorage.list(partition, LakeLayout::isDataFile);
+        if (objects.isEmpty()) {
+            return Set.of();
+        }
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("vigil-lake-ids-");
+            Path local = Files.createDirectories(folder.resolve("partition"));
+            for (String object : objects) {
+                objectStorage.download(object, local.resolve(object.substring(object.lastIndexOf('/') + 1)));
+            }
+            return idsIn(LakeSnapshot.dataFiles(local).stream().map(Path::toString).toList(), ids);
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.LAKE_FAILED, "reading the event ids of " + partition + " failed: "
+                    + LakeDuckDb.firstLine(e.getMessage()), e);
+        } catch (IOException e) {
+            throw new VigilException(ErrorCode.LAKE_FAILED, "reading the event ids of " + partition + " failed: "
+                    + e, e);
+        } finally {
+            if (folder != null) {
+                try (var walk = Files.walk(folder)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temporary folder
                 }
             }
         }
@@ -294,8 +347,16 @@ public final class LakeWriter implements EventSink, AutoCloseable {
         String partition = layout.partitionLocation(key.tenant(), key.table(), key.day());
         if (!layout.isLocal()) {
             String target = partition + "/" + name;
-            execute("COPY (" + query + ") TO " + LakeDuckDb.literal(target) + " (FORMAT parquet, COMPRESSION zstd)");
-            return new LakeFile(key.tenant(), key.table(), key.day(), target, rows, -1);
+            Path local = Files.createTempFile("vigil-lake-", ".parquet");
+            try {
+                Files.delete(local); // DuckDB creates it
+                execute("COPY (" + query + ") TO " + LakeDuckDb.literal(local.toString())
+                        + " (FORMAT parquet, COMPRESSION zstd)");
+                objectStorage.put(target, local);
+                return new LakeFile(key.tenant(), key.table(), key.day(), target, rows, Files.size(local));
+            } finally {
+                Files.deleteIfExists(local);
+            }
         }
         Path folder = Path.of(partition);
         Files.createDirectories(folder);
@@ -391,6 +452,9 @@ public final class LakeWriter implements EventSink, AutoCloseable {
 
     @Override
     public void close() {
+        if (objectStorage != null) {
+            objectStorage.close();
+        }
         try {
             connection.close();
         } catch (SQLException e) {
