@@ -8,6 +8,7 @@ import dev.vigil.ingest.Format;
 import dev.vigil.lake.LakeFile;
 import dev.vigil.lake.LakeHunts;
 import dev.vigil.lake.LakeLayout;
+import dev.vigil.lake.LakeWriter;
 import dev.vigil.model.Event;
 import dev.vigil.model.TenantId;
 import dev.vigil.store.HuntRunner;
@@ -29,12 +30,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The lake sink on a real broker (one in-process KRaft node shared by the class): the events of the pipeline reach the
@@ -96,6 +101,42 @@ class LakeSinkTest {
                 .startsWith("part-").endsWith(".parquet"));
         try (Stream<Path> all = Files.walk(layout.localRoot())) {
             assertThat(all.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(".tmp-"));
+        }
+    }
+
+    @Test
+    void writesIntoALakeInObjectStorage() throws Exception {
+        S3ProxyJunitCore s3 = new S3ProxyJunitCore.Builder().withBlobStoreProvider("transient-nio2").build();
+        s3.beforeEach();
+        try {
+            try (S3Client client = S3Client.builder().endpointOverride(s3.getUri()).region(Region.US_EAST_1)
+                    .forcePathStyle(true).credentialsProvider(AnonymousCredentialsProvider.create()).build()) {
+                client.createBucket(b -> b.bucket("lake"));
+            }
+            StreamSettings settings = kafka.settings("s3", dir.resolve("unused"), 2);
+            Brokers.ensureTopics(settings);
+            List<Event> events = PipelineTopologyTest.ingest(ACME, KafkaPipelineTest.logons(dir.resolve("logons.json"),
+                    3_000));
+            produce(settings.topics().events(), events);
+            // no keys in the environment variables the settings name: anonymous requests, as S3Proxy here takes
+            LakeLayout layout = new LakeLayout(new LakeSettings("s3://lake/vigil", 128L << 20,
+                    new LakeSettings.ObjectStorage(s3.getUri().getAuthority(), "us-east-1", "path", false,
+                            "VIGIL_TEST_UNSET_KEY_ID", "VIGIL_TEST_UNSET_SECRET"), "local[2]"));
+            List<LakeFile> files = new ArrayList<>();
+            try (LakeSink sink = new LakeSink(settings, sinkSettings("s3").withCommitRecords(1_000), layout,
+                    Map.of())) {
+                sink.run(Duration.ofSeconds(3), (p, written) -> files.addAll(written));
+            }
+
+            assertThat(files).extracting(LakeFile::location).allMatch(location -> location.startsWith(
+                    "s3://lake/vigil/tenant=acme/table="));
+            assertThat(files.stream().mapToLong(LakeFile::rows).sum()).isEqualTo(3_000);
+            try (LakeWriter reader = new LakeWriter(layout)) {
+                assertThat(reader.alreadyStored(events)).as("every event's id, read back from the bucket")
+                        .hasSize(3_000);
+            }
+        } finally {
+            s3.afterEach();
         }
     }
 
