@@ -257,6 +257,10 @@ public final class KafkaPipelineBenchmark {
             });
         }
         double writerRate = writer[0] / (writer[1] / 1e9);
+        if (sink[2] != events.size()) {
+            throw new IllegalStateException("the lake sink wrote " + sink[2] + " of the topic's " + events.size()
+                    + " events");
+        }
         if (sink[3] == sink[1]) {
             throw new IllegalStateException("the lake sink committed once: sample more records to time it");
         }
