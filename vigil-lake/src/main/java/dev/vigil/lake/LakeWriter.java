@@ -39,7 +39,9 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>A file is visible only when complete: it is written as {@code .tmp-*} in its partition's folder, forced to disk,
  * then renamed to {@code part-*.parquet} in one atomic step (the folder is forced too), so a reader or a crash never
- * sees half a file. In object storage a file is one PUT, which the store makes visible only once whole.
+ * sees half a file. In object storage DuckDB writes the file to a local temporary file and the S3 client
+ * ({@link ObjectStorage}) puts it in one PUT, which the store makes visible only once whole; no DuckDB extension is
+ * needed to write.
  *
  * <p>Each file holds the event's stable id ({@code event_id}), its {@code time}, the common columns, the raw record,
  * its {@code source} position and {@code ingested_at}, and the native fields as their own columns (typed by their
