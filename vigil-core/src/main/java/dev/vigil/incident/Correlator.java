@@ -40,10 +40,11 @@ import java.util.UUID;
  *       names no source address: the network logons on its host and the connections other machines opened to its
  *       remote administration ports within {@code entryWindow} (2 minutes) of it. The machine found weighs as a source
  *       the alert named, times {@code entryWeight} (0.8), shared equally among the distinct sources the events show
- *       entering the host then (those of the alert's account, when some are); a source that is common (a jump host, a
- *       deployment server, a scanner) still takes its share but ties nothing. Being inferred, it joins and never
- *       merges, and it is not remembered as an entity of the alert. The reason names the event ("the source of the
- *       network logon (4624 type 3) on srv-0042 at 10:14:03 was ws-00007, event 0193...").
+ *       entering the host then (those of the alert's account, when some are); a source that is common, or whose
+ *       address is (a jump host, a deployment server, a scanner), or an address no host owns, still takes its share
+ *       but ties nothing. Being inferred, it joins and never merges, and it is not remembered as an entity of the
+ *       alert. The reason names the event ("the source of the remote entry on srv-0042 at 10:14:03 was ws-00007
+ *       (network logon (4624 type 3) from 10.1.0.8, event 0193...)").
  * </ul>
  * A tie through a host (named or by address) to an incident that is not the one most recently active on that host
  * counts {@code ambiguousFactor} (half): of a machine's incidents, the latest is the likeliest home. The pieces of
@@ -379,7 +380,8 @@ public final class Correlator {
     /**
      * The machines the events show entering the alert's host within the entry window, into {@link #found}: each
      * distinct source takes an equal share (those of the alert's account only, when some are); a source that is the
-     * host itself, or common, or an address no host owns, takes its share and ties nothing.
+     * host itself is no source; one that is common, or whose address is, or an address no host owns, takes its share
+     * and ties nothing.
      */
     private void findSources(Set<EntityKey> keys, long time) {
         List<EntityKey> hosts = new ArrayList<>(1);
@@ -420,8 +422,11 @@ public final class Correlator {
             for (Map.Entry<EntityKey, RemoteEntry> source : sources.entrySet()) {
                 EntityKey machine = source.getKey();
                 RemoteEntry e = source.getValue();
+                // infrastructure (a jump host, a deployment server) reaches every machine: its address is common,
+                // whether the event names the address or the machine
                 boolean ties = machine.kind() == EntityKey.Kind.HOST && !isCommon(machine)
-                        && (e.source().kind() != EntityKey.Kind.IP || !isCommon(e.source()));
+                        && (e.source().kind() != EntityKey.Kind.IP || !isCommon(e.source()))
+                        && baseline.addressesOf(machine).stream().noneMatch(this::isCommon);
                 if (ties && !keys.contains(machine)) {
                     found.merge(machine, new FoundSource(host, machine, e, share),
                             (a, b) -> a.share() >= b.share() ? a : b);
