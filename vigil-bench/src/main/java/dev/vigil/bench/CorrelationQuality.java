@@ -708,10 +708,6 @@ public final class CorrelationQuality {
             return;
         }
         long other = truthOf.get(reason.otherAlert());
-        if (Boolean.getBoolean("vigil.trace")) {
-            System.err.println("TRACE " + (other == truth ? "ok " : "BAD ") + truth + " <- " + other + " "
-                    + reason.explain(id -> id.toString().substring(24)));
-        }
         if (other != truth) {
             GlueTally tally = glue.computeIfAbsent(reason.entity(), k -> new GlueTally());
             tally.joins++;
