@@ -205,8 +205,8 @@ final class IncidentScenario {
     }
 
     /**
-     * A week of normal activity, as the store would count it: users logging on to their workstations and to the
-     * domain controllers and file server, every host talking to the proxy, DNS and a domain controller, the scanner
+     * A week of normal activity, as the store would count it: users logging on to their workstations, to the domain
+     * controllers and file server, and from their workstations to their department server, every host talking to the proxy, DNS and a domain controller, the scanner
      * probing every host, administrative accounts on the servers and on a share of workstations (from the jump host),
      * software deployment everywhere, and popular binaries on many hosts.
      */
