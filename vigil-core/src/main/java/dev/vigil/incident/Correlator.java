@@ -214,8 +214,9 @@ public final class Correlator {
 
     /**
      * How many incident postings the last {@link #add} weighed: at most its entities (with the hosts its addresses
-     * name) times {@link CorrelationPolicy#postingsPerEntity}, however many alerts came before. For tests and
-     * benchmarks of the incremental property.
+     * name, and the machines the events show its remote entry came from) times
+     * {@link CorrelationPolicy#postingsPerEntity}, however many alerts came before. For tests and benchmarks of the
+     * incremental property.
      */
     public int postingsWeighed() {
         return postingsWeighed;
