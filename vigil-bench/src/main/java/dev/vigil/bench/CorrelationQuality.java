@@ -8,6 +8,9 @@ import dev.vigil.incident.Correlator;
 import dev.vigil.incident.EntityKey;
 import dev.vigil.incident.JoinReason;
 import dev.vigil.incident.Prevalence;
+import dev.vigil.incident.RemoteEntries;
+import dev.vigil.incident.RemoteEntry;
+import dev.vigil.incident.RemoteEntryIndex;
 import dev.vigil.incident.TacticStages;
 import dev.vigil.ingest.EventSink;
 import dev.vigil.intel.attack.AttackBundle;
@@ -75,10 +78,18 @@ public final class CorrelationQuality {
      * @param attack the ATT&CK enterprise bundle, or null for no tactic order
      * @param seed the seed of time offsets, injections and the generated scenario
      * @param generatedDays days of the generated scenario
+     * @param sourceLookup whether the correlator looks up the source of a lateral-movement alert that names none in
+     *     the events (logons and connections; see {@link RemoteEntries}); off, to measure what the look-up adds
      */
-    public record Options(Path datasets, List<Path> rules, Path attack, long seed, int generatedDays) {
+    public record Options(Path datasets, List<Path> rules, Path attack, long seed, int generatedDays,
+            boolean sourceLookup) {
         public Options {
             rules = List.copyOf(rules);
+        }
+
+        /** With the source look-up. */
+        public Options(Path datasets, List<Path> rules, Path attack, long seed, int generatedDays) {
+            this(datasets, rules, attack, seed, generatedDays, true);
         }
     }
 
@@ -145,8 +156,8 @@ public final class CorrelationQuality {
         evaluations.add(generated(IncidentScenario.Shape.standard(options.seed()), stages));
         evaluations.add(generated(IncidentScenario.Shape.sparse(options.seed()), stages));
         evaluations.add(generated(IncidentScenario.Shape.busy(options.seed()), stages));
-        return new Report(LocalDate.now(ZoneOffset.UTC).toString(), options.seed(),
-                CorrelationPolicy.defaults().toString(), evaluations);
+        return new Report(LocalDate.now(ZoneOffset.UTC).toString(), options.seed(), policy().toString(),
+                evaluations);
     }
 
     // --- Several seeds ----------------------------------------------------------------------------------------------
@@ -174,7 +185,8 @@ public final class CorrelationQuality {
             List<Score> three = new ArrayList<>();
             for (IncidentScenario.Shape shape : List.of(IncidentScenario.Shape.standard(seed),
                     IncidentScenario.Shape.sparse(seed), IncidentScenario.Shape.busy(seed))) {
-                IncidentScenario scenario = new IncidentScenario(shape);
+                RemoteEntryIndex entries = new RemoteEntryIndex();
+                IncidentScenario scenario = new IncidentScenario(shape, entries::observe);
                 Prevalence baseline = scenario.baseline();
                 List<Labelled> ordered = new ArrayList<>();
                 for (IncidentScenario.Labelled l : generatedAlerts(scenario, shape)) {
@@ -182,7 +194,7 @@ public final class CorrelationQuality {
                 }
                 ordered.sort(Comparator.comparingLong((Labelled l) -> l.alert().timeMicros()).thenComparing(
                         l -> l.alert().id()));
-                three.add(correlate(ordered, baseline, stages, List.of()).score());
+                three.add(correlate(ordered, baseline, stages, List.of(), policy(), entries).score());
             }
             SeedScores seedScores = new SeedScores(seed, three.get(0), three.get(1), three.get(2));
             progress.printf(Locale.ROOT, "correlation-quality: seed %d: F1 %.3f / %.3f / %.3f%n", seed,
@@ -248,6 +260,7 @@ public final class CorrelationQuality {
         progress.flush();
         long base = IncidentScenario.EPOCH;
         PrevalenceBaseline baseline = new PrevalenceBaseline();
+        RemoteEntryIndex entries = new RemoteEntryIndex();
         List<Labelled> alerts = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -275,6 +288,9 @@ public final class CorrelationQuality {
             for (EntityKey[] pair : capture.owned) {
                 baseline.owns(pair[0], pair[1]);
             }
+            for (RemoteEntry entry : capture.entries) {
+                entries.add(capture.renamer.entry(entry, offset));
+            }
             long firstAlert = Long.MAX_VALUE;
             long lastAlert = Long.MIN_VALUE;
             for (Alert alert : capture.alerts.values()) {
@@ -292,8 +308,10 @@ public final class CorrelationQuality {
         progress.printf(Locale.ROOT, "correlation-quality: OTRF: %d datasets, %,d alerts; baseline of %,d entities on"
                 + " %,d hosts from %,d events%n", names.size(), alerts.size(), prevalence.size(), prevalence.hosts(),
                 baseline.events());
+        progress.printf(Locale.ROOT, "correlation-quality: OTRF: %,d remote entries (logons, connections) in the"
+                + " events%n", entries.size());
         return evaluate("OTRF replay (" + names.size() + " datasets, one incident each)", alerts, names, prevalence,
-                baseline.events(), stages, notes);
+                baseline.events(), stages, notes, entries);
     }
 
     /** An alert and the index of its true incident. */
@@ -304,6 +322,8 @@ public final class CorrelationQuality {
         final Renamer renamer;
         final List<Set<EntityKey>> eventKeys = new ArrayList<>();
         final List<EntityKey[]> owned = new ArrayList<>();
+        /** The remote entries the events show, as recorded (not renamed, not moved). */
+        final List<RemoteEntry> entries = new ArrayList<>();
         final Map<UUID, Alert> alerts = new LinkedHashMap<>();
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
@@ -325,6 +345,7 @@ public final class CorrelationQuality {
                     EntityKey.of(entity).ifPresent(keys::add);
                 }
                 eventKeys.add(keys);
+                RemoteEntry.of(event).ifPresent(entries::add);
                 Prevalence.ownership(event).ifPresent(pair -> {
                     List<Alert.Entity> renamed = renamer.entities(List.of(new Alert.Entity("host", pair.getKey()),
                             new Alert.Entity("src_ip", pair.getValue())), event.id().toString());
@@ -393,6 +414,22 @@ public final class CorrelationQuality {
                     alert.status(), alert.timeMicros() + offset, alert.techniques(), alert.matchedFields(),
                     entities(alert.entities(), alert.id().toString()), alert.eventIds(), alert.table(),
                     alert.incidentRef());
+        }
+
+        /** A remote entry of the dataset, on its own machines and moved in time as its alerts are. */
+        RemoteEntry entry(RemoteEntry entry, long offset) {
+            return new RemoteEntry(entry.timeMicros() + offset, renamed(entry.target()), renamed(entry.source()),
+                    entry.account().map(this::renamed), entry.evidence(), entry.eventId());
+        }
+
+        private EntityKey renamed(EntityKey key) {
+            String kind = switch (key.kind()) {
+                case HOST -> "host";
+                case USER -> "user";
+                case IP -> "ip";
+                default -> throw new IllegalArgumentException("a remote entry names no " + key.kind().label());
+            };
+            return EntityKey.of(new Alert.Entity(kind, rename(kind, key.value()))).orElse(key);
         }
 
         /** Renamed entities, plus the infrastructure this record (by its id) names. */
@@ -490,7 +527,8 @@ public final class CorrelationQuality {
     // --- Generated scenario -----------------------------------------------------------------------------------------
 
     private Evaluation generated(IncidentScenario.Shape shape, TacticStages stages) {
-        IncidentScenario scenario = new IncidentScenario(shape);
+        RemoteEntryIndex entries = new RemoteEntryIndex();
+        IncidentScenario scenario = new IncidentScenario(shape, entries::observe);
         Prevalence baseline = scenario.baseline();
         int days = days(shape);
         List<Labelled> alerts = new ArrayList<>();
@@ -504,15 +542,15 @@ public final class CorrelationQuality {
             }
         }
         progress.printf(Locale.ROOT, "correlation-quality: generated: %,d alerts, %,d of them in %d attacks;"
-                + " baseline of %,d entities on %,d hosts%n", alerts.size(), attackAlerts, attacks.size(),
-                baseline.size(), baseline.hosts());
+                + " baseline of %,d entities on %,d hosts; %,d remote entries in the events%n", alerts.size(),
+                attackAlerts, attacks.size(), baseline.size(), baseline.hosts(), entries.size());
         List<String> names = new ArrayList<>();
         List<String> notes = List.of(sharedHosts(alerts, attacks) + " of the " + attacks.size() + " attacks"
                 + " raise alerts on a host within three hours of another attack's alert on it");
         return evaluate(String.format(Locale.ROOT, "generated (%,d hosts, %,d users, %d days, %d attacks, %,d"
                 + " alerts of which %,d benign)", shape.hosts(), shape.users(), days,
                 attacks.size(), alerts.size(), alerts.size() - attackAlerts), alerts, names, baseline, 0, stages,
-                notes);
+                notes, entries);
     }
 
     /** As many attacks in all as the standard shape has: a quieter organization is watched for longer. */
@@ -560,12 +598,12 @@ public final class CorrelationQuality {
     // --- Scoring ----------------------------------------------------------------------------------------------------
 
     private Evaluation evaluate(String name, List<Labelled> alerts, List<String> names, Prevalence baseline,
-            long baselineEvents, TacticStages stages, List<String> notes) {
+            long baselineEvents, TacticStages stages, List<String> notes, RemoteEntries entries) {
         List<Labelled> ordered = new ArrayList<>(alerts);
         ordered.sort(Comparator.comparingLong((Labelled l) -> l.alert().timeMicros()).thenComparing(
                 l -> l.alert().id()));
-        Run with = correlate(ordered, baseline, stages, names);
-        Run without = correlate(ordered, Prevalence.none(), stages, names);
+        Run with = correlate(ordered, baseline, stages, names, policy(), entries);
+        Run without = correlate(ordered, Prevalence.none(), stages, names, policy(), entries);
         progress.printf(Locale.ROOT, "correlation-quality: %s: with baseline P %.3f R %.3f F1 %.3f; without P %.3f"
                 + " R %.3f F1 %.3f%n", name, with.score.precision(), with.score.recall(), with.score.f1(),
                 without.score.precision(), without.score.recall(), without.score.f1());
@@ -576,15 +614,20 @@ public final class CorrelationQuality {
 
     record Run(Score score, List<Mixed> mixed, List<Glue> glue, List<Split> splits) {}
 
-    /** Correlates the alerts in order and scores the incidents formed, with what crossed and what split. */
-    static Run correlate(List<Labelled> ordered, Prevalence baseline, TacticStages stages, List<String> names) {
-        return correlate(ordered, baseline, stages, names, CorrelationPolicy.defaults());
+    /** The default policy, without the source look-up when the options turn it off. */
+    private CorrelationPolicy policy() {
+        CorrelationPolicy policy = CorrelationPolicy.defaults();
+        return options.sourceLookup() ? policy : policy.withWeights(policy.weights().withEntryWeight(0));
     }
 
-    /** The same, under another policy. */
+    /**
+     * Correlates the alerts in order and scores the incidents formed, with what crossed and what split.
+     *
+     * @param entries the remote entries the events show, for the sources of lateral-movement alerts that name none
+     */
     static Run correlate(List<Labelled> ordered, Prevalence baseline, TacticStages stages, List<String> names,
-            CorrelationPolicy policy) {
-        Correlator correlator = new Correlator(policy, stages, baseline, 1);
+            CorrelationPolicy policy, RemoteEntries entries) {
+        Correlator correlator = new Correlator(policy, stages, baseline, entries, 1);
         Map<UUID, Long> truthOf = new HashMap<>();
         long[] incidents = new long[ordered.size()];
         Map<EntityKey, GlueTally> glue = new HashMap<>();
@@ -846,19 +889,22 @@ public final class CorrelationQuality {
         boolean otrf = true;
         long seed = 42;
         String seeds = null;
+        boolean lookup = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--json" -> asJson = true;
                 case "--no-otrf" -> otrf = false;
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--seeds" -> seeds = args[++i];
+                case "--no-source-lookup" -> lookup = false;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use [--json] [--no-otrf] [--seed N] [--seeds FIRST-LAST]");
+                        + "; use [--json] [--no-otrf] [--seed N] [--seeds FIRST-LAST] [--no-source-lookup]");
             }
         }
         if (seeds != null) {
             long[] range = seedRange(seeds);
-            List<SeedScores> scores = new CorrelationQuality(new Options(null, List.of(), defaultAttack(), seed, 2),
+            List<SeedScores> scores = new CorrelationQuality(new Options(null, List.of(), defaultAttack(), seed, 2,
+                    lookup),
                     new PrintWriter(System.err, true)).seeds(range[0], range[1]);
             System.out.print(asJson ? tools.jackson.databind.json.JsonMapper.builder()
                     .enable(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT).build()
@@ -866,7 +912,8 @@ public final class CorrelationQuality {
             return;
         }
         Report report = new CorrelationQuality(new Options(otrf ? DetectionQuality.defaultDatasets() : null,
-                SigmaBenchmark.defaultRules(), defaultAttack(), seed, 2), new PrintWriter(System.err, true)).run();
+                SigmaBenchmark.defaultRules(), defaultAttack(), seed, 2, lookup), new PrintWriter(System.err, true))
+                .run();
         PrintWriter out = new PrintWriter(System.out, true);
         out.print(asJson ? tools.jackson.databind.json.JsonMapper.builder()
                 .enable(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT).build()

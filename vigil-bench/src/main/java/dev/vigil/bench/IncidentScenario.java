@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.incident.EntityKey;
 import dev.vigil.incident.Prevalence;
 import dev.vigil.model.Alert;
+import dev.vigil.model.CommonColumn;
+import dev.vigil.model.Event;
 import dev.vigil.model.EventId;
+import dev.vigil.model.SourcePosition;
 import dev.vigil.model.TenantId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +20,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A generated organization under attack, with the truth of which alerts belong together. Seeded: the same shape gives
@@ -42,11 +46,25 @@ import java.util.UUID;
  * high, discovery low, the rest medium), the same for a benign firing. Alerts carry what their telemetry would: host
  * always; the user in most; the process instance (and its parent's, for a child process) in most process alerts; the
  * payload hash, the C2 address or domain, the source address of a remote logon, the proxy as the destination of web
- * traffic, each with its own probability. Nothing in the generator looks at how the correlator decides. Known
- * limits: a benign remote administration alert always names its source (the jump host) where an attack's lateral
- * alert does four times in five; about one lateral hop in twelve leaves no thread in the alerts at all (no source
- * address, a common or another user's account, a new process, no artefact seen before), so the truth joins alerts
- * that only the events (the source's own connection) could join.
+ * traffic, each with its own probability. Nothing in the generator looks at how the correlator decides. A lateral
+ * alert names its source address four times in five, an attack's and a benign remote administration's alike; about
+ * one lateral hop in twelve leaves no thread in the alerts at all (no source address, a common or another user's
+ * account, a new process, no artefact seen before), so the truth joins alerts that only the events can join.
+ *
+ * <p><b>Telemetry of remote entries.</b> Every remote entry into a machine leaves the events a real one does, by one
+ * rule whoever makes it (an attack's hop, an administrator from the jump host, a deployment, a user opening a share,
+ * the scanner's authenticated scan), seconds (up to a minute) before the alert it may raise: on the machine entered, a
+ * Security 4624 logon of type 3 (type 10 for RDP) naming the account and the source address (and the source's name
+ * half the time, as NTLM does), present nine times in ten (audit gaps, lost events); on the source machine, a Sysmon 3
+ * connection it initiated to the target's address and the port of the technique (SMB 445 for shares, services and
+ * deployment, RPC 135 for WMI, WinRM 5985, RDP 3389), present seven times in ten (Sysmon is not everywhere); the
+ * scanner, an appliance, leaves only the logon. Besides those that raise alerts: every server takes network logons
+ * from its users' workstations, 20 an hour (each user has one department server besides the domain controllers and file
+ * server, and logs on to it from their own workstation; the baseline counts these logons too); an administrator's
+ * session from the jump host reaches each server twice a day and a workstation once in ten days; the deployment
+ * server reaches every host once a day, and the scanner every host once a day. These rates are assumptions, not
+ * measurements: a busy server sees more logons a minute, so a source looked up there is shared among more machines.
+ * The telemetry goes to the consumer given at construction; the alerts do not depend on it.
  *
  * <p><b>Benign alerts.</b> {@code benignPerHostPerDay} alerts per host per day (a quarter by default: 125 a day for
  * 500 hosts), each its own incident in the truth: administrators' scripts and remote administration (from the jump
@@ -115,6 +133,8 @@ final class IncidentScenario {
     private final String[] userNames;
     private final int[] primaryHost;
     private final List<List<Integer>> usersOf;
+    /** Per server, the users whose department server it is (they open its shares and applications). */
+    private final List<List<Integer>> clienteleOf;
     private final String[] popularHashes;
     private final int servers;
     private final int dc1;
@@ -122,6 +142,10 @@ final class IncidentScenario {
     private final int fileServer;
     private final int deployServer;
     private final int jumpHost;
+    private final Consumer<Event> telemetry;
+    /** Draws for the telemetry only, so that the alerts are the same with or without it. */
+    private final SplittableRandom noise;
+    private long nextEvent = 1;
     private final PriorityQueue<Labelled> pending = new PriorityQueue<>(
             Comparator.comparingLong((Labelled l) -> l.alert().timeMicros()).thenComparing(l -> l.alert().id()));
     private long nextTruth = 1;
@@ -129,8 +153,15 @@ final class IncidentScenario {
     private int nextDay;
 
     IncidentScenario(Shape shape) {
+        this(shape, event -> { });
+    }
+
+    /** @param telemetry takes the events of remote entries (logons, connections) as they are generated */
+    IncidentScenario(Shape shape, Consumer<Event> telemetry) {
         this.shape = requireNonNull(shape, "shape is null");
+        this.telemetry = requireNonNull(telemetry, "telemetry is null");
         this.random = new SplittableRandom(shape.seed());
+        this.noise = new SplittableRandom(shape.seed() ^ 0x7e1e_3e7bL);
         int hosts = shape.hosts();
         servers = Math.max(8, hosts / 10);
         hostNames = new String[hosts];
@@ -160,6 +191,13 @@ final class IncidentScenario {
             primaryHost[u] = servers + random.nextInt(hosts - servers);
             usersOf.get(primaryHost[u]).add(u);
         }
+        clienteleOf = new ArrayList<>();
+        for (int i = 0; i < hosts; i++) {
+            clienteleOf.add(new ArrayList<>());
+        }
+        for (int u = 0; u < userNames.length; u++) {
+            clienteleOf.get(5 + noise.nextInt(servers - 5)).add(u);
+        }
         popularHashes = new String[200];
         for (int i = 0; i < popularHashes.length; i++) {
             popularHashes[i] = hash(64);
@@ -167,8 +205,8 @@ final class IncidentScenario {
     }
 
     /**
-     * A week of normal activity, as the store would count it: users logging on to their workstations and to the
-     * domain controllers and file server, every host talking to the proxy, DNS and a domain controller, the scanner
+     * A week of normal activity, as the store would count it: users logging on to their workstations, to the domain
+     * controllers and file server, and from their workstations to their department server, every host talking to the proxy, DNS and a domain controller, the scanner
      * probing every host, administrative accounts on the servers and on a share of workstations (from the jump host),
      * software deployment everywhere, and popular binaries on many hosts.
      */
@@ -179,6 +217,9 @@ final class IncidentScenario {
             String host = hostNames[h];
             boolean server = h < servers;
             List<Integer> users = usersOf.get(h);
+            for (int u : clienteleOf.get(h)) { // its users' share logons, from their workstations
+                observe(baseline, "host", host, "user", "CORP\\" + userNames[u], "src_ip", hostIps[primaryHost[u]]);
+            }
             for (int u : users) {
                 observe(baseline, "host", host, "user", "CORP\\" + userNames[u], "src_ip", hostIps[h]);
                 observe(baseline, "host", hostNames[r.nextBoolean() ? dc1 : dc2], "user", userNames[u], "src_ip",
@@ -232,6 +273,7 @@ final class IncidentScenario {
         for (long i = 0; i < benign; i++) {
             benign(dayStart + random.nextLong(DAY));
         }
+        background(dayStart);
         List<Labelled> day = new ArrayList<>();
         while (!pending.isEmpty() && pending.peek().alert().timeMicros() < dayStart + DAY) {
             day.add(pending.poll());
@@ -299,7 +341,9 @@ final class IncidentScenario {
             maybe(r, 0.9, lateral, "user", movingAs);
             maybe(r, 0.8, lateral, "src_ip", hostIps[from]);
             maybe(r, 0.3, lateral, "file_hash", tool);
-            emit(truth, true, t, List.of(LATERAL[r.nextInt(LATERAL.length)]), lateral);
+            String technique = LATERAL[r.nextInt(LATERAL.length)][0];
+            emit(truth, true, t, List.of(technique), lateral);
+            remoteEntry(t, from, to, movingAs, technique);
             t = onHost(r, truth, to, movingAs, process, payload, tool, c2, c2Domain, t);
         }
         if (r.nextDouble() < 1.0 / 3) {
@@ -374,8 +418,11 @@ final class IncidentScenario {
             maybe(r, 0.3, entities, "dst_ip", hostIps[r.nextBoolean() ? dc1 : dc2]);
         } else if (kind < 0.45) { // remote administration from the jump host
             technique = r.nextBoolean() ? "T1021.002" : "T1569.002";
-            entities.addAll(List.of("user", ADMINS[r.nextInt(2)], "src_ip", hostIps[jumpHost], Alert.PROCESS_GUID,
-                    guid(r)));
+            String admin = ADMINS[r.nextInt(2)];
+            entities.addAll(List.of("user", admin));
+            maybe(r, 0.8, entities, "src_ip", hostIps[jumpHost]);
+            entities.addAll(List.of(Alert.PROCESS_GUID, guid(r)));
+            remoteEntry(time, jumpHost, host, admin, technique);
         } else if (kind < 0.55) { // the scanner's probes
             technique = r.nextBoolean() ? "T1046" : "T1595.002";
             entities.addAll(List.of("src_ip", SCANNER, "dst_ip", hostIps[host]));
@@ -383,6 +430,7 @@ final class IncidentScenario {
             technique = r.nextBoolean() ? "T1218.011" : "T1053.005";
             entities.addAll(List.of("user", ADMINS[3], "src_ip", hostIps[deployServer], "file_hash",
                     popularHashes[r.nextInt(popularHashes.length)], Alert.PROCESS_GUID, guid(r)));
+            remoteEntry(time, deployServer, host, ADMINS[3], "T1569.002");
         } else { // a user's download or tool
             technique = USER_TOOLS[r.nextInt(USER_TOOLS.length)];
             maybe(r, 0.9, entities, "user", localUser(r, host));
@@ -397,6 +445,95 @@ final class IncidentScenario {
             }
         }
         emit(truth, false, time, List.of(technique), entities);
+    }
+
+    // --- Telemetry ---------------------------------------------------------------------------------------------------
+
+    /** Remote entries that raise no alert, over one day: users' share logons, administrators, deployment, the scanner. */
+    private void background(long dayStart) {
+        for (int h = 0; h < hostNames.length; h++) {
+            boolean server = h < servers;
+            List<Integer> clientele = clienteleOf.get(h);
+            if (!clientele.isEmpty()) {
+                long logons = poisson(20 * 24);
+                for (long i = 0; i < logons; i++) {
+                    int u = clientele.get(noise.nextInt(clientele.size()));
+                    remoteEntry(dayStart + noise.nextLong(DAY), primaryHost[u], h, "CORP\\" + userNames[u],
+                            "T1021.002");
+                }
+            }
+            long admin = poisson(server ? 2 : 0.1);
+            for (long i = 0; i < admin; i++) {
+                if (h != jumpHost) {
+                    remoteEntry(dayStart + noise.nextLong(DAY), jumpHost, h, ADMINS[server ? 1 : 0],
+                            noise.nextBoolean() ? "T1021.002" : "T1021.006");
+                }
+            }
+            if (h != deployServer) {
+                remoteEntry(dayStart + noise.nextLong(DAY), deployServer, h, ADMINS[3], "T1569.002");
+            }
+            if (noise.nextDouble() < 0.9) {
+                logon(dayStart + noise.nextLong(DAY), SCANNER, null, h, "CORP\\svc-scan", false);
+            }
+        }
+    }
+
+    /**
+     * The events a remote entry from one machine into another leaves, seconds before the alert at {@code time} it may
+     * raise: the target's logon (nine times in ten) and the source's connection (seven times in ten).
+     */
+    private void remoteEntry(long time, int from, int to, String account, String technique) {
+        long logonTime = time - noise.nextLong(60_000_000L);
+        boolean rdp = technique.equals("T1021.001");
+        if (noise.nextDouble() < 0.9) {
+            logon(logonTime, hostIps[from], noise.nextBoolean() ? hostNames[from] : null, to, account, rdp);
+        }
+        if (noise.nextDouble() < 0.7) {
+            int port = switch (technique) {
+                case "T1021.001" -> 3389;
+                case "T1021.006" -> 5985;
+                case "T1047" -> 135;
+                default -> 445;
+            };
+            String[] common = new String[CommonColumn.count()];
+            common[CommonColumn.HOST.ordinal()] = fqdn(from);
+            common[CommonColumn.USER.ordinal()] = account;
+            common[CommonColumn.SRC_IP.ordinal()] = hostIps[from];
+            common[CommonColumn.DST_IP.ordinal()] = hostIps[to];
+            common[CommonColumn.EVENT_CODE.ordinal()] = "3";
+            event("SysmonEvent", logonTime - 1_000_000L, common, Map.of("EventID", 3, "Computer", fqdn(from),
+                    "Initiated", "true", "SourceIp", hostIps[from], "DestinationIp", hostIps[to], "DestinationPort",
+                    port, "User", account));
+        }
+    }
+
+    /** A 4624 logon on {@code to}, from an address and (NTLM) a workstation name. */
+    private void logon(long time, String fromAddress, String fromName, int to, String account, boolean rdp) {
+        String[] common = new String[CommonColumn.count()];
+        common[CommonColumn.HOST.ordinal()] = fqdn(to);
+        common[CommonColumn.USER.ordinal()] = account;
+        common[CommonColumn.SRC_IP.ordinal()] = fromAddress;
+        common[CommonColumn.EVENT_CODE.ordinal()] = "4624";
+        event("SecurityEvent", time, common, Map.of("EventID", 4624, "Computer", fqdn(to), "LogonType", rdp ? 10 : 3,
+                "TargetUserName", account, "IpAddress", fromAddress, "WorkstationName", fromName == null ? "-"
+                        : fromName.toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    private void event(String table, long time, String[] common, Map<String, Object> fields) {
+        telemetry.accept(new Event(new EventId(0x7e1e_0000_0000_7000L | (nextEvent >>> 48), 0x8000_0000_0000_0000L
+                | nextEvent), TENANT, table, time, common, fields, "", new SourcePosition("generated", nextEvent, 0)));
+        nextEvent++;
+    }
+
+    private long poisson(double mean) {
+        // how many unit-rate exponential gaps fit within the mean: exact, and fast for the means used here
+        long n = 0;
+        double t = -Math.log(1 - noise.nextDouble());
+        while (t < mean) {
+            n++;
+            t += -Math.log(1 - noise.nextDouble());
+        }
+        return n;
     }
 
     private String localUser(SplittableRandom r, int host) {

@@ -439,6 +439,10 @@ final class BenchCommand extends CommandGroup {
                 + " and minimum: how a figure holds beyond the seed it was traced on (e.g. 1-10).")
         String seeds;
 
+        @Option(names = "--no-source-lookup", description = "Place lateral-movement alerts on what they name only,"
+                + " without looking up their source in the events (logons, connections): what the look-up adds.")
+        boolean noSourceLookup;
+
         @Option(names = "--json", description = "Print the report as JSON.")
         boolean json;
 
@@ -454,7 +458,8 @@ final class BenchCommand extends CommandGroup {
                             "Give one seed (--seeds 7) or a range (--seeds 1-10).", null);
                 }
                 List<CorrelationQuality.SeedScores> scores = new CorrelationQuality(new CorrelationQuality.Options(
-                        null, List.of(), CorrelationQuality.defaultAttack(), seed, 2), spec.commandLine().getErr())
+                        null, List.of(), CorrelationQuality.defaultAttack(), seed, 2, !noSourceLookup),
+                        spec.commandLine().getErr())
                         .seeds(range[0], range[1]);
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(json ? Output.json(CorrelationQuality.seedsJson(scores)) + System.lineSeparator()
@@ -474,7 +479,8 @@ final class BenchCommand extends CommandGroup {
                         "Name the rule folders with --rules DIR.", null);
             }
             CorrelationQuality.Report report = new CorrelationQuality(new CorrelationQuality.Options(folder,
-                    ruleFolders, CorrelationQuality.defaultAttack(), seed, 2), spec.commandLine().getErr()).run();
+                    ruleFolders, CorrelationQuality.defaultAttack(), seed, 2, !noSourceLookup),
+                    spec.commandLine().getErr()).run();
             PrintWriter out = spec.commandLine().getOut();
             out.print(json ? Output.json(CorrelationQuality.json(report)) + System.lineSeparator()
                     : CorrelationQuality.markdown(report));

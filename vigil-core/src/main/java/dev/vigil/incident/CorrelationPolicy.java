@@ -83,17 +83,26 @@ public record CorrelationPolicy(Duration joinWindow, Duration progressionWindow,
      *     beyond the join window, whatever the tactic: where an attack came from
      * @param ambiguousFactor a tie through a machine to one of its incidents other than the one active there last is
      *     multiplied by this
+     * @param entryWeight the machine the events show a remote entry came from, for a lateral-movement alert that names
+     *     no source (see {@link RemoteEntries}): weighed as a source named by the alert times this, shared among the
+     *     machines the events show entering at that time; it joins, never merges, as it is inferred
+     * @param entryWindow how far before and after a lateral-movement alert the events are searched for its source
      */
     public record Weights(double joinAt, double mergeAt, Duration hostHalfLife, double artefactWeight,
-            int familiarHosts, double sourceLaterWeight, double ambiguousFactor) {
+            int familiarHosts, double sourceLaterWeight, double ambiguousFactor, double entryWeight,
+            Duration entryWindow) {
 
         public Weights {
             requireNonNull(hostHalfLife, "hostHalfLife is null");
+            requireNonNull(entryWindow, "entryWindow is null");
+            if (entryWindow.isNegative()) {
+                throw new IllegalArgumentException("the entry window must not be negative, not " + entryWindow);
+            }
             if (!(joinAt > 0 && joinAt <= 1) || !(mergeAt >= joinAt && mergeAt <= 1)) {
                 throw new IllegalArgumentException("joinAt must be in (0, 1] and mergeAt in [joinAt, 1], not "
                         + joinAt + " and " + mergeAt);
             }
-            for (double weight : new double[] {artefactWeight, sourceLaterWeight, ambiguousFactor}) {
+            for (double weight : new double[] {artefactWeight, sourceLaterWeight, ambiguousFactor, entryWeight}) {
                 if (!(weight >= 0 && weight <= 1)) {
                     throw new IllegalArgumentException("weights and factors are in [0, 1], not " + weight);
                 }
@@ -106,12 +115,26 @@ public record CorrelationPolicy(Duration joinWindow, Duration progressionWindow,
             }
         }
 
+        /** The weights without a source looked up in the events. */
+        public Weights(double joinAt, double mergeAt, Duration hostHalfLife, double artefactWeight, int familiarHosts,
+                double sourceLaterWeight, double ambiguousFactor) {
+            this(joinAt, mergeAt, hostHalfLife, artefactWeight, familiarHosts, sourceLaterWeight, ambiguousFactor, 0,
+                    Duration.ZERO);
+        }
+
         /**
          * Join at 0.25, merge at 0.5, a host halving every 30 minutes, artefacts 0.6 (familiar from 3 hosts), a source
-         * machine beyond the join window 0.5, a machine's older incidents half.
+         * machine beyond the join window 0.5, a machine's older incidents half, a source found in the events 0.8
+         * within two minutes of the alert.
          */
         public static Weights defaults() {
-            return new Weights(0.25, 0.5, Duration.ofMinutes(30), 0.6, 3, 0.5, 0.5);
+            return new Weights(0.25, 0.5, Duration.ofMinutes(30), 0.6, 3, 0.5, 0.5, 0.8, Duration.ofMinutes(2));
+        }
+
+        /** The same weights with another weight for a source found in the events (0: none looked up). */
+        public Weights withEntryWeight(double weight) {
+            return new Weights(joinAt, mergeAt, hostHalfLife, artefactWeight, familiarHosts, sourceLaterWeight,
+                    ambiguousFactor, weight, entryWindow);
         }
     }
 }

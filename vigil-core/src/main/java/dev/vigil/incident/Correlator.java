@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,17 @@ import java.util.UUID;
  *   <li>an artefact (file hash, domain, URL, external address) rare in the organization: worth
  *       {@code artefactWeight} (0.6), for the progression window; public tools, system libraries and CDN addresses
  *       are shared by unrelated intrusions.
+ *   <li>the machine a remote entry came from, found in the events (see {@link RemoteEntries}) for an alert of a
+ *       remote-entry technique (remote services T1021, WMI T1047, service execution T1569.002, alternate
+ *       authentication material T1550.002/.003, remote session hijacking T1563, lateral tool transfer T1570) that
+ *       names no source address: the network logons on its host and the connections other machines opened to its
+ *       remote administration ports within {@code entryWindow} (2 minutes) of it. The machine found weighs as a source
+ *       the alert named, times {@code entryWeight} (0.8), shared equally among the distinct sources the events show
+ *       entering the host then (those of the alert's account, when some are); a source that is common, or whose
+ *       address is (a jump host, a deployment server, a scanner), or an address no host owns, still takes its share
+ *       but ties nothing. Being inferred, it joins and never merges, and it is not remembered as an entity of the
+ *       alert. The reason names the event ("the source of the remote entry on srv-0042 at 10:14:03 was ws-00007
+ *       (network logon (4624 type 3) from 10.1.0.8, event 0193...)").
  * </ul>
  * A tie through a host (named or by address) to an incident that is not the one most recently active on that host
  * counts {@code ambiguousFactor} (half): of a machine's incidents, the latest is the likeliest home. The pieces of
@@ -61,6 +73,8 @@ public final class Correlator {
     private final CorrelationPolicy.Weights weights;
     private final TacticStages stages;
     private final Prevalence baseline;
+    private final RemoteEntries remoteEntries;
+    private final long entryWindowMicros;
     private final long joinMicros;
     private final long progressionMicros;
     private final long hostHalfLifeMicros;
@@ -71,6 +85,8 @@ public final class Correlator {
     private final Set<Long> strong = new HashSet<>();
     /** For the alert being placed: hosts it names only through an address they own, with that address. */
     private final Map<EntityKey, EntityKey> aliases = new HashMap<>();
+    /** For the alert being placed: the machines the events show its remote entry came from. */
+    private final Map<EntityKey, FoundSource> found = new HashMap<>();
     private long nextNumber;
     private long watermark = Long.MIN_VALUE;
     private int sinceSweep;
@@ -80,13 +96,25 @@ public final class Correlator {
      * @param firstNumber the number the next new incident gets (after those stored)
      */
     public Correlator(CorrelationPolicy policy, TacticStages stages, Prevalence baseline, long firstNumber) {
+        this(policy, stages, baseline, RemoteEntries.none(), firstNumber);
+    }
+
+    /**
+     * @param remoteEntries where the events show remote entries came from, for alerts of a remote-entry technique
+     *     that name no source
+     * @param firstNumber the number the next new incident gets (after those stored)
+     */
+    public Correlator(CorrelationPolicy policy, TacticStages stages, Prevalence baseline, RemoteEntries remoteEntries,
+            long firstNumber) {
         this.policy = requireNonNull(policy, "policy is null");
+        this.remoteEntries = requireNonNull(remoteEntries, "remoteEntries is null");
         this.stages = requireNonNull(stages, "stages is null");
         this.baseline = requireNonNull(baseline, "baseline is null");
         this.joinMicros = policy.joinWindow().toNanos() / 1000;
         this.progressionMicros = policy.progressionWindow().toNanos() / 1000;
         this.weights = policy.weights();
         this.hostHalfLifeMicros = weights.hostHalfLife().toNanos() / 1000;
+        this.entryWindowMicros = weights.entryWindow().toNanos() / 1000;
         if (firstNumber < 1) {
             throw new IllegalArgumentException("incident numbers start at 1, not " + firstNumber);
         }
@@ -96,10 +124,15 @@ public final class Correlator {
     /** Places an alert in an incident, opening or merging incidents as needed. */
     public Assignment add(Alert alert) {
         aliases.clear();
+        found.clear();
         postingsWeighed = 0;
         Set<EntityKey> keys = withOwners(keys(alert));
         int stage = stages.stage(alert.techniques());
         long time = alert.timeMicros();
+        if (alert.incidentRef().isEmpty() && weights.entryWeight() > 0 && remoteEntry(alert.techniques())
+                && alert.entities().stream().noneMatch(entity -> entity.kind().equals("src_ip"))) {
+            findSources(keys, time);
+        }
         Assignment assignment;
         if (!alert.incidentRef().isEmpty()) {
             long number = byReference.computeIfAbsent(alert.incidentRef(), ref -> open(time, ref));
@@ -140,6 +173,7 @@ public final class Correlator {
         }
         nextNumber = Math.max(nextNumber, incident + 1);
         aliases.clear();
+        found.clear();
         Set<EntityKey> keys = withOwners(keys(alert));
         post(keys, incident, alert.id(), stages.stage(alert.techniques()), alert.timeMicros());
         learn(keys);
@@ -180,8 +214,9 @@ public final class Correlator {
 
     /**
      * How many incident postings the last {@link #add} weighed: at most its entities (with the hosts its addresses
-     * name) times {@link CorrelationPolicy#postingsPerEntity}, however many alerts came before. For tests and
-     * benchmarks of the incremental property.
+     * name, and the machines the events show its remote entry came from) times
+     * {@link CorrelationPolicy#postingsPerEntity}, however many alerts came before. For tests and benchmarks of the
+     * incremental property.
      */
     public int postingsWeighed() {
         return postingsWeighed;
@@ -199,22 +234,28 @@ public final class Correlator {
         return entities.size();
     }
 
-    private Assignment place(UUID alert, Set<EntityKey> keys, int stage, long time) {
+    private Assignment place(UUID alert, Set<EntityKey> named, int stage, long time) {
         // the evidence per candidate incident, incidents in number order
         TreeMap<Long, Evidence> candidates = new TreeMap<>();
         strong.clear();
+        Set<EntityKey> keys = named;
+        if (!found.isEmpty()) {
+            keys = new LinkedHashSet<>(named);
+            keys.addAll(found.keySet());
+        }
         for (EntityKey key : keys) {
             EntityState state = entities.get(key);
             if (state == null || isCommon(key) || (key.isArtefact() && familiar(key))) {
                 continue;
             }
             EntityKey through = aliases.get(key);
+            FoundSource entry = named.contains(key) ? null : found.get(key);
             boolean address = key.kind() == EntityKey.Kind.IP && !key.isArtefact();
             if (address && baseline.ownerOf(key).isPresent()) {
                 continue; // the host that owns it speaks for it: counting both would count one fact twice
             }
-            boolean host = key.kind() == EntityKey.Kind.HOST && through == null;
-            boolean source = through != null || address;
+            boolean host = key.kind() == EntityKey.Kind.HOST && through == null && entry == null;
+            boolean source = through != null || address || entry != null;
             // A machine hosts many things: of its open incidents, the one active there last is the likeliest; an
             // account or a process belongs to whoever holds it, so their older incidents are not discounted.
             long newest = Long.MIN_VALUE;
@@ -238,7 +279,8 @@ public final class Correlator {
                 double weight = 0;
                 if (Math.abs(gap) <= joinMicros) {
                     reason = new JoinReason(JoinReason.Kind.SHARED_ENTITY, key, state.alert[i], gap,
-                            through == null ? "" : "through its address " + through.value());
+                            entry != null ? entry.explanation()
+                                    : through == null ? "" : "through its address " + through.value());
                     weight = (key.isArtefact() ? weights.artefactWeight() : 1)
                             * decay(Math.abs(gap), host ? hostHalfLifeMicros : joinMicros);
                 } else if (gap > 0 && gap <= progressionMicros && (key.isArtefact() || source)) {
@@ -246,8 +288,8 @@ public final class Correlator {
                     // holds for the progression window whatever the tactic, fading
                     reason = new JoinReason(JoinReason.Kind.PROGRESSION, key, state.alert[i], gap,
                             key.isArtefact() ? "an artefact rare in the organization"
-                                    : "the machine it came from" + (through == null ? ""
-                                            : ", through its address " + through.value()));
+                                    : "the machine it came from" + (entry != null ? ": " + entry.explanation()
+                                            : through == null ? "" : ", through its address " + through.value()));
                     weight = (key.isArtefact() ? weights.artefactWeight() : weights.sourceLaterWeight())
                             * decay(gap, progressionMicros);
                 } else if (state.stage[i] >= 0 && stage > state.stage[i] && !host && !key.isArtefact()) {
@@ -265,7 +307,10 @@ public final class Correlator {
                 if (state.time[i] < newest) {
                     weight *= weights.ambiguousFactor();
                 }
-                candidates.computeIfAbsent(root, r -> new Evidence()).add(key, reason, weight);
+                if (entry != null) {
+                    weight *= weights.entryWeight() * entry.share();
+                }
+                candidates.computeIfAbsent(root, r -> new Evidence()).add(key, reason, weight, entry == null);
                 if (!key.isArtefact() && !host) {
                     strong.add(root);
                 }
@@ -320,6 +365,90 @@ public final class Correlator {
         return new Assignment(alert, target, false, candidates.get(target).reason(weights.joinAt(), "join"), merged);
     }
 
+    /** Techniques whose alert marks a way into a machine from another one. */
+    static boolean remoteEntry(List<String> techniques) {
+        for (String technique : techniques) {
+            String id = technique.toUpperCase(Locale.ROOT);
+            if (id.equals("T1021") || id.startsWith("T1021.") || id.equals("T1047") || id.equals("T1569.002")
+                    || id.equals("T1550.002") || id.equals("T1550.003") || id.equals("T1563")
+                    || id.startsWith("T1563.") || id.equals("T1570")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The machines the events show entering the alert's host within the entry window, into {@link #found}: each
+     * distinct source takes an equal share (those of the alert's account only, when some are); a source that is the
+     * host itself is no source; one that is common, or whose address is, or an address no host owns, takes its share
+     * and ties nothing.
+     */
+    private void findSources(Set<EntityKey> keys, long time) {
+        List<EntityKey> hosts = new ArrayList<>(1);
+        Set<EntityKey> accounts = new HashSet<>(1);
+        for (EntityKey key : keys) {
+            if (key.kind() == EntityKey.Kind.HOST && !aliases.containsKey(key)) {
+                hosts.add(key);
+            } else if (key.kind() == EntityKey.Kind.USER) {
+                accounts.add(key);
+            }
+        }
+        if (hosts.isEmpty() || hosts.size() > 2) {
+            return; // an alert about many machines is no single entry
+        }
+        for (EntityKey host : hosts) {
+            Set<EntityKey> targets = new LinkedHashSet<>();
+            targets.add(host);
+            targets.addAll(baseline.addressesOf(host));
+            List<RemoteEntry> entries = remoteEntries.into(targets, time - entryWindowMicros, time + entryWindowMicros);
+            if (entries.isEmpty()) {
+                continue;
+            }
+            List<RemoteEntry> ofAccount = entries.stream().filter(e -> e.account().map(accounts::contains)
+                    .orElse(false)).toList();
+            if (!ofAccount.isEmpty()) {
+                entries = ofAccount;
+            }
+            // per distinct source (its owner, for an address), the entry closest in time to the alert
+            Map<EntityKey, RemoteEntry> sources = new LinkedHashMap<>();
+            for (RemoteEntry e : entries) {
+                EntityKey source = e.source().kind() == EntityKey.Kind.IP
+                        ? baseline.ownerOf(e.source()).orElse(e.source()) : e.source();
+                sources.merge(source, e, (a, b) -> Math.abs(b.timeMicros() - time) < Math.abs(a.timeMicros() - time)
+                        ? b : a);
+            }
+            sources.keySet().removeAll(hosts);
+            double share = 1.0 / Math.max(1, sources.size());
+            for (Map.Entry<EntityKey, RemoteEntry> source : sources.entrySet()) {
+                EntityKey machine = source.getKey();
+                RemoteEntry e = source.getValue();
+                // infrastructure (a jump host, a deployment server) reaches every machine: its address is common,
+                // whether the event names the address or the machine
+                boolean ties = machine.kind() == EntityKey.Kind.HOST && !isCommon(machine)
+                        && (e.source().kind() != EntityKey.Kind.IP || !isCommon(e.source()))
+                        && baseline.addressesOf(machine).stream().noneMatch(this::isCommon);
+                if (ties && !keys.contains(machine)) {
+                    found.merge(machine, new FoundSource(host, machine, e, share),
+                            (a, b) -> a.share() >= b.share() ? a : b);
+                }
+            }
+        }
+    }
+
+    /** A machine the events show a remote entry came from, with the event and its share of the evidence. */
+    private record FoundSource(EntityKey target, EntityKey machine, RemoteEntry entry, double share) {
+        /** "the source of the remote entry on srv-0042 at 10:14:03 was ws-00007 (network logon (4624 type 3) ...)". */
+        String explanation() {
+            long secondOfDay = Math.floorMod(entry.timeMicros(), 86_400_000_000L) / 1_000_000;
+            return "the source of the remote entry on " + target.value() + " at "
+                    + java.time.LocalTime.ofSecondOfDay(secondOfDay) + " was " + machine.value() + " ("
+                    + entry.evidence() + (entry.source().equals(machine) ? "" : " from " + entry.source().value())
+                    + ", event " + entry.eventId() + (share < 1 ? String.format(Locale.ROOT, "; one of %d sources"
+                            + " then", Math.round(1 / share)) : "") + ")";
+        }
+    }
+
     /** Evidence halves with every {@code halfLife} between the two alerts. */
     private static double decay(long gap, long halfLife) {
         return Math.pow(2, -gap / (double) halfLife);
@@ -337,9 +466,9 @@ public final class Correlator {
         JoinReason best;
         double bestWeight = -1;
 
-        void add(EntityKey key, JoinReason reason, double weight) {
+        void add(EntityKey key, JoinReason reason, double weight, boolean merges) {
             total = 1 - (1 - total) * (1 - weight);
-            if (!key.isArtefact()) {
+            if (!key.isArtefact() && merges) {
                 identity = 1 - (1 - identity) * (1 - weight);
             }
             links.add(key + " " + String.format(Locale.ROOT, "%.2f", weight));

@@ -20,6 +20,8 @@ public final class Prevalence {
     private final int hosts;
     private final int users;
     private final Map<EntityKey, EntityKey> owners;
+    /** Each host's owned addresses: the reverse of {@link #owners}. */
+    private final Map<EntityKey, java.util.Set<EntityKey>> addresses = new HashMap<>();
 
     /**
      * @param partners per entity, its number of distinct partners in the events (hosts, or users for a host)
@@ -38,6 +40,8 @@ public final class Prevalence {
         this.hosts = hosts;
         this.users = users;
         this.owners = Map.copyOf(requireNonNull(owners, "owners is null"));
+        this.owners.forEach((address, host) -> addresses.computeIfAbsent(host, h -> new java.util.TreeSet<>())
+                .add(address));
     }
 
     /**
@@ -47,6 +51,11 @@ public final class Prevalence {
      */
     public Optional<EntityKey> ownerOf(EntityKey address) {
         return Optional.ofNullable(owners.get(address));
+    }
+
+    /** The addresses a host owns (see {@link #ownerOf}), empty when the events show none. */
+    public java.util.Set<EntityKey> addressesOf(EntityKey host) {
+        return addresses.getOrDefault(host, java.util.Set.of());
     }
 
     /** Every entity's partner count, for keeping the baseline. */

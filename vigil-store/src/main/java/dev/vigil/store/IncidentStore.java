@@ -59,7 +59,8 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>{@link #correlate} places the alerts not yet in an incident. It restores the {@link Correlator} from the
  * incidents active within the progression window before the earliest new alert (not from the whole store), computes
- * the prevalence baseline from the stored events, and writes placements, new and merged incidents in one unit of
+ * the prevalence baseline from the stored events, looks up in the events where remote entries came from (for
+ * lateral-movement alerts that name no source, {@link StoredRemoteEntries}), and writes placements, new and merged incidents in one unit of
  * work, so a crash leaves either all of a run or none of it.
  */
 public final class IncidentStore {
@@ -166,7 +167,9 @@ public final class IncidentStore {
         Prevalence baseline = prevalence();
         long horizon = fresh.get(0).timeMicros() - policy.progressionWindow().toNanos() / 1000;
         long firstNew = nextNumber();
-        Correlator correlator = new Correlator(policy, stages, baseline, firstNew);
+        // the source of a lateral-movement alert that names none, looked up in the events around it
+        Correlator correlator = new Correlator(policy, stages, baseline, new StoredRemoteEntries(store, connection),
+                firstNew);
         progress.accept("restoring incidents active since " + Instant.ofEpochSecond(0, horizon * 1000));
         // Every alert of every incident that a new alert can reach: those active within the progression window
         Map<Long, List<Alert>> members = restore(correlator, horizon);

@@ -382,6 +382,61 @@ class IncidentStoreTest {
         assertThat(alertIds(3)).containsExactly(alertId(3), alertId(4));
     }
 
+    /** An event of a table and code at {@code second} after the base time, with its common columns and fields. */
+    static Event telemetry(int n, String table, String code, int second, Map<CommonColumn, String> columns,
+            Map<String, Object> fields) {
+        String[] common = new String[CommonColumn.count()];
+        columns.forEach((column, value) -> common[column.ordinal()] = value);
+        common[CommonColumn.EVENT_CODE.ordinal()] = code;
+        long millis = BASE_MILLIS + second * 1000L;
+        return new Event(eventId(n), ACME, table, millis * 1000, common, new LinkedHashMap<>(fields), "event " + n,
+                new SourcePosition("test.json", n, 0));
+    }
+
+    static Alert lateral(int n, int minute, String technique, String... kindsAndValues) {
+        Alert plain = alert(n, "high", minute, kindsAndValues);
+        return new Alert(plain.id(), ACME, plain.source(), plain.ruleId(), plain.title(), plain.level(), "",
+                plain.timeMicros(), List.of(technique), Map.of(), plain.entities(), plain.eventIds(), "SecurityEvent",
+                "");
+    }
+
+    @Test
+    void aLateralAlertNamingNoSourceJoinsTheIncidentOfTheMachineItsStoredLogonCameFrom() {
+        // ws-7 owns 10.0.0.7 (its own connection to srv-50's SMB port); srv-50 logs the network logon from it
+        store.append(batch(
+                telemetry(1, "SysmonEvent", "3", 29 * 60, Map.of(CommonColumn.HOST, "WS-7.corp.local",
+                        CommonColumn.SRC_IP, "10.0.0.7", CommonColumn.DST_IP, "10.0.0.50"),
+                        Map.of("Initiated", "true", "DestinationPort", 445)),
+                telemetry(2, "SecurityEvent", "4624", 29 * 60 + 1, Map.of(CommonColumn.HOST, "SRV-50.corp.local",
+                        CommonColumn.USER, "adm-x", CommonColumn.SRC_IP, "10.0.0.7"),
+                        Map.of("LogonType", 3, "WorkstationName", "WS-7")),
+                telemetry(3, "SecurityEvent", "4624", 0, Map.of(CommonColumn.HOST, "srv-50", CommonColumn.USER,
+                        "bob", CommonColumn.SRC_IP, "10.0.0.9"), Map.of("LogonType", 3)),
+                telemetry(4, "SecurityEvent", "4624", 29 * 60, Map.of(CommonColumn.HOST, "srv-60", CommonColumn.USER,
+                        "adm-y", CommonColumn.SRC_IP, "10.0.0.7"), Map.of("LogonType", 2))));
+        store.commit();
+        store(alert(1, "medium", 0, "host", "ws-7", "user", "CORP\\alice"),
+                lateral(2, 30, "T1569.002", "host", "srv-50", "user", "CORP\\adm-x"),
+                lateral(3, 30, "T1021.002", "host", "srv-60", "user", "CORP\\adm-y"));
+
+        CorrelationSummary summary = correlate();
+
+        assertThat(summary.opened()).as("srv-60's logon is at its console: no entry, no source").isEqualTo(2);
+        assertThat(alertIds(1)).containsExactly(alertId(1), alertId(2));
+        JoinReason reason = incidents().alertsOf(READER, 1).get(1).reason();
+        assertThat(reason.entity()).isEqualTo(new EntityKey(EntityKey.Kind.HOST, "ws-7"));
+        assertThat(reason.qualifier()).isEqualTo("the source of the remote entry on srv-50 at 12:29:01 was ws-7"
+                + " (network logon (4624 type 3) from 10.0.0.7, event " + eventId(2) + ")");
+        assertThat(alertIds(2)).containsExactly(alertId(3));
+    }
+
+    @Test
+    void aStoreWithoutLogonsOrConnectionsLooksUpNothingAndPlacesTheAlertOnWhatItNames() {
+        store(alert(1, "medium", 0, "host", "ws-7"), lateral(2, 30, "T1047", "host", "srv-50"));
+
+        assertThat(correlate().opened()).isEqualTo(2);
+    }
+
     @Test
     void theBaselineIsKeptAndComputedAgainOnlyWhenTheEventsHaveGrownByATenth() {
         store.append(batch(event(1, 0, "ws-1", null, "10.0.0.53"), event(2, 0, "ws-2", null, "10.0.0.53")));
