@@ -92,6 +92,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** A reader's: the catalog version its event tables were loaded at. */
     private long catalogLoaded;
     private SessionRepository sharedSessions;
+    private IncidentRepository sharedIncidents;
     private boolean inTransaction;
 
     /**
@@ -698,6 +699,28 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                     + " tenant '" + tenant + "'");
         }
         this.sharedSessions = shared;
+    }
+
+    /**
+     * Keeps the tenant's incidents (lifecycle, placements, history, decisions on actions, the correlation cursor) in
+     * {@code shared} (PostgreSQL, in a scale-out deployment) from now on, instead of in this store's database; the
+     * alerts and events they are made of stay here. Changes to them are then durable when each operation returns, not
+     * at {@link #commit()}.
+     *
+     * @throws IllegalArgumentException when {@code shared} holds another tenant's incidents
+     */
+    public void keepIncidentsIn(IncidentRepository shared) {
+        requireNonNull(shared, "shared is null");
+        if (!shared.tenant().equals(tenant)) {
+            throw new IllegalArgumentException("the incidents of tenant '" + shared.tenant() + "' cannot be those of"
+                    + " tenant '" + tenant + "'");
+        }
+        this.sharedIncidents = shared;
+    }
+
+    /** The repository {@link #keepIncidentsIn} named, if any. */
+    Optional<IncidentRepository> sharedIncidents() {
+        return Optional.ofNullable(sharedIncidents);
     }
 
     // --- rules --------------------------------------------------------------------------------------------------
