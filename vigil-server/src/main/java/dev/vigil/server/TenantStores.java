@@ -61,7 +61,8 @@ final class TenantStores implements AutoCloseable {
     static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final Path dataDirectory;
-    private final Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions;
+    /** Moves what the server's shared state keeps (sessions, incidents in PostgreSQL) out of a store just opened. */
+    private final java.util.function.Consumer<TenantStore> shareState;
     private final Map<TenantId, Slot> slots = new ConcurrentHashMap<>();
     /** Where store work runs when it is asked for on a virtual thread: see the class comment. */
     private final ExecutorService storeThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("vigil-store-",
@@ -85,14 +86,17 @@ final class TenantStores implements AutoCloseable {
     record Stored(EventSink.Result result, int alerts) {}
 
     TenantStores(Path dataDirectory) {
-        this(dataDirectory, tenant -> java.util.Optional.empty());
+        this(dataDirectory, store -> { });
     }
 
-    /** @param sharedSessions a tenant's sessions when they are kept outside its store (PostgreSQL), else empty */
-    TenantStores(Path dataDirectory,
-            Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions) {
+    /**
+     * @param shareState given each store (writer or reader) as it is opened, to keep in the server's shared state
+     *     what lives there ({@link ServerState#share}): copilot sessions and incidents, with {@code store.state:
+     *     postgresql}
+     */
+    TenantStores(Path dataDirectory, java.util.function.Consumer<TenantStore> shareState) {
         this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
-        this.sharedSessions = requireNonNull(sharedSessions, "sharedSessions is null");
+        this.shareState = requireNonNull(shareState, "shareState is null");
     }
 
     /**
@@ -159,7 +163,7 @@ final class TenantStores implements AutoCloseable {
                 TenantStore reader = slot.idleReaders.pollFirst();
                 if (reader == null) {
                     reader = slot.source.open();
-                    sharedSessions.apply(tenant).ifPresent(reader::keepSessionsIn);
+                    shareState.accept(reader);
                 }
                 try {
                     reader.refresh();
@@ -323,7 +327,7 @@ final class TenantStores implements AutoCloseable {
     private TenantStore openLocked(TenantId tenant, Slot slot) {
         if (slot.store == null) {
             TenantStore store = TenantStore.open(dataDirectory, tenant, TenantStore.Mode.READ_WRITE);
-            sharedSessions.apply(tenant).ifPresent(store::keepSessionsIn);
+            shareState.accept(store);
             slot.source = store.readers();
             slot.store = store;
         }
