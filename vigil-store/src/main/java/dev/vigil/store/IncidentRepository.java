@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentChange;
+import dev.vigil.incident.IncidentNaming;
 import dev.vigil.incident.JoinReason;
 import dev.vigil.incident.ResponseAction;
+import dev.vigil.model.Alert;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
@@ -136,6 +138,23 @@ public interface IncidentRepository {
             requireNonNull(firstSeen, "firstSeen is null");
             requireNonNull(lastSeen, "lastSeen is null");
             requireNonNull(reference, "reference is null");
+        }
+
+        /**
+         * The summary of an incident holding these alerts (at least one): the title and severity
+         * {@link IncidentNaming} gives, the times of the earliest and latest, how many, and the first product
+         * reference among them in time order.
+         */
+        public static Summary of(long number, Collection<Alert> alerts) {
+            if (alerts.isEmpty()) {
+                throw new IllegalArgumentException("incident " + number + " has no alert to summarize");
+            }
+            List<Alert> sorted = new java.util.ArrayList<>(alerts);
+            sorted.sort(java.util.Comparator.comparingLong(Alert::timeMicros).thenComparing(Alert::id));
+            return new Summary(number, IncidentNaming.title(sorted), IncidentNaming.severity(sorted),
+                    IncidentStore.instant(sorted.getFirst().timeMicros()),
+                    IncidentStore.instant(sorted.getLast().timeMicros()), sorted.size(), sorted.stream()
+                            .map(Alert::incidentRef).filter(r -> !r.isEmpty()).findFirst().orElse(""));
         }
     }
 

@@ -245,14 +245,9 @@ public final class IncidentStore {
         List<IncidentRepository.Summary> summaries = new ArrayList<>();
         for (long number : touched) {
             List<Alert> list = byFinal.getOrDefault(number, List.of());
-            if (list.isEmpty()) {
-                continue;
+            if (!list.isEmpty()) {
+                summaries.add(IncidentRepository.Summary.of(number, list));
             }
-            list.sort(java.util.Comparator.comparingLong(Alert::timeMicros).thenComparing(Alert::id));
-            summaries.add(new IncidentRepository.Summary(number, IncidentNaming.title(list),
-                    IncidentNaming.severity(list), instant(list.getFirst().timeMicros()),
-                    instant(list.getLast().timeMicros()), list.size(), list.stream().map(Alert::incidentRef)
-                            .filter(r -> !r.isEmpty()).findFirst().orElse("")));
         }
         repository.apply(new IncidentRepository.Run(cursor, last, now, openedIncidents, placements, mergedEarlier,
                 changes, summaries));
