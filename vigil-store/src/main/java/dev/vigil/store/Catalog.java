@@ -96,6 +96,10 @@ final class Catalog {
         return tables.get(fold(name));
     }
 
+    Collection<Table> tables() {
+        return tables.values();
+    }
+
     Table addTable(String name) {
         return tables.computeIfAbsent(fold(name), k -> new Table(name));
     }

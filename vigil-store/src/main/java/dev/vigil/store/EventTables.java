@@ -534,6 +534,11 @@ final class EventTables {
         return table == null ? null : table.name;
     }
 
+    /** The names of the tables that hold events (those with a partition, hence a view), in the catalog's order. */
+    List<String> tableNames() {
+        return catalog.tables().stream().filter(t -> !t.partitions.isEmpty()).map(t -> t.name).toList();
+    }
+
     /** The native field each column of a table holds, by folded column name. */
     Map<String, String> fieldsByColumn(String tableName) {
         Catalog.Table table = catalog.table(tableName);

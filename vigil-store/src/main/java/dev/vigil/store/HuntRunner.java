@@ -55,7 +55,7 @@ public final class HuntRunner {
 
     public HuntRunner(TenantStore store) {
         this.store = requireNonNull(store, "store is null");
-        this.catalog = readCatalog(store);
+        this.catalog = store.huntCatalog(() -> readCatalog(store));
     }
 
     public HuntCatalog catalog() {

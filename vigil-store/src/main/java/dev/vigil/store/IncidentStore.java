@@ -301,15 +301,17 @@ public final class IncidentStore {
         if (cached.isPresent()) {
             return cached.get();
         }
-        Prevalence computed = computePrevalence();
-        store.sharePrevalence(computed, events); // readers cannot keep it in the database: they share it in memory
-        if (store.writable()) {
-            store.write("keeping the prevalence baseline", () -> {
-                savePrevalence(computed, events);
-                return null;
-            });
-        }
-        return computed;
+        return store.prevalenceOnce(events, () -> {
+            Prevalence computed = computePrevalence();
+            store.sharePrevalence(computed, events); // readers cannot keep it in the database: they share it in memory
+            if (store.writable()) {
+                store.write("keeping the prevalence baseline", () -> {
+                    savePrevalence(computed, events);
+                    return null;
+                });
+            }
+            return computed;
+        });
     }
 
     /** The kept baseline, if it was computed over at least nine tenths of today's events within the last day. */
@@ -455,14 +457,24 @@ public final class IncidentStore {
     }
 
     private List<String> eventTables() throws SQLException {
+        return eventTables(List.of());
+    }
+
+    /** The event tables holding events of any of these codes (a table keeps a partition per code); all when none. */
+    private List<String> eventTables(List<String> codes) throws SQLException {
         List<String> tables = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("""
-                        SELECT DISTINCT c.table_name FROM vigil_partitions c
-                        JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = 'main'
-                        ORDER BY 1""")) {
-            while (rows.next()) {
-                tables.add(rows.getString(1));
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT DISTINCT c.table_name FROM vigil_partitions c
+                JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = 'main'
+                WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], c.event_code)
+                ORDER BY 1""")) {
+            java.sql.Array wanted = connection.createArrayOf("VARCHAR", codes.toArray());
+            statement.setArray(1, wanted);
+            statement.setArray(2, wanted);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
             }
         }
         return tables;
@@ -605,6 +617,8 @@ public final class IncidentStore {
         });
     }
 
+    private static final List<String> PRIVILEGE_CODES = List.of("4672", "4728", "4732", "4756");
+
     /**
      * Of these users, those the events show holding special privileges: a logon with special privileges (Windows
      * 4672) or membership added to a group (4728, 4732, 4756), with the id of an event that shows it.
@@ -617,7 +631,7 @@ public final class IncidentStore {
         return store.read("looking up privileged accounts", "vigil_columns", Map.of(), () -> {
             Map<String, EventId> privileged = new TreeMap<>();
             String[] names = users.stream().map(u -> u.toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
-            for (String table : eventTables()) {
+            for (String table : eventTables(PRIVILEGE_CODES)) { // only tables that hold such events
                 try (PreparedStatement statement = connection.prepareStatement("SELECT lower(\"user\"),"
                         + " CAST(min(event_id) AS VARCHAR) FROM " + Catalog.quote(table)
                         + " WHERE event_code IN ('4672', '4728', '4732', '4756')"

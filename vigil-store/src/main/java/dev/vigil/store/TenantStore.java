@@ -94,6 +94,8 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private SessionRepository sharedSessions;
     private IncidentRepository sharedIncidents;
     private boolean inTransaction;
+    /** The names of the events stored in the open unit of work, published to readers at its commit. */
+    private final EntityValues.Collector stored = new EntityValues.Collector();
 
     /**
      * State shared by a read-write store and the readers of its database, each used by one thread at a time: the
@@ -102,9 +104,17 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      */
     private static final class Shared {
         final java.util.concurrent.atomic.AtomicLong catalogVersion = new java.util.concurrent.atomic.AtomicLong();
+        /** The commits of events and the names each brought, for readers that keep value dictionaries. */
+        final EntityValues.Journal values = new EntityValues.Journal();
+        /** The hunting catalog a reader last read, and the catalog version it was read at. */
+        volatile HuntCatalogMemo huntCatalog;
         /** The prevalence baseline last computed by any store of the database: readers cannot keep theirs. */
         volatile SharedBaseline baseline;
+        /** Held while a store of the database computes a baseline: one at a time, whoever asks. */
+        final java.util.concurrent.locks.ReentrantLock computingBaseline = new java.util.concurrent.locks.ReentrantLock();
     }
+
+    private record HuntCatalogMemo(long catalogVersion, dev.vigil.query.HuntCatalog catalog) {}
 
     /** A prevalence baseline, the events it was computed over, and when. */
     private record SharedBaseline(dev.vigil.incident.Prevalence prevalence, long events, Instant at) {}
@@ -121,6 +131,29 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(kept.prevalence());
+    }
+
+    /**
+     * A baseline over {@code events}, computed by {@code compute} by one store of the database at a time. While
+     * another store computes one, a store that has the last baseline shared (however old) takes it rather than wait
+     * or scan the events a second time: a baseline is a statistic, and the one in progress is at most one growth of
+     * the events newer. A store with none to take waits, then takes the new one if it is fresh enough.
+     */
+    dev.vigil.incident.Prevalence prevalenceOnce(long events,
+            java.util.function.Supplier<dev.vigil.incident.Prevalence> compute) {
+        SharedBaseline last = shared.baseline;
+        if (last != null) {
+            if (!shared.computingBaseline.tryLock()) {
+                return last.prevalence();
+            }
+        } else {
+            shared.computingBaseline.lock();
+        }
+        try {
+            return sharedPrevalence(events).orElseGet(compute);
+        } finally {
+            shared.computingBaseline.unlock();
+        }
     }
 
     /** Offers a freshly computed baseline to the other stores of this database. */
@@ -463,6 +496,9 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
             if (tables.takeEvolved()) {
                 shared.catalogVersion.incrementAndGet(); // after the commit: a reader that sees it reads the new schema
             }
+            if (stored.stored()) {
+                shared.values.committed(stored.take()); // after the commit, as the catalog version
+            }
         } catch (SQLException e) {
             abort();
             throw new VigilException(ErrorCode.STORE_FAILED, "committing to " + file + " failed: "
@@ -485,6 +521,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
             // the original failure is what the caller reports
         }
         inTransaction = false;
+        stored.clear();
         knownTables.clear();
         tables.takeEvolved(); // the DDL was rolled back: nothing new for the readers
         reloadCatalog();
@@ -509,6 +546,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                 continue;
             }
             byTable.computeIfAbsent(event.table(), t -> new ArrayList<>()).add(event);
+            this.stored.add(event);
         }
         for (Map.Entry<String, List<Event>> entry : byTable.entrySet()) { // once per table, not per event
             String table = entry.getKey();
@@ -952,6 +990,64 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     }
 
     // --- reading ------------------------------------------------------------------------------------------------
+
+    /**
+     * How far the events of this store's database have come, as this process saw them: the number of commits that
+     * stored events, through this store's writer or the writer its reader was opened from. Two versions of different
+     * opens of a database never compare equal, so a value kept for one version is never taken for another open's.
+     */
+    public DataVersion dataVersion() {
+        return new DataVersion(shared, shared.values.commits());
+    }
+
+    /**
+     * A point in a database's history of event commits in this process: see {@link TenantStore#dataVersion()}.
+     *
+     * @param database the open database, compared by identity
+     * @param commits the commits that stored events so far
+     */
+    public record DataVersion(Object database, long commits) {
+        /** Whether both versions are of the same open database, so that one can be brought up to the other. */
+        public boolean sameDatabase(DataVersion other) {
+            return database == other.database;
+        }
+    }
+
+    /**
+     * The host, user and process names of the events committed after {@code since}, or empty when they are no longer
+     * known (the journal keeps the latest {@value EntityValues.Journal#KEPT} commits) or {@code since} is of another
+     * open database: read the events themselves then.
+     */
+    public Optional<EntityValues> valuesSince(DataVersion since) {
+        if (since.database() != shared) {
+            return Optional.empty();
+        }
+        return shared.values.since(since.commits());
+    }
+
+    /** The names of the event tables, as this store's catalog knows them (no query): those holding events. */
+    public List<String> tableNames() {
+        return tables.tableNames();
+    }
+
+    /**
+     * The event tables' hunting catalog. A reader shares what the readers of its database last read while no commit
+     * changed the schema since; a writer reads it every time, since its open unit of work may hold DDL the readers do
+     * not see.
+     */
+    dev.vigil.query.HuntCatalog huntCatalog(java.util.function.Supplier<dev.vigil.query.HuntCatalog> read) {
+        if (mode == Mode.READ_WRITE) {
+            return read.get();
+        }
+        long version = shared.catalogVersion.get(); // before reading: a catalog read after it holds at least this schema
+        HuntCatalogMemo memo = shared.huntCatalog;
+        if (memo != null && memo.catalogVersion() == version) {
+            return memo.catalog();
+        }
+        dev.vigil.query.HuntCatalog catalog = read.get();
+        shared.huntCatalog = new HuntCatalogMemo(version, catalog);
+        return catalog;
+    }
 
     /** The event tables with their row counts and columns, in name order. */
     public List<TableInfo> tables() {

@@ -131,6 +131,100 @@ class TenantStoreReadersTest {
         }
     }
 
+    @Test
+    void learnWhichHostsUsersAndProcessesEachCommitBrought() {
+        try (TenantStore reader = readers.open()) {
+            TenantStore.DataVersion before = reader.dataVersion();
+            writer.store(batch(process(0, 3)));
+
+            EntityValues added = reader.valuesSince(before).orElseThrow();
+            assertThat(added.hosts()).containsExactlyInAnyOrder("host-0", "host-1", "host-2");
+            assertThat(added.users()).containsExactlyInAnyOrder("user-0", "user-1", "user-2");
+            assertThat(reader.dataVersion().commits()).isEqualTo(before.commits() + 1);
+            assertThat(reader.valuesSince(reader.dataVersion()).orElseThrow().isEmpty())
+                    .as("nothing was committed since the latest version").isTrue();
+        }
+    }
+
+    @Test
+    void neverPublishTheNamesOfAUnitOfWorkThatWasRolledBack() {
+        try (TenantStore reader = readers.open()) {
+            TenantStore.DataVersion before = reader.dataVersion();
+            writer.append(batch(process(0, 2)));
+            assertThatThrownBy(() -> writer.append(batch(event(StoreTesting.GLOBEX, "ProcessEvent", "1", 9,
+                    fields("Image", "x.exe"))))).isInstanceOf(VigilException.class);
+            writer.store(batch(process(5, 1)));
+
+            assertThat(reader.valuesSince(before).orElseThrow().users()).containsExactly("user-5");
+            assertThat(reader.dataVersion().commits()).isEqualTo(before.commits() + 1);
+        }
+    }
+
+    @Test
+    void countNoCommitThatStoredNoNewEvent() {
+        writer.store(batch(process(0, 2)));
+        TenantStore.DataVersion before = writer.dataVersion();
+        writer.store(batch(process(0, 2))); // the same events again: nothing new is stored
+
+        assertThat(writer.dataVersion()).isEqualTo(before);
+    }
+
+    @Test
+    void doNotAnswerForAnotherOpenOfTheDatabase(@TempDir Path other) {
+        try (TenantStore elsewhere = TenantStore.open(other, ACME, TenantStore.Mode.READ_WRITE);
+                TenantStore reader = readers.open()) {
+            assertThat(reader.valuesSince(elsewhere.dataVersion())).isEmpty();
+            assertThat(reader.dataVersion().sameDatabase(writer.dataVersion())).isTrue();
+            assertThat(reader.dataVersion().sameDatabase(elsewhere.dataVersion())).isFalse();
+        }
+    }
+
+    @Test
+    void shareTheHuntingCatalogUntilACommitChangesTheSchema() {
+        writer.store(batch(process(0, 1)));
+        try (TenantStore first = readers.open(); TenantStore second = readers.open()) {
+            assertThat(new HuntRunner(second).catalog()).isSameAs(new HuntRunner(first).catalog());
+
+            writer.store(batch(event("DnsEvent", "22", 100, fields("QueryName", "evil.example"))));
+            first.refresh();
+            assertThat(new HuntRunner(first).catalog().table("DnsEvent")).isPresent();
+        }
+    }
+
+    @Test
+    void computeOnePrevalenceBaselineAtATimeAndLetOthersTakeTheLastOneMeanwhile() throws Exception {
+        writer.store(batch(process(0, 10)));
+        dev.vigil.incident.Prevalence last = new dev.vigil.incident.Prevalence.Builder().hosts(3).users(1).build();
+        dev.vigil.incident.Prevalence next = new dev.vigil.incident.Prevalence.Builder().hosts(3).users(10).build();
+        writer.sharePrevalence(last, 1);
+        java.util.concurrent.CountDownLatch computing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (TenantStore first = readers.open(); TenantStore second = readers.open()) {
+            CompletableFuture<dev.vigil.incident.Prevalence> slow = CompletableFuture.supplyAsync(
+                    () -> first.prevalenceOnce(10, () -> {
+                        computing.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        first.sharePrevalence(next, 10);
+                        return next;
+                    }));
+            assertThat(computing.await(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(second.prevalenceOnce(10, () -> {
+                throw new AssertionError("a second scan of the events while one is in progress");
+            })).as("the last baseline, while the new one is computed").isSameAs(last);
+
+            release.countDown();
+            assertThat(slow.get(10, TimeUnit.SECONDS)).isSameAs(next);
+            assertThat(second.prevalenceOnce(10, () -> {
+                throw new AssertionError("computed again although a fresh baseline is shared");
+            })).isSameAs(next);
+        }
+    }
+
     private static List<Event> process(int from, int count) {
         List<Event> events = new ArrayList<>();
         for (int i = from; i < from + count; i++) {

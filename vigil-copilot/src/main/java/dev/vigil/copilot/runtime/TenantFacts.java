@@ -7,8 +7,11 @@ import dev.vigil.incident.Incident;
 import dev.vigil.model.Principal;
 import dev.vigil.model.Role;
 import dev.vigil.posture.inventory.Asset;
+import dev.vigil.store.EntityValues;
 import dev.vigil.store.QueryResult;
-import dev.vigil.store.TableInfo;
+import dev.vigil.store.TenantStore;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -22,10 +25,16 @@ import java.util.Set;
  * What the planner knows of a tenant: its stored tables, the distinct host, user and process names its events hold
  * (the value dictionaries questions are linked against), and the candidates it offers when it asks back.
  *
- * <p>The dictionaries are read once per store state: they are read again when the tenant's event count changes.
+ * <p>The dictionaries are read from the events once, then kept per database in this process: each commit of events
+ * adds the names it brought ({@link TenantStore#valuesSince}), so that a question asked under steady ingest does not
+ * scan every event table again. They are read again from the events when the tenant's rules changed, when the
+ * store no longer knows what the commits since brought (another open of the database, or too many commits), and at
+ * most every {@link #FULL_READ_AFTER} while events keep arriving, which also brings in changes that reach the store
+ * by other paths (the inventory's assets).
  */
 public final class TenantFacts implements Planner.Data {
     private static final int MAX_VALUES = 200_000;
+    static final Duration FULL_READ_AFTER = Duration.ofMinutes(5);
     /**
      * Windows images analysts name in questions whether or not the tenant's events started them: targets of access
      * ("touching lsass"), parents ("what did winword spawn") and living-off-the-land binaries.
@@ -40,23 +49,50 @@ public final class TenantFacts implements Planner.Data {
             "reg.exe", "sc.exe", "curl.exe", "ntdsutil.exe", "sshd", "bash", "sudo");
     private static final Map<String, Cached> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record Cached(long rows, Map<EntityType, List<String>> values) {}
+    /** The dictionaries as of a data version and rules fingerprint, and when they were last read in full. */
+    private record Cached(TenantStore.DataVersion version, String rules, Instant read,
+            Map<EntityType, List<String>> values) {}
 
     private final Workspace workspace;
-    private final List<TableInfo> tables;
+    private final List<String> tables;
     private final Map<EntityType, List<String>> values;
 
     public TenantFacts(Workspace workspace) {
         this.workspace = workspace;
-        this.tables = workspace.store().tables();
-        long rows = tables.stream().mapToLong(TableInfo::rows).sum();
-        String key = workspace.store().file().toAbsolutePath().toString();
+        TenantStore store = workspace.store();
+        TenantStore.DataVersion version = store.dataVersion(); // before reading: what is read holds at least it
+        this.tables = store.tableNames();
+        String rules = store.rulesVersion();
+        String key = store.file().toAbsolutePath().toString();
         Cached cached = CACHE.get(key);
-        if (cached == null || cached.rows() != rows) {
-            cached = new Cached(rows, read());
-            CACHE.put(key, cached);
+        Instant now = Instant.now();
+        if (cached == null || !cached.rules().equals(rules) || !cached.version().sameDatabase(version)) {
+            cached = new Cached(version, rules, now, read());
+        } else if (cached.version().commits() != version.commits()) {
+            Optional<EntityValues> added = cached.read().isBefore(now.minus(FULL_READ_AFTER))
+                    ? Optional.empty() : store.valuesSince(cached.version());
+            cached = added.isPresent()
+                    ? new Cached(version, rules, cached.read(), merged(cached.values(), added.get()))
+                    : new Cached(version, rules, now, read());
         }
+        CACHE.put(key, cached);
         this.values = cached.values();
+    }
+
+    private static Map<EntityType, List<String>> merged(Map<EntityType, List<String>> values, EntityValues added) {
+        if (added.isEmpty()) {
+            return values;
+        }
+        Map<EntityType, List<String>> out = new EnumMap<>(values);
+        out.put(EntityType.HOST, plus(values.get(EntityType.HOST), added.hosts()));
+        out.put(EntityType.USER, plus(values.get(EntityType.USER), added.users()));
+        out.put(EntityType.PROCESS, plus(values.get(EntityType.PROCESS), added.processes()));
+        return out;
+    }
+
+    private static List<String> plus(List<String> values, Set<String> added) {
+        Set<String> all = new LinkedHashSet<>(values == null ? List.of() : values);
+        return all.addAll(added) ? List.copyOf(all) : values;
     }
 
     /** The distinct values of one kind: HOST, USER, PROCESS or RULE. */
@@ -66,7 +102,7 @@ public final class TenantFacts implements Planner.Data {
 
     @Override
     public Collection<String> tables() {
-        return tables.stream().map(TableInfo::name).toList();
+        return tables;
     }
 
     @Override
@@ -97,8 +133,8 @@ public final class TenantFacts implements Planner.Data {
         List<String> hostParts = new ArrayList<>();
         List<String> userParts = new ArrayList<>();
         List<String> processParts = new ArrayList<>();
-        for (TableInfo table : tables) {
-            String name = '"' + table.name().replace("\"", "\"\"") + '"';
+        for (String table : tables) {
+            String name = '"' + table.replace("\"", "\"\"") + '"';
             hostParts.add("SELECT DISTINCT host AS v FROM " + name + " WHERE host IS NOT NULL");
             userParts.add("SELECT DISTINCT \"user\" AS v FROM " + name + " WHERE \"user\" IS NOT NULL");
             processParts.add("SELECT DISTINCT regexp_extract(process, '([^\\\\/]+)$', 1) AS v FROM " + name
