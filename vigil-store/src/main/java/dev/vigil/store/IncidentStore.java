@@ -275,14 +275,8 @@ public final class IncidentStore {
         return members;
     }
 
-    /** The stored alerts with these ids, in time order; ids of alerts this store does not have are skipped. */
     private List<Alert> alertsById(Collection<UUID> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        return store.read("reading alerts", "vigil_alerts", List.<Alert>of(), () -> alerts.read(
-                "a.alert_id IN (SELECT unnest(?::VARCHAR[])::UUID)", List.of(connection.createArrayOf("VARCHAR",
-                        ids.stream().map(UUID::toString).toArray())), "\"time\", alert_id"));
+        return store.alertsById(ids);
     }
 
     /**

@@ -695,6 +695,16 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                 () -> alerts.read("a.alert_id = ?", List.of(id), "alert_id").stream().findFirst());
     }
 
+    /** The stored alerts with these ids, in time order; ids of alerts this store does not hold are skipped. */
+    public List<Alert> alertsById(java.util.Collection<java.util.UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return read("reading alerts", "vigil_alerts", List.<Alert>of(), () -> alerts.read(
+                "a.alert_id IN (SELECT unnest(?::VARCHAR[])::UUID)", List.of(connection.createArrayOf("VARCHAR",
+                        ids.stream().map(java.util.UUID::toString).toArray())), "\"time\", alert_id"));
+    }
+
     /** How many alerts are stored. */
     public long alertCount() {
         return read("counting alerts", "vigil_alerts", 0L, alerts::count);
