@@ -14,13 +14,11 @@ import dev.vigil.intel.attack.AttackKnowledge;
 import dev.vigil.intel.ioc.Indicator;
 import dev.vigil.intel.ioc.IndicatorValues;
 import dev.vigil.incident.IncidentChange;
-import dev.vigil.incident.IncidentNaming;
 import dev.vigil.incident.IncidentUpdate;
 import dev.vigil.incident.JoinReason;
 import dev.vigil.incident.Lifecycle;
 import dev.vigil.incident.PlacedAlert;
 import dev.vigil.incident.ResponseAction;
-import dev.vigil.incident.ResponseCard;
 import dev.vigil.incident.Prevalence;
 import dev.vigil.incident.TacticStages;
 import dev.vigil.model.Alert;
@@ -144,10 +142,10 @@ public final class IncidentStore {
      * Places every alert not yet in an incident, in time order.
      *
      * <p>The alerts are read from this store; the incidents are read from and written to the
-     * {@linkplain #repository() repository}, which may be another database (PostgreSQL). Then the run commits this
-     * store's open unit of work first, so that the alerts a placement names are durable before the placement is: a
-     * crash between the two leaves alerts without placements (the cursor has not moved past them, so the next run
-     * places them), never placements of alerts that were rolled back. The run's placements, incidents, merges and
+     * {@linkplain #repository() repository}, which may be another database (PostgreSQL). When it is, the run first
+     * commits this store's open unit of work, so that the alerts a placement names are durable before the placement
+     * is: a crash between the two leaves alerts without placements (the cursor has not moved past them, so the next
+     * run places them), never placements of alerts that were rolled back. The run's placements, incidents, merges and
      * cursor are one unit of work of the repository, so a crash leaves either all of a run or none of it; alerts
      * already placed (by id) are skipped, so running again never places an alert twice.
      *
@@ -176,10 +174,14 @@ public final class IncidentStore {
         // A cursor past the last alert belongs to another copy of this database (a restored backup): read them all,
         // and let the placements, keyed by alert id, tell which are placed.
         long after = cursor.alertRowid() > last ? -1 : cursor.alertRowid();
+        // placements in this database are joined where they are; those elsewhere are looked up by the alerts' ids
+        String unplaced = repository == own ? " AND NOT EXISTS (SELECT 1 FROM vigil_incident_alerts p"
+                + " WHERE p.alert_id = a.alert_id)" : "";
         List<Alert> read = last <= after ? List.of() : store.read("reading alerts to correlate", "vigil_alerts",
-                List.<Alert>of(), () -> alerts.read("a.rowid > ? AND a.rowid <= ?", List.of(after, last),
+                List.<Alert>of(), () -> alerts.read("a.rowid > ? AND a.rowid <= ?" + unplaced, List.of(after, last),
                         "\"time\", alert_id"));
-        Map<UUID, Long> placedAlready = repository.incidentsOf(read.stream().map(Alert::id).toList());
+        Map<UUID, Long> placedAlready = repository == own ? Map.of()
+                : repository.incidentsOf(read.stream().map(Alert::id).toList());
         List<Alert> fresh = read.stream().filter(a -> !placedAlready.containsKey(a.id())).toList();
         if (fresh.isEmpty()) {
             return new CorrelationSummary(0, 0, 0, 0, 0, 0, (System.nanoTime() - start) / 1_000_000);
