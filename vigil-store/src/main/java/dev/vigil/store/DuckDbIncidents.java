@@ -8,6 +8,7 @@ import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentChange;
 import dev.vigil.incident.IncidentNaming;
 import dev.vigil.incident.JoinReason;
+import dev.vigil.incident.Lifecycle;
 import dev.vigil.incident.ResponseAction;
 import dev.vigil.incident.ResponseCard;
 import dev.vigil.model.ErrorCode;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -193,7 +195,11 @@ final class DuckDbIncidents implements IncidentRepository {
     // --- changing ------------------------------------------------------------------------------------------------
 
     @Override
-    public void update(Incident next, boolean severitySet, List<IncidentChange> changes) {
+    public Incident update(long number, boolean severitySet, Function<Incident, Lifecycle.Updated> change) {
+        // one writer per database: nothing changes the incident between reading and writing it
+        Lifecycle.Updated updated = change.apply(find(number).orElseThrow(() -> notFound(number)));
+        Incident next = updated.incident();
+        List<IncidentChange> changes = updated.changes();
         store.write("updating incident " + next.number(), () -> {
             try (PreparedStatement statement = connection.prepareStatement("""
                     UPDATE vigil_incidents SET status = ?, severity = ?, severity_set = severity_set OR ?,
@@ -214,11 +220,12 @@ final class DuckDbIncidents implements IncidentRepository {
                     throw notFound(next.number());
                 }
             }
-            for (IncidentChange change : changes) {
-                insertChange(change);
+            for (IncidentChange recorded : changes) {
+                insertChange(recorded);
             }
             return null;
         });
+        return next;
     }
 
     @Override

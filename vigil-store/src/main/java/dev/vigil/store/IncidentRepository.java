@@ -6,6 +6,7 @@ import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentChange;
 import dev.vigil.incident.IncidentNaming;
 import dev.vigil.incident.JoinReason;
+import dev.vigil.incident.Lifecycle;
 import dev.vigil.incident.ResponseAction;
 import dev.vigil.model.Alert;
 import dev.vigil.model.ErrorCode;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * One tenant's incidents as state: each incident's lifecycle (status, severity, verdict, owner, tags, times), which
@@ -72,13 +74,18 @@ public interface IncidentRepository {
     // --- changing ------------------------------------------------------------------------------------------------
 
     /**
-     * Stores an incident's new lifecycle (status, severity, verdict, owner, tags, acknowledged and resolved times)
-     * with the changes that led to it, together. Its title, times seen, size and reference are correlation's.
+     * Changes an incident's lifecycle (status, severity, verdict, owner, tags, acknowledged and resolved times):
+     * {@code change} is given the incident as stored and returns its new lifecycle with the changes that lead to it,
+     * which are stored together. Nothing else changes the incident in between (PostgreSQL holds its row lock
+     * meanwhile), so updates made at once on two nodes both count. Its title, times seen, size and reference are
+     * correlation's.
      *
-     * @param severitySet whether an analyst set the severity now: from then on correlation keeps it
-     * @throws VigilException {@link ErrorCode#INCIDENT_NOT_FOUND} when there is no such incident
+     * @param severitySet whether the change sets the severity: from then on correlation keeps it
+     * @return the incident as changed
+     * @throws VigilException {@link ErrorCode#INCIDENT_NOT_FOUND} when there is no such incident, or it was merged;
+     *     what {@code change} throws passes through, and nothing is stored
      */
-    void update(Incident incident, boolean severitySet, List<IncidentChange> changes);
+    Incident update(long number, boolean severitySet, Function<Incident, Lifecycle.Updated> change);
 
     /** Records a decision on, or the outcome of, a response action, with the change it makes to the history. */
     void record(ResponseAction action, IncidentChange change, Instant now);

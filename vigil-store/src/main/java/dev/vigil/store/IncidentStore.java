@@ -714,12 +714,14 @@ public final class IncidentStore {
 
     // --- changing -------------------------------------------------------------------------------------------
 
-    /** Applies an analyst's update (see {@link Lifecycle}) and records its changes, in one commit. */
+    /**
+     * Applies an analyst's update (see {@link Lifecycle}) to the incident as stored and records its changes, in one
+     * commit; updates made at once (on two nodes) apply one after the other.
+     */
     public Incident update(Principal actor, long number, IncidentUpdate update, Instant now) {
-        Incident incident = get(actor, number);
-        Lifecycle.Updated updated = Lifecycle.apply(incident, update, actor, now);
-        Incident next = updated.incident();
-        repository().update(next, update.severity().isPresent(), updated.changes());
+        get(actor, number); // a merged incident's number names where it went
+        Incident next = repository().update(number, update.severity().isPresent(),
+                current -> Lifecycle.apply(current, update, actor, now));
         commitOwn();
         return next;
     }

@@ -8,6 +8,7 @@ import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentChange;
 import dev.vigil.incident.IncidentNaming;
 import dev.vigil.incident.JoinReason;
+import dev.vigil.incident.Lifecycle;
 import dev.vigil.incident.ResponseAction;
 import dev.vigil.incident.ResponseCard;
 import dev.vigil.model.ErrorCode;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * One tenant's incidents in PostgreSQL ({@link PostgresState#incidents}). Every statement names the tenant this
@@ -193,8 +195,13 @@ final class PostgresIncidents implements IncidentRepository {
     // --- changing ------------------------------------------------------------------------------------------------
 
     @Override
-    public void update(Incident next, boolean severitySet, List<IncidentChange> changes) {
-        database.transaction("updating incident " + next.number(), connection -> {
+    public Incident update(long number, boolean severitySet, Function<Incident, Lifecycle.Updated> change) {
+        return database.transaction("updating incident " + number, connection -> {
+            Incident current = incidents(connection, "number = ? AND merged_into IS NULL", List.of(number),
+                    "number FOR UPDATE").stream().findFirst().orElseThrow(() -> new VigilException(
+                            ErrorCode.INCIDENT_NOT_FOUND, "tenant '" + tenant + "' has no incident " + number));
+            Lifecycle.Updated updated = change.apply(current);
+            Incident next = updated.incident();
             try (PreparedStatement statement = connection.prepareStatement("""
                     UPDATE vigil_incidents SET status = ?, severity = ?, severity_set = severity_set OR ?,
                         classification = ?, determination = ?, owner = ?, tags = ?, acknowledged = ?, resolved = ?
@@ -215,8 +222,8 @@ final class PostgresIncidents implements IncidentRepository {
                             + next.number());
                 }
             }
-            insertChanges(connection, changes);
-            return null;
+            insertChanges(connection, updated.changes());
+            return next;
         });
     }
 

@@ -83,10 +83,8 @@ abstract class IncidentRepositoryContract {
     }
 
     Incident update(IncidentRepository incidents, Principal actor, long number, IncidentUpdate update, Instant at) {
-        Incident current = incidents.find(number).orElseThrow();
-        Lifecycle.Updated updated = Lifecycle.apply(current, update, actor, at);
-        incidents.update(updated.incident(), update.severity().isPresent(), updated.changes());
-        return updated.incident();
+        return incidents.update(number, update.severity().isPresent(),
+                current -> Lifecycle.apply(current, update, actor, at));
     }
 
     // --- correlation runs --------------------------------------------------------------------------------------------
@@ -270,14 +268,23 @@ abstract class IncidentRepositoryContract {
     @Test
     void updatingAnIncidentThereIsNotIsNotFound() {
         incidents().apply(opening(incidents(), 1, T0, List.of(List.of(1)), "low"));
-        Incident first = incidents().find(1).orElseThrow();
-        Incident ghost = new Incident(7, first.title(), Incident.Status.ACTIVE, "low", first.classification(), "",
-                "", List.of(), first.firstSeen(), first.lastSeen(), first.created(), T0, null, "", 1);
 
-        assertThatThrownBy(() -> incidents().update(ghost, false, List.of()))
-                .isInstanceOfSatisfying(VigilException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INCIDENT_NOT_FOUND))
+        assertThatThrownBy(() -> incidents().update(7, false, current -> {
+            throw new AssertionError("there is no incident 7 to change");
+        })).isInstanceOfSatisfying(VigilException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INCIDENT_NOT_FOUND))
                 .hasMessage("tenant 'acme' has no incident 7");
+    }
+
+    @Test
+    void anUpdateTheLifecycleRefusesStoresNothing() {
+        incidents().apply(opening(incidents(), 1, T0, List.of(List.of(1)), "low"));
+
+        assertThatThrownBy(() -> update(incidents(), ALICE, 1, IncidentUpdate.none().withStatus(
+                Incident.Status.RESOLVED), T0)).isInstanceOf(VigilException.class)
+                .hasMessageContaining("needs a classification");
+        assertThat(incidents().find(1).orElseThrow().status()).isEqualTo(Incident.Status.NEW);
+        assertThat(incidents().changes(1)).isEmpty();
     }
 
     // --- response actions -----------------------------------------------------------------------------------------

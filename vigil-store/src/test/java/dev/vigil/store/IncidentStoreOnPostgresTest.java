@@ -171,8 +171,9 @@ class IncidentStoreOnPostgresTest extends IncidentStoreTest {
         }
 
         @Override
-        public void update(Incident incident, boolean severitySet, List<IncidentChange> changes) {
-            delegate.update(incident, severitySet, changes);
+        public Incident update(long number, boolean severitySet,
+                java.util.function.Function<Incident, dev.vigil.incident.Lifecycle.Updated> change) {
+            return delegate.update(number, severitySet, change);
         }
 
         @Override
