@@ -20,7 +20,14 @@ import dev.vigil.sigma.DetectingSink;
 import dev.vigil.sigma.Detector;
 import dev.vigil.sigma.EventDetector;
 import dev.vigil.store.TenantStore;
+import dev.vigil.config.LakeSettings;
+import dev.vigil.lake.LakeLayout;
+import dev.vigil.lake.LakeWriter;
+import dev.vigil.model.Event;
 import dev.vigil.stream.ContentPublisher;
+import dev.vigil.stream.LakeSink;
+import dev.vigil.stream.SinkSettings;
+import dev.vigil.stream.StreamJson;
 import dev.vigil.stream.FileSender;
 import dev.vigil.stream.StreamSettings;
 import dev.vigil.stream.StreamWorker;
@@ -49,7 +56,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -71,6 +82,9 @@ import org.apache.kafka.common.test.TestKitNodes;
  *       the raw topic and of the alerts topic, counting from its first commit: group join, restoring the config
  *       table and compiling the rules are start-up costs, left out; every record counted is committed downstream.
  *       </li>
+ *   <li><b>lake writer alone</b> and <b>lake sink</b>: the last run's events into a Parquet lake, by a
+ *       {@code LakeWriter} from memory and by a {@code LakeSink} from the events topic, in commits of the same size,
+ *       each timed from its first commit to its last.</li>
  * </ol>
  * The broker is a one-node KRaft cluster in this JVM unless a bootstrap address is given; it shares the machine's
  * cores with the worker, as a small deployment's would not.
@@ -106,6 +120,7 @@ public final class KafkaPipelineBenchmark {
 
     private final Options options;
     private final PrintWriter progress;
+    private StreamSettings lastRun;
 
     public KafkaPipelineBenchmark(Options options, PrintWriter progress) {
         this.options = requireNonNull(options, "options is null");
@@ -138,6 +153,7 @@ public final class KafkaPipelineBenchmark {
                     measurements.addAll(kafka(cluster.bootstrap, partitions, sample, content, sampled[0], baseline,
                             work.resolve("state-" + partitions)));
                 }
+                measurements.addAll(lake(lastRun, work, baseline));
             }
             return new Report(sampled[0], sampled[1], compiled.ruleCount(), broker, measurements);
         } finally {
@@ -173,12 +189,91 @@ public final class KafkaPipelineBenchmark {
             seconds = (System.nanoTime() - first[0]) / 1e9;
             counted = records - first[1];
         }
+        lastRun = settings;
         double rate = counted / seconds;
         progress.printf(Locale.ROOT, "bench: Kafka pipeline, %d partition(s): %,.0f records/s (send %,.0f/s)%n",
                 partitions, rate, sent.recordsPerSecond());
         out.add(new Measurement("Kafka pipeline, " + partitions + " partition(s) / stream thread(s)", partitions,
                 counted, seconds, rate, rate / baseline));
         return out;
+    }
+
+    /**
+     * The lake sink draining the last run's events topic into a lake, against the lake writer alone writing the same
+     * events (read from the topic beforehand, held in memory) in commits of the same size, in this run. Both are
+     * timed from their first commit to their last, so the sink's group join and the writer's start are left out.
+     */
+    private List<Measurement> lake(StreamSettings settings, Path work, double baseline) {
+        List<Event> events = new ArrayList<>();
+        long readStart = 0;
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            String topic = settings.topics().events();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                var records = consumer.poll(java.time.Duration.ofMillis(200));
+                if (readStart == 0 && !records.isEmpty()) {
+                    readStart = System.nanoTime();
+                }
+                records.forEach(r -> events.add(StreamJson.event(r.value())));
+            }
+        }
+        double readRate = events.size() / ((System.nanoTime() - readStart) / 1e9);
+        int perCommit = Math.max(1_000, events.size() / 8);
+        long[] writer = new long[2]; // events after the first commit, nanoseconds from the first commit to the last
+        try (LakeWriter lakeWriter = new LakeWriter(new LakeLayout(LakeSettings.local(work.resolve("lake-writer")
+                .toString())))) {
+            long first = 0;
+            for (int from = 0; from < events.size(); from += perCommit) {
+                List<Event> batch = events.subList(from, Math.min(events.size(), from + perCommit));
+                lakeWriter.append(new EventSink.Batch(batch, List.of()));
+                lakeWriter.commit();
+                if (from == 0) {
+                    first = System.nanoTime();
+                } else {
+                    writer[0] += batch.size();
+                }
+            }
+            writer[1] = System.nanoTime() - first;
+        }
+        long[] sink = new long[4]; // first commit's events and time, last commit's events and time
+        SinkSettings sinkSettings = SinkSettings.from(VigilConfig.defaults()).withGroupId(settings.applicationId()
+                + "-lake").withCommitRecords(perCommit);
+        try (LakeSink lakeSink = new LakeSink(settings, sinkSettings, new LakeLayout(LakeSettings.local(
+                work.resolve("lake-sink").toString())), Map.of())) {
+            lakeSink.run(java.time.Duration.ofSeconds(3), (p, files) -> {
+                if (sink[1] == 0) {
+                    sink[0] = p.events();
+                    sink[1] = System.nanoTime();
+                }
+                sink[2] = p.events();
+                sink[3] = System.nanoTime();
+            });
+        }
+        double writerRate = writer[0] / (writer[1] / 1e9);
+        if (sink[2] != events.size()) {
+            throw new IllegalStateException("the lake sink wrote " + sink[2] + " of the topic's " + events.size()
+                    + " events");
+        }
+        if (sink[3] == sink[1]) {
+            throw new IllegalStateException("the lake sink committed once: sample more records to time it");
+        }
+        double sinkRate = (sink[2] - sink[0]) / ((sink[3] - sink[1]) / 1e9);
+        progress.printf(Locale.ROOT, "bench: %,d events into the lake, %,d per commit: writer alone %,.0f events/s,"
+                + " sink from the events topic %,.0f events/s%n", events.size(), perCommit, writerRate, sinkRate);
+        return List.of(
+                new Measurement("read the events topic and decode its JSON, one consumer (events/s)", 0,
+                        events.size(), events.size() / readRate, readRate, readRate / baseline),
+                new Measurement("lake writer alone, " + perCommit + " events per commit (events/s)", 0, writer[0],
+                        writer[1] / 1e9, writerRate, writerRate / baseline),
+                new Measurement("lake sink from the events topic, " + perCommit + " events per commit (events/s)",
+                        0, sink[2] - sink[0], (sink[3] - sink[1]) / 1e9, sinkRate, sinkRate / baseline));
     }
 
     /** Waits for the group's first commit on the topic; returns when it was seen and the records it covered. */

@@ -28,6 +28,10 @@ final class LoadRecords {
     private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
 
+    /** {@code LB-WS0001} to {@code LB-WS0200}, made once: the client should cost the machine little. */
+    private static final String[] HOST_NAMES = java.util.stream.IntStream.rangeClosed(1, HOSTS)
+            .mapToObj(i -> String.format(java.util.Locale.ROOT, "%s%04d", HOST_PREFIX, i)).toArray(String[]::new);
+
     private final Instant end;
 
     /** Records whose times lie in the hour before {@code end}. */
@@ -46,7 +50,7 @@ final class LoadRecords {
     /** One record; the kind follows the sequence number: 40% process creations, 25% connections, ... */
     void appendRecord(StringBuilder out, long n) {
         Instant time = end.minusMillis(3_600_000L - Math.floorMod(n * 37, 3_600_000L));
-        String host = String.format(java.util.Locale.ROOT, "%s%04d", HOST_PREFIX, Math.floorMod(n * 7, HOSTS) + 1);
+        String host = HOST_NAMES[(int) Math.floorMod(n * 7, HOSTS)];
         String user = "user" + Math.floorMod(n * 13, USERS);
         String image = IMAGES[(int) Math.floorMod(n, IMAGES.length)];
         int kind = (int) Math.floorMod(n, 20);

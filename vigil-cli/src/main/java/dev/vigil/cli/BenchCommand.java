@@ -136,7 +136,9 @@ final class BenchCommand extends CommandGroup {
     @Command(name = "kafka", mixinStandardHelpOptions = true,
             description = {"Measure the scale-out pipeline on Kafka against the embedded pipeline on the same records:"
                     + " the embedded ingest with detection (in memory, the baseline, and into DuckDB), the sender into"
-                    + " the raw topic, and a worker with as many stream threads as partitions, per partition count.",
+                    + " the raw topic, and a worker with as many stream threads as partitions, per partition count;"
+                    + " then the last run's events into a Parquet lake, by the lake writer alone and by the lake sink"
+                    + " from the events topic (vigil stream sink --to lake), in commits of the same size.",
                     "Without --bootstrap it starts a one-node KRaft broker in this JVM (nothing is left behind);"
                             + " without PATH it samples the OTRF folder of ../shared/data, and it runs SigmaHQ's"
                             + " Windows rules."},

@@ -1,11 +1,14 @@
 package dev.vigil.cli;
 
 import dev.vigil.config.VigilConfig;
+import dev.vigil.copilot.plugin.InstalledPlugin;
 import dev.vigil.copilot.plugin.PluginManifest;
 import dev.vigil.copilot.plugin.PluginManifest.ApiOperation;
 import dev.vigil.copilot.plugin.PluginManifest.SkillGroup;
 import dev.vigil.copilot.plugin.PluginManifest.TemplateSkill;
+import dev.vigil.copilot.plugin.PluginRepository;
 import dev.vigil.copilot.plugins.InstalledPlugins;
+import dev.vigil.server.ServerState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,8 +43,18 @@ final class PluginsCommand implements Callable<Integer> {
         return 0;
     }
 
-    static InstalledPlugins plugins(VigilConfig config) {
-        return new InstalledPlugins(config.dataDirectory(), config.tenant());
+    /**
+     * Runs {@code work} on the tenant's installed plugins where {@code store.state} keeps them: the data directory,
+     * or the PostgreSQL database the server's nodes share.
+     */
+    static <T> T withPlugins(VigilConfig config, Function<PluginRepository, T> work) {
+        return ServerState.with(config, state -> work.apply(state.plugins(config.tenant())));
+    }
+
+    /** Who installs a plugin from the command line: $VIGIL_USER, else the operating-system user. */
+    static String installer() {
+        String name = System.getenv("VIGIL_USER");
+        return name == null || name.isBlank() ? System.getProperty("user.name", "local") : name.strip();
     }
 
     /** The plugin as JSON and listings show it: secrets masked. */
@@ -71,7 +85,7 @@ final class PluginsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            InstalledPlugins.Installed plugin = plugins(config).install(source, settings);
+            InstalledPlugin plugin = withPlugins(config, plugins -> plugins.install(source, settings, installer()));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Output.json(plugin.summary()));
@@ -97,14 +111,14 @@ final class PluginsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<InstalledPlugins.Installed> plugins = plugins(common.load()).list();
+            List<InstalledPlugin> plugins = withPlugins(common.load(), PluginRepository::list);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Output.json(plugins.stream().map(InstalledPlugins.Installed::summary).toList()));
+                out.println(Output.json(plugins.stream().map(InstalledPlugin::summary).toList()));
                 return 0;
             }
             List<List<Object>> rows = new ArrayList<>();
-            for (InstalledPlugins.Installed p : plugins) {
+            for (InstalledPlugin p : plugins) {
                 List<String> settings = new ArrayList<>();
                 p.maskedSettings().forEach((k, v) -> settings.add(k + "=" + v));
                 rows.add(List.of(p.name(), p.enabled() ? "yes" : "no", String.join(",", p.formats()),
@@ -129,7 +143,7 @@ final class PluginsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            InstalledPlugins.Installed plugin = plugins(common.load()).get(name);
+            InstalledPlugin plugin = withPlugins(common.load(), plugins -> plugins.get(name));
             PluginManifest manifest = plugin.manifest();
             PrintWriter out = spec.commandLine().getOut();
             out.println(plugin.name() + " (" + manifest.descriptor().displayName() + "), "
@@ -178,7 +192,7 @@ final class PluginsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            plugins(config).setEnabled(name, true);
+            withPlugins(config, plugins -> plugins.setEnabled(name, true));
             spec.commandLine().getOut().println("Enabled plugin " + name + " for tenant " + config.tenant() + ".");
             return 0;
         }
@@ -199,7 +213,7 @@ final class PluginsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            plugins(config).setEnabled(name, false);
+            withPlugins(config, plugins -> plugins.setEnabled(name, false));
             spec.commandLine().getOut().println("Disabled plugin " + name + " for tenant " + config.tenant() + ".");
             return 0;
         }
@@ -219,7 +233,10 @@ final class PluginsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             VigilConfig config = common.load();
-            plugins(config).remove(name);
+            withPlugins(config, plugins -> {
+                plugins.remove(name);
+                return null;
+            });
             spec.commandLine().getOut().println("Removed plugin " + name + " from tenant " + config.tenant() + ".");
             return 0;
         }

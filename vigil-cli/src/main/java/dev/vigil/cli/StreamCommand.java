@@ -6,6 +6,9 @@ import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
 import dev.vigil.stream.ContentPublisher;
 import dev.vigil.stream.FileSender;
+import dev.vigil.stream.LakeSink;
+import dev.vigil.stream.SinkSettings;
+import dev.vigil.lake.LakeLayout;
 import dev.vigil.stream.StreamSettings;
 import dev.vigil.stream.StreamWorker;
 import dev.vigil.stream.TenantContent;
@@ -40,7 +43,7 @@ import picocli.CommandLine.Spec;
                         + " the compacted config topic of per-tenant rules and indicators. docs/SCALE-OUT.md has the"
                         + " deployment guide."},
         subcommands = {StreamCommand.Run.class, StreamCommand.Send.class, StreamCommand.Publish.class,
-                StreamCommand.Incidents.class})
+                StreamCommand.Sink.class, StreamCommand.Incidents.class})
 final class StreamCommand extends CommandGroup {
 
     /** The brokers option every subcommand takes. */
@@ -341,6 +344,123 @@ final class StreamCommand extends CommandGroup {
                 return walk.filter(Files::isRegularFile).filter(file -> !yamlOnly
                         || file.toString().endsWith(".yml") || file.toString().endsWith(".yaml")).sorted().toList();
             }
+        }
+    }
+
+    /** {@code vigil stream sink --to lake}. */
+    @Command(name = "sink", mixinStandardHelpOptions = true,
+            description = {"Write the pipeline's events topic into the Parquet lake (lake.root), partitioned by"
+                    + " tenant, table and day, until interrupted (Ctrl-C or SIGTERM commits what it holds and stops).",
+                    "It reads committed records only, writes a batch (stream.sink.commit-records, -bytes, -interval)"
+                            + " as one file per tenant, table and day, and commits its offsets after the files are in"
+                            + " place: a sink that dies loses nothing, and the next one writes only what the lake lacks."
+                            + " Sinks with the same stream.sink.group-id share the partitions."},
+            footer = {"", "Examples:", "  vigil stream sink --to lake --bootstrap kafka-1:9092 --set lake.root=/srv/lake",
+                    "  vigil stream sink --to lake --stop-when-idle 30 --json     # drain the topic, then stop",
+                    "", "Exit codes: 0 stopped, 1 no broker answered or the lake could not be written (see the"
+                            + " message)."})
+    static final class Sink implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        Brokers brokers;
+
+        @Option(names = "--to", required = true, paramLabel = "TARGET",
+                description = "Where the events go: lake (the Parquet lake at lake.root).")
+        String target;
+
+        @Option(names = "--stop-when-idle", paramLabel = "SECONDS",
+                description = "Stop once no event has come for this long (to drain the topic); default: run until"
+                        + " interrupted.")
+        Integer stopWhenIdle;
+
+        @Option(names = "--json", description = "Print the summary as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (!target.equals("lake")) {
+                throw new VigilException(ErrorCode.USAGE, "--to " + target + " is not a sink target; the one there is:"
+                        + " lake", "Use --to lake.", null);
+            }
+            if (stopWhenIdle != null && stopWhenIdle < 1) {
+                throw new VigilException(ErrorCode.USAGE, "--stop-when-idle must be at least 1 second, not "
+                        + stopWhenIdle);
+            }
+            VigilConfig config = common.load();
+            StreamSettings settings = StreamSettings.from(config, brokers.bootstrap);
+            SinkSettings sinkSettings = SinkSettings.from(config);
+            LakeLayout layout = new LakeLayout(config.lake());
+            PrintWriter out = spec.commandLine().getOut();
+            StatusLine status = new StatusLine(spec.commandLine().getErr());
+            LakeSink.Progress progress;
+            CountDownLatch finished = new CountDownLatch(1);
+            try (LakeSink sink = new LakeSink(settings, sinkSettings, layout, Map.of())) {
+                Thread hook = new Thread(() -> {
+                    sink.stop();
+                    try {
+                        finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "vigil-sink-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                status.show(String.format(Locale.ROOT, "sink of %s (group %s) into %s", settings.topics().events(),
+                        sinkSettings.groupId(), layout.root()));
+                try {
+                    progress = sink.run(stopWhenIdle == null ? null : java.time.Duration.ofSeconds(stopWhenIdle),
+                            (p, files) -> status.show(String.format(Locale.ROOT,
+                                    "%s events in %s files (%s bytes), %s commits, %s events/s",
+                                    Output.count(p.events()), Output.count(p.files()), Output.count(p.bytes()),
+                                    Output.count(p.commits()), Output.count(Math.round(p.eventsPerSecond())))));
+                } finally {
+                    finished.countDown();
+                    status.finish();
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is what stopped the sink
+                }
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("topic", settings.topics().events());
+            body.put("group", sinkSettings.groupId());
+            body.put("lake", layout.root());
+            body.put("events", progress.events());
+            body.put("already_stored", progress.alreadyStored());
+            body.put("duplicates", progress.duplicates());
+            body.put("unreadable", progress.unreadable());
+            body.put("commits", progress.commits());
+            body.put("files", progress.files());
+            body.put("bytes", progress.bytes());
+            body.put("seconds", Math.round(progress.seconds() * 1000) / 1000.0);
+            body.put("events_per_second", Math.round(progress.eventsPerSecond()));
+            if (json) {
+                out.println(Output.json(body));
+            } else {
+                out.print(Output.table(List.of("topic", "lake", "events", "files", "commits", "events/s"),
+                        List.of(List.of(settings.topics().events(), layout.root(), progress.events(), progress.files(),
+                                progress.commits(), Math.round(progress.eventsPerSecond())))));
+                if (progress.alreadyStored() > 0) {
+                    out.println(Output.count(progress.alreadyStored()) + " events read again after a sink stopped"
+                            + " mid-commit were in the lake already, and were not written again");
+                }
+                if (progress.duplicates() > 0) {
+                    out.println(Output.count(progress.duplicates()) + " events came twice in one batch and were"
+                            + " written once");
+                }
+                if (progress.unreadable() > 0) {
+                    out.println(Output.count(progress.unreadable()) + " records were not pipeline events and were"
+                            + " skipped (the log names them)");
+                }
+            }
+            out.flush();
+            return 0;
         }
     }
 }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code vigil users}, {@code vigil tokens}, {@code vigil audit} and {@code vigil incidents} with
- * {@code store.state: postgresql}.
+ * {@code vigil users}, {@code vigil tokens}, {@code vigil plugins}, {@code vigil audit} and {@code vigil incidents}
+ * with {@code store.state: postgresql}.
  */
 class PostgresStateCliTest {
     @TempDir
@@ -53,6 +53,34 @@ class PostgresStateCliTest {
         assertThat(data.resolve("server").resolve("users.json")).doesNotExist();
         assertThat(data.resolve("server").resolve("tokens.json")).doesNotExist();
         assertThat(CliTesting.vigil(data, "users", "list", "--json").json()).isEmpty();
+    }
+
+    @Test
+    void pluginsAreInstalledChangedAndRemovedInPostgresqlForTheirTenantOnly() {
+        String sample = java.nio.file.Path.of("..", "plugins", "samples", "device-risk").toString();
+        CliTesting.Run installed = vigil("plugins", "install", sample, "--tenant", "acme", "--setting",
+                "BaseUrl=http://localhost:8089", "--setting", "ApiKey=k-123");
+        assertThat(installed.exit()).as(installed.toString()).isZero();
+        assertThat(vigil("plugins", "disable", "device-risk", "--tenant", "acme").exit()).isZero();
+
+        tools.jackson.databind.JsonNode listed = vigil("plugins", "list", "--json", "--tenant", "acme").json();
+        assertThat(listed.get(0).get("name").asString()).isEqualTo("device-risk");
+        assertThat(listed.get(0).get("enabled").asBoolean()).isFalse();
+        assertThat(listed.get(0).get("installedBy").asString()).isNotEmpty();
+        assertThat(listed.toString()).contains("********").doesNotContain("k-123");
+        assertThat(vigil("plugins", "list", "--json", "--tenant", "globex").json()).isEmpty();
+        assertThat(data.resolve("plugins")).doesNotExist();
+        assertThat(CliTesting.vigil(data, "plugins", "list", "--json", "--tenant", "acme").json()).isEmpty();
+        try (dev.vigil.store.PostgresState database = dev.vigil.store.PostgresState.open(url, "",
+                java.util.Optional.empty(), 1)) {
+            assertThat(database.plugins(dev.vigil.model.TenantId.of("acme")).get("device-risk").settings())
+                    .containsEntry("ApiKey", "k-123");
+        }
+
+        assertThat(vigil("plugins", "remove", "device-risk", "--tenant", "acme").exit()).isZero();
+        CliTesting.Run shown = vigil("plugins", "show", "device-risk", "--tenant", "acme");
+        assertThat(shown.exit()).isNotZero();
+        assertThat(shown.err()).contains("tenant 'acme' has no plugin 'device-risk'");
     }
 
     @Test

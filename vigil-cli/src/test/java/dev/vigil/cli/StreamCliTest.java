@@ -14,11 +14,13 @@ class StreamCliTest {
     Path dir;
 
     @Test
-    void helpListsTheWorkerTheSenderAndThePublisher() {
+    void helpListsTheWorkerTheSenderThePublisherAndTheSink() {
         CliTesting.Run run = vigil("stream", "--help");
 
         assertThat(run.exit()).as("%s", run).isZero();
-        assertThat(run.out()).contains("run", "send", "publish", "docs/SCALE-OUT.md");
+        assertThat(run.out()).contains("run", "send", "publish", "sink", "docs/SCALE-OUT.md");
+        assertThat(vigil("stream", "sink", "--help").out()).contains("--to", "--stop-when-idle", "--json",
+                "stream.sink.commit-records");
     }
 
     @Test

@@ -79,6 +79,20 @@ public enum ConfigKey {
     STREAM_STATE_DIR("stream.state-dir", "",
             "Where a worker keeps its local state stores (correlation); empty for DATA_DIR/stream-state.",
             Parsers::optionalText),
+    STREAM_SINK_GROUP_ID("stream.sink.group-id", "vigil-lake-sink",
+            "The consumer group of vigil stream sink: sinks with the same group share the events topic's partitions"
+                    + " (and its committed offsets); another group writes everything again.", Parsers::text),
+    STREAM_SINK_COMMIT_RECORDS("stream.sink.commit-records", "100000",
+            "Events the lake sink writes at most per commit (one Parquet file per tenant, table and day of each"
+                    + " commit, offsets committed after): larger commits make larger files.",
+            Parsers.intRange(1, 10_000_000)),
+    STREAM_SINK_COMMIT_BYTES("stream.sink.commit-bytes", "67108864",
+            "Bytes of event JSON the lake sink holds at most before it commits; bounds its memory (64 KiB to 1 GiB).",
+            Parsers.intRange(1 << 16, 1 << 30)),
+    STREAM_SINK_COMMIT_INTERVAL("stream.sink.commit-interval", "30s",
+            "The longest the lake sink holds events before it commits them, however few (1s to 1h): how far the"
+                    + " lake may trail the events topic.",
+            Parsers.duration(java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(1))),
     SERVER_SESSION_IDLE("server.session.idle-timeout", "30m",
             "A login session ends after this long without a request (1m to 7d).",
             Parsers.duration(java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(7))),

@@ -32,6 +32,11 @@ public final class LakeLayout {
         this.root = text.endsWith("/") && text.length() > 1 ? text.substring(0, text.length() - 1) : text;
     }
 
+    /** A layout for in-memory DuckDB work that touches no lake (the writer's own connection). */
+    static LakeLayout local() {
+        return new LakeLayout(LakeSettings.local(System.getProperty("java.io.tmpdir")));
+    }
+
     public LakeSettings settings() {
         return settings;
     }
@@ -74,7 +79,8 @@ public final class LakeLayout {
         return table;
     }
 
-    static boolean isDataFile(String fileName) {
+    /** Whether a file name is a complete data file ({@code part-*.parquet}). */
+    public static boolean isDataFile(String fileName) {
         return fileName.startsWith("part-") && fileName.endsWith(".parquet");
     }
 

@@ -39,7 +39,9 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>A file is visible only when complete: it is written as {@code .tmp-*} in its partition's folder, forced to disk,
  * then renamed to {@code part-*.parquet} in one atomic step (the folder is forced too), so a reader or a crash never
- * sees half a file. In object storage a file is one PUT, which the store makes visible only once whole.
+ * sees half a file. In object storage DuckDB writes the file to a local temporary file and the S3 client
+ * ({@link ObjectStorage}) puts it in one PUT, which the store makes visible only once whole; no DuckDB extension is
+ * needed to write.
  *
  * <p>Each file holds the event's stable id ({@code event_id}), its {@code time}, the common columns, the raw record,
  * its {@code source} position and {@code ingested_at}, and the native fields as their own columns (typed by their
@@ -59,23 +61,40 @@ public final class LakeWriter implements EventSink, AutoCloseable {
 
     private final LakeLayout layout;
     private final DuckDBConnection connection;
+    /** The S3 client of an object-storage lake; null for a local one. */
+    private final ObjectStorage objectStorage;
     private final Map<PartitionKey, List<Event>> pending = new LinkedHashMap<>();
     private final Map<TenantId, List<QuarantinedRecord>> pendingQuarantine = new LinkedHashMap<>();
     private final List<LakeFile> written = new ArrayList<>();
     private int buffers;
 
     public LakeWriter(LakeLayout layout) {
+        this(layout, System::getenv);
+    }
+
+    /**
+     * A writer whose S3 keys (for an object-storage lake) are read from {@code environment} under the variable names
+     * the {@code lake.s3.*} settings give, instead of the process environment.
+     */
+    public LakeWriter(LakeLayout layout, java.util.function.Function<String, String> environment) {
         this.layout = requireNonNull(layout, "layout is null");
-        this.connection = LakeDuckDb.open(layout);
+        requireNonNull(environment, "environment is null");
+        // DuckDB writes each file locally; an object-storage lake gets it through the S3 client, without httpfs
+        this.objectStorage = layout.isLocal() ? null : ObjectStorage.open(layout, environment);
+        try {
+            this.connection = LakeDuckDb.open(LakeLayout.local());
+        } catch (RuntimeException e) {
+            if (objectStorage != null) {
+                objectStorage.close();
+            }
+            throw e;
+        }
     }
 
     @Override
     public Result append(Batch batch) {
         for (Event event : batch.events()) {
-            LocalDate day = Instant.ofEpochSecond(Math.floorDiv(event.timeMicros(), 1_000_000L))
-                    .atZone(ZoneOffset.UTC).toLocalDate();
-            pending.computeIfAbsent(new PartitionKey(event.tenant(), LakeLayout.checkTable(event.table()), day),
-                    k -> new ArrayList<>()).add(event);
+            pending.computeIfAbsent(partitionOf(event), k -> new ArrayList<>()).add(event);
         }
         for (QuarantinedRecord record : batch.quarantined()) {
             pendingQuarantine.computeIfAbsent(record.tenant(), k -> new ArrayList<>()).add(record);
@@ -113,6 +132,124 @@ public final class LakeWriter implements EventSink, AutoCloseable {
         }
         written.addAll(files);
         return files;
+    }
+
+    /** Forgets everything appended since the last commit, writing nothing (its source will deliver it again). */
+    public void discard() {
+        pending.clear();
+        pendingQuarantine.clear();
+    }
+
+    /** Events appended since the last commit. */
+    public int pendingEvents() {
+        int count = 0;
+        for (List<Event> events : pending.values()) {
+            count += events.size();
+        }
+        return count;
+    }
+
+    /**
+     * Which of the events the lake already holds, by event id: each event is looked up in the one partition its
+     * tenant, table and time put it in, among the files readable now (as {@link LakeSnapshot} sees them, so a
+     * compaction in progress neither hides nor doubles a row). For a writer that must not write an event twice after
+     * a crash left it unsure what it had written; it reads the partitions' {@code event_id} column, so keep the
+     * events few (one commit's worth).
+     */
+    public Set<String> alreadyStored(List<Event> events) {
+        Map<PartitionKey, List<String>> idsByPartition = new LinkedHashMap<>();
+        for (Event event : events) {
+            idsByPartition.computeIfAbsent(partitionOf(event), k -> new ArrayList<>()).add(event.id().toString());
+        }
+        Set<String> stored = new HashSet<>();
+        for (Map.Entry<PartitionKey, List<String>> entry : idsByPartition.entrySet()) {
+            stored.addAll(storedIds(entry.getKey(), entry.getValue()));
+        }
+        return stored;
+    }
+
+    private Set<String> storedIds(PartitionKey key, List<String> ids) {
+        String partition = layout.partitionLocation(key.tenant(), key.table(), key.day());
+        if (!layout.isLocal()) {
+            return storedIdsInObjectStorage(partition, ids);
+        }
+        for (int attempt = 1; ; attempt++) {
+            List<String> files = LakeSnapshot.dataFiles(Path.of(partition)).stream().map(Path::toString).toList();
+            try {
+                return idsIn(files, ids);
+            } catch (SQLException e) {
+                // a compaction may have replaced a listed file meanwhile: list the partition again
+                if (attempt >= 3) {
+                    throw new VigilException(ErrorCode.LAKE_FAILED, "reading the event ids of " + partition
+                            + " failed: " + LakeDuckDb.firstLine(e.getMessage()), e);
+                }
+            }
+        }
+    }
+
+    /** Which of the ids the Parquet files hold. */
+    private Set<String> idsIn(List<String> files, List<String> ids) throws SQLException {
+        if (files.isEmpty()) {
+            return Set.of();
+        }
+        String buffer = "lookup_" + (++buffers);
+        execute("CREATE TABLE " + buffer + " (event_id VARCHAR NOT NULL)");
+        try {
+            try (DuckDBAppender appender = connection.createAppender("main", buffer)) {
+                for (String id : ids) {
+                    appender.beginRow().append(id).endRow();
+                }
+            }
+            Set<String> stored = new HashSet<>();
+            try (Statement statement = connection.createStatement();
+                    java.sql.ResultSet rows = statement.executeQuery("SELECT DISTINCT l.event_id FROM read_parquet(["
+                            + files.stream().map(LakeDuckDb::literal).collect(java.util.stream.Collectors.joining(", "))
+                            + "], union_by_name = true) l JOIN main." + buffer + " b USING (event_id)")) {
+                while (rows.next()) {
+                    stored.add(rows.getString(1));
+                }
+            }
+            return stored;
+        } finally {
+            execute("DROP TABLE main." + buffer);
+        }
+    }
+
+    /** The ids of an object-storage partition: its files fetched to a temporary folder and read there. */
+    private Set<String> storedIdsInObjectStorage(String partition, List<String> ids) {
+        List<String> objects = objectStorage.list(partition, LakeLayout::isDataFile);
+        if (objects.isEmpty()) {
+            return Set.of();
+        }
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("vigil-lake-ids-");
+            Path local = Files.createDirectories(folder.resolve("partition"));
+            for (String object : objects) {
+                objectStorage.download(object, local.resolve(object.substring(object.lastIndexOf('/') + 1)));
+            }
+            return idsIn(LakeSnapshot.dataFiles(local).stream().map(Path::toString).toList(), ids);
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.LAKE_FAILED, "reading the event ids of " + partition + " failed: "
+                    + LakeDuckDb.firstLine(e.getMessage()), e);
+        } catch (IOException e) {
+            throw new VigilException(ErrorCode.LAKE_FAILED, "reading the event ids of " + partition + " failed: "
+                    + e, e);
+        } finally {
+            if (folder != null) {
+                try (var walk = Files.walk(folder)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temporary folder
+                }
+            }
+        }
+    }
+
+    private static PartitionKey partitionOf(Event event) {
+        LocalDate day = Instant.ofEpochSecond(Math.floorDiv(event.timeMicros(), 1_000_000L))
+                .atZone(ZoneOffset.UTC).toLocalDate();
+        return new PartitionKey(event.tenant(), LakeLayout.checkTable(event.table()), day);
     }
 
     /** Every file this writer has written. */
@@ -212,8 +349,16 @@ public final class LakeWriter implements EventSink, AutoCloseable {
         String partition = layout.partitionLocation(key.tenant(), key.table(), key.day());
         if (!layout.isLocal()) {
             String target = partition + "/" + name;
-            execute("COPY (" + query + ") TO " + LakeDuckDb.literal(target) + " (FORMAT parquet, COMPRESSION zstd)");
-            return new LakeFile(key.tenant(), key.table(), key.day(), target, rows, -1);
+            Path local = Files.createTempFile("vigil-lake-", ".parquet");
+            try {
+                Files.delete(local); // DuckDB creates it
+                execute("COPY (" + query + ") TO " + LakeDuckDb.literal(local.toString())
+                        + " (FORMAT parquet, COMPRESSION zstd)");
+                objectStorage.put(target, local);
+                return new LakeFile(key.tenant(), key.table(), key.day(), target, rows, Files.size(local));
+            } finally {
+                Files.deleteIfExists(local);
+            }
         }
         Path folder = Path.of(partition);
         Files.createDirectories(folder);
@@ -309,6 +454,9 @@ public final class LakeWriter implements EventSink, AutoCloseable {
 
     @Override
     public void close() {
+        if (objectStorage != null) {
+            objectStorage.close();
+        }
         try {
             connection.close();
         } catch (SQLException e) {

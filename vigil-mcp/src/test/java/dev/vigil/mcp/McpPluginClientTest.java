@@ -60,7 +60,7 @@ class McpPluginClientTest {
                     Settings:
                       Command: %s
                 """.formatted(command));
-        new InstalledPlugins(data, ACME).install(folder, Map.of("TimeoutSeconds", timeoutSeconds));
+        new InstalledPlugins(data, ACME).install(folder, Map.of("TimeoutSeconds", timeoutSeconds), "operator");
     }
 
     private static String command(String main) {

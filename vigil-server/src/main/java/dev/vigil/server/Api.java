@@ -95,7 +95,7 @@ final class Api {
         table.addAll(new IngestApi(config, stores, gate.clock()).routes());
         table.addAll(new TenantAdminApi(gate, gate.tokens()).routes());
         table.addAll(new ConnectorsApi(config, stores, gate.clock()).routes());
-        table.addAll(new PluginsApi(config).routes());
+        table.addAll(new PluginsApi(stores::plugins).routes());
         table.addAll(new ModelApi(config, System::getenv).routes());
         table.addAll(new ReportApi(config, stores).routes());
         this.routes = List.copyOf(table);

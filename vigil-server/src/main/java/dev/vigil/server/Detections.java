@@ -12,6 +12,7 @@ import dev.vigil.model.Event;
 import dev.vigil.model.TenantId;
 import dev.vigil.sigma.Detector;
 import dev.vigil.sigma.EventDetector;
+import dev.vigil.sigma.RuleSet;
 import dev.vigil.store.Knowledge;
 import dev.vigil.store.TenantIndicators;
 import dev.vigil.store.TenantRules;
@@ -71,6 +72,8 @@ final class Detections {
         private final TenantId tenant;
         private final Detector rules;
         private final List<EventDetector> all;
+        /** The rules' statistics as last handed to the store, by rule. */
+        private final java.util.Map<String, RuleSet.RuleStats> reported = new java.util.HashMap<>();
         private long alerts;
 
         private Run(TenantId tenant, Detector rules, List<EventDetector> all) {
@@ -96,6 +99,28 @@ final class Detections {
             return out;
         }
 
+        /**
+         * The rules' statistics gathered since the last call (evaluations and hits added since, at the current mean
+         * cost), to be stored with the batch they were gathered on: one commit then holds a batch, its alerts and
+         * what detecting them cost, and a request without alerts needs no commit of its own at its end.
+         */
+        List<RuleSet.RuleStats> newRuleStats() {
+            if (rules == null) {
+                return List.of();
+            }
+            List<RuleSet.RuleStats> added = new ArrayList<>();
+            for (RuleSet.RuleStats now : rules.stats()) {
+                RuleSet.RuleStats before = reported.get(now.ruleId());
+                long evaluations = now.evaluations() - (before == null ? 0 : before.evaluations());
+                long hits = now.hits() - (before == null ? 0 : before.hits());
+                if (evaluations != 0 || hits != 0) {
+                    added.add(new RuleSet.RuleStats(now.ruleId(), evaluations, hits, now.meanNanos()));
+                    reported.put(now.ruleId(), now);
+                }
+            }
+            return added;
+        }
+
         /** Counts the alerts the store kept as new. */
         void stored(int newAlerts) {
             alerts += newAlerts;
@@ -115,13 +140,15 @@ final class Detections {
             for (EventDetector detector : all) {
                 last.addAll(detector.finish());
             }
+            List<RuleSet.RuleStats> stats = newRuleStats();
+            if (last.isEmpty() && alerts == 0 && stats.stream().allMatch(s -> s.evaluations() == 0)) {
+                return new Outcome(0, null); // the batches' commits hold everything: no turn on the lock
+            }
             return stores.write(tenant, store -> {
                 if (!last.isEmpty()) {
                     alerts += store.appendAlerts(last);
                 }
-                if (rules != null) {
-                    store.addRuleStats(rules.stats());
-                }
+                store.addRuleStats(stats);
                 store.commit();
                 if (alerts == 0) {
                     return new Outcome(0, null);

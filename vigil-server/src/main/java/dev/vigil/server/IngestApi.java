@@ -9,6 +9,7 @@ import dev.vigil.ingest.Format;
 import dev.vigil.ingest.IngestSummary;
 import dev.vigil.ingest.Ingestor;
 import dev.vigil.ingest.Normalizer;
+import dev.vigil.model.Alert;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.QuarantinedRecord;
 import dev.vigil.model.Role;
@@ -224,7 +225,8 @@ final class IngestApi {
 
         @Override
         public Result append(Batch batch) {
-            TenantStores.Stored stored = stores.store(tenant, batch, detection.detect(batch.events()));
+            List<Alert> alerts = detection.detect(batch.events());
+            TenantStores.Stored stored = stores.store(tenant, batch, alerts, detection.newRuleStats());
             detection.stored(stored.alerts());
             pending.addAll(batch.quarantined());
             return stored.result();

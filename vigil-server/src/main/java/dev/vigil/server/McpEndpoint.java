@@ -147,7 +147,12 @@ final class McpEndpoint extends HttpServlet {
      * enabled, disabled or removed on the running server): tools are added and removed, and clients are told.
      */
     private void refresh(TenantId tenant, Served served) {
-        String now = plugins(tenant);
+        String now;
+        try {
+            now = plugins(tenant);
+        } catch (VigilException e) {
+            return; // the shared store cannot be read just now: keep offering the tools listed
+        }
         if (now.equals(served.plugins)) {
             return;
         }
@@ -170,24 +175,9 @@ final class McpEndpoint extends HttpServlet {
         }
     }
 
-    /** The state of the tenant's plugins: their files and times, which installing, enabling and removing change. */
+    /** The state of the tenant's plugins, which installing, enabling, configuring and removing change. */
     private String plugins(TenantId tenant) {
-        java.nio.file.Path folder = new dev.vigil.copilot.plugins.InstalledPlugins(config.dataDirectory(), tenant)
-                .folder();
-        if (!java.nio.file.Files.isDirectory(folder)) {
-            return "";
-        }
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(folder, 2)) {
-            return files.filter(java.nio.file.Files::isRegularFile).sorted().map(f -> {
-                try {
-                    return f + "@" + java.nio.file.Files.getLastModifiedTime(f).toMillis();
-                } catch (IOException e) {
-                    return f.toString();
-                }
-            }).collect(java.util.stream.Collectors.joining("\n"));
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return "";
-        }
+        return stores.plugins(tenant).revision();
     }
 
     private Copilot copilot(dev.vigil.store.TenantStore store) {

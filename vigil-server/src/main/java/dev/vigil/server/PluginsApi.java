@@ -2,12 +2,14 @@ package dev.vigil.server;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vigil.config.VigilConfig;
+import dev.vigil.copilot.plugin.InstalledPlugin;
 import dev.vigil.copilot.plugin.PluginManifest;
 import dev.vigil.copilot.plugin.PluginManifest.SkillGroup;
+import dev.vigil.copilot.plugin.PluginRepository;
 import dev.vigil.copilot.plugins.InstalledPlugins;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Role;
+import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,11 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The tenant's plugins as its owner manages them from the web UI's settings: list, install from a manifest, enable,
- * disable, change settings and remove; the same as {@code vigil plugins} and through the same {@link InstalledPlugins}.
- * Secret settings go in and come out masked.
+ * disable, change settings and remove; the same as {@code vigil plugins} and through the same {@link PluginRepository}
+ * (the data directory's, or PostgreSQL's with {@code store.state: postgresql}). Secret settings go in and come out
+ * masked. A plugin installed here records the requesting user as who installed it.
  *
  * <p>A plugin that starts a program on the server (an MCP server over stdio) is refused here: running a command on
  * the server is the operator's decision, made with {@code vigil plugins install} on the server itself. Every other
@@ -33,10 +37,11 @@ final class PluginsApi {
     /** Longest manifest accepted over the API. */
     static final int MAX_MANIFEST_CHARS = 256 * 1024;
 
-    private final VigilConfig config;
+    private final Function<TenantId, PluginRepository> plugins;
 
-    PluginsApi(VigilConfig config) {
-        this.config = requireNonNull(config, "config is null");
+    /** @param plugins a tenant's installed plugins */
+    PluginsApi(Function<TenantId, PluginRepository> plugins) {
+        this.plugins = requireNonNull(plugins, "plugins is null");
     }
 
     List<Route> routes() {
@@ -73,13 +78,13 @@ final class PluginsApi {
                         this::remove));
     }
 
-    private InstalledPlugins plugins(Call call) {
-        return new InstalledPlugins(config.dataDirectory(), call.tenant());
+    private PluginRepository plugins(Call call) {
+        return plugins.apply(call.tenant());
     }
 
     private Object list(Call call) {
         return Map.of("tenant", call.tenant().value(), "plugins", plugins(call).list().stream()
-                .map(InstalledPlugins.Installed::summary).toList());
+                .map(InstalledPlugin::summary).toList());
     }
 
     private Object install(Call call) {
@@ -112,7 +117,7 @@ final class PluginsApi {
                             + " MCP server an HTTP URL", null);
                 }
             }
-            InstalledPlugins.Installed installed = plugins(call).install(file, settings);
+            InstalledPlugin installed = plugins(call).install(file, settings, call.principal().name());
             return new Route.Reply(201, installed.summary());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the uploaded manifest", e);
@@ -135,8 +140,8 @@ final class PluginsApi {
             throw new VigilException(ErrorCode.USAGE, "nothing to change", "Send {\"enabled\": false} or"
                     + " {\"settings\": {\"BaseUrl\": \"...\"}}", null);
         }
-        InstalledPlugins plugins = plugins(call);
-        InstalledPlugins.Installed plugin = plugins.get(name);
+        PluginRepository plugins = plugins(call);
+        InstalledPlugin plugin = plugins.get(name);
         if (body.containsKey("settings")) {
             plugin = plugins.configure(name, settings(body.get("settings")));
             call.audit("settings", String.join(",", settings(body.get("settings")).keySet()));

@@ -4,20 +4,23 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vigil.config.SharedStateConfig;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.copilot.plugin.PluginRepository;
+import dev.vigil.copilot.plugins.InstalledPlugins;
 import dev.vigil.model.TenantId;
 import dev.vigil.store.PostgresState;
 import dev.vigil.store.IncidentRepository;
 import dev.vigil.store.SessionRepository;
 import dev.vigil.store.TenantStore;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The server's shared state as the configuration places it ({@code store.state}): users, API tokens and the audit
- * trail in the data directory ({@code embedded}), or, with copilot sessions and incidents too, in the PostgreSQL
- * database that the nodes of {@code vigil serve --mode scale} share ({@code postgresql}). {@code vigil serve} and the
- * commands that manage users, tokens and the audit trail open it alike, so they always read and write the same
- * place; the commands that read or correlate incidents keep them there too.
+ * trail in the data directory ({@code embedded}), or, with copilot sessions, incidents and installed plugins too,
+ * in the PostgreSQL database that the nodes of {@code vigil serve --mode scale} share ({@code postgresql}).
+ * {@code vigil serve} and the commands that manage users, tokens, plugins and the audit trail open it alike, so they
+ * always read and write the same place; the commands that read or correlate incidents keep them there too.
  */
 public final class ServerState implements AutoCloseable {
     private final Users users;
@@ -25,9 +28,11 @@ public final class ServerState implements AutoCloseable {
     private final AuditTrail audit;
     private final Optional<PostgresState> postgres;
     private final String where;
+    private final Path dataDirectory;
 
     private ServerState(Users users, ApiTokens tokens, AuditTrail audit, Optional<PostgresState> postgres,
-            String where) {
+            String where, Path dataDirectory) {
+        this.dataDirectory = dataDirectory;
         this.users = users;
         this.tokens = tokens;
         this.audit = audit;
@@ -58,11 +63,12 @@ public final class ServerState implements AutoCloseable {
         return switch (shared.kind()) {
             case EMBEDDED -> new ServerState(Users.in(config.dataDirectory()), ApiTokens.in(config.dataDirectory()),
                     AuditLog.in(config.dataDirectory()), Optional.empty(),
-                    config.dataDirectory().resolve("server").toString());
+                    config.dataDirectory().resolve("server").toString(), config.dataDirectory());
             case POSTGRESQL -> {
                 PostgresState database = PostgresState.open(shared, environment);
                 yield new ServerState(Users.on(new PostgresUsers(database)), ApiTokens.on(new PostgresTokens(database)),
-                        new PostgresAuditTrail(database), Optional.of(database), "PostgreSQL at " + database.where());
+                        new PostgresAuditTrail(database), Optional.of(database), "PostgreSQL at " + database.where(),
+                        config.dataDirectory());
             }
         };
     }
@@ -91,13 +97,27 @@ public final class ServerState implements AutoCloseable {
 
     /**
      * Keeps in this shared state what it holds of a tenant store just opened: with {@code store.state: postgresql},
-     * the tenant's copilot sessions and incidents; nothing with {@code embedded}. The alerts and events stay in the
+     * the tenant's copilot sessions, incidents and plugins; nothing with {@code embedded}. The alerts and events stay in the
      * store.
      */
     public void share(TenantStore store) {
         requireNonNull(store, "store is null");
         sharedSessions(store.tenant()).ifPresent(store::keepSessionsIn);
         sharedIncidents(store.tenant()).ifPresent(store::keepIncidentsIn);
+        sharedPlugins(store.tenant()).ifPresent(store::keepPluginsIn);
+    }
+
+    /** The tenant's installed plugins when they are shared (PostgreSQL); empty when the data directory keeps them. */
+    public Optional<PluginRepository> sharedPlugins(TenantId tenant) {
+        return postgres.map(database -> database.plugins(tenant));
+    }
+
+    /**
+     * The tenant's installed plugins, where the state is kept: PostgreSQL, or the data directory's
+     * {@code plugins/TENANT/}.
+     */
+    public PluginRepository plugins(TenantId tenant) {
+        return sharedPlugins(tenant).orElseGet(() -> new InstalledPlugins(dataDirectory, tenant));
     }
 
     /** Where the state is, as messages name it: the data directory's server folder, or the PostgreSQL URL. */

@@ -2,8 +2,11 @@ package dev.vigil.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.copilot.plugin.PluginRepository;
+import dev.vigil.copilot.plugins.InstalledPlugins;
 import dev.vigil.ingest.EventSink;
 import dev.vigil.model.Alert;
+import dev.vigil.sigma.RuleSet;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
@@ -53,6 +56,7 @@ import java.util.stream.Stream;
  * the cores between them.
  */
 final class TenantStores implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TenantStores.class);
     /**
      * Readers of one tenant at once: as many as the cores, which they keep busy (DuckDB runs each query on
      * threads of its own as well), and no more, so that the tenant's ingest keeps a share of the CPU and the
@@ -61,8 +65,9 @@ final class TenantStores implements AutoCloseable {
     static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final Path dataDirectory;
-    /** Moves what the server's shared state keeps (sessions, incidents in PostgreSQL) out of a store just opened. */
-    private final java.util.function.Consumer<TenantStore> shareState;
+    private final Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions;
+    private final Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins;
+    private final Function<TenantId, java.util.Optional<dev.vigil.store.IncidentRepository>> sharedIncidents;
     private final Map<TenantId, Slot> slots = new ConcurrentHashMap<>();
     /** Where store work runs when it is asked for on a virtual thread: see the class comment. */
     private final ExecutorService storeThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("vigil-store-",
@@ -77,26 +82,43 @@ final class TenantStores implements AutoCloseable {
         final Semaphore readerPermits = new Semaphore(READERS);
         final ConcurrentLinkedDeque<TenantStore> idleReaders = new ConcurrentLinkedDeque<>();
         final ConcurrentLinkedQueue<PendingBatch> pending = new ConcurrentLinkedQueue<>();
+        /** Whether a reader is computing the tenant's prevalence baseline again. */
+        final java.util.concurrent.atomic.AtomicBoolean refreshingBaseline = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
-    /** An ingest batch waiting for the commit that makes it durable. */
-    private record PendingBatch(EventSink.Batch batch, List<Alert> alerts, CompletableFuture<Stored> stored) {}
+    /** An ingest batch waiting for the commit that makes it durable, with what detection made of it. */
+    private record PendingBatch(EventSink.Batch batch, List<Alert> alerts, List<RuleSet.RuleStats> ruleStats,
+            CompletableFuture<Stored> stored) {}
 
     /** What became of a batch: its records, and how many of the alerts detected on it were new. */
     record Stored(EventSink.Result result, int alerts) {}
 
     TenantStores(Path dataDirectory) {
-        this(dataDirectory, store -> { });
+        this(dataDirectory, tenant -> java.util.Optional.empty(), tenant -> java.util.Optional.empty(),
+                tenant -> java.util.Optional.empty());
     }
 
     /**
-     * @param shareState given each store (writer or reader) as it is opened, to keep in the server's shared state
-     *     what lives there ({@link ServerState#share}): copilot sessions and incidents, with {@code store.state:
-     *     postgresql}
+     * @param sharedSessions a tenant's sessions when they are kept outside its store (PostgreSQL), else empty
+     * @param sharedPlugins a tenant's plugins when they are kept outside the data directory (PostgreSQL), else empty
+     * @param sharedIncidents a tenant's incidents when they are kept outside its store (PostgreSQL), else empty
      */
-    TenantStores(Path dataDirectory, java.util.function.Consumer<TenantStore> shareState) {
+    TenantStores(Path dataDirectory,
+            Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions,
+            Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins,
+            Function<TenantId, java.util.Optional<dev.vigil.store.IncidentRepository>> sharedIncidents) {
         this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
-        this.shareState = requireNonNull(shareState, "shareState is null");
+        this.sharedSessions = requireNonNull(sharedSessions, "sharedSessions is null");
+        this.sharedPlugins = requireNonNull(sharedPlugins, "sharedPlugins is null");
+        this.sharedIncidents = requireNonNull(sharedIncidents, "sharedIncidents is null");
+    }
+
+    /**
+     * The tenant's installed plugins, wherever the state is kept: what the plugins API changes, the MCP endpoint
+     * watches and the copilot of each of the tenant's stores loads.
+     */
+    PluginRepository plugins(TenantId tenant) {
+        return sharedPlugins.apply(tenant).orElseGet(() -> new InstalledPlugins(dataDirectory, tenant));
     }
 
     /**
@@ -163,7 +185,9 @@ final class TenantStores implements AutoCloseable {
                 TenantStore reader = slot.idleReaders.pollFirst();
                 if (reader == null) {
                     reader = slot.source.open();
-                    shareState.accept(reader);
+                    sharedSessions.apply(tenant).ifPresent(reader::keepSessionsIn);
+                    sharedPlugins.apply(tenant).ifPresent(reader::keepPluginsIn);
+                    sharedIncidents.apply(tenant).ifPresent(reader::keepIncidentsIn);
                 }
                 try {
                     reader.refresh();
@@ -229,10 +253,20 @@ final class TenantStores implements AutoCloseable {
      * durable, and a failure stores neither.
      */
     Stored store(TenantId tenant, EventSink.Batch batch, List<Alert> alerts) {
+        return store(tenant, batch, alerts, List.of());
+    }
+
+    /**
+     * Stores an ingest batch with the alerts detection raised on it and the rules' statistics of that detection, in
+     * the same transaction: a commit makes all of them durable, and a failure stores none.
+     */
+    Stored store(TenantId tenant, EventSink.Batch batch, List<Alert> alerts, List<RuleSet.RuleStats> ruleStats) {
         requireNonNull(batch, "batch is null");
         requireNonNull(alerts, "alerts is null");
+        requireNonNull(ruleStats, "ruleStats is null");
         Slot slot = slot(tenant);
-        PendingBatch mine = new PendingBatch(batch, List.copyOf(alerts), new CompletableFuture<>());
+        PendingBatch mine = new PendingBatch(batch, List.copyOf(alerts), List.copyOf(ruleStats),
+                new CompletableFuture<>());
         slot.pending.add(mine);
         slot.lock.lock();
         try {
@@ -299,6 +333,7 @@ final class TenantStores implements AutoCloseable {
     private static Stored append(TenantStore store, PendingBatch pending) {
         EventSink.Result result = store.append(pending.batch());
         int alerts = pending.alerts().isEmpty() ? 0 : store.appendAlerts(pending.alerts());
+        store.addRuleStats(pending.ruleStats());
         return new Stored(result, alerts);
     }
 
@@ -327,11 +362,35 @@ final class TenantStores implements AutoCloseable {
     private TenantStore openLocked(TenantId tenant, Slot slot) {
         if (slot.store == null) {
             TenantStore store = TenantStore.open(dataDirectory, tenant, TenantStore.Mode.READ_WRITE);
-            shareState.accept(store);
+            sharedSessions.apply(tenant).ifPresent(store::keepSessionsIn);
+            sharedPlugins.apply(tenant).ifPresent(store::keepPluginsIn);
+            sharedIncidents.apply(tenant).ifPresent(store::keepIncidentsIn);
+            // correlation on ingest runs under the lock: a stale baseline is computed again on a reader meanwhile
+            store.refreshStaleBaselinesWith(() -> refreshBaseline(tenant, slot));
             slot.source = store.readers();
             slot.store = store;
         }
         return slot.store;
+    }
+
+    /** Computes the tenant's prevalence baseline again on a reader, on a store thread; one at a time per tenant. */
+    private void refreshBaseline(TenantId tenant, Slot slot) {
+        if (closed || !slot.refreshingBaseline.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            storeThreads.execute(() -> {
+                try {
+                    read(tenant, reader -> reader.incidents().prevalence());
+                } catch (RuntimeException e) {
+                    LOG.warn("computing the prevalence baseline of tenant '{}' failed: {}", tenant, e.getMessage());
+                } finally {
+                    slot.refreshingBaseline.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            slot.refreshingBaseline.set(false); // the server is stopping
+        }
     }
 
     @Override

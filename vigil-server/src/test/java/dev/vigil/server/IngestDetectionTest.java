@@ -95,5 +95,12 @@ class IngestDetectionTest {
         ServerFixture.Answer globex = fixture.send("POST", "/api/v1/tenants/globex/ingest",
                 fixture.tokens.get("other-tenant"), logonFailure("breakglass", "03"));
         assertThat(globex.json().get("alerts_new").asLong()).isZero();
+
+        // what checking them cost is committed with the batches: the four break-glass records were checked in full
+        // (alice's the candidate index ruled out) and matched, over three requests
+        RuleRow rule = fixture.server.stores().read(TenantId.of("acme"), store -> store.rules().stream()
+                .filter(r -> r.ref().contains(RULE_ID)).findFirst().orElseThrow());
+        assertThat(rule.evaluations()).isEqualTo(4);
+        assertThat(rule.hits()).isEqualTo(4);
     }
 }

@@ -105,7 +105,7 @@ class McpHttpPluginTest {
                           Headers:
                             X-Api-Key: "{{ApiKey}}"
                     """.formatted(connector.getLocalPort()));
-            new InstalledPlugins(data, ServerFixture.ACME).install(folder, Map.of("ApiKey", "s3cret"));
+            new InstalledPlugins(data, ServerFixture.ACME).install(folder, Map.of("ApiKey", "s3cret"), "operator");
 
             try (McpSyncClient acme = client(fixture, fixture.tokens.get("reader"))) {
                 acme.initialize();

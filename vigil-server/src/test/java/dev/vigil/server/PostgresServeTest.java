@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code vigil serve} with {@code store.state: postgresql}: tokens, users, copilot sessions, incidents and the audit
- * trail live in PostgreSQL, where another node sees them, while events and alerts stay in the tenants' stores.
+ * {@code vigil serve} with {@code store.state: postgresql}: tokens, users, copilot sessions, plugins, incidents and
+ * the audit trail live in PostgreSQL, where another node sees them, while events and alerts stay in the tenants'
+ * stores.
  */
 @DisplayName("vigil serve with its shared state in PostgreSQL")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -118,5 +119,54 @@ class PostgresServeTest {
         assertThat(globex.find(1).orElseThrow().title()).doesNotContain(ServerFixture.CANARY);
         assertThat(globex.changes(1)).isEmpty();
         assertThat(globex.incidentsOf(acme.placements(1).keySet())).isEmpty();
+    }
+
+    @Test
+    void aPluginInstalledThroughOneNodeIsListedChangedAndLoadedByAnother(@TempDir Path otherData) throws Exception {
+        ServerFixture.seedInto(otherData, ServerFixture.ACME, "other-node");
+        ServerFixture.seedInto(otherData, ServerFixture.GLOBEX, "other-node");
+        dev.vigil.config.VigilConfig otherConfig = dev.vigil.config.ConfigLoader.load(null, Map.of(), Map.of(
+                "data-dir", otherData.toString(), "store.state", "postgresql", "store.postgresql.url", url));
+        String owner = fixture.tokens.get("owner");
+        try (VigilServer other = VigilServer.start(otherConfig, "127.0.0.1", 0, Optional.empty(), Clock.systemUTC(),
+                Optional::empty)) {
+            ServerFixture.Answer installed = fixture.send("POST", "/api/v1/tenants/acme/plugins", owner,
+                    json(Map.of("manifest", PluginsAndModelApiTest.MANIFEST, "settings", Map.of("BaseUrl",
+                            "http://localhost:8089", "ApiKey", "s3cret-key"))));
+            assertThat(installed.status()).as(installed.body()).isEqualTo(201);
+
+            JsonNode listed = ApiJson.MAPPER.readTree(send(other, "GET", "/api/v1/tenants/acme/plugins", owner, null));
+            assertThat(listed.get("plugins").get(0).get("name").asString()).isEqualTo("device-risk");
+            assertThat(listed.toString()).contains("********").doesNotContain("s3cret-key");
+            assertThat(send(other, "GET", "/api/v1/tenants/acme/copilot/skills", owner, null))
+                    .contains("device-risk-failed-logons-of-account");
+
+            send(other, "PATCH", "/api/v1/tenants/acme/plugins/device-risk", owner, json(Map.of("enabled", false)));
+            assertThat(fixture.get("/api/v1/tenants/acme/copilot/skills", owner).body())
+                    .doesNotContain("device-risk-failed-logons-of-account");
+            assertThat(otherNode.plugins(ServerFixture.ACME).get("device-risk").enabled()).isFalse();
+            assertThat(otherNode.plugins(ServerFixture.ACME).get("device-risk").settings())
+                    .containsEntry("ApiKey", "s3cret-key");
+            assertThat(otherNode.plugins(ServerFixture.GLOBEX).list()).isEmpty();
+            assertThat(send(other, "GET", "/api/v1/tenants/globex/plugins", fixture.tokens.get("other-tenant"), null))
+                    .doesNotContain("device-risk");
+        }
+        assertThat(fixture.data.resolve("plugins")).doesNotExist();
+        assertThat(otherData.resolve("plugins")).doesNotExist();
+        otherNode.plugins(ServerFixture.ACME).remove("device-risk");
+    }
+
+    private String send(VigilServer server, String method, String path, String token, String body) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + server.port() + path)).header("Authorization", "Bearer " + token)
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        java.net.http.HttpResponse<String> response = fixture.client.send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
     }
 }

@@ -21,7 +21,8 @@ public final class SparkEngineProvider implements LakeHuntEngine.Provider {
 
     @Override
     public LakeHuntEngine open(LakeLayout layout, TenantId tenant, List<String> tables) {
-        SparkSession spark = SparkHunts.session(layout.settings().sparkMaster());
+        SparkSession spark = SparkHunts.session(layout.settings().sparkMaster(),
+                SparkHunts.objectStorage(layout.settings(), System::getenv));
         spark.sparkContext().setLogLevel("WARN"); // a command's output is its answer, not Spark's progress
         SparkHunts hunts;
         try {

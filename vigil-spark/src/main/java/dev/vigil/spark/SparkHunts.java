@@ -2,6 +2,7 @@ package dev.vigil.spark;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.config.LakeSettings;
 import dev.vigil.lake.LakeHuntEngine;
 import dev.vigil.lake.LakeLayout;
 import dev.vigil.lake.LakeSnapshot;
@@ -19,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -67,8 +70,9 @@ public final class SparkHunts implements LakeHuntEngine {
         List<HuntCatalog.Table> catalogTables = new ArrayList<>();
         try {
             for (LakeSnapshot.Table table : snapshot.tables().values()) {
-                Dataset<Row> rows = session.read().option("mergeSchema", "true").option("basePath", layout.root())
-                        .parquet(table.paths().toArray(String[]::new))
+                Dataset<Row> rows = session.read().option("mergeSchema", "true")
+                        .option("basePath", hadoopPath(layout.root()))
+                        .parquet(table.paths().stream().map(SparkHunts::hadoopPath).toArray(String[]::new))
                         .withColumn("day", functions.col("day").cast(DataTypes.DateType));
                 rows.createOrReplaceTempView(table.name());
                 List<HuntCatalog.Column> columns = new ArrayList<>();
@@ -112,6 +116,48 @@ public final class SparkHunts implements LakeHuntEngine {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .getOrCreate();
+    }
+
+    /** The path as Hadoop's file systems take it: an {@code s3://} lake is read through S3A ({@code s3a://}). */
+    static String hadoopPath(String path) {
+        return path.regionMatches(true, 0, "s3://", 0, 5) ? "s3a://" + path.substring(5) : path;
+    }
+
+    /**
+     * The session settings that let Spark read an object-storage lake through S3A (hadoop-aws): endpoint, region,
+     * path-style addressing and TLS from the {@code lake.s3.*} settings, and the keys from the environment variables
+     * they name (none set: anonymous requests). Empty for a local lake.
+     */
+    public static Map<String, String> objectStorage(LakeSettings lake, Function<String, String> environment) {
+        if (!lake.isObjectStorage()) {
+            return Map.of();
+        }
+        LakeSettings.ObjectStorage s3 = lake.objectStorage();
+        Map<String, String> settings = new LinkedHashMap<>();
+        String prefix = "spark.hadoop.fs.s3a.";
+        if (!s3.endpoint().isEmpty()) {
+            settings.put(prefix + "endpoint", s3.endpoint().contains("://") ? s3.endpoint()
+                    : (s3.useSsl() ? "https://" : "http://") + s3.endpoint());
+        }
+        settings.put(prefix + "endpoint.region", s3.region());
+        settings.put(prefix + "path.style.access", Boolean.toString(s3.urlStyle().equals("path")));
+        settings.put(prefix + "connection.ssl.enabled", Boolean.toString(s3.useSsl()));
+        String keyId = environment.apply(s3.keyIdEnv());
+        if (keyId == null || keyId.isEmpty()) {
+            settings.put(prefix + "aws.credentials.provider",
+                    "org.apache.hadoop.fs.s3a.AnonymousAWSCredentialsProvider");
+        } else {
+            String secret = environment.apply(s3.secretEnv());
+            if (secret == null || secret.isEmpty()) {
+                throw new VigilException(ErrorCode.CONFIG_INVALID, "the S3 access key id is set in " + s3.keyIdEnv()
+                        + " but its secret key is not in " + s3.secretEnv(), "Set " + s3.secretEnv()
+                        + " (or name another variable with lake.s3.secret-access-key-env).", null);
+            }
+            settings.put(prefix + "aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+            settings.put(prefix + "access.key", keyId);
+            settings.put(prefix + "secret.key", secret);
+        }
+        return settings;
     }
 
     public TenantId tenant() {

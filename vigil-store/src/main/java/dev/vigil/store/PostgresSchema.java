@@ -19,7 +19,8 @@ import java.util.List;
  * <p>Tenant-owned tables lead their primary key with {@code tenant}. Users are the server's (a user may hold roles
  * in several tenants), so {@code vigil_users} has no tenant; their memberships ({@code vigil_user_tenants}) do. An
  * API token opens exactly one tenant, named in its row; it is found by its hash before its tenant is known, as a
- * request presents it.
+ * request presents it. A plugin's rows (its files and settings) hang off its {@code vigil_plugins} row; each change of
+ * a plugin gives it the next {@code vigil_plugin_revisions} number, which tells readers that hold its skills.
  *
  * <p>Incidents are numbered per tenant ({@code (tenant, number)}); a placement is keyed by its alert id, so an alert is
  * placed once whichever node or run tries again. The correlation cursor names the last alert placed by the row number
@@ -65,7 +66,22 @@ final class PostgresSchema {
                         tenant text NOT NULL, seq bigint NOT NULL, at timestamptz NOT NULL, actor text NOT NULL,
                         route text NOT NULL, status integer NOT NULL, record text NOT NULL, hash text NOT NULL,
                         PRIMARY KEY (tenant, seq))""")),
-            new Migration(2, "incidents, their placements, history, response actions and correlation cursor", List.of("""
+            new Migration(2, "installed plugins: files, settings, enabled, installed by and when", List.of("""
+                    CREATE SEQUENCE vigil_plugin_revisions""", """
+                    CREATE TABLE vigil_plugins (
+                        tenant text NOT NULL, name text NOT NULL, manifest_file text NOT NULL,
+                        enabled boolean NOT NULL, installed_at timestamptz NOT NULL, installed_by text NOT NULL,
+                        revision bigint NOT NULL DEFAULT nextval('vigil_plugin_revisions'),
+                        PRIMARY KEY (tenant, name))""", """
+                    CREATE TABLE vigil_plugin_files (
+                        tenant text NOT NULL, plugin text NOT NULL, path text NOT NULL, content bytea NOT NULL,
+                        PRIMARY KEY (tenant, plugin, path),
+                        FOREIGN KEY (tenant, plugin) REFERENCES vigil_plugins ON DELETE CASCADE)""", """
+                    CREATE TABLE vigil_plugin_settings (
+                        tenant text NOT NULL, plugin text NOT NULL, position integer NOT NULL, name text NOT NULL,
+                        value text NOT NULL, PRIMARY KEY (tenant, plugin, name),
+                        FOREIGN KEY (tenant, plugin) REFERENCES vigil_plugins ON DELETE CASCADE)""")),
+            new Migration(3, "incidents, their placements, history, response actions and correlation cursor", List.of("""
                     CREATE TABLE vigil_incidents (
                         tenant text NOT NULL, number bigint NOT NULL, title text NOT NULL, status text NOT NULL,
                         severity text NOT NULL, severity_set boolean NOT NULL DEFAULT false,

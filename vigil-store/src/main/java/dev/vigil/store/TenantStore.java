@@ -3,6 +3,7 @@ package dev.vigil.store;
 import static dev.vigil.store.Catalog.quote;
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.copilot.plugin.PluginRepository;
 import dev.vigil.ingest.EventSink;
 import dev.vigil.intel.ioc.Indicator;
 import dev.vigil.intel.ioc.IndicatorType;
@@ -93,7 +94,10 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private long catalogLoaded;
     private SessionRepository sharedSessions;
     private IncidentRepository sharedIncidents;
+    private PluginRepository sharedPlugins;
     private boolean inTransaction;
+    /** Computes a stale prevalence baseline elsewhere: see {@link #refreshStaleBaselinesWith}. */
+    private volatile Runnable staleBaselineRefresh;
     /** The names of the events stored in the open unit of work, published to readers at its commit. */
     private final EntityValues.Collector stored = new EntityValues.Collector();
 
@@ -142,6 +146,11 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     dev.vigil.incident.Prevalence prevalenceOnce(long events,
             java.util.function.Supplier<dev.vigil.incident.Prevalence> compute) {
         SharedBaseline last = shared.baseline;
+        Runnable refresh = staleBaselineRefresh;
+        if (last != null && refresh != null) {
+            refresh.run();
+            return last.prevalence();
+        }
         if (last != null) {
             if (!shared.computingBaseline.tryLock()) {
                 return last.prevalence();
@@ -154,6 +163,18 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         } finally {
             shared.computingBaseline.unlock();
         }
+    }
+
+    /**
+     * Has this writer take the last baseline its database's stores shared when it has grown stale, and call
+     * {@code refresh} to compute the new one elsewhere, instead of scanning every event itself: a server's writer
+     * correlates while ingest waits for it, and a baseline is a statistic that can be a little behind. {@code refresh}
+     * must return at once (it hands the work to a reader of the database on another thread) and tolerate being called
+     * again while its work runs. A writer with no baseline shared yet still computes the first one itself.
+     */
+    public void refreshStaleBaselinesWith(Runnable refresh) {
+        requireWritable();
+        this.staleBaselineRefresh = requireNonNull(refresh, "refresh is null");
     }
 
     /** Offers a freshly computed baseline to the other stores of this database. */
@@ -769,6 +790,28 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** The repository {@link #keepIncidentsIn} named, if any. */
     Optional<IncidentRepository> sharedIncidents() {
         return Optional.ofNullable(sharedIncidents);
+    }
+
+    /**
+     * The tenant's installed plugins when they are kept outside the data directory (PostgreSQL, in a scale-out
+     * deployment, once {@link #keepPluginsIn} said so); empty when they are in {@code DATA/plugins/TENANT/}.
+     */
+    public Optional<PluginRepository> sharedPlugins() {
+        return Optional.ofNullable(sharedPlugins);
+    }
+
+    /**
+     * Makes {@code shared} the tenant's plugins for whoever reads them through this store (the copilot's skills).
+     *
+     * @throws IllegalArgumentException when {@code shared} holds another tenant's plugins
+     */
+    public void keepPluginsIn(PluginRepository shared) {
+        requireNonNull(shared, "shared is null");
+        if (!shared.tenant().equals(tenant)) {
+            throw new IllegalArgumentException("the plugins of tenant '" + shared.tenant() + "' cannot be those of"
+                    + " tenant '" + tenant + "'");
+        }
+        this.sharedPlugins = shared;
     }
 
     // --- rules --------------------------------------------------------------------------------------------------

@@ -225,6 +225,25 @@ class TenantStoreReadersTest {
         }
     }
 
+    @Test
+    void letAServersWriterTakeTheLastBaselineAndHaveTheNewOneComputedElsewhere() {
+        writer.store(batch(process(0, 10)));
+        dev.vigil.incident.Prevalence last = new dev.vigil.incident.Prevalence.Builder().hosts(3).users(1).build();
+        writer.sharePrevalence(last, 1);
+        java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+        writer.refreshStaleBaselinesWith(refreshes::incrementAndGet);
+
+        assertThat(writer.incidents().prevalence()).as("stale (1 event of 10), taken all the same").isSameAs(last);
+        assertThat(refreshes).hasValue(1);
+
+        try (TenantStore reader = readers.open()) {
+            dev.vigil.incident.Prevalence fresh = reader.incidents().prevalence(); // what the refresh does
+            assertThat(fresh).isNotSameAs(last);
+            assertThat(writer.incidents().prevalence()).isSameAs(fresh);
+            assertThat(refreshes).as("a fresh baseline needs no refresh").hasValue(1);
+        }
+    }
+
     private static List<Event> process(int from, int count) {
         List<Event> events = new ArrayList<>();
         for (int i = from; i < from + count; i++) {

@@ -3,9 +3,11 @@ package dev.vigil.copilot.plugins;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.config.OwnerOnlyFiles;
+import dev.vigil.copilot.plugin.InstalledPlugin;
 import dev.vigil.copilot.plugin.PluginManifest;
+import dev.vigil.copilot.plugin.PluginPackage;
 import dev.vigil.copilot.plugin.PluginParser;
-import dev.vigil.copilot.plugin.PluginManifest.SkillGroup;
+import dev.vigil.copilot.plugin.PluginRepository;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
@@ -22,79 +24,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The plugins installed for one tenant, in {@code DATA/plugins/TENANT/NAME/}: the manifest and the files it refers to,
- * copied at install, and {@code vigil-settings.json} with the enabled flag and the tenant's settings. Another tenant's
- * folder is never read, so a plugin installed for one tenant is no skill of another.
+ * The plugins installed for one tenant in the data directory, {@code DATA/plugins/TENANT/NAME/}: the plugin's files
+ * ({@link PluginPackage}) as they came, and {@value #STATE_FILE} with the enabled flag, the tenant's settings and who
+ * installed it when. Another tenant's folder is never read, so a plugin installed for one tenant is no skill of
+ * another. This is the embedded {@link PluginRepository}; {@code store.state: postgresql} keeps plugins in PostgreSQL.
  *
  * <p>Settings may hold secrets (API keys, passwords): they are stored in the data directory as given (readable only
- * by its owner where the file system allows) and {@link Installed#maskedSettings()} hides them for display.
+ * by its owner where the file system allows) and {@link InstalledPlugin#maskedSettings()} hides them for display.
  */
-public final class InstalledPlugins {
+public final class InstalledPlugins implements PluginRepository {
     /** The file of a plugin's folder that holds its state. */
-    public static final String STATE_FILE = "vigil-settings.json";
-    /** Settings Vigil itself reads, whatever the manifest declares. */
-    public static final Set<String> VIGIL_SETTINGS = Set.of("TimeoutSeconds");
-    private static final String MASK = "********";
+    public static final String STATE_FILE = PluginPackage.STATE_FILE;
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern REFERENCE = Pattern.compile(
-            "(?i)\"?(?:OpenApiSpecUrl|TemplateUrl|TemplateFile)\"?\\s*:\\s*[\"']?([^\"'\\s,}]+)");
-
-    /**
-     * A plugin installed for the tenant.
-     *
-     * @param folder where its files are
-     * @param settings the tenant's values, secrets included: never print them, use {@link #maskedSettings()}
-     */
-    public record Installed(String name, PluginManifest manifest, boolean enabled, Map<String, String> settings,
-            Path folder, Instant installedAt) {
-        public Installed {
-            requireNonNull(name, "name is null");
-            requireNonNull(manifest, "manifest is null");
-            settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
-            requireNonNull(folder, "folder is null");
-            requireNonNull(installedAt, "installedAt is null");
-        }
-
-        /** The settings with the values of secret ones replaced by {@code ********}. */
-        public Map<String, String> maskedSettings() {
-            Map<String, String> masked = new LinkedHashMap<>();
-            settings.forEach((k, v) -> masked.put(k, manifest.isSecret(k) && !v.isEmpty() ? MASK : v));
-            return masked;
-        }
-
-        /** The formats of the plugin's skill groups: KQL, SQL, API, MCP. */
-        public List<String> formats() {
-            return manifest.groups().stream().map(g -> switch (g) {
-                case SkillGroup.Kql kql -> "KQL";
-                case SkillGroup.Sql sql -> "SQL";
-                case SkillGroup.Api api -> "API";
-                case SkillGroup.Mcp mcp -> "MCP";
-            }).distinct().toList();
-        }
-
-        /** What {@code vigil plugins list --json} and the REST API show of the plugin: secrets masked. */
-        public Map<String, Object> summary() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("name", name);
-            out.put("displayName", manifest.descriptor().displayName());
-            out.put("description", manifest.descriptor().description());
-            out.put("enabled", enabled);
-            out.put("formats", formats());
-            out.put("skills", manifest.skillNames());
-            out.put("settings", maskedSettings());
-            out.put("installedAt", installedAt.toString());
-            return out;
-        }
-    }
 
     private final Path root;
     private final TenantId tenant;
@@ -104,49 +51,40 @@ public final class InstalledPlugins {
         this.root = dataDirectory.resolve("plugins").resolve(tenant.value());
     }
 
+    @Override
+    public TenantId tenant() {
+        return tenant;
+    }
+
     /** Where the tenant's plugins are. */
     public Path folder() {
         return root;
     }
 
-    /**
-     * Validates and installs a plugin from a manifest file or a folder holding one ({@code plugin.yaml},
-     * {@code plugin.yml} or {@code plugin.json}). Installing a plugin of the same name again replaces its files and
-     * keeps its enabled flag and settings, which the given ones override.
-     *
-     * @throws VigilException {@link ErrorCode#PLUGIN_INVALID} for an invalid manifest, an unknown setting or a
-     *     required one missing
-     */
-    public Installed install(Path fileOrFolder, Map<String, String> settings) {
-        Path manifestFile = manifestIn(fileOrFolder);
-        PluginManifest manifest = PluginParser.read(manifestFile);
-        Optional<Installed> previous = find(manifest.name());
-        Map<String, String> merged = new LinkedHashMap<>(previous.map(Installed::settings).orElse(Map.of()));
-        merged.putAll(settings);
-        checkSettings(manifest, merged);
+    @Override
+    public InstalledPlugin install(PluginPackage plugin, Map<String, String> settings, String installedBy) {
+        requireNonNull(installedBy, "installedBy is null");
+        PluginManifest manifest = plugin.manifest();
+        Optional<InstalledPlugin> previous = find(manifest.name());
+        Map<String, String> merged = PluginRepository.settings(manifest,
+                previous.map(InstalledPlugin::settings).orElse(Map.of()), settings);
         Path target = root.resolve(manifest.name());
         try {
             Path staging = root.resolve("." + manifest.name() + ".installing");
             deleteTree(staging);
             Files.createDirectories(staging);
-            if (Files.isDirectory(fileOrFolder)) {
-                copyTree(fileOrFolder, staging);
-            } else {
-                Path source = manifestFile.toAbsolutePath().getParent();
-                Files.copy(manifestFile, staging.resolve(manifestFile.getFileName()));
-                Matcher m = REFERENCE.matcher(Files.readString(manifestFile));
-                while (m.find()) {
-                    Path referenced = source.resolve(m.group(1).replaceFirst("(?i)^file:", "")).normalize();
-                    if (referenced.startsWith(source) && Files.isRegularFile(referenced, LinkOption.NOFOLLOW_LINKS)) {
-                        Path copy = staging.resolve(source.relativize(referenced).toString());
-                        Files.createDirectories(copy.getParent());
-                        Files.copy(referenced, copy, StandardCopyOption.REPLACE_EXISTING);
-                    }
+            for (Map.Entry<String, byte[]> file : plugin.files().entrySet()) {
+                Path copy = staging.resolve(file.getKey()).normalize();
+                if (!copy.startsWith(staging)) {
+                    throw new VigilException(ErrorCode.PLUGIN_INVALID, "plugin " + manifest.name() + " has a file"
+                            + " outside its folder: " + file.getKey(), "Keep the plugin's files in its folder.", null);
                 }
+                Files.createDirectories(copy.getParent());
+                Files.write(copy, file.getValue());
             }
-            Installed installed = new Installed(manifest.name(), manifest, previous.map(Installed::enabled).orElse(true),
-                    merged, target, Instant.now());
-            writeState(staging, installed, manifestFile.getFileName().toString());
+            InstalledPlugin installed = new InstalledPlugin(manifest.name(), manifest,
+                    previous.map(InstalledPlugin::enabled).orElse(true), merged, Instant.now(), installedBy);
+            writeState(staging, installed, plugin.manifestFile());
             deleteTree(target);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return installed;
@@ -158,94 +96,104 @@ public final class InstalledPlugins {
 
     /** Validates a manifest file or folder without installing it. */
     public static PluginManifest validate(Path fileOrFolder) {
-        return PluginParser.read(manifestIn(fileOrFolder));
+        return PluginParser.read(PluginPackage.manifestIn(fileOrFolder));
     }
 
-    /** The tenant's installed plugins by name; a plugin whose files no longer validate throws. */
-    public List<Installed> list() {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        List<Installed> plugins = new ArrayList<>();
-        try (Stream<Path> folders = Files.list(root)) {
-            for (Path folder : folders.filter(f -> Files.isRegularFile(f.resolve(STATE_FILE))).sorted().toList()) {
-                plugins.add(read(folder));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + root, e);
+    @Override
+    public List<InstalledPlugin> list() {
+        List<InstalledPlugin> plugins = new ArrayList<>();
+        for (String name : names()) {
+            plugins.add(read(root.resolve(name)));
         }
         return plugins;
     }
 
-    public Optional<Installed> find(String name) {
-        Path folder = root.resolve(name);
-        if (!name.matches("[a-z][a-z0-9-]*") || !Files.isRegularFile(folder.resolve(STATE_FILE))) {
+    @Override
+    public Optional<InstalledPlugin> find(String name) {
+        if (!PluginRepository.isPluginName(name) || !Files.isRegularFile(root.resolve(name).resolve(STATE_FILE))) {
             return Optional.empty();
         }
-        return Optional.of(read(folder));
+        return Optional.of(read(root.resolve(name)));
     }
 
-    /** The installed plugin, or {@link ErrorCode#PLUGIN_NOT_FOUND} naming the tenant's plugins. */
-    public Installed get(String name) {
-        return find(name).orElseThrow(() -> new VigilException(ErrorCode.PLUGIN_NOT_FOUND, "tenant '" + tenant
-                + "' has no plugin '" + name + "'", "Installed: " + String.join(", ", names()) + ". "
-                + ErrorCode.PLUGIN_NOT_FOUND.fix(), null));
+    @Override
+    public List<String> names() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> folders = Files.list(root)) {
+            return folders.filter(f -> Files.isRegularFile(f.resolve(STATE_FILE)))
+                    .map(f -> f.getFileName().toString()).filter(PluginRepository::isPluginName).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root, e);
+        }
     }
 
-    public Installed setEnabled(String name, boolean enabled) {
-        Installed plugin = get(name);
-        Installed changed = new Installed(plugin.name(), plugin.manifest(), enabled, plugin.settings(), plugin.folder(),
-                plugin.installedAt());
-        writeState(plugin.folder(), changed, manifestFileName(plugin.folder()));
+    @Override
+    public InstalledPlugin setEnabled(String name, boolean enabled) {
+        InstalledPlugin changed = get(name).withEnabled(enabled);
+        Path folder = root.resolve(name);
+        writeState(folder, changed, manifestFileName(folder));
         return changed;
+    }
+
+    @Override
+    public InstalledPlugin configure(String name, Map<String, String> settings) {
+        InstalledPlugin plugin = get(name);
+        InstalledPlugin changed = plugin.withSettings(PluginRepository.settings(plugin.manifest(), plugin.settings(),
+                settings));
+        Path folder = root.resolve(name);
+        writeState(folder, changed, manifestFileName(folder));
+        return changed;
+    }
+
+    @Override
+    public void remove(String name) {
+        Path folder = root.resolve(get(name).name());
+        try {
+            deleteTree(folder);
+        } catch (IOException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "removing " + folder + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public PluginPackage files(String name) {
+        Path folder = root.resolve(get(name).name());
+        return PluginPackage.readFolder(folder, manifestFileName(folder));
     }
 
     /**
-     * Changes some of an installed plugin's settings (the others keep their values).
-     *
-     * @throws VigilException {@link ErrorCode#PLUGIN_INVALID} for a setting the plugin does not declare
+     * The names of the installed plugins with a digest of each one's {@value #STATE_FILE}, which every install
+     * (it records the time), enabling, disabling and change of settings rewrites, and removing deletes.
      */
-    public Installed configure(String name, Map<String, String> settings) {
-        Installed plugin = get(name);
-        Map<String, String> merged = new LinkedHashMap<>(plugin.settings());
-        merged.putAll(settings);
-        checkSettings(plugin.manifest(), merged);
-        Installed changed = new Installed(plugin.name(), plugin.manifest(), plugin.enabled(), merged, plugin.folder(),
-                plugin.installedAt());
-        writeState(plugin.folder(), changed, manifestFileName(plugin.folder()));
-        return changed;
+    @Override
+    public String revision() {
+        StringBuilder revision = new StringBuilder();
+        for (String name : names()) {
+            Path state = root.resolve(name).resolve(STATE_FILE);
+            try {
+                revision.append(name).append('@').append(java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(state))))
+                        .append('\n');
+            } catch (IOException e) {
+                revision.append(name).append("@unreadable\n"); // removed while listed: the next mark tells
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+        }
+        return revision.toString();
     }
 
-    public void remove(String name) {
-        Installed plugin = get(name);
-        try {
-            deleteTree(plugin.folder());
-        } catch (IOException e) {
-            throw new VigilException(ErrorCode.STORE_FAILED, "removing " + plugin.folder() + " failed: " + e, e);
-        }
-    }
-
-    private List<String> names() {
-        if (!Files.isDirectory(root)) {
-            return List.of("none");
-        }
-        try (Stream<Path> folders = Files.list(root)) {
-            List<String> names = folders.filter(f -> Files.isRegularFile(f.resolve(STATE_FILE)))
-                    .map(f -> f.getFileName().toString()).sorted().toList();
-            return names.isEmpty() ? List.of("none") : names;
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    private Installed read(Path folder) {
+    private InstalledPlugin read(Path folder) {
         try {
             JsonNode state = JSON.readTree(folder.resolve(STATE_FILE).toFile());
             PluginManifest manifest = PluginParser.read(folder.resolve(state.path("manifest").asString("plugin.yaml")));
             Map<String, String> settings = new LinkedHashMap<>();
             state.path("settings").properties().forEach(p -> settings.put(p.getKey(), p.getValue().asString()));
-            return new Installed(folder.getFileName().toString(), manifest, state.path("enabled").asBoolean(true),
-                    settings, folder, Instant.parse(state.path("installedAt").asString(Instant.EPOCH.toString())));
+            return new InstalledPlugin(folder.getFileName().toString(), manifest, state.path("enabled").asBoolean(true),
+                    settings, Instant.parse(state.path("installedAt").asString(Instant.EPOCH.toString())),
+                    state.path("installedBy").asString(""));
         } catch (RuntimeException e) {
             if (e instanceof VigilException v) {
                 throw v;
@@ -263,11 +211,12 @@ public final class InstalledPlugins {
         }
     }
 
-    private static void writeState(Path folder, Installed plugin, String manifestFile) {
+    private static void writeState(Path folder, InstalledPlugin plugin, String manifestFile) {
         ObjectNode state = JSON.createObjectNode();
         state.put("manifest", manifestFile);
         state.put("enabled", plugin.enabled());
         state.put("installedAt", plugin.installedAt().toString());
+        state.put("installedBy", plugin.installedBy());
         ObjectNode settings = state.putObject("settings");
         plugin.settings().forEach(settings::put);
         Path file = folder.resolve(STATE_FILE);
@@ -275,64 +224,6 @@ public final class InstalledPlugins {
             OwnerOnlyFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
         } catch (IOException e) {
             throw new VigilException(ErrorCode.STORE_FAILED, "writing " + file + " failed: " + e, e);
-        }
-    }
-
-    private static void checkSettings(PluginManifest manifest, Map<String, String> settings) {
-        List<String> declared = manifest.descriptor().settings().stream().map(PluginManifest.Setting::name).toList();
-        for (String key : settings.keySet()) {
-            if (!declared.contains(key) && !VIGIL_SETTINGS.contains(key)) {
-                String nearest = declared.stream().filter(d -> d.equalsIgnoreCase(key)).findFirst()
-                        .orElse(declared.isEmpty() ? null : declared.get(0));
-                throw new VigilException(ErrorCode.PLUGIN_INVALID, "plugin " + manifest.name() + " has no setting '"
-                        + key + "'", declared.isEmpty() ? "The plugin declares no settings: remove --setting " + key + "."
-                        : "Its settings are " + String.join(", ", declared) + (nearest == null ? "" : "; did you mean "
-                        + nearest + "?"), null);
-            }
-        }
-        for (PluginManifest.Setting setting : manifest.descriptor().settings()) {
-            if (setting.required() && setting.defaultValue().isEmpty()
-                    && settings.getOrDefault(setting.name(), "").isEmpty()) {
-                throw new VigilException(ErrorCode.PLUGIN_INVALID, "plugin " + manifest.name() + " needs its setting "
-                        + setting.name() + (setting.description().isEmpty() ? "" : " (" + setting.description() + ")"),
-                        "Give it at install: --setting " + setting.name() + "=VALUE", null);
-            }
-        }
-    }
-
-    private static Path manifestIn(Path fileOrFolder) {
-        if (Files.isRegularFile(fileOrFolder)) {
-            return fileOrFolder;
-        }
-        if (Files.isDirectory(fileOrFolder)) {
-            for (String name : List.of("plugin.yaml", "plugin.yml", "plugin.json", "manifest.yaml", "manifest.json")) {
-                if (Files.isRegularFile(fileOrFolder.resolve(name))) {
-                    return fileOrFolder.resolve(name);
-                }
-            }
-            throw new VigilException(ErrorCode.PLUGIN_INVALID, fileOrFolder + ": no plugin.yaml, plugin.yml or"
-                    + " plugin.json in the folder", "Name the manifest plugin.yaml, or pass the manifest file itself.",
-                    null);
-        }
-        throw new VigilException(ErrorCode.INPUT_NOT_FOUND, fileOrFolder + ": no such file or folder",
-                "Pass a plugin manifest (plugin.yaml or plugin.json) or the folder that holds it.", null);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path relative = from.relativize(path);
-                if (relative.toString().isEmpty() || relative.getFileName().toString().equals(STATE_FILE)) {
-                    continue;
-                }
-                Path target = to.resolve(relative.toString());
-                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(target);
-                } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
         }
     }
 

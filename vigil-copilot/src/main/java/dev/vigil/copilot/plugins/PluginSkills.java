@@ -1,6 +1,7 @@
 package dev.vigil.copilot.plugins;
 
 import dev.vigil.copilot.Skill;
+import dev.vigil.copilot.plugin.InstalledPlugin;
 import dev.vigil.copilot.plugin.PluginManifest;
 import dev.vigil.copilot.plugin.PluginManifest.SkillGroup;
 import dev.vigil.copilot.skills.Workspace;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The skills of the plugins enabled for a workspace's tenant. */
+/** The skills of the plugins enabled for a workspace's tenant, from wherever its plugins are kept. */
 public final class PluginSkills {
     private static final Logger LOG = LoggerFactory.getLogger(PluginSkills.class);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -27,19 +28,17 @@ public final class PluginSkills {
      * validate is left out with a warning in the log, so that one broken plugin does not stop the copilot.
      */
     public static List<Skill> load(Workspace workspace) {
-        InstalledPlugins installed = new InstalledPlugins(workspace.config().dataDirectory(),
-                workspace.store().tenant());
         List<Skill> skills = new ArrayList<>();
-        List<InstalledPlugins.Installed> plugins;
+        List<InstalledPlugin> plugins;
         try {
-            plugins = installed.list();
+            plugins = workspace.installedPlugins();
         } catch (VigilException | java.io.UncheckedIOException e) {
             LOG.atWarn().addKeyValue("tenant", workspace.store().tenant().value()).log("plugins left out: {}",
                     e.getMessage());
             return skills;
         }
         Supplier<HuntRunner> runner = memoized(() -> new HuntRunner(workspace.store()));
-        for (InstalledPlugins.Installed plugin : plugins) {
+        for (InstalledPlugin plugin : plugins) {
             if (plugin.enabled()) {
                 skills.addAll(skills(plugin, workspace, runner));
             }
@@ -47,7 +46,7 @@ public final class PluginSkills {
         return skills;
     }
 
-    static List<Skill> skills(InstalledPlugins.Installed installed, Workspace workspace, Supplier<HuntRunner> runner) {
+    static List<Skill> skills(InstalledPlugin installed, Workspace workspace, Supplier<HuntRunner> runner) {
         PluginManifest plugin = installed.manifest();
         Duration timeout = ApiSkill.DEFAULT_TIMEOUT;
         String seconds = installed.settings().get("TimeoutSeconds");

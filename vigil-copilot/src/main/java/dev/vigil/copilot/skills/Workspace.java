@@ -2,13 +2,19 @@ package dev.vigil.copilot.skills;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.config.SharedStateConfig;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.copilot.plugin.InstalledPlugin;
+import dev.vigil.copilot.plugin.PluginRepository;
+import dev.vigil.copilot.plugins.InstalledPlugins;
 import dev.vigil.intel.attack.AttackKnowledge;
 import dev.vigil.posture.PostureAnalyzer;
 import dev.vigil.posture.PostureReport;
 import dev.vigil.store.Knowledge;
+import dev.vigil.store.PostgresState;
 import dev.vigil.store.TenantStore;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,6 +41,28 @@ public final class Workspace {
 
     public TenantStore store() {
         return store;
+    }
+
+    /**
+     * The tenant's installed plugins, read now: from the shared store its store was told to keep them in (the server
+     * does so for every store it opens under {@code store.state: postgresql}); else, under
+     * {@code store.state: postgresql}, from that database over a connection opened for this read (a command's
+     * copilot); else from the data directory's {@code plugins/TENANT/}.
+     *
+     * @throws dev.vigil.model.VigilException {@code PLUGIN_INVALID} when a plugin's files no longer validate,
+     *     {@code STORE_FAILED} when PostgreSQL cannot be read
+     */
+    public List<InstalledPlugin> installedPlugins() {
+        Optional<PluginRepository> shared = store.sharedPlugins();
+        if (shared.isPresent()) {
+            return shared.get().list();
+        }
+        if (config.sharedState().kind() == SharedStateConfig.Kind.POSTGRESQL) {
+            try (PostgresState database = PostgresState.open(config.sharedState(), System.getenv())) {
+                return database.plugins(store.tenant()).list();
+            }
+        }
+        return new InstalledPlugins(config.dataDirectory(), store.tenant()).list();
     }
 
     /** MITRE ATT&CK, when it has been imported ({@code vigil knowledge import-attack}). */

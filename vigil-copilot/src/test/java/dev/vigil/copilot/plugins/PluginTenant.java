@@ -50,14 +50,20 @@ final class PluginTenant implements AutoCloseable {
     final Workspace workspace;
 
     private PluginTenant(Path data, String name, boolean withLogons) {
+        this(data, name, withLogons, Map.of());
+    }
+
+    private PluginTenant(Path data, String name, boolean withLogons, Map<String, String> settings) {
         this.data = data;
         tenant = TenantId.of(name);
         if (withLogons) {
             ingest(data, tenant);
         }
         store = TenantStore.open(data, tenant, TenantStore.Mode.READ_WRITE);
-        workspace = new Workspace(ConfigLoader.load(null, Map.of(), Map.of("data-dir", data.toString(), "tenant",
-                name)), store);
+        Map<String, String> flags = new LinkedHashMap<>(settings);
+        flags.put("data-dir", data.toString());
+        flags.put("tenant", name);
+        workspace = new Workspace(ConfigLoader.load(null, Map.of(), flags), store);
     }
 
     /** The tenant with the logons above. */
@@ -68,6 +74,11 @@ final class PluginTenant implements AutoCloseable {
     /** A tenant with no events. */
     static PluginTenant empty(Path data, String name) {
         return new PluginTenant(data, name, false);
+    }
+
+    /** A tenant with no events, configured with these settings ({@code store.state}: value) too. */
+    static PluginTenant empty(Path data, String name, Map<String, String> settings) {
+        return new PluginTenant(data, name, false, settings);
     }
 
     InstalledPlugins plugins() {

@@ -74,7 +74,7 @@ class TemplatePluginTest {
     @Test
     void aKqlPluginSkillRunsItsTemplateWithTheValueBound() throws IOException {
         try (PluginTenant acme = PluginTenant.withLogons(data, "acme")) {
-            acme.plugins().install(plugin("lateral", LATERAL_MOVEMENT), Map.of());
+            acme.plugins().install(plugin("lateral", LATERAL_MOVEMENT), Map.of(), "olga");
             Skill skill = skill(acme, "lateral-movement-hunts-remote-logons-from-device");
 
             SkillResult result = PluginTenant.run(skill, "device_name", "WS-01");
@@ -95,8 +95,8 @@ class TemplatePluginTest {
     @Test
     void aValueThatLooksLikeQueryTextStaysOneValue() throws IOException {
         try (PluginTenant acme = PluginTenant.withLogons(data, "acme")) {
-            acme.plugins().install(plugin("lateral", LATERAL_MOVEMENT), Map.of());
-            acme.plugins().install(plugin("counts", LOGON_COUNTS), Map.of());
+            acme.plugins().install(plugin("lateral", LATERAL_MOVEMENT), Map.of(), "olga");
+            acme.plugins().install(plugin("counts", LOGON_COUNTS), Map.of(), "olga");
 
             SkillResult kql = PluginTenant.run(skill(acme, "lateral-movement-hunts-remote-logons-from-device"),
                     "device_name", "WS-01' or 1 == 1 | union SecurityEvent //");
@@ -113,7 +113,7 @@ class TemplatePluginTest {
     @Test
     void aSqlPluginSkillBindsItsPlaceholdersAsStatementParameters() throws IOException {
         try (PluginTenant acme = PluginTenant.withLogons(data, "acme")) {
-            acme.plugins().install(plugin("counts", LOGON_COUNTS), Map.of());
+            acme.plugins().install(plugin("counts", LOGON_COUNTS), Map.of(), "olga");
 
             SkillResult result = PluginTenant.run(skill(acme, "logon-counts-logons-of-account"), "user_name", "alice");
 
@@ -128,7 +128,7 @@ class TemplatePluginTest {
     @Test
     void thePlannerChoosesThePluginSkillForAMatchingPromptAndFillsTheHost() throws IOException {
         try (PluginTenant acme = PluginTenant.withLogons(data, "acme")) {
-            acme.plugins().install(plugin("lateral", LATERAL_MOVEMENT), Map.of());
+            acme.plugins().install(plugin("lateral", LATERAL_MOVEMENT), Map.of(), "olga");
             Copilot copilot = Copilots.embedded(acme.workspace, Optional.empty());
 
             Copilot.Turn turn = copilot.ask("Which remote logons came from WS-01?", SessionContext.empty(),
@@ -146,7 +146,7 @@ class TemplatePluginTest {
     void aPluginInstalledForOneTenantIsNoSkillOfAnother() throws IOException {
         try (PluginTenant acme = PluginTenant.withLogons(data, "acme");
                 PluginTenant globex = PluginTenant.empty(data, "globex")) {
-            acme.plugins().install(plugin("lateral", LATERAL_MOVEMENT), Map.of());
+            acme.plugins().install(plugin("lateral", LATERAL_MOVEMENT), Map.of(), "olga");
 
             assertThat(names(acme)).contains("lateral-movement-hunts-remote-logons-from-device");
             assertThat(names(globex)).noneMatch(n -> n.startsWith("lateral-movement-hunts"));
@@ -158,7 +158,7 @@ class TemplatePluginTest {
     @Test
     void aDisabledPluginAddsNoSkillsUntilEnabledAgain() throws IOException {
         try (PluginTenant acme = PluginTenant.withLogons(data, "acme")) {
-            acme.plugins().install(plugin("lateral", LATERAL_MOVEMENT), Map.of());
+            acme.plugins().install(plugin("lateral", LATERAL_MOVEMENT), Map.of(), "olga");
 
             acme.plugins().setEnabled("lateral-movement-hunts", false);
             List<String> disabled = names(acme);
@@ -180,7 +180,7 @@ class TemplatePluginTest {
             "logon-stats, logon-stats-logons-of-account, user_name, ALICE, 2"})
     void everySampleTemplateSkillRunsOnARealTenant(String sample, String skill, String input, String value, long rows) {
         try (PluginTenant acme = PluginTenant.withLogons(data, "acme")) {
-            acme.plugins().install(Path.of("..", "plugins", "samples", sample), Map.of());
+            acme.plugins().install(Path.of("..", "plugins", "samples", sample), Map.of(), "olga");
 
             SkillResult result = PluginTenant.run(skill(acme, skill), input, value);
 

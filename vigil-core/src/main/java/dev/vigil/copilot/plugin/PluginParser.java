@@ -65,13 +65,16 @@ public final class PluginParser {
 
     private final String source;
     private final Path folder;
+    /** The plugin's files by relative path when they come from a {@link PluginPackage} rather than a folder. */
+    private final Map<String, byte[]> files;
     private final List<String> problems = new ArrayList<>();
     private final Set<String> skillNames = new HashSet<>();
     private String pluginName = "plugin";
 
-    private PluginParser(String source, Path folder) {
+    private PluginParser(String source, Path folder, Map<String, byte[]> files) {
         this.source = source;
         this.folder = folder == null ? null : folder.toAbsolutePath().normalize();
+        this.files = files;
     }
 
     /**
@@ -102,8 +105,23 @@ public final class PluginParser {
      * @throws VigilException {@link ErrorCode#PLUGIN_INVALID} naming every problem
      */
     public static PluginManifest parse(String text, String source, Path folder) {
-        PluginParser parser = new PluginParser(source, folder);
-        PluginManifest manifest = parser.manifest(NodeReader.read(text, source));
+        return parse(new PluginParser(source, folder, null), text);
+    }
+
+    /**
+     * Parses and validates a manifest whose files are held in memory: a plugin as a shared store keeps it.
+     *
+     * @param source the file name messages name; a referenced file is named beside it
+     * @param files the plugin's files by their path relative to the manifest's folder, {@code /}-separated
+     * @throws VigilException {@link ErrorCode#PLUGIN_INVALID} naming every problem
+     */
+    public static PluginManifest parseWithFiles(String text, String source, Map<String, byte[]> files) {
+        java.util.Objects.requireNonNull(files, "files is null");
+        return parse(new PluginParser(source, null, files), text);
+    }
+
+    private static PluginManifest parse(PluginParser parser, String text) {
+        PluginManifest manifest = parser.manifest(NodeReader.read(text, parser.source));
         if (!parser.problems.isEmpty()) {
             throw failure(parser.problems);
         }
@@ -592,6 +610,23 @@ public final class PluginParser {
         }
         if (ref.regionMatches(true, 0, "file:", 0, 5)) {
             ref = ref.substring(5);
+        }
+        if (files != null) {
+            Optional<String> path = PluginPackage.relativePath(ref);
+            if (path.isEmpty()) {
+                problem(at, field, "'" + reference + "' is outside the plugin's folder",
+                        "Put the file in the plugin's folder (or a folder below it) and refer to it relatively");
+                return Optional.empty();
+            }
+            byte[] content = files.get(path.get());
+            if (content == null) {
+                problem(at, field, "'" + ref + "' was not installed with the plugin",
+                        "Install the plugin again from its folder, with the file beside the manifest");
+                return Optional.empty();
+            }
+            int slash = source.lastIndexOf('/');
+            return Optional.of(new ReadFile(new String(content, StandardCharsets.UTF_8),
+                    source.substring(0, slash + 1) + path.get()));
         }
         if (folder == null) {
             problem(at, field, "'" + ref + "' refers to a file, but the manifest has no folder",
