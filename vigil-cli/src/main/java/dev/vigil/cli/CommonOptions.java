@@ -64,13 +64,14 @@ final class CommonOptions {
 
     /**
      * The tenant's store, or {@code noData}'s exception when the tenant has no data yet: opening it would create an
-     * empty store, which hides a mistyped {@code --tenant} or {@code --data}.
+     * empty store, which hides a mistyped {@code --tenant} or {@code --data}. Its incidents and sessions are where
+     * {@code store.state} keeps them ({@link SharedState}).
      */
     static TenantStore open(VigilConfig config, TenantStore.Mode mode, Supplier<? extends VigilException> noData) {
         if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
             throw noData.get();
         }
-        return TenantStore.open(config.dataDirectory(), config.tenant(), mode);
+        return SharedState.attach(config, TenantStore.open(config.dataDirectory(), config.tenant(), mode));
     }
 
     /** The tenant's store, or the error that it has no data yet and how to give it some. */
@@ -87,8 +88,8 @@ final class CommonOptions {
         if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
             return absent;
         }
-        try (TenantStore store = TenantStore.open(config.dataDirectory(), config.tenant(),
-                TenantStore.Mode.READ_ONLY)) {
+        try (TenantStore store = SharedState.attach(config, TenantStore.open(config.dataDirectory(), config.tenant(),
+                TenantStore.Mode.READ_ONLY))) {
             return read.apply(store);
         }
     }

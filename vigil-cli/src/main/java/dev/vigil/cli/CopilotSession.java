@@ -51,7 +51,7 @@ final class CopilotSession {
                     + config.dataDirectory(), "Run 'vigil demo' for demo data, or 'vigil ingest FILE --tenant "
                     + config.tenant() + "' first.", null);
         }
-        return TenantStore.open(config.dataDirectory(), config.tenant(), mode);
+        return SharedState.attach(config, TenantStore.open(config.dataDirectory(), config.tenant(), mode));
     }
 
     static Copilot copilot(VigilConfig config, TenantStore store, Optional<Embedder> embedder) {

@@ -12,8 +12,12 @@ import java.util.Locale;
 final class Incidents {
     private Incidents() {}
 
-    /** Places the tenant's new alerts in incidents, showing progress on {@code err}. */
+    /**
+     * Places the tenant's new alerts in incidents, showing progress on {@code err}; the incidents are where
+     * {@code store.state} keeps them ({@link SharedState}).
+     */
     static CorrelationSummary correlate(TenantStore store, VigilConfig config, PrintWriter err) {
+        SharedState.attach(config, store);
         StatusLine status = new StatusLine(err);
         try {
             CorrelationSummary summary = store.incidents().correlate(config.correlationPolicy(),

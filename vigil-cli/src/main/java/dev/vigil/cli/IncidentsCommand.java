@@ -15,6 +15,7 @@ import dev.vigil.model.Principal;
 import dev.vigil.model.VigilException;
 import dev.vigil.server.WebhookResponder;
 import dev.vigil.store.IncidentCase;
+import dev.vigil.store.IncidentRepository;
 import dev.vigil.store.TenantStore;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -148,8 +149,12 @@ final class IncidentsCommand implements Callable<Integer> {
                             + String.join(", ", Lifecycle.SEVERITIES));
                 }
             });
-            List<Incident> incidents = CommonOptions.readIfPresent(config,
-                    store -> store.incidents().list(principal, wanted, minimum, Math.max(1, limit)), List.of());
+            // shared incidents are listed from PostgreSQL even on a node that holds none of the tenant's events
+            Optional<IncidentRepository> shared = SharedState.incidents(config);
+            shared.ifPresent(incidents -> principal.require(dev.vigil.model.Role.READER, "read incidents"));
+            List<Incident> incidents = shared.isPresent() ? shared.get().list(wanted, minimum, Math.max(1, limit))
+                    : CommonOptions.readIfPresent(config, store -> store.incidents().list(principal, wanted, minimum,
+                            Math.max(1, limit)), List.of());
             IncidentMetrics metrics = IncidentMetrics.of(incidents);
             if (json) {
                 Map<String, Object> body = new LinkedHashMap<>();

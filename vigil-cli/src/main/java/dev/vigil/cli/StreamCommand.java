@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Spec;
                         + " the compacted config topic of per-tenant rules and indicators. docs/SCALE-OUT.md has the"
                         + " deployment guide."},
         subcommands = {StreamCommand.Run.class, StreamCommand.Send.class, StreamCommand.Publish.class,
-                StreamCommand.Sink.class})
+                StreamCommand.Sink.class, StreamCommand.Incidents.class})
 final class StreamCommand extends CommandGroup {
 
     /** The brokers option every subcommand takes. */
@@ -163,6 +164,106 @@ final class StreamCommand extends CommandGroup {
             summary.failed().forEach((name, why) -> out.println("failed " + name + ": " + why));
             out.flush();
             return summary.failed().isEmpty() ? 0 : 7;
+        }
+    }
+
+    /** {@code vigil stream incidents}. */
+    @Command(name = "incidents", mixinStandardHelpOptions = true,
+            description = {"Apply the pipeline's incidents topic to the tenants' incidents until interrupted: each"
+                    + " placement's alert is stored in its tenant's store, and the incidents the pipeline opened,"
+                    + " joined and merged are kept where store.state says (PostgreSQL, or the tenant's store), so"
+                    + " that `vigil incidents` and the server list, show and update them.",
+                    "Reads committed records only and commits its offsets after applying them; a record applied"
+                            + " again changes nothing, so a restart after a crash is safe. Consumers with the same"
+                            + " stream.application-id share the partitions."},
+            footer = {"", "Examples:", "  vigil stream incidents --bootstrap kafka-1:9092 --set store.state=postgresql",
+                    "  vigil stream incidents --until-idle 30      # apply what is there, then stop",
+                    "", "Exit codes: 0 stopped, 1 no broker answered or a store failed (see the message)."})
+    static final class Incidents implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        Brokers brokers;
+
+        @Option(names = "--until-idle", paramLabel = "SECONDS",
+                description = "Stop once no record came for this long (default: run until interrupted).")
+        Integer untilIdle;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            VigilConfig config = common.load();
+            StreamSettings settings = StreamSettings.from(config, brokers.bootstrap);
+            PrintWriter out = spec.commandLine().getOut();
+            java.util.Properties properties = new java.util.Properties();
+            properties.put("bootstrap.servers", settings.bootstrap());
+            properties.put("group.id", settings.applicationId() + "-incidents");
+            properties.put("isolation.level", "read_committed");
+            properties.put("enable.auto.commit", "false");
+            properties.put("auto.offset.reset", "earliest");
+            properties.put("max.poll.records", "5000");
+            IncidentSink sink = new IncidentSink(config);
+            IncidentSink.Applied total = new IncidentSink.Applied(0, 0, 0, 0, 0);
+            CountDownLatch done = new CountDownLatch(1);
+            try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer =
+                    new org.apache.kafka.clients.consumer.KafkaConsumer<>(properties,
+                            new org.apache.kafka.common.serialization.StringDeserializer(),
+                            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                Thread hook = new Thread(() -> {
+                    consumer.wakeup();
+                    try {
+                        done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "vigil-incidents-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                consumer.subscribe(List.of(settings.topics().incidents()));
+                out.printf(Locale.ROOT, "applying %s on %s to the incidents (%s)%n", settings.topics().incidents(),
+                        settings.bootstrap(), config.sharedState().kind().toString().toLowerCase(Locale.ROOT));
+                out.flush();
+                long idleSince = System.nanoTime();
+                try {
+                    while (untilIdle == null
+                            || System.nanoTime() - idleSince < java.time.Duration.ofSeconds(untilIdle).toNanos()) {
+                        var records = consumer.poll(java.time.Duration.ofSeconds(1));
+                        if (records.isEmpty()) {
+                            continue;
+                        }
+                        for (var partition : records.partitions()) {
+                            List<IncidentSink.Input> inputs = new ArrayList<>();
+                            long last = -1;
+                            for (var record : records.records(partition)) {
+                                inputs.add(new IncidentSink.Input(record.offset(), record.value()));
+                                last = record.offset();
+                            }
+                            IncidentSink.Applied applied = sink.apply(inputs, Instant.now());
+                            total = new IncidentSink.Applied(total.placed() + applied.placed(), total.skipped()
+                                    + applied.skipped(), total.opened() + applied.opened(), total.merged()
+                                    + applied.merged(), total.unreadable() + applied.unreadable());
+                            consumer.commitSync(Map.of(partition,
+                                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(last + 1)));
+                        }
+                        idleSince = System.nanoTime();
+                    }
+                } catch (org.apache.kafka.common.errors.WakeupException stopping) {
+                    // interrupted: what was applied is committed
+                } finally {
+                    done.countDown();
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running: it stopped the loop
+                    }
+                }
+            }
+            out.printf(Locale.ROOT, "incidents: %d placement(s) applied, %d opened, %d merged; %d already applied"
+                    + "%s%n", total.placed(), total.opened(), total.merged(), total.skipped(),
+                    total.unreadable() == 0 ? "" : "; " + total.unreadable() + " without their alert skipped");
+            return 0;
         }
     }
 

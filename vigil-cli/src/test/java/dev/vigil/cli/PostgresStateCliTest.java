@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code vigil users}, {@code vigil tokens}, {@code vigil plugins} and {@code vigil audit} with
- * {@code store.state: postgresql}.
+ * {@code vigil users}, {@code vigil tokens}, {@code vigil plugins}, {@code vigil audit} and {@code vigil incidents}
+ * with {@code store.state: postgresql}.
  */
 class PostgresStateCliTest {
     @TempDir
@@ -110,5 +110,47 @@ class PostgresStateCliTest {
         CliTesting.Run run = CliTesting.vigil(data, "users", "list", "--set", "store.state=postgresql");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("store.postgresql.url is not set", "VIGIL_STORE_POSTGRESQL_URL");
+    }
+
+    @Test
+    void incidentsAreCorrelatedListedShownAndUpdatedInPostgresqlWhileTheirAlertsStayInTheStore() {
+        dev.vigil.model.TenantId acme = dev.vigil.model.TenantId.of("acme");
+        try (dev.vigil.store.TenantStore store = dev.vigil.store.TenantStore.open(data, acme,
+                dev.vigil.store.TenantStore.Mode.READ_WRITE)) {
+            long micros = java.time.Instant.parse("2024-05-02T08:00:00Z").toEpochMilli() * 1000;
+            List<dev.vigil.model.Alert> alerts = new ArrayList<>();
+            for (int n = 1; n <= 2; n++) {
+                alerts.add(new dev.vigil.model.Alert(java.util.UUID.nameUUIDFromBytes(("alert " + n).getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)), acme, "sigma", "rule-" + n, "Encoded PowerShell "
+                        + n, "high", "", micros + n * 60_000_000L, List.of("T1059.001"), java.util.Map.of(),
+                        List.of(new dev.vigil.model.Alert.Entity("host", "ws-7")), List.of(dev.vigil.model.EventId.derive(acme,
+                        micros / 1000, ("event " + n).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0)),
+                        "SysmonEvent", ""));
+            }
+            store.appendAlerts(alerts);
+            store.commit();
+        }
+
+        CliTesting.Run correlated = vigil("incidents", "correlate", "--tenant", "acme");
+        assertThat(correlated.exit()).as(correlated.toString()).isZero();
+        assertThat(vigil("incidents", "list", "--tenant", "acme", "--json").json().get("incidents")).singleElement()
+                .satisfies(incident -> assertThat(incident.get("alerts").asInt()).isEqualTo(2));
+        CliTesting.Run updated = vigil("incidents", "update", "1", "--tenant", "acme", "--as", "alice", "--status",
+                "active", "--comment", "looking at ws-7");
+        assertThat(updated.exit()).as(updated.toString()).isZero();
+        CliTesting.Run shown = vigil("incidents", "show", "1", "--tenant", "acme", "--json");
+        assertThat(shown.exit()).as(shown.toString()).isZero();
+        assertThat(shown.json().get("reasons")).hasSize(2);
+        assertThat(shown.json().get("history").toString()).contains("looking at ws-7", "alice");
+
+        try (dev.vigil.store.PostgresState database = dev.vigil.store.PostgresState.open(url, "",
+                java.util.Optional.empty(), 1)) {
+            dev.vigil.incident.Incident stored = database.incidents(acme).find(1).orElseThrow();
+            assertThat(stored.status()).isEqualTo(dev.vigil.incident.Incident.Status.ACTIVE);
+            assertThat(stored.alertCount()).isEqualTo(2);
+        }
+        // the embedded store has no incident of its own: they are all in PostgreSQL
+        assertThat(CliTesting.vigil(data, "incidents", "list", "--tenant", "acme", "--json").json().get("incidents"))
+                .isEmpty();
     }
 }

@@ -151,7 +151,7 @@ public enum ConfigKey {
                     + " login throttle and the audit log. Empty: the connection's peer is the client.",
             Parsers::optionalText),
     STORE_STATE("store.state", "embedded",
-            "Where shared state lives (copilot sessions, users, API tokens, audit): embedded (the data directory) or"
+            "Where shared state lives (incidents, copilot sessions, users, API tokens, audit): embedded (the data directory) or"
                     + " postgresql (the database at store.postgresql.url, shared by the nodes of vigil serve --mode"
                     + " scale).", Parsers.oneOf("embedded", "postgresql")),
     STORE_POSTGRESQL_URL("store.postgresql.url", "",

@@ -52,6 +52,7 @@ public enum ErrorCode {
     RESPONDER_FAILED(Category.INTERNAL, "Check the responder's URL and that it is reachable; the action stays approved and can be run again."),
     TABLE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil tables` to list the tables of this tenant."),
     STORE_LOCKED(Category.CONFLICT, "Another Vigil process holds the data directory; stop it, or point --data at another directory."),
+    CORRELATION_CONFLICT(Category.CONFLICT, "Another node placed this tenant's alerts at the same time; run correlation again: it places only the alerts still unplaced."),
     STORE_FAILED(Category.INTERNAL, "Check free disk space and the data directory's permissions; the log has the details."),
     LIMIT_EXCEEDED(Category.INSUFFICIENT_RESOURCES, "Raise the limit named in the configuration, or split the input."),
     MODEL_UNAVAILABLE(Category.INTERNAL, "Run Vigil on Linux (x86-64 or ARM64), macOS on Apple silicon or Windows x86-64 with `--enable-native-access=ALL-UNNAMED` (./vigil passes it), and let it write to java.io.tmpdir and ~/.djl.ai (or DJL_CACHE_DIR), where the native libraries are unpacked; the cause names what failed."),

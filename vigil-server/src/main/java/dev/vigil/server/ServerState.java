@@ -8,17 +8,19 @@ import dev.vigil.copilot.plugin.PluginRepository;
 import dev.vigil.copilot.plugins.InstalledPlugins;
 import dev.vigil.model.TenantId;
 import dev.vigil.store.PostgresState;
+import dev.vigil.store.IncidentRepository;
 import dev.vigil.store.SessionRepository;
+import dev.vigil.store.TenantStore;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The server's shared state as the configuration places it ({@code store.state}): users, API tokens and the audit
- * trail in the data directory ({@code embedded}), or, with copilot sessions and installed plugins too, in the PostgreSQL
- * database that the nodes of {@code vigil serve --mode scale} share ({@code postgresql}). {@code vigil serve} and the
- * commands that manage users, tokens, plugins and the audit trail open it alike, so they always read and write the
- * same place.
+ * trail in the data directory ({@code embedded}), or, with copilot sessions, incidents and installed plugins too,
+ * in the PostgreSQL database that the nodes of {@code vigil serve --mode scale} share ({@code postgresql}).
+ * {@code vigil serve} and the commands that manage users, tokens, plugins and the audit trail open it alike, so they
+ * always read and write the same place; the commands that read or correlate incidents keep them there too.
  */
 public final class ServerState implements AutoCloseable {
     private final Users users;
@@ -86,6 +88,23 @@ public final class ServerState implements AutoCloseable {
     /** The tenant's copilot sessions when they are shared (PostgreSQL); empty when each tenant's store keeps them. */
     public Optional<SessionRepository> sharedSessions(TenantId tenant) {
         return postgres.map(database -> database.sessions(tenant));
+    }
+
+    /** The tenant's incidents when they are shared (PostgreSQL); empty when each tenant's store keeps them. */
+    public Optional<IncidentRepository> sharedIncidents(TenantId tenant) {
+        return postgres.map(database -> database.incidents(tenant));
+    }
+
+    /**
+     * Keeps in this shared state what it holds of a tenant store just opened: with {@code store.state: postgresql},
+     * the tenant's copilot sessions, incidents and plugins; nothing with {@code embedded}. The alerts and events stay in the
+     * store.
+     */
+    public void share(TenantStore store) {
+        requireNonNull(store, "store is null");
+        sharedSessions(store.tenant()).ifPresent(store::keepSessionsIn);
+        sharedIncidents(store.tenant()).ifPresent(store::keepIncidentsIn);
+        sharedPlugins(store.tenant()).ifPresent(store::keepPluginsIn);
     }
 
     /** The tenant's installed plugins when they are shared (PostgreSQL); empty when the data directory keeps them. */

@@ -67,6 +67,7 @@ final class TenantStores implements AutoCloseable {
     private final Path dataDirectory;
     private final Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions;
     private final Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins;
+    private final Function<TenantId, java.util.Optional<dev.vigil.store.IncidentRepository>> sharedIncidents;
     private final Map<TenantId, Slot> slots = new ConcurrentHashMap<>();
     /** Where store work runs when it is asked for on a virtual thread: see the class comment. */
     private final ExecutorService storeThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("vigil-store-",
@@ -93,19 +94,23 @@ final class TenantStores implements AutoCloseable {
     record Stored(EventSink.Result result, int alerts) {}
 
     TenantStores(Path dataDirectory) {
-        this(dataDirectory, tenant -> java.util.Optional.empty(), tenant -> java.util.Optional.empty());
+        this(dataDirectory, tenant -> java.util.Optional.empty(), tenant -> java.util.Optional.empty(),
+                tenant -> java.util.Optional.empty());
     }
 
     /**
      * @param sharedSessions a tenant's sessions when they are kept outside its store (PostgreSQL), else empty
      * @param sharedPlugins a tenant's plugins when they are kept outside the data directory (PostgreSQL), else empty
+     * @param sharedIncidents a tenant's incidents when they are kept outside its store (PostgreSQL), else empty
      */
     TenantStores(Path dataDirectory,
             Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions,
-            Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins) {
+            Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins,
+            Function<TenantId, java.util.Optional<dev.vigil.store.IncidentRepository>> sharedIncidents) {
         this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
         this.sharedSessions = requireNonNull(sharedSessions, "sharedSessions is null");
         this.sharedPlugins = requireNonNull(sharedPlugins, "sharedPlugins is null");
+        this.sharedIncidents = requireNonNull(sharedIncidents, "sharedIncidents is null");
     }
 
     /**
@@ -182,6 +187,7 @@ final class TenantStores implements AutoCloseable {
                     reader = slot.source.open();
                     sharedSessions.apply(tenant).ifPresent(reader::keepSessionsIn);
                     sharedPlugins.apply(tenant).ifPresent(reader::keepPluginsIn);
+                    sharedIncidents.apply(tenant).ifPresent(reader::keepIncidentsIn);
                 }
                 try {
                     reader.refresh();
@@ -358,6 +364,7 @@ final class TenantStores implements AutoCloseable {
             TenantStore store = TenantStore.open(dataDirectory, tenant, TenantStore.Mode.READ_WRITE);
             sharedSessions.apply(tenant).ifPresent(store::keepSessionsIn);
             sharedPlugins.apply(tenant).ifPresent(store::keepPluginsIn);
+            sharedIncidents.apply(tenant).ifPresent(store::keepIncidentsIn);
             // correlation on ingest runs under the lock: a stale baseline is computed again on a reader meanwhile
             store.refreshStaleBaselinesWith(() -> refreshBaseline(tenant, slot));
             slot.source = store.readers();

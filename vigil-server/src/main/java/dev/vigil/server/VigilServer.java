@@ -68,7 +68,8 @@ public final class VigilServer implements AutoCloseable {
         Optional<Tls> tls = Tls.from(config, System.getenv());
         this.secure = tls.isPresent();
         this.state = ServerState.open(config);
-        this.stores = new TenantStores(config.dataDirectory(), state::sharedSessions, state::sharedPlugins);
+        this.stores = new TenantStores(config.dataDirectory(), state::sharedSessions, state::sharedPlugins,
+                state::sharedIncidents);
         this.gate = new Gatekeeper(state.tokens(), state.users(),
                 new LoginSessions((java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_IDLE),
                         (java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_LIFETIME)),

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code vigil serve} with {@code store.state: postgresql}: tokens, users, copilot sessions, plugins and the audit
- * trail live in PostgreSQL, where another node sees them, while events, alerts and incidents stay in the tenants'
+ * {@code vigil serve} with {@code store.state: postgresql}: tokens, users, copilot sessions, plugins, incidents and
+ * the audit trail live in PostgreSQL, where another node sees them, while events and alerts stay in the tenants'
  * stores.
  */
 @DisplayName("vigil serve with its shared state in PostgreSQL")
@@ -94,6 +94,31 @@ class PostgresServeTest {
         assertThat(audit.records(ServerFixture.GLOBEX)).allSatisfy(record -> assertThat(AuditLog.field(record,
                 "tenant")).isEqualTo("globex"));
         assertThat(AuditLog.file(fixture.data)).doesNotExist();
+    }
+
+    @Test
+    void incidentsAreReadAndChangedInPostgresqlWhileTheirAlertsStayInTheTenantsStore() {
+        JsonNode listed = fixture.get("/api/v1/tenants/acme/incidents", fixture.tokens.get("reader")).json();
+        assertThat(listed.get("incidents")).hasSize(1);
+        assertThat(listed.get("incidents").get(0).get("title").asString()).contains(ServerFixture.CANARY);
+        JsonNode shown = fixture.get("/api/v1/tenants/acme/incidents/1", fixture.tokens.get("reader")).json();
+        assertThat(shown.get("reasons")).hasSize(2); // placements from PostgreSQL, their alerts from the store
+
+        ServerFixture.Answer changed = fixture.send("PATCH", "/api/v1/tenants/acme/incidents/1",
+                fixture.tokens.get("analyst"), json(Map.of("status", "active", "comment", "taking it")));
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+
+        dev.vigil.store.IncidentRepository acme = otherNode.incidents(ServerFixture.ACME);
+        assertThat(acme.find(1).orElseThrow().status()).isEqualTo(dev.vigil.incident.Incident.Status.ACTIVE);
+        assertThat(acme.find(1).orElseThrow().acknowledged()).isNotNull();
+        assertThat(acme.changes(1)).extracting(dev.vigil.incident.IncidentChange::field,
+                dev.vigil.incident.IncidentChange::to).contains(org.assertj.core.api.Assertions.tuple("comment",
+                        "taking it"));
+        assertThat(acme.placements(1)).hasSize(2);
+        dev.vigil.store.IncidentRepository globex = otherNode.incidents(ServerFixture.GLOBEX);
+        assertThat(globex.find(1).orElseThrow().title()).doesNotContain(ServerFixture.CANARY);
+        assertThat(globex.changes(1)).isEmpty();
+        assertThat(globex.incidentsOf(acme.placements(1).keySet())).isEmpty();
     }
 
     @Test

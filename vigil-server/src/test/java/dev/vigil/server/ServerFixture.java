@@ -71,13 +71,13 @@ final class ServerFixture implements AutoCloseable {
     /** With configuration settings ({@code server.ingest.max-body-bytes}: value) on top of the defaults. */
     ServerFixture(Path data, Supplier<Optional<Embedder>> embedder, Clock clock, Map<String, String> settings) {
         this.data = data;
-        seed(ACME, CANARY);
-        seed(GLOBEX, "globex-benign");
         Map<String, String> flags = new LinkedHashMap<>(settings);
         flags.put("data-dir", data.toString());
         this.config = ConfigLoader.load(null, Map.of(), flags);
         // seeded where the server keeps them: the data directory, or PostgreSQL under store.state: postgresql
         try (ServerState state = ServerState.open(config)) {
+            seedInto(data, ACME, CANARY, state::share);
+            seedInto(data, GLOBEX, "globex-benign", state::share);
             ApiTokens store = state.tokens();
             Instant now = Instant.now();
             for (Role role : Role.values()) {
@@ -104,7 +104,13 @@ final class ServerFixture implements AutoCloseable {
 
     /** Events and two alerts on one host and user, correlated into an incident; the marker is in both. */
     static void seedInto(Path data, TenantId tenant, String marker) {
+        seedInto(data, tenant, marker, store -> { });
+    }
+
+    /** As {@link #seedInto(Path, TenantId, String)}, with the incidents where the server's shared state keeps them. */
+    static void seedInto(Path data, TenantId tenant, String marker, java.util.function.Consumer<TenantStore> share) {
         try (TenantStore store = TenantStore.open(data, tenant, TenantStore.Mode.READ_WRITE)) {
+            share.accept(store);
             List<Event> events = new ArrayList<>();
             List<Alert> alerts = new ArrayList<>();
             for (int n = 1; n <= 3; n++) {
@@ -136,10 +142,6 @@ final class ServerFixture implements AutoCloseable {
             store.incidents().correlate(CorrelationPolicy.defaults(), TacticStages.unknown(), Instant.now(), s -> { });
             store.commit();
         }
-    }
-
-    private void seed(TenantId tenant, String marker) {
-        seedInto(data, tenant, marker);
     }
 
     /** The password of a fixture user. */

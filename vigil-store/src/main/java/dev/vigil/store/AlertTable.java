@@ -129,7 +129,11 @@ final class AlertTable {
         List<Alert> alerts = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
+                if (parameters.get(i) instanceof Array array) {
+                    statement.setArray(i + 1, array);
+                } else {
+                    statement.setObject(i + 1, parameters.get(i));
+                }
             }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {

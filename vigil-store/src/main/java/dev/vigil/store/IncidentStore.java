@@ -14,13 +14,11 @@ import dev.vigil.intel.attack.AttackKnowledge;
 import dev.vigil.intel.ioc.Indicator;
 import dev.vigil.intel.ioc.IndicatorValues;
 import dev.vigil.incident.IncidentChange;
-import dev.vigil.incident.IncidentNaming;
 import dev.vigil.incident.IncidentUpdate;
 import dev.vigil.incident.JoinReason;
 import dev.vigil.incident.Lifecycle;
 import dev.vigil.incident.PlacedAlert;
 import dev.vigil.incident.ResponseAction;
-import dev.vigil.incident.ResponseCard;
 import dev.vigil.incident.Prevalence;
 import dev.vigil.incident.TacticStages;
 import dev.vigil.model.Alert;
@@ -38,6 +36,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,6 +44,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -54,19 +54,23 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * A tenant's incidents ({@code vigil_incidents}), which alert is in which and why ({@code vigil_incident_alerts}),
- * and every change made to them ({@code vigil_incident_changes}). Reached through {@link TenantStore#incidents()}.
+ * A tenant's incidents: correlation of the stored alerts, lifecycle and what the incident view reads. Reached through
+ * {@link TenantStore#incidents()}.
+ *
+ * <p>The incidents themselves (lifecycle, placements, merges, history, decisions on actions, the correlation cursor)
+ * are kept by an {@link IncidentRepository}: this store's DuckDB database ({@code vigil_incidents},
+ * {@code vigil_incident_alerts}, {@code vigil_incident_changes}, {@code vigil_response_actions},
+ * {@code vigil_correlation_meta}) by default, or PostgreSQL once {@link TenantStore#keepIncidentsIn} says so. What they
+ * are made of, the alerts, their events, the prevalence baseline and privileged accounts, is read from this store's
+ * database either way. This class checks roles and applies {@link Lifecycle} before the repository writes.
  *
  * <p>{@link #correlate} places the alerts not yet in an incident. It restores the {@link Correlator} from the
  * incidents active within the progression window before the earliest new alert (not from the whole store), computes
  * the prevalence baseline from the stored events, looks up in the events where remote entries came from (for
- * lateral-movement alerts that name no source, {@link StoredRemoteEntries}), and writes placements, new and merged incidents in one unit of
- * work, so a crash leaves either all of a run or none of it.
+ * lateral-movement alerts that name no source, {@link StoredRemoteEntries}), and writes placements, new and merged
+ * incidents in one unit of work of the repository, so a crash leaves either all of a run or none of it.
  */
 public final class IncidentStore {
-    private static final String INCIDENT_COLUMNS = "number, title, status, severity, classification, determination,"
-            + " owner, tags, epoch_us(first_seen), epoch_us(last_seen), epoch_us(created), epoch_us(acknowledged),"
-            + " epoch_us(resolved), reference, alert_count";
     private static final List<CommonColumn> SUMMARY_COLUMNS = List.of(CommonColumn.HOST, CommonColumn.USER,
             CommonColumn.PROCESS, CommonColumn.PARENT_PROCESS, CommonColumn.COMMAND_LINE, CommonColumn.SRC_IP,
             CommonColumn.DST_IP, CommonColumn.DOMAIN, CommonColumn.URL, CommonColumn.FILE_HASH, CommonColumn.ACTION,
@@ -75,11 +79,19 @@ public final class IncidentStore {
     private final TenantStore store;
     private final DuckDBConnection connection;
     private final AlertTable alerts;
+    /** The incidents in this store's database, unless {@link TenantStore#keepIncidentsIn} moved them. */
+    private final IncidentRepository own;
 
     IncidentStore(TenantStore store, DuckDBConnection connection, AlertTable alerts) {
         this.store = store;
         this.connection = connection;
         this.alerts = alerts;
+        this.own = new DuckDbIncidents(store, connection);
+    }
+
+    /** The incidents this store reads and writes: its own database's, or the shared ones it was given. */
+    public IncidentRepository repository() {
+        return store.sharedIncidents().orElse(own);
     }
 
     static void createSchema(Statement statement) throws SQLException {
@@ -130,49 +142,61 @@ public final class IncidentStore {
     /**
      * Places every alert not yet in an incident, in time order.
      *
+     * <p>The alerts are read from this store; the incidents are read from and written to the
+     * {@linkplain #repository() repository}, which may be another database (PostgreSQL). When it is, the run first
+     * commits this store's open unit of work, so that the alerts a placement names are durable before the placement
+     * is: a crash between the two leaves alerts without placements (the cursor has not moved past them, so the next
+     * run places them), never placements of alerts that were rolled back. The run's placements, incidents, merges and
+     * cursor are one unit of work of the repository, so a crash leaves either all of a run or none of it; alerts
+     * already placed (by id) are skipped, so running again never places an alert twice.
+     *
      * @param progress told what the run is doing, for long runs
+     * @throws VigilException {@link ErrorCode#CORRELATION_CONFLICT} when another node placed the tenant's alerts
+     *     while this run computed its own
      */
     public CorrelationSummary correlate(CorrelationPolicy policy, TacticStages stages, Instant now,
             Consumer<String> progress) {
         long start = System.nanoTime();
-        long runStart = micros(Instant.now());
+        IncidentRepository repository = repository();
+        if (repository != own) {
+            store.commit(); // the alerts before their placements: see above
+        }
+        IncidentRepository.Cursor cursor = repository.cursor();
         // Alerts are only ever appended, so their row ids grow with the order they were stored in: a run reads the
         // alerts past the last run's row id, and DuckDB skips the row groups before it.
-        long[] range = store.read("reading the correlation watermark", "vigil_correlation_meta",
-                new long[] {-1, -1}, () -> {
-                    long through = -1;
-                    try (Statement statement = connection.createStatement();
-                            ResultSet rows = statement.executeQuery(
-                                    "SELECT max(alert_rowid) FROM vigil_correlation_meta")) {
-                        if (rows.next()) {
-                            long value = rows.getLong(1);
-                            through = rows.wasNull() ? -1 : value;
-                        }
-                    }
-                    try (Statement statement = connection.createStatement();
-                            ResultSet rows = statement.executeQuery("SELECT max(rowid) FROM vigil_alerts")) {
-                        rows.next();
-                        long last = rows.getLong(1);
-                        return new long[] {through, rows.wasNull() ? -1 : last};
-                    }
-                });
-        List<Alert> fresh = range[1] <= range[0] ? List.of() : store.read("reading alerts to correlate",
-                "vigil_alerts", List.<Alert>of(), () -> alerts.read("a.rowid > ? AND a.rowid <= ? AND NOT EXISTS"
-                        + " (SELECT 1 FROM vigil_incident_alerts p WHERE p.alert_id = a.alert_id)",
-                        List.of(range[0], range[1]), "\"time\", alert_id"));
+        long last = store.read("reading the correlation watermark", "vigil_alerts", -1L, () -> {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT max(rowid) FROM vigil_alerts")) {
+                rows.next();
+                long value = rows.getLong(1);
+                return rows.wasNull() ? -1L : value;
+            }
+        });
+        // A cursor past the last alert belongs to another copy of this database (a restored backup): read them all,
+        // and let the placements, keyed by alert id, tell which are placed.
+        long after = cursor.alertRowid() > last ? -1 : cursor.alertRowid();
+        // placements in this database are joined where they are; those elsewhere are looked up by the alerts' ids
+        String unplaced = repository == own ? " AND NOT EXISTS (SELECT 1 FROM vigil_incident_alerts p"
+                + " WHERE p.alert_id = a.alert_id)" : "";
+        List<Alert> read = last <= after ? List.of() : store.read("reading alerts to correlate", "vigil_alerts",
+                List.<Alert>of(), () -> alerts.read("a.rowid > ? AND a.rowid <= ?" + unplaced, List.of(after, last),
+                        "\"time\", alert_id"));
+        Map<UUID, Long> placedAlready = repository == own ? Map.of()
+                : repository.incidentsOf(read.stream().map(Alert::id).toList());
+        List<Alert> fresh = read.stream().filter(a -> !placedAlready.containsKey(a.id())).toList();
         if (fresh.isEmpty()) {
             return new CorrelationSummary(0, 0, 0, 0, 0, 0, (System.nanoTime() - start) / 1_000_000);
         }
         progress.accept("computing entity prevalence from the stored events");
         Prevalence baseline = prevalence();
         long horizon = fresh.get(0).timeMicros() - policy.progressionWindow().toNanos() / 1000;
-        long firstNew = nextNumber();
+        long firstNew = cursor.nextNumber();
         // the source of a lateral-movement alert that names none, looked up in the events around it
         Correlator correlator = new Correlator(policy, stages, baseline, new StoredRemoteEntries(store, connection),
                 firstNew);
         progress.accept("restoring incidents active since " + Instant.ofEpochSecond(0, horizon * 1000));
         // Every alert of every incident that a new alert can reach: those active within the progression window
-        Map<Long, List<Alert>> members = restore(correlator, horizon);
+        Map<Long, List<Alert>> members = restore(repository, correlator, horizon);
 
         progress.accept("correlating " + fresh.size() + " alerts");
         List<Assignment> assignments = new ArrayList<>(fresh.size());
@@ -187,137 +211,77 @@ public final class IncidentStore {
                 mergingAlert.put(merge.incident(), alert.id());
             }
         }
-        return store.write("storing incidents", () -> {
-            int opened = 0;
-            try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
-                    "vigil_incident_alerts")) {
-                for (Assignment assignment : assignments) {
-                    JoinReason reason = assignment.reason();
-                    appender.beginRow()
-                            .appendUUID(assignment.alert().getMostSignificantBits(),
-                                    assignment.alert().getLeastSignificantBits())
-                            .append(assignment.incident())
-                            .append(reason.kind().name());
-                    if (reason.entity() == null) {
-                        appender.appendNull().appendNull();
-                    } else {
-                        appender.append(reason.entity().kind().name()).append(reason.entity().value());
-                    }
-                    if (reason.otherAlert() == null) {
-                        appender.appendNull();
-                    } else {
-                        appender.appendUUID(reason.otherAlert().getMostSignificantBits(),
-                                reason.otherAlert().getLeastSignificantBits());
-                    }
-                    appender.append(reason.gapMicros()).append(reason.detail()).appendEpochMicros(micros(now))
-                            .endRow();
-                    if (assignment.opened()) {
-                        opened++;
-                    }
-                }
+        int opened = 0;
+        // each placement names the incident its alert ended in, after the merges of this run
+        List<IncidentRepository.Placement> placements = new ArrayList<>(assignments.size());
+        for (Assignment assignment : assignments) {
+            placements.add(new IncidentRepository.Placement(assignment.alert(),
+                    correlator.find(assignment.incident()), assignment.reason()));
+            if (assignment.opened()) {
+                opened++;
             }
-            // Incidents opened in this run, merged ones included, so that their numbers stay explained.
-            Map<Long, List<Alert>> byFinal = new TreeMap<>();
-            members.forEach((number, list) -> byFinal.computeIfAbsent(correlator.find(number),
-                    n -> new ArrayList<>()).addAll(list));
-            Set<Long> touched = new TreeSet<>();
-            for (Assignment assignment : assignments) {
-                touched.add(correlator.find(assignment.incident()));
+        }
+        // Incidents opened in this run, merged ones included, so that their numbers stay explained.
+        List<IncidentRepository.Opened> openedIncidents = new ArrayList<>();
+        for (long number = firstNew; correlator.knows(number); number++) {
+            long find = correlator.find(number);
+            openedIncidents.add(new IncidentRepository.Opened(number, find == number ? OptionalLong.empty()
+                    : OptionalLong.of(find)));
+        }
+        Map<Long, Long> mergedEarlier = new TreeMap<>();
+        List<IncidentChange> changes = new ArrayList<>();
+        for (Map.Entry<Long, Assignment.Merge> entry : mergedBy.entrySet()) {
+            long merged = entry.getKey();
+            if (merged < firstNew) {
+                mergedEarlier.put(merged, correlator.find(merged));
             }
-            List<Long> openedNumbers = new ArrayList<>();
-            for (long number = firstNew; correlator.knows(number); number++) {
-                openedNumbers.add(number);
+            String why = entry.getValue().reason().explain(id -> id.toString().substring(0, 8));
+            changes.add(new IncidentChange(correlator.find(merged), now, "vigil", "merged", "", "incident "
+                    + merged + " merged in: alert " + mergingAlert.get(merged).toString().substring(0, 8)
+                    + " belongs to both (" + why + ")"));
+        }
+        Map<Long, List<Alert>> byFinal = new TreeMap<>();
+        members.forEach((number, list) -> byFinal.computeIfAbsent(correlator.find(number),
+                n -> new ArrayList<>()).addAll(list));
+        Set<Long> touched = new TreeSet<>();
+        for (Assignment assignment : assignments) {
+            touched.add(correlator.find(assignment.incident()));
+        }
+        List<IncidentRepository.Summary> summaries = new ArrayList<>();
+        for (long number : touched) {
+            List<Alert> list = byFinal.getOrDefault(number, List.of());
+            if (!list.isEmpty()) {
+                summaries.add(IncidentRepository.Summary.of(number, list));
             }
-            try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
-                    "vigil_incidents")) {
-                for (long number : openedNumbers) {
-                    long find = correlator.find(number);
-                    appender.beginRow().append(number).append(store.tenant().value()).append("").append("new")
-                            .append("informational").append(false).append("undetermined").append("").append("")
-                            .append(List.<String>of()).appendEpochMicros(micros(now)).appendEpochMicros(micros(now))
-                            .appendEpochMicros(micros(now)).appendNull().appendNull().append("").append(0);
-                    if (find == number) {
-                        appender.appendNull();
-                    } else {
-                        appender.append(find);
-                    }
-                    appender.endRow();
-                }
-            }
-            for (Map.Entry<Long, Assignment.Merge> entry : mergedBy.entrySet()) {
-                long merged = entry.getKey();
-                long into = correlator.find(merged);
-                if (merged >= firstNew) {
-                    continue; // opened in this run: its placements above already name its number, merged below
-                }
-                execute("UPDATE vigil_incident_alerts SET incident = ? WHERE incident = ?", into, merged);
-                execute("UPDATE vigil_incidents SET merged_into = ? WHERE number = ?", into, merged);
-            }
-            // placements of this run name the incident each alert joined then; point them at where it went since
-            if (mergedBy.keySet().stream().anyMatch(n -> n >= firstNew)) {
-                execute("UPDATE vigil_incident_alerts p SET incident = m.into FROM (SELECT unnest(?::BIGINT[]) AS n,"
-                        + " unnest(?::BIGINT[]) AS into) m WHERE p.incident = m.n",
-                        connection.createArrayOf("BIGINT", mergedBy.keySet().stream().filter(n -> n >= firstNew)
-                                .toArray()),
-                        connection.createArrayOf("BIGINT", mergedBy.keySet().stream().filter(n -> n >= firstNew)
-                                .map(correlator::find).toArray()));
-            }
-            for (Map.Entry<Long, Assignment.Merge> entry : mergedBy.entrySet()) {
-                long merged = entry.getKey();
-                String why = entry.getValue().reason().explain(id -> id.toString().substring(0, 8));
-                insertChange(new IncidentChange(correlator.find(merged), now, "vigil", "merged", "", "incident "
-                        + merged + " merged in: alert " + mergingAlert.get(merged).toString().substring(0, 8)
-                        + " belongs to both (" + why + ")"));
-            }
-            refresh(touched, byFinal);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("DELETE FROM vigil_correlation_meta");
-            }
-            execute("INSERT INTO vigil_correlation_meta VALUES (make_timestamptz(?::BIGINT), ?)", runStart,
-                    range[1]);
-            return new CorrelationSummary(assignments.size(), opened, assignments.size() - opened, mergedBy.size(),
-                    touched.size(), baseline.size(), (System.nanoTime() - start) / 1_000_000);
-        });
+        }
+        repository.apply(new IncidentRepository.Run(cursor, last, now, openedIncidents, placements, mergedEarlier,
+                changes, summaries));
+        return new CorrelationSummary(assignments.size(), opened, assignments.size() - opened, mergedBy.size(),
+                touched.size(), baseline.size(), (System.nanoTime() - start) / 1_000_000);
     }
 
     /**
      * Restores the correlator from the incidents active since the horizon, and returns their alerts by incident:
      * with the alerts of this run they are every alert of every incident the run can touch.
      */
-    private Map<Long, List<Alert>> restore(Correlator correlator, long horizonMicros) {
-        Map<UUID, long[]> placement = new HashMap<>(); // alert -> {incident, closed}
-        store.read("restoring incidents", "vigil_incidents", null, () -> {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT p.alert_id, p.incident, i.status = 'resolved'
-                    FROM vigil_incident_alerts p JOIN vigil_incidents i ON i.number = p.incident
-                    WHERE i.merged_into IS NULL AND i.last_seen >= make_timestamptz(?::BIGINT)""")) {
-                statement.setLong(1, horizonMicros);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        placement.put(rows.getObject(1, UUID.class), new long[] {rows.getLong(2),
-                                rows.getBoolean(3) ? 1 : 0});
-                    }
-                }
-            }
-            return null;
-        });
+    private Map<Long, List<Alert>> restore(IncidentRepository repository, Correlator correlator, long horizonMicros) {
+        Map<UUID, IncidentRepository.Active> placement = repository.activeSince(instant(horizonMicros));
         Map<Long, List<Alert>> members = new HashMap<>();
         if (placement.isEmpty()) {
             return members;
         }
-        List<Alert> placed = store.read("restoring incidents", "vigil_alerts", List.<Alert>of(), () -> alerts.read(
-                "a.alert_id IN (SELECT p.alert_id FROM vigil_incident_alerts p JOIN vigil_incidents i"
-                        + " ON i.number = p.incident WHERE i.merged_into IS NULL"
-                        + " AND i.last_seen >= make_timestamptz(?::BIGINT))",
-                List.of(horizonMicros), "\"time\", alert_id"));
-        for (Alert alert : placed) {
-            long[] where = placement.get(alert.id());
+        for (Alert alert : alertsById(placement.keySet())) {
+            IncidentRepository.Active where = placement.get(alert.id());
             if (where != null) {
-                correlator.remember(alert, where[0], where[1] == 1);
-                members.computeIfAbsent(where[0], n -> new ArrayList<>()).add(alert);
+                correlator.remember(alert, where.incident(), where.resolved());
+                members.computeIfAbsent(where.incident(), n -> new ArrayList<>()).add(alert);
             }
         }
         return members;
+    }
+
+    private List<Alert> alertsById(Collection<UUID> ids) {
+        return store.alertsById(ids);
     }
 
     /**
@@ -515,67 +479,6 @@ public final class IncidentStore {
         return tables;
     }
 
-    private long nextNumber() {
-        return store.read("numbering incidents", "vigil_incidents", 1L, () -> {
-            try (Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery("SELECT coalesce(max(number), 0) + 1 FROM vigil_incidents")) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        });
-    }
-
-    /**
-     * Recomputes the touched incidents' titles, severities (unless an analyst set one), times, sizes and product
-     * references from their alerts, all held in memory, in one statement.
-     */
-    private void refresh(Set<Long> touched, Map<Long, List<Alert>> members) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("""
-                    CREATE TEMPORARY TABLE IF NOT EXISTS incident_refresh (number BIGINT, title VARCHAR,
-                        severity VARCHAR, first_seen BIGINT, last_seen BIGINT, alert_count INTEGER, reference VARCHAR)""");
-            statement.execute("DELETE FROM temp.incident_refresh");
-        }
-        try (DuckDBAppender appender = connection.createAppender("temp", "main", "incident_refresh")) {
-            for (long number : touched) {
-                List<Alert> list = members.getOrDefault(number, List.of());
-                if (list.isEmpty()) {
-                    continue;
-                }
-                list.sort(java.util.Comparator.comparingLong(Alert::timeMicros).thenComparing(Alert::id));
-                appender.beginRow().append(number).append(IncidentNaming.title(list))
-                        .append(IncidentNaming.severity(list)).append(list.getFirst().timeMicros())
-                        .append(list.getLast().timeMicros()).append(list.size())
-                        .append(list.stream().map(Alert::incidentRef).filter(r -> !r.isEmpty()).findFirst()
-                                .orElse("")).endRow();
-            }
-        }
-        if (touched.size() <= 64) {
-            // a few incidents: one keyed update each, which the numbers' zone maps make cheap on a large table
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    UPDATE vigil_incidents i SET title = r.title,
-                        severity = CASE WHEN i.severity_set THEN i.severity ELSE r.severity END,
-                        first_seen = make_timestamptz(r.first_seen), last_seen = make_timestamptz(r.last_seen),
-                        alert_count = r.alert_count, reference = r.reference
-                    FROM (SELECT * FROM temp.incident_refresh WHERE number = ?) r WHERE i.number = ?""")) {
-                for (long number : touched) {
-                    statement.setLong(1, number);
-                    statement.setLong(2, number);
-                    statement.executeUpdate();
-                }
-            }
-            return;
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("""
-                    UPDATE vigil_incidents i SET title = r.title,
-                        severity = CASE WHEN i.severity_set THEN i.severity ELSE r.severity END,
-                        first_seen = make_timestamptz(r.first_seen), last_seen = make_timestamptz(r.last_seen),
-                        alert_count = r.alert_count, reference = r.reference
-                    FROM temp.incident_refresh r WHERE i.number = r.number""");
-        }
-    }
-
     // --- reading --------------------------------------------------------------------------------------------
 
     /**
@@ -587,40 +490,22 @@ public final class IncidentStore {
     public List<Incident> list(Principal reader, Optional<Incident.Status> status, Optional<String> minimumSeverity,
             int limit) {
         reader.require(Role.READER, "read incidents");
-        StringBuilder where = new StringBuilder("merged_into IS NULL");
-        List<Object> parameters = new ArrayList<>();
-        status.ifPresent(s -> {
-            where.append(" AND status = ?");
-            parameters.add(s.toString());
-        });
-        minimumSeverity.ifPresent(level -> {
-            where.append(" AND list_position(['informational', 'low', 'medium', 'high', 'critical'], severity) >= ?");
-            parameters.add(IncidentNaming.rank(level) + 1);
-        });
-        return store.read("reading incidents", "vigil_incidents", List.of(), () -> incidents(where.toString(),
-                parameters, "last_seen DESC, number DESC LIMIT " + Math.max(1, limit)));
+        return repository().list(status, minimumSeverity, limit);
     }
 
     /** One incident, or {@link ErrorCode#INCIDENT_NOT_FOUND}; a merged incident's number leads to where it went. */
     public Incident get(Principal reader, long number) {
         reader.require(Role.READER, "read incidents");
-        List<Incident> found = store.read("reading incident " + number, "vigil_incidents", List.of(),
-                () -> incidents("number = ? AND merged_into IS NULL", List.of(number), "number"));
-        if (!found.isEmpty()) {
-            return found.get(0);
+        IncidentRepository repository = repository();
+        Optional<Incident> found = repository.find(number);
+        if (found.isPresent()) {
+            return found.get();
         }
-        Long into = store.read("reading incident " + number, "vigil_incidents", null, () -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT merged_into FROM vigil_incidents WHERE number = ?")) {
-                statement.setLong(1, number);
-                try (ResultSet rows = statement.executeQuery()) {
-                    return rows.next() ? (Long) rows.getObject(1) : null;
-                }
-            }
-        });
-        if (into != null) {
+        OptionalLong into = repository.mergedInto(number);
+        if (into.isPresent()) {
             throw new VigilException(ErrorCode.INCIDENT_NOT_FOUND, "incident " + number + " was merged into incident "
-                    + into, "Use incident " + into + ": vigil incidents show " + into, null);
+                    + into.getAsLong(), "Use incident " + into.getAsLong() + ": vigil incidents show "
+                    + into.getAsLong(), null);
         }
         throw new VigilException(ErrorCode.INCIDENT_NOT_FOUND, "tenant '" + store.tenant() + "' has no incident "
                 + number);
@@ -629,28 +514,8 @@ public final class IncidentStore {
     /** The incident's alerts in time order, each with the reason it is there. */
     public List<PlacedAlert> alertsOf(Principal reader, long number) {
         Incident incident = get(reader, number);
-        Map<UUID, JoinReason> reasons = new HashMap<>();
-        store.read("reading incident " + number, "vigil_incident_alerts", null, () -> {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT alert_id, reason, entity_kind, entity_value, other_alert, gap_us, detail
-                    FROM vigil_incident_alerts WHERE incident = ?""")) {
-                statement.setLong(1, incident.number());
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        String kind = rows.getString(3);
-                        EntityKey entity = kind == null ? null
-                                : new EntityKey(EntityKey.Kind.valueOf(kind), rows.getString(4));
-                        reasons.put(rows.getObject(1, UUID.class), new JoinReason(
-                                JoinReason.Kind.valueOf(rows.getString(2)), entity, rows.getObject(5, UUID.class),
-                                rows.getLong(6), rows.getString(7)));
-                    }
-                }
-            }
-            return null;
-        });
-        List<Alert> members = store.read("reading incident " + number, "vigil_alerts", List.<Alert>of(),
-                () -> alerts.read("a.alert_id IN (SELECT alert_id FROM vigil_incident_alerts WHERE incident = ?)",
-                        List.of(incident.number()), "\"time\", alert_id"));
+        Map<UUID, JoinReason> reasons = repository().placements(incident.number());
+        List<Alert> members = alertsById(reasons.keySet());
         List<PlacedAlert> placed = new ArrayList<>(members.size());
         for (Alert alert : members) {
             placed.add(new PlacedAlert(alert, reasons.get(alert.id())));
@@ -661,21 +526,7 @@ public final class IncidentStore {
     /** The recorded changes and comments of an incident, oldest first. */
     public List<IncidentChange> changesOf(Principal reader, long number) {
         Incident incident = get(reader, number);
-        return store.read("reading incident " + number, "vigil_incident_changes", List.of(), () -> {
-            List<IncidentChange> changes = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT epoch_us(changed_at), actor, field, from_value, to_value FROM vigil_incident_changes
-                    WHERE incident = ? ORDER BY changed_at, rowid""")) {
-                statement.setLong(1, incident.number());
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        changes.add(new IncidentChange(incident.number(), instant(rows.getLong(1)),
-                                rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5)));
-                    }
-                }
-            }
-            return changes;
-        });
+        return repository().changes(incident.number());
     }
 
     /** Other incidents whose alerts name any of these entity values, with how many of their alerts do. */
@@ -684,25 +535,34 @@ public final class IncidentStore {
         if (entityValues.isEmpty()) {
             return Map.of();
         }
-        return store.read("finding related incidents", "vigil_incident_alerts", Map.of(), () -> {
-            Map<Long, Integer> related = new LinkedHashMap<>();
+        // the alerts naming the values are the event store's to find, their incidents the repository's to tell
+        List<UUID> naming = store.read("finding related incidents", "vigil_alerts", List.<UUID>of(), () -> {
+            List<UUID> ids = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT p.incident, count(*) FROM vigil_alerts a
-                    JOIN vigil_incident_alerts p ON p.alert_id = a.alert_id
-                    JOIN vigil_incidents i ON i.number = p.incident AND i.merged_into IS NULL
-                    WHERE p.incident <> ? AND list_has_any(json_extract_string(a.entities, '$[*].value'), ?::VARCHAR[])
-                    GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?""")) {
-                statement.setLong(1, number);
-                statement.setArray(2, connection.createArrayOf("VARCHAR", entityValues.toArray()));
-                statement.setInt(3, limit);
+                    SELECT alert_id FROM vigil_alerts
+                    WHERE list_has_any(json_extract_string(entities, '$[*].value'), ?::VARCHAR[])""")) {
+                statement.setArray(1, connection.createArrayOf("VARCHAR", entityValues.toArray()));
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        related.put(rows.getLong(1), rows.getInt(2));
+                        ids.add(rows.getObject(1, UUID.class));
                     }
                 }
             }
-            return related;
+            return ids;
         });
+        Map<Long, Integer> counts = new HashMap<>();
+        for (long incident : repository().incidentsOf(naming).values()) {
+            if (incident != number) {
+                counts.merge(incident, 1, Integer::sum);
+            }
+        }
+        Map<Long, Integer> related = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<Long, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(Math.max(0, limit))
+                .forEach(e -> related.put(e.getKey(), e.getValue()));
+        return related;
     }
 
     /** The stored events with these ids, in time order, with their common columns; unknown ids are skipped. */
@@ -857,35 +717,15 @@ public final class IncidentStore {
 
     // --- changing -------------------------------------------------------------------------------------------
 
-    /** Applies an analyst's update (see {@link Lifecycle}) and records its changes, in one commit. */
+    /**
+     * Applies an analyst's update (see {@link Lifecycle}) to the incident as stored and records its changes, in one
+     * commit; updates made at once (on two nodes) apply one after the other.
+     */
     public Incident update(Principal actor, long number, IncidentUpdate update, Instant now) {
-        Incident incident = get(actor, number);
-        Lifecycle.Updated updated = Lifecycle.apply(incident, update, actor, now);
-        Incident next = updated.incident();
-        store.write("updating incident " + number, () -> {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    UPDATE vigil_incidents SET status = ?, severity = ?, severity_set = severity_set OR ?,
-                        classification = ?, determination = ?, owner = ?, tags = ?::VARCHAR[],
-                        acknowledged = make_timestamptz(?::BIGINT), resolved = make_timestamptz(?::BIGINT)
-                    WHERE number = ?""")) {
-                statement.setString(1, next.status().toString());
-                statement.setString(2, next.severity());
-                statement.setBoolean(3, update.severity().isPresent());
-                statement.setString(4, next.classification().toString());
-                statement.setString(5, next.determination());
-                statement.setString(6, next.owner());
-                statement.setArray(7, connection.createArrayOf("VARCHAR", next.tags().toArray()));
-                setMicros(statement, 8, next.acknowledged());
-                setMicros(statement, 9, next.resolved());
-                statement.setLong(10, number);
-                statement.executeUpdate();
-            }
-            for (IncidentChange change : updated.changes()) {
-                insertChange(change);
-            }
-            return null;
-        });
-        store.commit();
+        get(actor, number); // a merged incident's number names where it went
+        Incident next = repository().update(number, update.severity().isPresent(),
+                current -> Lifecycle.apply(current, update, actor, now));
+        commitOwn();
         return next;
     }
 
@@ -894,122 +734,25 @@ public final class IncidentStore {
     /** The recorded decisions on an incident's actions, the latest per action. */
     public Map<UUID, ResponseAction> decisions(Principal reader, long number) {
         reader.require(Role.READER, "read incidents");
-        return store.read("reading response actions", "vigil_response_actions", Map.of(), () -> {
-            Map<UUID, ResponseAction> decisions = new LinkedHashMap<>();
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT action_id, action, target, reason, evidence, status, decided_by, epoch_us(decided_at),
-                        outcome FROM vigil_response_actions WHERE incident = ? ORDER BY recorded_at, rowid""")) {
-                statement.setLong(1, number);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        long decidedAt = rows.getLong(8);
-                        Instant at = rows.wasNull() ? null : instant(decidedAt);
-                        UUID id = rows.getObject(1, UUID.class);
-                        decisions.put(id, new ResponseAction(id, number,
-                                ResponseCard.Action.parse(rows.getString(2)), rows.getString(3), rows.getString(4),
-                                strings(rows.getArray(5)), ResponseAction.Status.parse(rows.getString(6)),
-                                rows.getString(7), at, rows.getString(9)));
-                    }
-                }
-            }
-            return decisions;
-        });
+        return repository().decisions(number);
     }
 
     /** Records a decision or an outcome of an action, and the change in the incident's history, in one commit. */
     public void record(ResponseAction action, Instant now) {
-        store.write("recording response action " + action.shortId(), () -> {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    INSERT INTO vigil_response_actions VALUES (?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?,
-                        make_timestamptz(?::BIGINT), ?, make_timestamptz(?::BIGINT))""")) {
-                statement.setObject(1, action.id());
-                statement.setLong(2, action.incident());
-                statement.setString(3, action.action().toString());
-                statement.setString(4, action.target());
-                statement.setString(5, action.reason());
-                statement.setArray(6, connection.createArrayOf("VARCHAR", action.evidence().toArray()));
-                statement.setString(7, action.status().toString());
-                statement.setString(8, action.decidedBy());
-                setMicros(statement, 9, action.decidedAt());
-                statement.setString(10, action.outcome());
-                statement.setLong(11, micros(now));
-                statement.executeUpdate();
-            }
-            insertChange(new IncidentChange(action.incident(), now, action.decidedBy().isEmpty() ? "vigil"
-                    : action.decidedBy(), "action", action.shortId() + " " + action.action() + " " + action.target(),
-                    action.status() + (action.outcome().isEmpty() ? "" : ": " + action.outcome())));
-            return null;
-        });
-        store.commit();
+        repository().record(action, new IncidentChange(action.incident(), now, action.decidedBy().isEmpty() ? "vigil"
+                : action.decidedBy(), "action", action.shortId() + " " + action.action() + " " + action.target(),
+                action.status() + (action.outcome().isEmpty() ? "" : ": " + action.outcome())), now);
+        commitOwn();
     }
 
-    void insertChange(IncidentChange change) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                INSERT INTO vigil_incident_changes VALUES (?, make_timestamptz(?::BIGINT), ?, ?, ?, ?)""")) {
-            statement.setLong(1, change.incident());
-            statement.setLong(2, micros(change.at()));
-            statement.setString(3, change.actor());
-            statement.setString(4, change.field());
-            statement.setString(5, change.from());
-            statement.setString(6, change.to());
-            statement.executeUpdate();
+    /** Commits this store's unit of work when the incidents are kept in it (PostgreSQL commits on its own). */
+    private void commitOwn() {
+        if (repository() == own) {
+            store.commit();
         }
     }
 
     // --- plumbing -------------------------------------------------------------------------------------------
-
-    private List<Incident> incidents(String where, List<?> parameters, String orderBy) throws SQLException {
-        List<Incident> incidents = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + INCIDENT_COLUMNS
-                + " FROM vigil_incidents WHERE " + where + " ORDER BY " + orderBy)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    incidents.add(new Incident(rows.getLong(1), rows.getString(2),
-                            Incident.Status.parse(rows.getString(3)), rows.getString(4),
-                            Incident.Classification.parse(rows.getString(5)), rows.getString(6), rows.getString(7),
-                            strings(rows.getArray(8)), instant(rows.getLong(9)), instant(rows.getLong(10)),
-                            instant(rows.getLong(11)), nullableInstant(rows, 12), nullableInstant(rows, 13),
-                            rows.getString(14), rows.getInt(15)));
-                }
-            }
-        }
-        return incidents;
-    }
-
-    private void execute(String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
-        }
-    }
-
-    private static List<String> strings(Array array) throws SQLException {
-        List<String> out = new ArrayList<>();
-        if (array != null) {
-            for (Object value : (Object[]) array.getArray()) {
-                out.add((String) value);
-            }
-        }
-        return out;
-    }
-
-    private static Instant nullableInstant(ResultSet rows, int column) throws SQLException {
-        long value = rows.getLong(column);
-        return rows.wasNull() ? null : instant(value);
-    }
-
-    private static void setMicros(PreparedStatement statement, int index, Instant instant) throws SQLException {
-        if (instant == null) {
-            statement.setNull(index, java.sql.Types.BIGINT);
-        } else {
-            statement.setLong(index, micros(instant));
-        }
-    }
 
     static long micros(Instant instant) {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);

@@ -21,6 +21,10 @@ import java.util.List;
  * API token opens exactly one tenant, named in its row; it is found by its hash before its tenant is known, as a
  * request presents it. A plugin's rows (its files and settings) hang off its {@code vigil_plugins} row; each change of
  * a plugin gives it the next {@code vigil_plugin_revisions} number, which tells readers that hold its skills.
+ *
+ * <p>Incidents are numbered per tenant ({@code (tenant, number)}); a placement is keyed by its alert id, so an alert is
+ * placed once whichever node or run tries again. The correlation cursor names the last alert placed by the row number
+ * of the event store the alerts live in, one row per tenant.
  */
 final class PostgresSchema {
     /** Arbitrary, fixed: the advisory lock that serializes migrations. */
@@ -76,7 +80,39 @@ final class PostgresSchema {
                     CREATE TABLE vigil_plugin_settings (
                         tenant text NOT NULL, plugin text NOT NULL, position integer NOT NULL, name text NOT NULL,
                         value text NOT NULL, PRIMARY KEY (tenant, plugin, name),
-                        FOREIGN KEY (tenant, plugin) REFERENCES vigil_plugins ON DELETE CASCADE)""")));
+                        FOREIGN KEY (tenant, plugin) REFERENCES vigil_plugins ON DELETE CASCADE)""")),
+            new Migration(3, "incidents, their placements, history, response actions and correlation cursor", List.of("""
+                    CREATE TABLE vigil_incidents (
+                        tenant text NOT NULL, number bigint NOT NULL, title text NOT NULL, status text NOT NULL,
+                        severity text NOT NULL, severity_set boolean NOT NULL DEFAULT false,
+                        classification text NOT NULL, determination text NOT NULL, owner text NOT NULL,
+                        tags text[] NOT NULL, first_seen timestamptz NOT NULL, last_seen timestamptz NOT NULL,
+                        created timestamptz NOT NULL, acknowledged timestamptz, resolved timestamptz,
+                        reference text NOT NULL, alert_count integer NOT NULL, merged_into bigint,
+                        PRIMARY KEY (tenant, number))""", """
+                    CREATE INDEX vigil_incidents_recent ON vigil_incidents (tenant, last_seen DESC, number DESC)
+                        WHERE merged_into IS NULL""", """
+                    CREATE TABLE vigil_incident_alerts (
+                        tenant text NOT NULL, alert_id uuid NOT NULL, incident bigint NOT NULL, reason text NOT NULL,
+                        entity_kind text, entity_value text, other_alert uuid, gap_us bigint NOT NULL,
+                        detail text NOT NULL, placed_at timestamptz NOT NULL, placed bigint GENERATED ALWAYS AS IDENTITY,
+                        PRIMARY KEY (tenant, alert_id),
+                        FOREIGN KEY (tenant, incident) REFERENCES vigil_incidents)""", """
+                    CREATE INDEX vigil_incident_alerts_incident ON vigil_incident_alerts (tenant, incident)""", """
+                    CREATE TABLE vigil_incident_changes (
+                        tenant text NOT NULL, incident bigint NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY,
+                        changed_at timestamptz NOT NULL, actor text NOT NULL, field text NOT NULL,
+                        from_value text NOT NULL, to_value text NOT NULL, PRIMARY KEY (tenant, incident, seq),
+                        FOREIGN KEY (tenant, incident) REFERENCES vigil_incidents)""", """
+                    CREATE TABLE vigil_response_actions (
+                        tenant text NOT NULL, incident bigint NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY,
+                        action_id uuid NOT NULL, action text NOT NULL, target text NOT NULL, reason text NOT NULL,
+                        evidence text[] NOT NULL, status text NOT NULL, decided_by text NOT NULL,
+                        decided_at timestamptz, outcome text NOT NULL, recorded_at timestamptz NOT NULL,
+                        PRIMARY KEY (tenant, incident, seq),
+                        FOREIGN KEY (tenant, incident) REFERENCES vigil_incidents)""", """
+                    CREATE TABLE vigil_correlation_cursor (
+                        tenant text PRIMARY KEY, alert_rowid bigint NOT NULL, placed_through timestamptz NOT NULL)""")));
 
     private PostgresSchema() {}
 

@@ -93,6 +93,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /** A reader's: the catalog version its event tables were loaded at. */
     private long catalogLoaded;
     private SessionRepository sharedSessions;
+    private IncidentRepository sharedIncidents;
     private PluginRepository sharedPlugins;
     private boolean inTransaction;
     /** Computes a stale prevalence baseline elsewhere: see {@link #refreshStaleBaselinesWith}. */
@@ -715,6 +716,16 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                 () -> alerts.read("a.alert_id = ?", List.of(id), "alert_id").stream().findFirst());
     }
 
+    /** The stored alerts with these ids, in time order; ids of alerts this store does not hold are skipped. */
+    public List<Alert> alertsById(java.util.Collection<java.util.UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return read("reading alerts", "vigil_alerts", List.<Alert>of(), () -> alerts.read(
+                "a.alert_id IN (SELECT unnest(?::VARCHAR[])::UUID)", List.of(connection.createArrayOf("VARCHAR",
+                        ids.stream().map(java.util.UUID::toString).toArray())), "\"time\", alert_id"));
+    }
+
     /** How many alerts are stored. */
     public long alertCount() {
         return read("counting alerts", "vigil_alerts", 0L, alerts::count);
@@ -757,6 +768,28 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
                     + " tenant '" + tenant + "'");
         }
         this.sharedSessions = shared;
+    }
+
+    /**
+     * Keeps the tenant's incidents (lifecycle, placements, history, decisions on actions, the correlation cursor) in
+     * {@code shared} (PostgreSQL, in a scale-out deployment) from now on, instead of in this store's database; the
+     * alerts and events they are made of stay here. Changes to them are then durable when each operation returns, not
+     * at {@link #commit()}.
+     *
+     * @throws IllegalArgumentException when {@code shared} holds another tenant's incidents
+     */
+    public void keepIncidentsIn(IncidentRepository shared) {
+        requireNonNull(shared, "shared is null");
+        if (!shared.tenant().equals(tenant)) {
+            throw new IllegalArgumentException("the incidents of tenant '" + shared.tenant() + "' cannot be those of"
+                    + " tenant '" + tenant + "'");
+        }
+        this.sharedIncidents = shared;
+    }
+
+    /** The repository {@link #keepIncidentsIn} named, if any. */
+    Optional<IncidentRepository> sharedIncidents() {
+        return Optional.ofNullable(sharedIncidents);
     }
 
     /**

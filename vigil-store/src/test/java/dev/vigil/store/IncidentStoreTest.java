@@ -62,7 +62,17 @@ class IncidentStoreTest {
 
     @BeforeEach
     void open() {
-        store = TenantStore.open(data, ACME, TenantStore.Mode.READ_WRITE);
+        store = opened();
+    }
+
+    /** The tenant's store, with its incidents where the configuration under test keeps them (here: in the store). */
+    TenantStore opened() {
+        return TenantStore.open(data, ACME, TenantStore.Mode.READ_WRITE);
+    }
+
+    /** How many placements the incidents' store holds. */
+    long placementsStored() {
+        return ((Number) StoreTesting.single(store, "SELECT count(*) FROM vigil_incident_alerts")).longValue();
     }
 
     @AfterEach
@@ -76,7 +86,7 @@ class IncidentStoreTest {
 
     void reopen() {
         store.close();
-        store = TenantStore.open(data, ACME, TenantStore.Mode.READ_WRITE);
+        store = opened();
     }
 
     // --- building ---------------------------------------------------------------------------------------------
@@ -196,7 +206,7 @@ class IncidentStoreTest {
         CorrelationSummary third = correlate();
         assertThat(third.alerts()).isZero();
         assertThat(incidents().list(READER, Optional.empty(), Optional.empty(), 10)).hasSize(2);
-        assertThat(StoreTesting.single(store, "SELECT count(*) FROM vigil_incident_alerts")).isEqualTo(3L);
+        assertThat(placementsStored()).isEqualTo(3L);
     }
 
     @Test

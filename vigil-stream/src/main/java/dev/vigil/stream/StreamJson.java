@@ -1,6 +1,7 @@
 package dev.vigil.stream;
 
 import dev.vigil.incident.Assignment;
+import dev.vigil.incident.EntityKey;
 import dev.vigil.incident.JoinReason;
 import dev.vigil.model.Alert;
 import dev.vigil.model.CommonColumn;
@@ -121,8 +122,9 @@ public final class StreamJson {
     }
 
     /**
-     * Where correlation placed an alert. {@code id} is the alert's id: an alert is placed once, so a sink keeps the
-     * first record per id.
+     * Where correlation placed an alert, with the whole alert ({@code alert}, as on the alerts topic), so that an
+     * incident store applies it from this topic alone. {@code id} is the alert's id: an alert is placed once, so a
+     * sink keeps the first record per id.
      */
     public static byte[] placement(Alert alert, Assignment assignment) {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -144,7 +146,33 @@ public final class StreamJson {
         json.put("level", alert.level());
         json.put("time_micros", alert.timeMicros());
         json.put("event_ids", alert.eventIds().stream().map(EventId::toString).toList());
+        json.put("alert", MAPPER.readValue(alert(alert), Map.class));
         return MAPPER.writeValueAsBytes(json);
+    }
+
+    /** A placement as {@link #placement(Alert, Assignment)} wrote it: the alert, and where and why it went. */
+    public record Placement(Alert alert, Assignment assignment) {}
+
+    /**
+     * Reads a placement record.
+     *
+     * @throws IllegalArgumentException for a record written before placements carried their alert
+     */
+    @SuppressWarnings("unchecked")
+    public static Placement placement(byte[] bytes) {
+        Map<String, Object> json = MAPPER.readValue(bytes, Map.class);
+        Object alert = json.get("alert");
+        if (!(alert instanceof Map)) {
+            throw new IllegalArgumentException("the placement of alert " + json.get("id") + " carries no alert");
+        }
+        Alert placed = alert(MAPPER.writeValueAsBytes(alert));
+        List<Assignment.Merge> merged = new ArrayList<>();
+        for (Map<String, Object> merge : (List<Map<String, Object>>) json.get("merged")) {
+            merged.add(new Assignment.Merge(((Number) merge.get("incident")).longValue(),
+                    reason((Map<String, Object>) merge.get("reason"))));
+        }
+        return new Placement(placed, new Assignment(placed.id(), ((Number) json.get("incident")).longValue(),
+                (Boolean) json.get("opened"), reason((Map<String, Object>) json.get("reason")), merged));
     }
 
     private static Map<String, Object> reason(JoinReason reason) {
@@ -155,7 +183,28 @@ public final class StreamJson {
         }
         json.put("evidence", reason.evidence());
         json.put("detail", reason.detail());
+        if (reason.otherAlert() != null) {
+            json.put("other_alert", reason.otherAlert().toString());
+        }
+        json.put("gap_micros", reason.gapMicros());
         return json;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static JoinReason reason(Map<String, Object> json) {
+        EntityKey entity = null;
+        if (json.get("entity") instanceof Map<?, ?> named) {
+            String label = (String) named.get("kind");
+            EntityKey.Kind kind = java.util.Arrays.stream(EntityKey.Kind.values()).filter(k -> k.label().equals(label))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown entity kind '" + label
+                            + "' in a placement"));
+            entity = new EntityKey(kind, (String) named.get("value"));
+        }
+        Object other = json.get("other_alert");
+        Object gap = json.get("gap_micros");
+        return new JoinReason(JoinReason.Kind.valueOf(((String) json.get("kind")).toUpperCase(java.util.Locale.ROOT)),
+                entity, other == null ? null : UUID.fromString((String) other),
+                gap == null ? 0 : ((Number) gap).longValue(), (String) json.get("detail"));
     }
 
     private static void putPosition(Map<String, Object> json, SourcePosition position) {

@@ -221,6 +221,29 @@ class PipelineTopologyTest {
     }
 
     @Test
+    void aPlacementCarriesItsAlertAndReadsBackAsCorrelationMadeIt() throws IOException {
+        config.pipeInput("acme", new TenantContent(Map.of("failed-logon.yml", FAILED_LOGON), Map.of()).encode());
+        Path file = dir.resolve("logons.json");
+        Files.writeString(file, logon(4625, "alice", "2024-05-06T10:00:00Z") + "\n"
+                + logon(4625, "alice", "2024-05-06T10:20:00Z") + "\n");
+
+        send(ACME, file);
+
+        List<Alert> raised = alerts.readValuesToList().stream().map(StreamJson::alert).toList();
+        List<StreamJson.Placement> placed = incidents.readValuesToList().stream().map(StreamJson::placement)
+                .toList();
+        assertThat(placed).extracting(StreamJson.Placement::alert).containsExactlyElementsOf(raised);
+        assertThat(placed.get(0).assignment().opened()).isTrue();
+        dev.vigil.incident.JoinReason joined = placed.get(1).assignment().reason();
+        assertThat(placed.get(1).assignment().incident()).isEqualTo(1);
+        assertThat(joined.kind()).isEqualTo(dev.vigil.incident.JoinReason.Kind.SHARED_ENTITY);
+        assertThat(joined.otherAlert()).isEqualTo(raised.get(0).id());
+        assertThat(joined.gapMicros()).isEqualTo(java.time.Duration.ofMinutes(20).toNanos() / 1000);
+        assertThat(joined.entity()).isNotNull();
+        assertThat(joined.detail()).contains("needed to join");
+    }
+
+    @Test
     void placedAlertsArePrunedOnceTwiceTheProgressionWindowBehindTheLatest() throws IOException {
         config.pipeInput("acme", new TenantContent(Map.of("failed-logon.yml", FAILED_LOGON), Map.of()).encode());
         Path old = dir.resolve("old.json");
