@@ -43,6 +43,8 @@ final class IngestDriver {
     private final AtomicLong quarantined = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    /** When the latest answer to an ingest request arrived ({@link System#nanoTime}), 0 before the first. */
+    private final AtomicLong lastAnswer = new AtomicLong();
 
     IngestDriver(HttpClient http, URI uri, String token, Options options, LoadRecords records, long deadline,
             Errors errors) {
@@ -97,7 +99,9 @@ final class IngestDriver {
                 return false;
             }
             requests.incrementAndGet();
-            latencies.add((System.nanoTime() - start) / 1e6);
+            long answered = System.nanoTime();
+            lastAnswer.accumulateAndGet(answered, Math::max);
+            latencies.add((answered - start) / 1e6);
             if (response.statusCode() == 429) {
                 throttled.incrementAndGet();
                 long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1);
@@ -148,7 +152,17 @@ final class IngestDriver {
         }
     }
 
-    /** The figures once every sender stopped, {@code nanos} after the loaded phase began. */
+    /**
+     * How long ingest ran from {@code start}: until its last answer. The senders stop at the deadline, while asks in
+     * flight then may go on for seconds: dividing ingest by the whole loaded phase would count that tail, when no
+     * record was sent, against it.
+     */
+    long span(long start) {
+        long last = lastAnswer.get();
+        return last == 0 ? 0 : last - start;
+    }
+
+    /** The figures once every sender stopped, {@code nanos} (its {@link #span}) after the loaded phase began. */
     ServerLoadBenchmark.Ingest figures(long nanos) {
         double seconds = nanos / 1e9;
         double achieved = seconds == 0 ? 0 : acknowledged.get() / seconds;

@@ -284,7 +284,7 @@ public final class ServerLoadBenchmark {
             reporter.interrupt();
             reporter.join();
             loaded = asking(crowd, elapsed, processCpuNanos() - startCpu);
-            ingest = driver.figures(elapsed);
+            ingest = driver.figures(options.ingestRate() > 0 && driver.span(start) > 0 ? driver.span(start) : elapsed);
         } finally {
             Instant revokedAt = Instant.now();
             for (String id : issued) {

@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
 final class Detections {
     static final Duration INDICATORS_FRESH = Duration.ofMinutes(5);
     /**
-     * How long a tenant's compiled set is used before the store's fingerprints are read again: checking takes one of
-     * the tenant's few readers, which asks hold for long, so ingest does not take one on every request. A rule
-     * imported, enabled or disabled applies to data arriving at most this much later.
+     * How long a tenant's compiled set is used before the store's fingerprints are read again. Checking takes one of
+     * the tenant's few readers, which asks hold for long, so ingest never waits for it: once the set is this old, the
+     * next request starts a check on another thread and goes on with the set it has. A rule imported, enabled or
+     * disabled applies to data arriving this much later, plus the time the check waits for a reader.
      */
     static final Duration RECHECK = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(Detections.class);
@@ -57,6 +58,7 @@ final class Detections {
     private final TenantStores stores;
     private final Clock clock;
     private final Map<TenantId, Compiled> compiled = new ConcurrentHashMap<>();
+    private final Map<TenantId, java.util.concurrent.atomic.AtomicBoolean> checking = new ConcurrentHashMap<>();
 
     private record Compiled(String rulesVersion, TenantRules rules, String indicatorsVersion, Instant indicatorsAt,
             IndicatorIndex indicators, Instant checkedAt) {}
@@ -168,8 +170,15 @@ final class Detections {
     /** Starts detection for one request to the tenant: its compiled rules and indicators, read on a reader. */
     Run open(TenantId tenant) {
         Compiled held = compiled.get(tenant);
-        Compiled current = held != null && Duration.between(held.checkedAt(), clock.instant()).compareTo(RECHECK) < 0
-                ? held : stores.read(tenant, this::current);
+        Compiled current;
+        if (held == null) {
+            current = stores.read(tenant, this::current); // the first request compiles the set
+        } else {
+            if (Duration.between(held.checkedAt(), clock.instant()).compareTo(RECHECK) >= 0) {
+                recheck(tenant);
+            }
+            current = held;
+        }
         Detector rules = current.rules().isEmpty() ? null : new Detector(tenant, current.rules().rules());
         List<EventDetector> all = new ArrayList<>();
         if (rules != null) {
@@ -179,6 +188,24 @@ final class Detections {
             all.add(new IocDetector(current.indicators(), tenant));
         }
         return new Run(tenant, rules, List.copyOf(all));
+    }
+
+    /** Reads the tenant's fingerprints again (and compiles what changed) on another thread; one check at a time. */
+    private void recheck(TenantId tenant) {
+        java.util.concurrent.atomic.AtomicBoolean running = checking.computeIfAbsent(tenant,
+                t -> new java.util.concurrent.atomic.AtomicBoolean());
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("vigil-rules-check").start(() -> {
+            try {
+                stores.read(tenant, this::current);
+            } catch (RuntimeException e) {
+                LOG.warn("checking the rules and indicators of tenant '{}' failed: {}", tenant, e.getMessage());
+            } finally {
+                running.set(false);
+            }
+        });
     }
 
     private Compiled current(TenantStore store) {
