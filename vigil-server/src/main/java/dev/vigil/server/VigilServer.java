@@ -62,19 +62,32 @@ public final class VigilServer implements AutoCloseable {
     private final boolean secure;
     private SyslogListeners syslog;
     private final ReportTimer reportTimer;
+    /** Scale mode's Kafka producer and lake readers; null in embedded mode. */
+    private final ScaleMode scale;
 
     private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock,
             Supplier<Optional<Embedder>> embedder, String host, int port) {
         Optional<Tls> tls = Tls.from(config, System.getenv());
         this.secure = tls.isPresent();
+        boolean scaleMode = ScaleMode.requested(config);
+        if (scaleMode) {
+            ScaleMode.check(config); // the configuration first, before any service is reached
+        }
         this.state = ServerState.open(config);
-        this.stores = new TenantStores(config.dataDirectory(), state::sharedSessions);
+        try {
+            this.scale = scaleMode ? ScaleMode.connect(config, clock) : null;
+        } catch (RuntimeException e) {
+            state.close();
+            throw e;
+        }
+        this.stores = scale != null ? TenantStores.overLake(scale.lake()::open, state::sharedSessions)
+                : new TenantStores(config.dataDirectory(), state::sharedSessions);
         this.gate = new Gatekeeper(state.tokens(), state.users(),
                 new LoginSessions((java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_IDLE),
                         (java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_LIFETIME)),
                 clock, secure);
         this.audit = state.audit();
-        this.api = new Api(config, stores, responder, embedder, gate);
+        this.api = new Api(config, stores, responder, embedder, gate, scale);
         this.clock = clock;
         this.ingestLimit = IngestApi.maxBodyBytes(config);
         this.clients = ClientAddresses.parse((String) config.value(dev.vigil.config.ConfigKey.SERVER_TRUSTED_PROXIES));
@@ -132,8 +145,11 @@ public final class VigilServer implements AutoCloseable {
             server.stores.openExisting();
             server.app.start(host, port);
             server.syslog = SyslogListeners.start(SyslogListeners.parse((String) config.value(
-                    dev.vigil.config.ConfigKey.SERVER_SYSLOG_LISTENERS)), host, config, server.stores, clock);
-            server.reportTimer.start();
+                    dev.vigil.config.ConfigKey.SERVER_SYSLOG_LISTENERS)), host, config, server.stores, clock,
+                    server.scale);
+            if (server.scale == null) { // scheduled reports read incidents and posture, which scale mode lacks yet
+                server.reportTimer.start();
+            }
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -174,9 +190,20 @@ public final class VigilServer implements AutoCloseable {
             try {
                 stores.close();
             } finally {
-                state.close();
+                try {
+                    if (scale != null) {
+                        scale.close(); // after the syslog listeners sent what they had gathered
+                    }
+                } finally {
+                    state.close();
+                }
             }
         }
+    }
+
+    /** Whether the server runs as a stateless scale-mode node ({@code --mode scale}). */
+    public boolean scaleMode() {
+        return scale != null;
     }
 
     /** Whether the server speaks HTTPS ({@code server.tls.keystore}). */
