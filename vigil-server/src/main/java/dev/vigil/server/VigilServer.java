@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server holds the tenants' stores open for writing while it runs; it opens those that exist when it starts,
  * so a data directory another Vigil process holds fails the start with {@code STORE_LOCKED}.
+ *
+ * <p>In scale mode ({@code server.mode: scale}, {@link ScaleMode}) it holds no store: records go to the pipeline's raw
+ * topic on Kafka, events are read from the lake, state is in PostgreSQL, and routes over what it does not hold yet
+ * answer {@code scale_mode_unsupported}.
  */
 public final class VigilServer implements AutoCloseable {
     /** Largest request body accepted. */
@@ -155,6 +159,18 @@ public final class VigilServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * Checks, without reaching any service, that a configuration asking for scale mode names what it needs
+     * ({@code store.state: postgresql}, {@code stream.bootstrap}, {@code lake.root}); does nothing in embedded mode.
+     *
+     * @throws VigilException {@code CONFIG_INVALID} naming the key and the fix
+     */
+    public static void checkMode(VigilConfig config) {
+        if (ScaleMode.requested(config)) {
+            ScaleMode.check(config);
+        }
     }
 
     /** The port the server listens on. */
