@@ -127,6 +127,7 @@ class ScaleModeServeTest {
         flags.put("stream.connect-timeout", "5s");
         flags.put("lake.root", folder.resolve("lake").toString());
         flags.put("ingest.max-record-bytes", Integer.toString(MAX_RECORD));
+        flags.put("server.syslog.listeners", "tcp:0=acme");
         flags.putAll(overrides);
         flags.values().removeIf(String::isEmpty);
         return ConfigLoader.load(null, Map.of(), flags);
@@ -142,6 +143,7 @@ class ScaleModeServeTest {
             common[CommonColumn.HOST.ordinal()] = "ws-" + tenant;
             common[CommonColumn.COMMAND_LINE.ordinal()] = "powershell -c " + marker;
             common[CommonColumn.EVENT_CODE.ordinal()] = "1";
+            common[CommonColumn.ACTION.ordinal()] = "process_create";
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("EventID", 1L);
             fields.put("CommandLine", "powershell -c " + marker);
@@ -218,6 +220,7 @@ class ScaleModeServeTest {
         List<ConsumerRecord<String, byte[]>> onTopic = rawTopic(4);
         assertThat(onTopic).hasSize(4).allSatisfy(record -> assertThat(record.key()).isEqualTo("acme"));
         List<RawEnvelope> envelopes = onTopic.stream().map(r -> RawEnvelope.decode(r.value())).toList();
+        assertThat(envelopes).allSatisfy(e -> assertThat(e.record().position().source()).isEqualTo("stdin"));
         assertThat(envelopes).allSatisfy(e -> assertThat(e.tenant()).isEqualTo(ACME));
         assertThat(envelopes.stream().filter(e -> e.refusal() == null)
                 .map(e -> new String(e.record().bytes(), StandardCharsets.UTF_8)))
@@ -247,6 +250,43 @@ class ScaleModeServeTest {
 
     @Test
     @Order(3)
+    void syslogMessagesGoToTheRawTopicToo() throws Exception {
+        int port = server.syslogPorts().get(0);
+        List<String> messages = List.of("<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
+                "<13>Oct 11 22:14:16 mymachine sshd[42]: Accepted publickey for alice from 203.0.113.7");
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.getOutputStream().write((String.join("\n", messages) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        List<RawEnvelope> syslog = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (syslog.size() < 2 && System.nanoTime() < deadline) {
+            syslog = rawTopic(6).stream().map(r -> RawEnvelope.decode(r.value()))
+                    .filter(e -> e.record().position().source().equals("syslog")).toList();
+        }
+        assertThat(syslog).hasSize(2).allSatisfy(e -> assertThat(e.tenant()).isEqualTo(ACME));
+        assertThat(syslog.stream().map(e -> new String(e.record().bytes(), StandardCharsets.UTF_8)))
+                .containsExactlyInAnyOrderElementsOf(messages);
+    }
+
+    @Test
+    @Order(4)
+    void theCopilotAnswersFromTheLakeAndKeepsItsSessionInPostgresql() throws Exception {
+        Answer answer = send("POST", "/api/v1/tenants/acme/copilot/ask", analystToken, "application/json",
+                ApiJson.MAPPER.writeValueAsString(Map.of("prompt", "hunt: SysmonEvent | where CommandLine has"
+                        + " 'CANARY' | count", "session", "new")));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().get("markdown").asString()).startsWith("There were 3 process starts");
+        assertThat(answer.json().get("queries").toString()).contains("CANARY");
+        java.util.UUID session = java.util.UUID.fromString(answer.json().get("session").asString());
+        try (dev.vigil.store.PostgresState otherNode = dev.vigil.store.PostgresState.open(url, "", Optional.empty(),
+                1)) {
+            assertThat(otherNode.sessions(ACME).get(new dev.vigil.model.Principal("acme-analyst", Role.ANALYST),
+                    session).turns()).hasSize(1);
+        }
+    }
+
+    @Test
+    @Order(5)
     void routesOverStateTheNodeDoesNotHoldAnswerThatTheyAreNotServedYet() throws Exception {
         Answer incidents = send("GET", "/api/v1/tenants/acme/incidents", analystToken, "application/json", null);
         assertThat(incidents.status()).isEqualTo(409);
@@ -256,7 +296,7 @@ class ScaleModeServeTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void theNodeKeepsNothingOfItsOwnOnDisk() {
         Path data = folder.resolve("node-data");
         assertThat(data.resolve("tenants")).doesNotExist();
