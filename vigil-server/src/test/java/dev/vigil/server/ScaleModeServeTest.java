@@ -68,6 +68,8 @@ class ScaleModeServeTest {
     static final TenantId GLOBEX = TenantId.of("globex");
     static final String PREFIX = "scale-test.";
     static final int MAX_RECORD = 512;
+    /** The ids of the events written to the lake, by tenant. */
+    static final Map<TenantId, List<EventId>> WRITTEN = new HashMap<>();
 
     @TempDir
     static Path folder;
@@ -147,8 +149,10 @@ class ScaleModeServeTest {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("EventID", 1L);
             fields.put("CommandLine", "powershell -c " + marker);
-            events.add(new Event(EventId.derive(tenant, millis, raw.getBytes(StandardCharsets.UTF_8), 0), tenant,
-                    "SysmonEvent", millis * 1000, common, fields, raw, new SourcePosition("seed.json", n, 0)));
+            EventId id = EventId.derive(tenant, millis, raw.getBytes(StandardCharsets.UTF_8), 0);
+            WRITTEN.computeIfAbsent(tenant, t -> new ArrayList<>()).add(id);
+            events.add(new Event(id, tenant, "SysmonEvent", millis * 1000, common, fields, raw,
+                    new SourcePosition("seed.json", n, 0)));
         }
         try (LakeWriter writer = new LakeWriter(new LakeLayout(LakeSettings.local(lake.toString())))) {
             writer.append(new EventSink.Batch(events, List.of()));
@@ -287,6 +291,24 @@ class ScaleModeServeTest {
 
     @Test
     @Order(5)
+    void evidenceOpensTheTenantsEventsFromTheLakeAndNoOtherTenants() throws Exception {
+        EventId mine = WRITTEN.get(ACME).get(0);
+        Answer answer = send("GET", "/api/v1/tenants/acme/evidence?ref=event:" + mine, analystToken,
+                "application/json", null);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().get("event").get("table").asString()).isEqualTo("SysmonEvent");
+        assertThat(answer.json().get("event").get("fields").get("CommandLine").asString())
+                .isEqualTo("powershell -c CANARY-acme-only");
+
+        EventId theirs = WRITTEN.get(GLOBEX).get(0);
+        Answer other = send("GET", "/api/v1/tenants/acme/evidence?ref=event:" + theirs, analystToken,
+                "application/json", null);
+        assertThat(other.status()).as(other.body()).isEqualTo(404);
+        assertThat(other.body()).doesNotContain("globex-benign");
+    }
+
+    @Test
+    @Order(6)
     void routesOverStateTheNodeDoesNotHoldAnswerThatTheyAreNotServedYet() throws Exception {
         Answer incidents = send("GET", "/api/v1/tenants/acme/incidents", analystToken, "application/json", null);
         assertThat(incidents.status()).isEqualTo(409);
@@ -296,7 +318,7 @@ class ScaleModeServeTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theNodeKeepsNothingOfItsOwnOnDisk() {
         Path data = folder.resolve("node-data");
         assertThat(data.resolve("tenants")).doesNotExist();
