@@ -34,15 +34,63 @@ import picocli.CommandLine.Spec;
 @Command(name = "lake", mixinStandardHelpOptions = true,
         description = {"The scale-out event lake: Parquet files under lake.root, partitioned by tenant, table and day.",
                 "Write ingests files into it, compact merges small files, hunt runs KQL over it (DuckDB or Spark)."},
-        subcommands = {LakeCommand.Write.class, LakeCommand.Compact.class, LakeCommand.Hunt.class},
+        subcommands = {LakeCommand.Write.class, LakeCommand.Compact.class, LakeCommand.Hunt.class,
+                LakeCommand.Sink.class},
         footer = {"", "Examples:",
                 "  vigil lake write logs/ --tenant acme --set lake.root=/srv/lake",
                 "  vigil lake compact --all-tenants",
+                "  vigil lake sink --bootstrap kafka-1:9092 --set lake.root=/mnt/vigil-lake",
                 "  vigil lake hunt 'SysmonEvent | summarize count() by EventID' --engine spark --json",
                 "Exit codes: 0 ok, 2 invalid query or options, 7 partial (a source could not be read to the end)."})
 final class LakeCommand extends CommandGroup {
     private static LakeLayout layout(VigilConfig config) {
         return new LakeLayout(config.lake());
+    }
+
+    @Command(name = "sink", mixinStandardHelpOptions = true,
+            description = {"Write the Kafka pipeline's events topic into the lake until stopped (SIGTERM writes and"
+                    + " commits what was read): the consumer group stream.application-id + '-lake' reads committed"
+                    + " events and commits its offsets once their files are durable. Run one per events partition"
+                    + " set, on nodes that mount lake.root."},
+            footer = {"", "Exit codes: 0 stopped, 1 no broker answered or the lake could not be written."})
+    static final class Sink implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StreamCommand.Brokers brokers;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            VigilConfig config = common.load();
+            dev.vigil.stream.StreamSettings settings = dev.vigil.stream.StreamSettings.from(config, brokers.bootstrap);
+            LakeLayout layout = layout(config);
+            dev.vigil.stream.LakeSink sink = new dev.vigil.stream.LakeSink(settings, layout);
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                sink.close();
+                try {
+                    done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "vigil-lake-sink-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(java.util.Locale.ROOT, "lake sink of %s: %s into %s (group %s)%n", settings.bootstrap(),
+                    settings.topics().events(), layout, dev.vigil.stream.LakeSink.groupId(settings));
+            out.flush();
+            try {
+                sink.run();
+            } finally {
+                done.countDown();
+            }
+            out.printf(java.util.Locale.ROOT, "%d events written%n", sink.written());
+            return 0;
+        }
     }
 
     @Command(name = "write", mixinStandardHelpOptions = true,

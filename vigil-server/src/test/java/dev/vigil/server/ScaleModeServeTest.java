@@ -327,6 +327,40 @@ class ScaleModeServeTest {
     }
 
     @Test
+    @Order(8)
+    void ingestedRecordsReachTheLakeThroughTheWorkersAndTheSinkAndAnswerHuntsOnTheNode() throws Exception {
+        dev.vigil.stream.StreamSettings settings = dev.vigil.stream.StreamSettings.from(config, null)
+                .withStateDir(folder.resolve("worker-state"));
+        dev.vigil.stream.LakeSink sink = new dev.vigil.stream.LakeSink(settings, new LakeLayout(config.lake()));
+        Thread sinking = Thread.ofPlatform().name("test-lake-sink").start(sink::run);
+        try (dev.vigil.stream.StreamWorker worker = dev.vigil.stream.StreamWorker.start(settings)) {
+            assertThat(worker.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            String hunt = "{\"query\": \"WindowsEvent | where TargetUserName in ('alice', 'bob', 'carol')"
+                    + " | project TargetUserName | order by TargetUserName asc\"}";
+            Answer answer = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline) {
+                answer = send("POST", "/api/v1/tenants/acme/hunt", analystToken, "application/json", hunt);
+                if (answer.status() == 200 && answer.json().get("rows").size() == 3) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            List<String> lake;
+            try (var files = Files.walk(folder.resolve("lake"))) {
+                lake = files.map(f -> folder.resolve("lake").relativize(f).toString()).toList();
+            }
+            assertThat(answer.status()).as("%s; the sink wrote %d events; the lake holds %s", answer.body(),
+                    sink.written(), lake).isEqualTo(200);
+            assertThat(answer.json().get("rows").toString()).isEqualTo("[[\"alice\"],[\"bob\"],[\"carol\"]]");
+        } finally {
+            sink.close();
+            sinking.join(30_000);
+        }
+        assertThat(sink.written()).as("the three records and the two syslog messages").isEqualTo(5);
+    }
+
+    @Test
     void startRefusesAConfigurationWithoutSharedStateNamingTheKey() {
         assertThatThrownBy(() -> VigilServer.start(config(Map.of("store.state", "embedded")), "127.0.0.1", 0))
                 .isInstanceOfSatisfying(VigilException.class, e -> {
