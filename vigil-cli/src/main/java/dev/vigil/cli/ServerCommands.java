@@ -40,9 +40,13 @@ final class ServerCommands {
                     "On the first run (no user yet) it creates the owner 'admin' of the tenants there are and prints"
                             + " its one-time password once; it must be changed at the first login.",
                     "The server holds the tenants' stores while it runs: other vigil commands on the same data"
-                            + " directory fail with store_locked until it stops."},
+                            + " directory fail with store_locked until it stops.",
+                    "--mode scale runs a stateless API node instead (docs/SCALE-OUT.md): records go to Kafka"
+                            + " (stream.bootstrap), events are read from the lake (lake.root), state is in PostgreSQL"
+                            + " (store.state: postgresql); start as many nodes as needed behind a load balancer."},
             footer = {"", "Examples:", "  vigil tokens create --tenant default --role analyst --name alice",
                     "  vigil serve --port 8470",
+                    "  vigil serve --mode scale --bind 0.0.0.0 --config /etc/vigil/vigil.yaml",
                     "  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8470/api/v1/tenants/default/incidents"})
     static final class Serve implements Callable<Integer> {
         @Mixin
@@ -59,12 +63,24 @@ final class ServerCommands {
                         + " a TLS-terminating proxy).")
         String bind;
 
+        @Option(names = "--mode", paramLabel = "MODE",
+                description = "embedded (each tenant's store in the data directory; the default, or server.mode) or"
+                        + " scale (a stateless node: Kafka, the lake and PostgreSQL; see docs/SCALE-OUT.md).")
+        String mode;
+
         @Override
         public Integer call() throws InterruptedException {
+            if (mode != null) {
+                common.settings.put("server.mode", mode);
+            }
             VigilConfig config = common.load();
+            VigilServer.checkMode(config); // before the first owner is made where scale mode would not look
+            boolean scale = "scale".equals(config.value(dev.vigil.config.ConfigKey.SERVER_MODE));
             java.util.Set<TenantId> tenants = new java.util.TreeSet<>(java.util.Comparator.comparing(TenantId::value));
             tenants.add(config.tenant());
-            tenants.addAll(dev.vigil.store.TenantStore.list(config.dataDirectory()));
+            if (!scale) { // a scale-mode node has no tenant stores of its own
+                tenants.addAll(dev.vigil.store.TenantStore.list(config.dataDirectory()));
+            }
             java.util.Optional<String> firstPassword = ServerState.with(config,
                     state -> state.users().createFirstOwner(tenants, Instant.now()));
             VigilServer server = VigilServer.start(config, bind, port);
@@ -74,8 +90,16 @@ final class ServerCommands {
                 stopped.countDown();
             }, "vigil-serve-stop"));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "Vigil REST API on %s://%s:%d/api/v1 (data %s); Ctrl-C stops it.%n",
-                    server.secure() ? "https" : "http", bind, server.port(), config.dataDirectory().toAbsolutePath());
+            if (server.scaleMode()) {
+                out.printf(Locale.ROOT, "Vigil REST API (scale mode) on %s://%s:%d/api/v1: records to Kafka at %s,"
+                        + " events from the lake at %s, state in PostgreSQL; Ctrl-C stops it.%n",
+                        server.secure() ? "https" : "http", bind, server.port(),
+                        config.value(dev.vigil.config.ConfigKey.STREAM_BOOTSTRAP), config.lake().root());
+            } else {
+                out.printf(Locale.ROOT, "Vigil REST API on %s://%s:%d/api/v1 (data %s); Ctrl-C stops it.%n",
+                        server.secure() ? "https" : "http", bind, server.port(),
+                        config.dataDirectory().toAbsolutePath());
+            }
             if (firstPassword.isPresent()) {
                 out.printf(Locale.ROOT, "First run: created the user '%s', owner of tenant(s) %s, with the one-time"
                         + " password%n%n    %s%n%nIt is shown only now. Log in (POST /api/v1/login) and set a new"

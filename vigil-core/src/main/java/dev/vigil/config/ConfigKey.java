@@ -145,6 +145,10 @@ public enum ConfigKey {
             "Syslog listeners of vigil serve, each port feeding one tenant: udp:PORT=TENANT or tcp:PORT=TENANT,"
                     + " comma-separated (udp:5514=acme,tcp:6514=acme); TCP takes octet-counted or newline framing.",
             Parsers::optionalText),
+    SERVER_MODE("server.mode", "embedded",
+            "How vigil serve runs: embedded (each tenant's DuckDB store in the data directory) or scale (a stateless"
+                    + " API node: ingest to Kafka at stream.bootstrap, events read from the lake at lake.root, state in"
+                    + " PostgreSQL with store.state: postgresql); --mode sets it too.", Parsers.oneOf("embedded", "scale")),
     SERVER_TRUSTED_PROXIES("server.trusted-proxies", "",
             "Reverse proxies in front of vigil serve, as IP addresses or CIDR ranges, comma-separated"
                     + " (10.0.0.5,192.168.0.0/16); from them the client's address is read from X-Forwarded-For for the"

@@ -63,9 +63,10 @@ public enum ErrorCode {
     REPORT_SCHEDULE_INVALID(Category.USER_ERROR, "Fix the schedule as the message says; `vigil report schedule add --help` lists the options, and a cron expression has five fields: minute hour day-of-month month day-of-week, e.g. '0 8 * * MON'."),
     REPORT_SCHEDULE_NOT_FOUND(Category.NOT_FOUND, "Run `vigil report schedule list` to see the report schedules of this tenant and their names."),
     REPORT_DELIVERY_FAILED(Category.INTERNAL, "Check the destination named: that the folder is writable, the webhook answers 2xx, or the SMTP server accepts the sender, recipients and credentials; `vigil report schedule runs NAME` shows each attempt."),
-    BROKER_UNAVAILABLE(Category.INTERNAL, "Start Kafka or point the pipeline at a running broker: --bootstrap HOST:PORT (or stream.bootstrap) must name a broker listener this machine can reach (not a controller port); check the broker's advertised.listeners and any firewall between them."),
+    BROKER_UNAVAILABLE(Category.UNAVAILABLE, "Start Kafka or point the pipeline at a running broker: --bootstrap HOST:PORT (or stream.bootstrap) must name a broker listener this machine can reach (not a controller port); check the broker's advertised.listeners and any firewall between them."),
     QUERY_UNSUPPORTED(Category.USER_ERROR, "Rewrite the construct named at the position named, or run the hunt on DuckDB (--engine duckdb), which supports the whole hunting language."),
     LAKE_FAILED(Category.INTERNAL, "Check that the lake root (lake.root) exists and is writable, and for object storage the lake.s3.* settings and credentials; a failed write or compaction leaves no partial file, so run it again."),
+    SCALE_MODE_UNSUPPORTED(Category.CONFLICT, "Use a server in embedded mode (vigil serve without --mode scale) for this; docs/SCALE-OUT.md lists what a scale-mode node serves and what it does not yet."),
     INTERRUPTED(Category.INTERNAL, "The work was interrupted; run the command again, it resumes without duplicating what was stored."),
     INTERNAL(Category.INTERNAL, "This is a bug in Vigil: report it with the log file.");
 
@@ -80,6 +81,8 @@ public enum ErrorCode {
         INSUFFICIENT_RESOURCES(6, 413),
         /** Too many requests for now: a rate limit, a full queue or a quota; Retry-After says when to try again. */
         TOO_MANY_REQUESTS(6, 429),
+        /** A service Vigil depends on (a Kafka broker) does not answer for now; Retry-After says when to try again. */
+        UNAVAILABLE(1, 503),
         INTERNAL(1, 500);
 
         private final int exitCode;

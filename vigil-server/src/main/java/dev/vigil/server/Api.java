@@ -58,6 +58,15 @@ final class Api {
 
     Api(VigilConfig config, TenantStores stores, Optional<Responder> responder,
             Supplier<Optional<Embedder>> embedder, Gatekeeper gate) {
+        this(config, stores, responder, embedder, gate, null);
+    }
+
+    /**
+     * @param scale in scale mode, where ingest sends records, and which routes are not served yet
+     *     ({@link ScaleMode#restrict}); null in embedded mode
+     */
+    Api(VigilConfig config, TenantStores stores, Optional<Responder> responder,
+            Supplier<Optional<Embedder>> embedder, Gatekeeper gate, ScaleMode scale) {
         this.config = requireNonNull(config, "config is null");
         this.stores = requireNonNull(stores, "stores is null");
         this.responder = requireNonNull(responder, "responder is null");
@@ -92,13 +101,13 @@ final class Api {
         table.addAll(new CopilotApi(config, stores, embedder).routes());
         table.addAll(new UiApi(config, stores).routes());
         table.addAll(new AuthApi(gate, OidcLogin.from(config, gate)).routes());
-        table.addAll(new IngestApi(config, stores, gate.clock()).routes());
+        table.addAll(new IngestApi(config, stores, gate.clock(), scale).routes());
         table.addAll(new TenantAdminApi(gate, gate.tokens()).routes());
         table.addAll(new ConnectorsApi(config, stores, gate.clock()).routes());
         table.addAll(new PluginsApi(stores::plugins).routes());
         table.addAll(new ModelApi(config, System::getenv).routes());
         table.addAll(new ReportApi(config, stores).routes());
-        this.routes = List.copyOf(table);
+        this.routes = scale == null ? List.copyOf(table) : ScaleMode.restrict(table);
     }
 
     List<Route> routes() {

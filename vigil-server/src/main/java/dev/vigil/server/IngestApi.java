@@ -56,8 +56,15 @@ final class IngestApi {
     private final Normalizer normalizer;
 
     private final Detections detections;
+    /** In scale mode, where records go instead of the tenant's store; null in embedded mode. */
+    private final ScaleMode scale;
 
     IngestApi(VigilConfig config, TenantStores stores, Clock clock) {
+        this(config, stores, clock, null);
+    }
+
+    /** @param scale the raw topic records go to in scale mode, or null to store them here (embedded mode) */
+    IngestApi(VigilConfig config, TenantStores stores, Clock clock, ScaleMode scale) {
         this.config = requireNonNull(config, "config is null");
         this.stores = requireNonNull(stores, "stores is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -66,6 +73,7 @@ final class IngestApi {
         this.maxBodyBytes = maxBodyBytes(config);
         this.normalizer = Normalizer.standard(clock);
         this.detections = new Detections(config, stores, clock);
+        this.scale = scale;
     }
 
     static int maxBodyBytes(VigilConfig config) {
@@ -122,6 +130,9 @@ final class IngestApi {
             }
             call.audit("records", Long.toString(records));
             call.audit("bytes", Integer.toString(body.length));
+            if (scale != null) {
+                return sendToRawTopic(call, tenant, format, table, body);
+            }
             // parsing, normalizing and detection run outside the tenant's lock; only appending and committing take
             // turns on it
             Detections.Run detection = detections.open(tenant);
@@ -143,6 +154,64 @@ final class IngestApi {
         } finally {
             admitted.release();
         }
+    }
+
+    /** How long a client waits before sending again when the brokers did not take a request's records. */
+    static final int BROKER_RETRY_SECONDS = 5;
+
+    /**
+     * Scale mode: the body's records go to the raw topic as the stream sender's envelopes, and the answer comes once
+     * the broker acknowledged all of them. {@code accepted} counts the records on the topic for the workers to parse
+     * (they store, quarantine and detect there, so {@code stored_new}, {@code already_stored}, {@code alerts_new}
+     * and {@code incidents} are null); {@code quarantined} counts those refused here (over
+     * {@code ingest.max-record-bytes}, or a body refused whole), sent on as refusals for the workers to quarantine.
+     * Brokers that do not acknowledge answer 503 with {@code Retry-After}: nothing is reported as taken that may be
+     * lost, and sending the body again is harmless (events keep their ids).
+     */
+    private Map<String, Object> sendToRawTopic(Call call, TenantId tenant, Format format, String table,
+            byte[] body) {
+        long start = System.nanoTime();
+        ScaleMode.Sent sent;
+        try {
+            sent = scale.send(tenant, format, table, "stdin", body);
+        } catch (VigilException e) {
+            if (e.code() == ErrorCode.BROKER_UNAVAILABLE) {
+                call.context().header("Retry-After", Integer.toString(BROKER_RETRY_SECONDS));
+            }
+            throw e;
+        }
+        call.audit("accepted", Long.toString(sent.accepted()));
+        call.audit("quarantined", Long.toString(sent.refused().size()));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("tenant", tenant.value());
+        json.put("read", sent.read());
+        json.put("accepted", sent.accepted());
+        json.put("stored_new", null);
+        json.put("already_stored", null);
+        json.put("quarantined", sent.refused().size());
+        List<Map<String, Object>> listed = new ArrayList<>();
+        Map<String, Long> byReason = new TreeMap<>();
+        for (dev.vigil.stream.RawEnvelope refused : sent.refused()) {
+            byReason.merge(refused.refusal().reason().id(), 1L, Long::sum);
+            if (listed.size() < MAX_LISTED) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("line", refused.record().position().line());
+                item.put("reason", refused.refusal().reason().id());
+                item.put("detail", refused.refusal().detail());
+                listed.add(item);
+            }
+        }
+        json.put("quarantined_records", listed);
+        json.put("quarantined_by_reason", byReason);
+        json.put("tables", Map.of());
+        json.put("milliseconds", Math.round((System.nanoTime() - start) / 100_000.0) / 10.0);
+        json.put("alerts_new", null);
+        json.put("incidents", null);
+        json.put("topic", scale.topic());
+        if (sent.skipped() != null) {
+            json.put("skipped", sent.skipped());
+        }
+        return json;
     }
 
     /** The 413 of an ingest body over the limit, saying how to split it. */

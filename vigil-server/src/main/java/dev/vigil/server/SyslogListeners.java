@@ -76,13 +76,16 @@ final class SyslogListeners implements AutoCloseable {
     private volatile boolean closed;
 
     private final Detections detections;
+    /** In scale mode, the raw topic the messages go to instead of the tenant's store; null in embedded mode. */
+    private final ScaleMode scale;
 
-    private SyslogListeners(VigilConfig config, TenantStores stores, Clock clock) {
+    private SyslogListeners(VigilConfig config, TenantStores stores, Clock clock, ScaleMode scale) {
         this.config = config;
         this.stores = stores;
         this.clock = clock;
         this.normalizer = Normalizer.standard(clock);
         this.detections = new Detections(config, stores, clock);
+        this.scale = scale;
     }
 
     /** Parses {@code PROTOCOL:PORT=TENANT[,...]}, with errors that name the entry. */
@@ -106,7 +109,17 @@ final class SyslogListeners implements AutoCloseable {
     /** Binds every listener on the address and starts serving; a port that cannot be bound fails the start. */
     static SyslogListeners start(List<Listener> listeners, String host, VigilConfig config, TenantStores stores,
             Clock clock) {
-        SyslogListeners started = new SyslogListeners(config, stores, clock);
+        return start(listeners, host, config, stores, clock, null);
+    }
+
+    /**
+     * As {@link #start(List, String, VigilConfig, TenantStores, Clock)}; in scale mode ({@code scale} not null) each
+     * gathered batch goes to the raw topic instead, and a batch the brokers do not acknowledge is kept and sent again
+     * (TCP senders wait meanwhile, as when the store is slow).
+     */
+    static SyslogListeners start(List<Listener> listeners, String host, VigilConfig config, TenantStores stores,
+            Clock clock, ScaleMode scale) {
+        SyslogListeners started = new SyslogListeners(config, stores, clock, scale);
         try {
             for (Listener listener : listeners) {
                 started.bind(listener, host);
@@ -276,10 +289,28 @@ final class SyslogListeners implements AutoCloseable {
 
         void flushLoop() {
             while (!closed) {
+                List<byte[]> batch = List.of();
                 try {
-                    flush(take());
+                    batch = take();
+                    flush(batch);
                 } catch (InterruptedException e) {
                     return;
+                } catch (VigilException e) {
+                    if (e.code() != ErrorCode.BROKER_UNAVAILABLE) {
+                        LOG.error("syslog messages of tenant {} could not be stored", tenant, e);
+                        continue;
+                    }
+                    // kept, not lost: sent again once a broker answers; TCP senders wait while too many are kept
+                    LOG.warn("{} syslog messages of tenant {} wait for Kafka: {}", batch.size(), tenant,
+                            e.getMessage());
+                    synchronized (this) {
+                        pending.addAll(0, batch);
+                    }
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("syslog messages of tenant {} could not be stored", tenant, e);
                 }
@@ -301,6 +332,10 @@ final class SyslogListeners implements AutoCloseable {
                 framed.writeBytes(message);
             }
             byte[] bytes = framed.toByteArray();
+            if (scale != null) {
+                stored.addAndGet(scale.send(tenant, Format.AUTO, "Syslog", "syslog", bytes).read());
+                return;
+            }
             Detections.Run detection = detections.open(tenant);
             IngestSummary summary = new Ingestor(new Ingestor.Options(tenant, Format.AUTO, "Syslog",
                     config.ingestLimits(), config.defaultZone()), normalizer, new IngestApi.GroupCommitted(stores,

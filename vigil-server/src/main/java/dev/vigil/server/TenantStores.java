@@ -68,6 +68,11 @@ final class TenantStores implements AutoCloseable {
     private final Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions;
     private final Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins;
     private final Function<TenantId, java.util.Optional<dev.vigil.store.IncidentRepository>> sharedIncidents;
+    /**
+     * In scale mode, a tenant's read-only store over its events in the lake (opened per piece of work, so that each
+     * sees the files committed by then); null in embedded mode, where the stores are the data directory's.
+     */
+    private final Function<TenantId, TenantStore> lakeStores;
     private final Map<TenantId, Slot> slots = new ConcurrentHashMap<>();
     /** Where store work runs when it is asked for on a virtual thread: see the class comment. */
     private final ExecutorService storeThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("vigil-store-",
@@ -107,10 +112,38 @@ final class TenantStores implements AutoCloseable {
             Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions,
             Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins,
             Function<TenantId, java.util.Optional<dev.vigil.store.IncidentRepository>> sharedIncidents) {
-        this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
+        this(requireNonNull(dataDirectory, "dataDirectory is null"), sharedSessions, sharedPlugins, sharedIncidents,
+                null);
+    }
+
+    private TenantStores(Path dataDirectory,
+            Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions,
+            Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins,
+            Function<TenantId, java.util.Optional<dev.vigil.store.IncidentRepository>> sharedIncidents,
+            Function<TenantId, TenantStore> lakeStores) {
+        this.dataDirectory = dataDirectory;
         this.sharedSessions = requireNonNull(sharedSessions, "sharedSessions is null");
         this.sharedPlugins = requireNonNull(sharedPlugins, "sharedPlugins is null");
         this.sharedIncidents = requireNonNull(sharedIncidents, "sharedIncidents is null");
+        this.lakeStores = lakeStores;
+    }
+
+    /**
+     * The stores of a scale-mode node, which holds no tenant database: every piece of work, {@link #read} and
+     * {@link #write} alike, runs on a read-only store over the tenant's events in the lake, opened for it and closed
+     * after it (see {@link dev.vigil.lake.LakeStores}), with the tenant's copilot sessions in PostgreSQL. What such a
+     * store does not hold (alerts, incidents, rules, posture...) and every write to it are refused with
+     * {@code SCALE_MODE_UNSUPPORTED}; ingest goes to Kafka, never through {@link #store}.
+     */
+    static TenantStores overLake(Function<TenantId, TenantStore> lakeStores,
+            Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions) {
+        return new TenantStores(null, sharedSessions, tenant -> java.util.Optional.empty(),
+                tenant -> java.util.Optional.empty(), requireNonNull(lakeStores, "lakeStores is null"));
+    }
+
+    /** Whether the tenants' events are read from the lake (scale mode) rather than the data directory's stores. */
+    boolean overLake() {
+        return lakeStores != null;
     }
 
     /**
@@ -126,6 +159,9 @@ final class TenantStores implements AutoCloseable {
      * ({@code STORE_LOCKED}) instead of the first request.
      */
     void openExisting() {
+        if (lakeStores != null) {
+            return; // nothing of a tenant is held by a scale-mode node
+        }
         Path tenants = dataDirectory.resolve("tenants");
         if (!Files.isDirectory(tenants)) {
             return;
@@ -152,6 +188,9 @@ final class TenantStores implements AutoCloseable {
      * the store.
      */
     <T> T write(TenantId tenant, Function<TenantStore, T> work) {
+        if (lakeStores != null) {
+            return onLake(tenant, work); // writes are refused by the store, but for the shared sessions
+        }
         Slot slot = slot(tenant);
         slot.lock.lock();
         try {
@@ -172,6 +211,9 @@ final class TenantStores implements AutoCloseable {
      * must write calls {@link #write} for that part.
      */
     <T> T read(TenantId tenant, Function<TenantStore, T> work) {
+        if (lakeStores != null) {
+            return onLake(tenant, work);
+        }
         Slot slot = open(tenant);
         try {
             slot.readerPermits.acquire();
@@ -198,6 +240,28 @@ final class TenantStores implements AutoCloseable {
                     } else {
                         slot.idleReaders.offerFirst(reader); // the most recently used first: its caches are warm
                     }
+                }
+            });
+        } finally {
+            slot.readerPermits.release();
+        }
+    }
+
+    /** Scale mode: the work on a store over the tenant's lake files, among at most {@link #READERS} at once. */
+    private <T> T onLake(TenantId tenant, Function<TenantStore, T> work) {
+        Slot slot = slot(tenant);
+        try {
+            slot.readerPermits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VigilException(ErrorCode.INTERRUPTED, "interrupted while waiting for a reader of tenant '"
+                    + tenant + "'");
+        }
+        try {
+            return onStoreThread(tenant, () -> {
+                try (TenantStore store = lakeStores.apply(tenant)) {
+                    sharedSessions.apply(tenant).ifPresent(store::keepSessionsIn);
+                    return work.apply(store);
                 }
             });
         } finally {
@@ -261,6 +325,10 @@ final class TenantStores implements AutoCloseable {
      * the same transaction: a commit makes all of them durable, and a failure stores none.
      */
     Stored store(TenantId tenant, EventSink.Batch batch, List<Alert> alerts, List<RuleSet.RuleStats> ruleStats) {
+        if (lakeStores != null) {
+            throw new VigilException(ErrorCode.INTERNAL, "a scale-mode node stores nothing itself: ingest for tenant '"
+                    + tenant + "' goes to the raw topic");
+        }
         requireNonNull(batch, "batch is null");
         requireNonNull(alerts, "alerts is null");
         requireNonNull(ruleStats, "ruleStats is null");

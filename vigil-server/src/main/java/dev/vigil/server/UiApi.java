@@ -74,7 +74,8 @@ final class UiApi {
         String kind = colon < 0 ? reference : reference.substring(0, colon).toLowerCase(Locale.ROOT);
         String value = colon < 0 ? "" : reference.substring(colon + 1);
         return stores.read(call.tenant(), store -> switch (kind) {
-            case "event" -> event(call, store, reference, value);
+            case "event" -> stores.overLake() ? lakeEvent(store, reference, value) : event(call, store, reference,
+                    value);
             case "alert" -> {
                 var alert = store.alert(uuid(reference, value.strip()))
                         .orElseThrow(() -> notFound(reference, "no alert of this tenant has that id"));
@@ -130,6 +131,42 @@ final class UiApi {
         event.put("time", Instant.EPOCH.plusNanos(summary.timeMicros() * 1000).toString());
         event.put("fields", fields);
         return record(reference, "event", event);
+    }
+
+    /**
+     * Scale mode: the event read from the lake, which has no index of event ids: each of the tenant's tables is
+     * searched for it (the Parquet files' statistics let DuckDB skip most row groups).
+     */
+    private static Map<String, Object> lakeEvent(TenantStore store, String reference, String value) {
+        String id = value.substring(value.lastIndexOf(':') + 1).strip();
+        EventId eventId;
+        try {
+            eventId = EventId.parse(id);
+        } catch (RuntimeException e) {
+            throw notFound(reference, "'" + id + "' is not an event id");
+        }
+        for (dev.vigil.store.TableInfo table : store.tables()) {
+            QueryResult row = store.query("SELECT * FROM \"" + table.name().replace("\"", "\"\"")
+                    + "\" WHERE event_id = ?::UUID", List.of(eventId.toUuid().toString()), 1);
+            if (row.rows().isEmpty()) {
+                continue;
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            List<Object> values = row.rows().getFirst();
+            for (int i = 0; i < row.columns().size(); i++) {
+                Object v = values.get(i);
+                if (v != null && !(v instanceof String text && text.isEmpty())) {
+                    fields.put(row.columns().get(i), v instanceof Instant || v instanceof UUID ? v.toString() : v);
+                }
+            }
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("id", eventId.toString());
+            event.put("table", table.name());
+            event.put("time", String.valueOf(fields.get("time")));
+            event.put("fields", fields);
+            return record(reference, "event", event);
+        }
+        throw notFound(reference, "no event of this tenant has that id");
     }
 
     private static Map<String, Object> record(String reference, String kind, Object record) {

@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server holds the tenants' stores open for writing while it runs; it opens those that exist when it starts,
  * so a data directory another Vigil process holds fails the start with {@code STORE_LOCKED}.
+ *
+ * <p>In scale mode ({@code server.mode: scale}, {@link ScaleMode}) it holds no store: records go to the pipeline's raw
+ * topic on Kafka, events are read from the lake, state is in PostgreSQL, and routes over what it does not hold yet
+ * answer {@code scale_mode_unsupported}.
  */
 public final class VigilServer implements AutoCloseable {
     /** Largest request body accepted. */
@@ -62,20 +66,33 @@ public final class VigilServer implements AutoCloseable {
     private final boolean secure;
     private SyslogListeners syslog;
     private final ReportTimer reportTimer;
+    /** Scale mode's Kafka producer and lake readers; null in embedded mode. */
+    private final ScaleMode scale;
 
     private VigilServer(VigilConfig config, Optional<dev.vigil.incident.Responder> responder, Clock clock,
             Supplier<Optional<Embedder>> embedder, String host, int port) {
         Optional<Tls> tls = Tls.from(config, System.getenv());
         this.secure = tls.isPresent();
+        boolean scaleMode = ScaleMode.requested(config);
+        if (scaleMode) {
+            ScaleMode.check(config); // the configuration first, before any service is reached
+        }
         this.state = ServerState.open(config);
-        this.stores = new TenantStores(config.dataDirectory(), state::sharedSessions, state::sharedPlugins,
-                state::sharedIncidents);
+        try {
+            this.scale = scaleMode ? ScaleMode.connect(config, clock) : null;
+        } catch (RuntimeException e) {
+            state.close();
+            throw e;
+        }
+        this.stores = scale != null ? TenantStores.overLake(scale.lake()::open, state::sharedSessions)
+                : new TenantStores(config.dataDirectory(), state::sharedSessions, state::sharedPlugins,
+                        state::sharedIncidents);
         this.gate = new Gatekeeper(state.tokens(), state.users(),
                 new LoginSessions((java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_IDLE),
                         (java.time.Duration) config.value(dev.vigil.config.ConfigKey.SERVER_SESSION_LIFETIME)),
                 clock, secure);
         this.audit = state.audit();
-        this.api = new Api(config, stores, responder, embedder, gate);
+        this.api = new Api(config, stores, responder, embedder, gate, scale);
         this.clock = clock;
         this.ingestLimit = IngestApi.maxBodyBytes(config);
         this.clients = ClientAddresses.parse((String) config.value(dev.vigil.config.ConfigKey.SERVER_TRUSTED_PROXIES));
@@ -133,13 +150,28 @@ public final class VigilServer implements AutoCloseable {
             server.stores.openExisting();
             server.app.start(host, port);
             server.syslog = SyslogListeners.start(SyslogListeners.parse((String) config.value(
-                    dev.vigil.config.ConfigKey.SERVER_SYSLOG_LISTENERS)), host, config, server.stores, clock);
-            server.reportTimer.start();
+                    dev.vigil.config.ConfigKey.SERVER_SYSLOG_LISTENERS)), host, config, server.stores, clock,
+                    server.scale);
+            if (server.scale == null) { // scheduled reports read incidents and posture, which scale mode lacks yet
+                server.reportTimer.start();
+            }
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
         return server;
+    }
+
+    /**
+     * Checks, without reaching any service, that a configuration asking for scale mode names what it needs
+     * ({@code store.state: postgresql}, {@code stream.bootstrap}, {@code lake.root}); does nothing in embedded mode.
+     *
+     * @throws VigilException {@code CONFIG_INVALID} naming the key and the fix
+     */
+    public static void checkMode(VigilConfig config) {
+        if (ScaleMode.requested(config)) {
+            ScaleMode.check(config);
+        }
     }
 
     /** The port the server listens on. */
@@ -175,9 +207,20 @@ public final class VigilServer implements AutoCloseable {
             try {
                 stores.close();
             } finally {
-                state.close();
+                try {
+                    if (scale != null) {
+                        scale.close(); // after the syslog listeners sent what they had gathered
+                    }
+                } finally {
+                    state.close();
+                }
             }
         }
+    }
+
+    /** Whether the server runs as a stateless scale-mode node ({@code --mode scale}). */
+    public boolean scaleMode() {
+        return scale != null;
     }
 
     /** Whether the server speaks HTTPS ({@code server.tls.keystore}). */

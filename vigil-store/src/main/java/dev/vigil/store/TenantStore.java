@@ -12,6 +12,7 @@ import dev.vigil.model.Alert;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Event;
 import dev.vigil.model.EventId;
+import dev.vigil.model.FieldType;
 import dev.vigil.model.QuarantinedRecord;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
@@ -100,6 +101,11 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private volatile Runnable staleBaselineRefresh;
     /** The names of the events stored in the open unit of work, published to readers at its commit. */
     private final EntityValues.Collector stored = new EntityValues.Collector();
+    /**
+     * Set on a store {@linkplain #overEventViews over event views} made elsewhere (the lake, in scale mode): what
+     * the store keeps besides events is not there, and asking for it is an error, never an empty answer.
+     */
+    private String eventViewsOnly;
 
     /**
      * State shared by a read-write store and the readers of its database, each used by one thread at a time: the
@@ -234,6 +240,85 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         } catch (SQLException e) {
             throw translateOpenFailure(file, e);
         }
+    }
+
+    /**
+     * A read-only store whose event tables are the views another component already made on {@code connection}
+     * (in scale mode, views over the tenant's Parquet files in the lake): hunts, SQL reads, table listings and event
+     * scans read them as they read the embedded store's tables. Everything else a tenant store keeps (alerts,
+     * incidents, rules, indicators, posture, saved hunts; copilot sessions unless {@link #keepSessionsIn} names
+     * their repository) is not on the connection: asking for it throws {@code SCALE_MODE_UNSUPPORTED} naming what
+     * was asked and {@code where}, rather than answering as if the tenant had none, and every write is refused the
+     * same way.
+     *
+     * <p>The connection must already keep the tenant's data only (its views name only the tenant's files, and its
+     * external access is locked to them); the store owns it from now on and closes it.
+     *
+     * @param location what the views read, as messages name it (the tenant's folder in the lake)
+     * @param fieldOfColumn the native field name a view column holds (e.g. {@code Image} for {@code Image_native})
+     * @param where why the rest is missing, for messages: e.g. {@code "a scale-mode node reads events from the lake"}
+     */
+    public static TenantStore overEventViews(TenantId tenant, DuckDBConnection connection, Path location,
+            java.util.function.UnaryOperator<String> fieldOfColumn, String where) {
+        requireNonNull(tenant, "tenant is null");
+        requireNonNull(connection, "connection is null");
+        requireNonNull(location, "location is null");
+        requireNonNull(fieldOfColumn, "fieldOfColumn is null");
+        requireNonNull(where, "where is null");
+        TenantStore store = new TenantStore(tenant, location, Mode.READ_ONLY, connection, new Shared());
+        store.eventViewsOnly = where;
+        try {
+            // the catalog the store reads its native field names from, kept in the connection's own memory
+            try (Statement statement = connection.createStatement()) {
+                EventTables.createSchema(statement);
+            }
+            Map<String, List<String[]>> columns = new LinkedHashMap<>();
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("""
+                            SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
+                            JOIN information_schema.tables t
+                              ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+                            WHERE c.table_schema = 'main' AND t.table_type = 'VIEW'
+                            ORDER BY c.table_name, c.ordinal_position""")) {
+                while (rows.next()) {
+                    columns.computeIfAbsent(rows.getString(1), t -> new ArrayList<>()).add(new String[] {
+                            rows.getString(2), rows.getString(3)});
+                }
+            }
+            try (PreparedStatement column = connection.prepareStatement(
+                    "INSERT INTO vigil_columns (table_name, column_name, field_name, type) VALUES (?, ?, ?, ?)");
+                    PreparedStatement partition = connection.prepareStatement(
+                            "INSERT INTO vigil_partitions (table_name, event_code, partition_name) VALUES (?, '', ?)")) {
+                for (Map.Entry<String, List<String[]>> table : columns.entrySet()) {
+                    partition.setString(1, table.getKey());
+                    partition.setString(2, table.getKey());
+                    partition.executeUpdate();
+                    for (String[] c : table.getValue()) {
+                        if (Catalog.RESERVED.contains(Catalog.fold(c[0]))) {
+                            continue;
+                        }
+                        column.setString(1, table.getKey());
+                        column.setString(2, c[0]);
+                        column.setString(3, fieldOfColumn.apply(c[0]));
+                        column.setString(4, FieldType.fromSql(c[1]).sqlName());
+                        column.executeUpdate();
+                    }
+                }
+            }
+            store.tables.load();
+            return store;
+        } catch (SQLException e) {
+            store.close();
+            throw new VigilException(ErrorCode.STORE_FAILED, "cannot read the event views of tenant '" + tenant
+                    + "' over " + location + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** The error of asking a store over event views for what it does not have. */
+    private VigilException notHere(String what) {
+        return new VigilException(ErrorCode.SCALE_MODE_UNSUPPORTED, what + " for tenant '" + tenant
+                + "' is not available here: " + eventViewsOnly + " (" + file + "), and keeps no "
+                + "alerts, incidents, rules, indicators, posture or saved hunts of its own yet");
     }
 
     /** Whether the tenant has a store under the data directory, i.e. anything was ever ingested for it. */
@@ -465,6 +550,9 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
 
     /** A read; a table that a store written by an older version lacks reads as empty. */
     <T> T read(String what, String table, T empty, SqlWork<T> work) {
+        if (eventViewsOnly != null) {
+            throw notHere(what.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + what.substring(1));
+        }
         try {
             return hasTable(table) ? work.run() : empty;
         } catch (SQLException e) {
@@ -666,6 +754,9 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     }
 
     private void requireWritable() {
+        if (eventViewsOnly != null) {
+            throw notHere("Writing");
+        }
         if (mode != Mode.READ_WRITE) {
             throw new VigilException(ErrorCode.INTERNAL, "the store of tenant '" + tenant + "' was opened read-only");
         }
@@ -733,16 +824,25 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
 
     /** The tenant's incidents: correlation, lifecycle and what the incident view reads. */
     public IncidentStore incidents() {
+        if (eventViewsOnly != null) {
+            throw notHere("Reading incidents");
+        }
         return incidents;
     }
 
     /** The tenant's posture: inventory, latest findings and exposure history. */
     public PostureStore posture() {
+        if (eventViewsOnly != null) {
+            throw notHere("Reading the posture (inventory, findings)");
+        }
         return new PostureStore(this, connection);
     }
 
     /** The tenant's saved hunting queries, their schedules and runs: see {@link ScheduledHunts} for running them. */
     public HuntStore hunts() {
+        if (eventViewsOnly != null) {
+            throw notHere("Reading saved hunts");
+        }
         return hunts;
     }
 
@@ -751,6 +851,9 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      * They are kept in this store's database unless {@link #keepSessionsIn} moved them to a shared one.
      */
     public SessionRepository sessions() {
+        if (sharedSessions == null && eventViewsOnly != null) {
+            throw notHere("Reading copilot sessions");
+        }
         return sharedSessions != null ? sharedSessions : sessions;
     }
 
@@ -992,6 +1095,9 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     public Sightings sightings(IndicatorType type, String value, int recentAlerts) {
         requireNonNull(type, "type is null");
         requireNonNull(value, "value is null");
+        if (eventViewsOnly != null) {
+            throw notHere("Searching sightings (events and alerts)");
+        }
         try {
             return new SightingQuery(connection).run(type, value, recentAlerts);
         } catch (SQLException e) {
@@ -1151,6 +1257,9 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
 
     /** Counts of quarantined records by reason. */
     public Map<String, Long> quarantineCounts() {
+        if (eventViewsOnly != null) {
+            throw notHere("Reading the quarantine");
+        }
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(

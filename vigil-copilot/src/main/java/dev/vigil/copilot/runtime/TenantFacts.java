@@ -62,7 +62,7 @@ public final class TenantFacts implements Planner.Data {
         TenantStore store = workspace.store();
         TenantStore.DataVersion version = store.dataVersion(); // before reading: what is read holds at least it
         this.tables = store.tableNames();
-        String rules = store.rulesVersion();
+        String rules = withoutScaleOnly(store::rulesVersion, "");
         String key = store.file().toAbsolutePath().toString();
         Cached cached = CACHE.get(key);
         Instant now = Instant.now();
@@ -111,7 +111,8 @@ public final class TenantFacts implements Planner.Data {
         switch (type) {
             case INCIDENT -> {
                 Principal system = new Principal("copilot", Role.READER);
-                List<Incident> open = workspace.store().incidents().list(system, Optional.empty(), Optional.empty(), 50)
+                List<Incident> open = withoutScaleOnly(() -> workspace.store().incidents().list(system,
+                        Optional.empty(), Optional.empty(), 50), List.<Incident>of())
                         .stream().filter(Incident::open).limit(limit).toList();
                 for (Incident incident : open) {
                     out.add(new Planner.Candidate(String.valueOf(incident.number()), "#" + incident.number() + " "
@@ -147,15 +148,32 @@ public final class TenantFacts implements Planner.Data {
                     + ") WHERE v <> ''");
         }
         found.get(EntityType.PROCESS).addAll(WELL_KNOWN_IMAGES);
-        for (Asset asset : workspace.store().posture().assets()) {
+        for (Asset asset : withoutScaleOnly(() -> workspace.store().posture().assets(), List.<Asset>of())) {
             if (asset.hostname() != null) {
                 found.get(EntityType.HOST).add(asset.hostname());
             }
         }
-        workspace.store().rules().forEach(rule -> found.get(EntityType.RULE).add(rule.title()));
+        withoutScaleOnly(() -> workspace.store().rules(), List.<dev.vigil.store.RuleRow>of())
+                .forEach(rule -> found.get(EntityType.RULE).add(rule.title()));
         Map<EntityType, List<String>> out = new EnumMap<>(EntityType.class);
         found.forEach((type, set) -> out.put(type, List.copyOf(set)));
         return out;
+    }
+
+    /**
+     * What the store keeps besides events, as a hint for recognizing names in prompts: a store that holds only events
+     * (a scale-mode node reads them from the lake) has none to give, and the prompt is then planned without them. A
+     * skill that needs that state still fails with the store's error.
+     */
+    private static <T> T withoutScaleOnly(java.util.function.Supplier<T> read, T none) {
+        try {
+            return read.get();
+        } catch (dev.vigil.model.VigilException e) {
+            if (e.code() == dev.vigil.model.ErrorCode.SCALE_MODE_UNSUPPORTED) {
+                return none;
+            }
+            throw e;
+        }
     }
 
     private void add(Set<String> into, String sql) {
