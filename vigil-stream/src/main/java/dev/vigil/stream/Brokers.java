@@ -34,6 +34,36 @@ public final class Brokers {
         ensureTopics(settings, settings.connectTimeout());
     }
 
+    /**
+     * Waits until every partition of newly created topics has a leader. A record produced before that is refused
+     * with {@code NOT_LEADER_OR_FOLLOWER}, and an idempotent producer with several requests in flight can then be
+     * left retrying out-of-order sequence numbers until its delivery timeout.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean led;
+            try {
+                led = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .values().stream().flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null
+                                && !p.leader().isEmpty());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                led = false; // created, not yet known to the broker answering
+            }
+            if (led) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new TimeoutException("the new topics " + topics + " have partitions without a leader");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     static void ensureTopics(StreamSettings settings, Duration timeout) {
         Map<String, Object> config = new HashMap<>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
@@ -65,6 +95,7 @@ public final class Brokers {
                         throw e;
                     }
                 }
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), timeout);
             }
         } catch (TimeoutException e) {
             throw unreachable(settings.bootstrap(), timeout, e);

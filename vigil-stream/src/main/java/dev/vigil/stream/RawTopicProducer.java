@@ -65,6 +65,10 @@ public final class RawTopicProducer implements AutoCloseable {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // One request in flight per broker: a batch refused while a new partition's leader settles
+        // (NOT_LEADER_OR_FOLLOWER) was seen to leave the batches sent behind it retrying OUT_OF_ORDER_SEQUENCE_NUMBER
+        // until the delivery timeout; sent one at a time, batches cannot overtake each other.
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
