@@ -3,7 +3,6 @@ package dev.vigil.store;
 import static dev.vigil.store.IncidentStore.instant;
 import static dev.vigil.store.IncidentStore.micros;
 
-import dev.vigil.incident.EntityKey;
 import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentChange;
 import dev.vigil.incident.IncidentNaming;
@@ -14,7 +13,6 @@ import dev.vigil.incident.ResponseCard;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
-import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -115,12 +113,7 @@ final class DuckDbIncidents implements IncidentRepository {
                 statement.setLong(1, number);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        String kind = rows.getString(3);
-                        EntityKey entity = kind == null ? null
-                                : new EntityKey(EntityKey.Kind.valueOf(kind), rows.getString(4));
-                        reasons.put(rows.getObject(1, UUID.class), new JoinReason(
-                                JoinReason.Kind.valueOf(rows.getString(2)), entity, rows.getObject(5, UUID.class),
-                                rows.getLong(6), rows.getString(7)));
+                        reasons.put(rows.getObject(1, UUID.class), IncidentRows.joinReason(rows));
                     }
                 }
             }
@@ -183,7 +176,7 @@ final class DuckDbIncidents implements IncidentRepository {
                         UUID id = rows.getObject(1, UUID.class);
                         decisions.put(id, new ResponseAction(id, number,
                                 ResponseCard.Action.parse(rows.getString(2)), rows.getString(3), rows.getString(4),
-                                strings(rows.getArray(5)), ResponseAction.Status.parse(rows.getString(6)),
+                                IncidentRows.strings(rows.getArray(5)), ResponseAction.Status.parse(rows.getString(6)),
                                 rows.getString(7), at, rows.getString(9)));
                     }
                 }
@@ -433,7 +426,7 @@ final class DuckDbIncidents implements IncidentRepository {
                     incidents.add(new Incident(rows.getLong(1), rows.getString(2),
                             Incident.Status.parse(rows.getString(3)), rows.getString(4),
                             Incident.Classification.parse(rows.getString(5)), rows.getString(6), rows.getString(7),
-                            strings(rows.getArray(8)), instant(rows.getLong(9)), instant(rows.getLong(10)),
+                            IncidentRows.strings(rows.getArray(8)), instant(rows.getLong(9)), instant(rows.getLong(10)),
                             instant(rows.getLong(11)), nullableInstant(rows, 12), nullableInstant(rows, 13),
                             rows.getString(14), rows.getInt(15)));
                 }
@@ -451,15 +444,6 @@ final class DuckDbIncidents implements IncidentRepository {
         }
     }
 
-    private static List<String> strings(Array array) throws SQLException {
-        List<String> out = new ArrayList<>();
-        if (array != null) {
-            for (Object value : (Object[]) array.getArray()) {
-                out.add((String) value);
-            }
-        }
-        return out;
-    }
 
     private static Instant nullableInstant(ResultSet rows, int column) throws SQLException {
         long value = rows.getLong(column);

@@ -3,7 +3,6 @@ package dev.vigil.store;
 import static dev.vigil.store.PostgresState.instant;
 import static dev.vigil.store.PostgresState.setInstant;
 
-import dev.vigil.incident.EntityKey;
 import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentChange;
 import dev.vigil.incident.IncidentNaming;
@@ -14,7 +13,6 @@ import dev.vigil.incident.ResponseCard;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -115,12 +113,7 @@ final class PostgresIncidents implements IncidentRepository {
                 statement.setLong(2, number);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        String kind = rows.getString(3);
-                        EntityKey entity = kind == null ? null
-                                : new EntityKey(EntityKey.Kind.valueOf(kind), rows.getString(4));
-                        reasons.put(rows.getObject(1, UUID.class), new JoinReason(
-                                JoinReason.Kind.valueOf(rows.getString(2)), entity, rows.getObject(5, UUID.class),
-                                rows.getLong(6), rows.getString(7)));
+                        reasons.put(rows.getObject(1, UUID.class), IncidentRows.joinReason(rows));
                     }
                 }
             }
@@ -183,7 +176,7 @@ final class PostgresIncidents implements IncidentRepository {
                         UUID id = rows.getObject(1, UUID.class);
                         decisions.put(id, new ResponseAction(id, number,
                                 ResponseCard.Action.parse(rows.getString(2)), rows.getString(3), rows.getString(4),
-                                strings(rows.getArray(5)), ResponseAction.Status.parse(rows.getString(6)),
+                                IncidentRows.strings(rows.getArray(5)), ResponseAction.Status.parse(rows.getString(6)),
                                 rows.getString(7), instant(rows, 8), rows.getString(9)));
                     }
                 }
@@ -448,7 +441,7 @@ final class PostgresIncidents implements IncidentRepository {
                     incidents.add(new Incident(rows.getLong(1), rows.getString(2),
                             Incident.Status.parse(rows.getString(3)), rows.getString(4),
                             Incident.Classification.parse(rows.getString(5)), rows.getString(6), rows.getString(7),
-                            strings(rows.getArray(8)), instant(rows, 9), instant(rows, 10), instant(rows, 11),
+                            IncidentRows.strings(rows.getArray(8)), instant(rows, 9), instant(rows, 10), instant(rows, 11),
                             instant(rows, 12), instant(rows, 13), rows.getString(14), rows.getInt(15)));
                 }
             }
@@ -456,13 +449,4 @@ final class PostgresIncidents implements IncidentRepository {
         return incidents;
     }
 
-    private static List<String> strings(Array array) throws SQLException {
-        List<String> out = new ArrayList<>();
-        if (array != null) {
-            for (Object value : (Object[]) array.getArray()) {
-                out.add((String) value);
-            }
-        }
-        return out;
-    }
 }
