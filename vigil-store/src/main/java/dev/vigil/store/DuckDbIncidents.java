@@ -41,6 +41,9 @@ final class DuckDbIncidents implements IncidentRepository {
             + " owner, tags, epoch_us(first_seen), epoch_us(last_seen), epoch_us(created), epoch_us(acknowledged),"
             + " epoch_us(resolved), reference, alert_count";
 
+    /** A severity's rank, 1 (informational) to 5 (critical), 0 for anything else. */
+    private static final String RANK = "list_position(['informational', 'low', 'medium', 'high', 'critical'], %s)";
+
     private final TenantStore store;
     private final DuckDBConnection connection;
 
@@ -57,19 +60,27 @@ final class DuckDbIncidents implements IncidentRepository {
     // --- reading -------------------------------------------------------------------------------------------------
 
     @Override
-    public List<Incident> list(Optional<Incident.Status> status, Optional<String> minimumSeverity, int limit) {
-        StringBuilder where = new StringBuilder("merged_into IS NULL");
+    public IncidentQuery.Matches query(IncidentQuery query) {
+        if (query.matchesNothing()) {
+            return IncidentQuery.Matches.none();
+        }
         List<Object> parameters = new ArrayList<>();
-        status.ifPresent(s -> {
-            where.append(" AND status = ?");
-            parameters.add(s.toString());
+        String where = query.where(RANK, "make_timestamptz(?::BIGINT)", IncidentStore::micros, parameters);
+        return store.read("reading incidents", "vigil_incidents", IncidentQuery.Matches.none(), () -> {
+            List<Incident> page = incidents(where, parameters, query.orderBy(RANK) + " LIMIT " + query.limit());
+            try (PreparedStatement statement = connection.prepareStatement("SELECT count(*),"
+                    + " epoch_us(min(first_seen)), epoch_us(max(last_seen)) FROM vigil_incidents WHERE " + where)) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    statement.setObject(i + 1, parameters.get(i));
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    long total = rows.getLong(1);
+                    return total == 0 ? IncidentQuery.Matches.none() : new IncidentQuery.Matches(page, total,
+                            Optional.of(instant(rows.getLong(2))), Optional.of(instant(rows.getLong(3))));
+                }
+            }
         });
-        minimumSeverity.ifPresent(level -> {
-            where.append(" AND list_position(['informational', 'low', 'medium', 'high', 'critical'], severity) >= ?");
-            parameters.add(IncidentNaming.rank(level) + 1);
-        });
-        return store.read("reading incidents", "vigil_incidents", List.of(), () -> incidents(where.toString(),
-                parameters, "last_seen DESC, number DESC LIMIT " + Math.max(1, limit)));
     }
 
     @Override

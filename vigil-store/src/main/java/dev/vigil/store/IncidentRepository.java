@@ -50,7 +50,18 @@ public interface IncidentRepository {
      * @param minimumSeverity only incidents at least this severe ({@code informational} ... {@code critical}), or all
      * @param limit at most this many (at least one)
      */
-    List<Incident> list(Optional<Incident.Status> status, Optional<String> minimumSeverity, int limit);
+    default List<Incident> list(Optional<Incident.Status> status, Optional<String> minimumSeverity, int limit) {
+        IncidentQuery query = IncidentQuery.all().limit(Math.min(Math.max(1, limit), IncidentQuery.MAX_LIMIT));
+        query = status.map(query::status).orElse(query);
+        query = minimumSeverity.map(query::minimumSeverity).orElse(query);
+        return query(query).incidents();
+    }
+
+    /**
+     * The incidents not merged into another that match the query, in its order and at most its limit, with how many
+     * match in all and the span of their activity.
+     */
+    IncidentQuery.Matches query(IncidentQuery query);
 
     /** The incident with this number, unless there is none or it was merged into another. */
     Optional<Incident> find(long number);

@@ -493,6 +493,24 @@ public final class IncidentStore {
         return repository().list(status, minimumSeverity, limit);
     }
 
+    /**
+     * The incidents that match the query, from wherever the tenant's incidents are kept (this store's database or
+     * PostgreSQL), with how many match in all.
+     */
+    public IncidentQuery.Matches query(Principal reader, IncidentQuery query) {
+        reader.require(Role.READER, "read incidents");
+        return repository().query(query);
+    }
+
+    /**
+     * Of these alerts, those placed in an incident not merged into another, with that incident: the incidents an
+     * entity's alerts are in.
+     */
+    public Map<UUID, Long> incidentsOf(Principal reader, Collection<UUID> alerts) {
+        reader.require(Role.READER, "read incidents");
+        return repository().incidentsOf(alerts);
+    }
+
     /** One incident, or {@link ErrorCode#INCIDENT_NOT_FOUND}; a merged incident's number leads to where it went. */
     public Incident get(Principal reader, long number) {
         reader.require(Role.READER, "read incidents");

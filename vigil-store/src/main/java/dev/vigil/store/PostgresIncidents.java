@@ -18,6 +18,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -43,6 +45,10 @@ final class PostgresIncidents implements IncidentRepository {
     private static final String INCIDENT_COLUMNS = "number, title, status, severity, classification, determination,"
             + " owner, tags, first_seen, last_seen, created, acknowledged, resolved, reference, alert_count";
 
+    /** A severity's rank, 1 (informational) to 5 (critical), 0 for anything else. */
+    private static final String RANK = "coalesce(array_position(ARRAY['informational', 'low', 'medium', 'high',"
+            + " 'critical'], %s), 0)";
+
     private final PostgresState database;
     private final TenantId tenant;
 
@@ -59,21 +65,30 @@ final class PostgresIncidents implements IncidentRepository {
     // --- reading -------------------------------------------------------------------------------------------------
 
     @Override
-    public List<Incident> list(Optional<Incident.Status> status, Optional<String> minimumSeverity, int limit) {
-        StringBuilder where = new StringBuilder("merged_into IS NULL");
+    public IncidentQuery.Matches query(IncidentQuery query) {
+        if (query.matchesNothing()) {
+            return IncidentQuery.Matches.none();
+        }
         List<Object> parameters = new ArrayList<>();
-        status.ifPresent(s -> {
-            where.append(" AND status = ?");
-            parameters.add(s.toString());
+        String where = query.where(RANK, "?", at -> OffsetDateTime.ofInstant(at, ZoneOffset.UTC), parameters);
+        return database.read("reading incidents", connection -> {
+            List<Object> page = new ArrayList<>(parameters);
+            page.add(query.limit());
+            List<Incident> incidents = incidents(connection, where, page, query.orderBy(RANK) + " LIMIT ?");
+            try (PreparedStatement statement = connection.prepareStatement("SELECT count(*), min(first_seen),"
+                    + " max(last_seen) FROM vigil_incidents WHERE tenant = ? AND " + where)) {
+                statement.setString(1, tenant.value());
+                for (int i = 0; i < parameters.size(); i++) {
+                    statement.setObject(i + 2, parameters.get(i));
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    long total = rows.getLong(1);
+                    return total == 0 ? IncidentQuery.Matches.none() : new IncidentQuery.Matches(incidents, total,
+                            Optional.of(instant(rows, 2)), Optional.of(instant(rows, 3)));
+                }
+            }
         });
-        minimumSeverity.ifPresent(level -> {
-            where.append(" AND coalesce(array_position(ARRAY['informational', 'low', 'medium', 'high', 'critical'],"
-                    + " severity), 0) >= ?");
-            parameters.add(IncidentNaming.rank(level) + 1);
-        });
-        parameters.add(Math.max(1, limit));
-        return database.read("reading incidents", connection -> incidents(connection, where.toString(), parameters,
-                "last_seen DESC, number DESC LIMIT ?"));
     }
 
     @Override

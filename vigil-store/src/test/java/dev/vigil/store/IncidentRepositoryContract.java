@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -263,6 +264,58 @@ abstract class IncidentRepositoryContract {
                 .extracting(Incident::number).containsExactly(3L, 1L);
         assertThat(incidents().list(Optional.empty(), Optional.of("medium"), 50)).extracting(Incident::number)
                 .containsExactly(3L);
+    }
+
+    @Test
+    void aQueryKeepsStatusesSeverityActivityAndNumbersOrdersAsAskedAndCountsAllItMatches() {
+        incidents().apply(opening(incidents(), 1, T0, List.of(List.of(1, 2), List.of(5)), "low"));
+        incidents().apply(opening(incidents(), 2, T0, List.of(List.of(9)), "high"));
+        update(incidents(), ALICE, 2, IncidentUpdate.none().withStatus(Incident.Status.ACTIVE), T0);
+        update(incidents(), ALICE, 1, IncidentUpdate.none().withStatus(Incident.Status.RESOLVED)
+                .withClassification(Incident.Classification.FALSE_POSITIVE, "a test"), T0);
+
+        IncidentQuery.Matches all = incidents().query(IncidentQuery.all());
+        assertThat(all.incidents()).extracting(Incident::number).containsExactly(3L, 2L, 1L);
+        assertThat(all.total()).isEqualTo(3);
+        assertThat(all.firstSeen()).contains(T0.plus(Duration.ofMinutes(1)));
+        assertThat(all.lastSeen()).contains(T0.plus(Duration.ofMinutes(9)));
+
+        IncidentQuery.Matches open = incidents().query(IncidentQuery.all().open().limit(1));
+        assertThat(open.incidents()).extracting(Incident::number).containsExactly(3L);
+        assertThat(open.total()).as("the total counts past the limit").isEqualTo(2);
+        assertThat(open.firstSeen()).as("the span is that of every match").contains(T0.plus(Duration.ofMinutes(5)));
+
+        assertThat(incidents().query(IncidentQuery.all().minimumSeverity("HIGH")).incidents())
+                .extracting(Incident::number).containsExactly(3L);
+        assertThat(incidents().query(IncidentQuery.all().activeIn(T0.plus(Duration.ofMinutes(2)),
+                T0.plus(Duration.ofMinutes(6)))).incidents()).as("last seen at or after the start, first seen before"
+                + " the end").extracting(Incident::number).containsExactly(2L, 1L);
+        assertThat(incidents().query(IncidentQuery.all().numbers(Set.of(1L, 3L, 99L))).incidents())
+                .extracting(Incident::number).containsExactly(3L, 1L);
+        assertThat(incidents().query(IncidentQuery.all().numbers(Set.of()))).isEqualTo(IncidentQuery.Matches.none());
+        assertThat(incidents().query(IncidentQuery.all().status(Incident.Status.RESOLVED).minimumSeverity("medium")))
+                .isEqualTo(IncidentQuery.Matches.none());
+    }
+
+    @Test
+    void aQueryOrderedBySeverityPutsTheMostSevereFirstThenTheMostRecentlyActive() {
+        incidents().apply(opening(incidents(), 1, T0, List.of(List.of(1)), "critical"));
+        incidents().apply(opening(incidents(), 2, T0, List.of(List.of(5), List.of(7)), "medium"));
+
+        assertThat(incidents().query(IncidentQuery.all().orderBy(IncidentQuery.Order.MOST_SEVERE)).incidents())
+                .extracting(Incident::number).containsExactly(1L, 3L, 2L);
+    }
+
+    @Test
+    void aMergedIncidentIsNotQueriedButItsAlertsLeadToTheIncidentThatHoldsThemNow() {
+        incidents().apply(opening(incidents(), 1, T0, List.of(List.of(1), List.of(5)), "low"));
+        incidents().apply(new IncidentRepository.Run(incidents().cursor(), 1, T0, List.of(), List.of(),
+                Map.of(1L, 2L), List.of(), List.of()));
+
+        assertThat(incidents().query(IncidentQuery.all().numbers(Set.of(1L, 2L))).incidents())
+                .extracting(Incident::number).containsExactly(2L);
+        assertThat(incidents().incidentsOf(List.of(alert(1), alert(5)))).containsOnly(
+                Map.entry(alert(1), 2L), Map.entry(alert(5), 2L));
     }
 
     @Test

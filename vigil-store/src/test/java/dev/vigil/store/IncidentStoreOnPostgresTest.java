@@ -136,8 +136,8 @@ class IncidentStoreOnPostgresTest extends IncidentStoreTest {
         }
 
         @Override
-        public List<Incident> list(Optional<Incident.Status> status, Optional<String> minimumSeverity, int limit) {
-            return delegate.list(status, minimumSeverity, limit);
+        public IncidentQuery.Matches query(IncidentQuery query) {
+            return delegate.query(query);
         }
 
         @Override
