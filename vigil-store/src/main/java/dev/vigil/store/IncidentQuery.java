@@ -114,6 +114,24 @@ public record IncidentQuery(Set<Incident.Status> statuses, Optional<String> mini
         return new IncidentQuery(statuses, minimumSeverity, activeFrom, activeUntil, numbers, order, most);
     }
 
+    /**
+     * The query in words for a process log: {@code incidents where status in (active, new) and severity >= high
+     * and active from 2024-05-02T09:00:00Z until ... order by severity limit 20}.
+     */
+    public String text() {
+        List<String> conditions = new java.util.ArrayList<>();
+        if (!everyStatus()) {
+            conditions.add("status in (" + String.join(", ", statusNames()) + ")");
+        }
+        minimumSeverity.ifPresent(level -> conditions.add("severity >= " + level.toLowerCase(java.util.Locale.ROOT)));
+        activeFrom.ifPresent(from -> conditions.add("active from " + from));
+        activeUntil.ifPresent(until -> conditions.add("active until " + until));
+        numbers.ifPresent(kept -> conditions.add("number in (" + kept.stream().sorted().map(String::valueOf)
+                .collect(Collectors.joining(", ")) + ")"));
+        return "incidents" + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions))
+                + " order by " + (order == Order.MOST_SEVERE ? "severity, " : "") + "last seen limit " + limit;
+    }
+
     /** Whether every status is kept. */
     boolean everyStatus() {
         return statuses.size() == Incident.Status.values().length;

@@ -79,9 +79,9 @@ final class ActorProfileSkill implements Skill {
         }
         Group group = resolution.get().current();
         TechniqueActivity activity = TechniqueActivity.read(workspace.store());
+        String alertsQuery = "query:" + (result.queryCount() + TechniqueActivity.ALERTS_QUERY);
+        String incidentsQuery = "query:" + (result.queryCount() + TechniqueActivity.PLACED_QUERY);
         activity.queries().forEach(result::query);
-        String alertsQuery = "query:" + (result.queryCount() - 1);
-        String incidentsQuery = "query:" + result.queryCount();
 
         List<Technique> techniques = group.techniques().stream().map(attack::technique).flatMap(Optional::stream)
                 .toList();

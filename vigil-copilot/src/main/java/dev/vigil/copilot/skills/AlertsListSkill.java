@@ -87,8 +87,8 @@ public final class AlertsListSkill implements Skill {
             result.fact("rule", rule);
         });
         call.first(SEVERITY.name()).map(Investigation::lower).ifPresent(s -> {
-            filters.add("list_position(" + IncidentsListSkill.LEVELS + ", lower(a.level)) >= list_position("
-                    + IncidentsListSkill.LEVELS + ", " + Investigation.sqlString(s) + ")");
+            filters.add("list_position(" + Investigation.LEVELS + ", lower(a.level)) >= list_position("
+                    + Investigation.LEVELS + ", " + Investigation.sqlString(s) + ")");
             described.add("severity " + s + " or higher");
             result.fact("severity", s);
         });
@@ -155,7 +155,7 @@ public final class AlertsListSkill implements Skill {
                 + " unnest(from_json(a.entities, '[{\"kind\":\"VARCHAR\",\"value\":\"VARCHAR\"}]')) AS x(e)"
                 + " WHERE " + HOST_KIND + " AND " + where + " GROUP BY 1 ORDER BY alerts DESC, host LIMIT 10");
         Investigation.Ran byLevel = investigation.sql("SELECT lower(a.level) AS level, count(*) AS alerts FROM"
-                + " vigil_alerts a WHERE " + where + " GROUP BY 1 ORDER BY list_position(" + IncidentsListSkill.LEVELS
+                + " vigil_alerts a WHERE " + where + " GROUP BY 1 ORDER BY list_position(" + Investigation.LEVELS
                 + ", lower(a.level)) DESC");
         Investigation.Ran newest = investigation.sql("SELECT a.alert_id, a.\"time\", a.level, a.title,"
                 + " array_to_string(a.techniques, ', ') AS techniques, (SELECT string_agg(DISTINCT e.value, ', ' ORDER BY e.value)"

@@ -84,9 +84,7 @@ public final class HostAnalysisSkill implements Skill {
         Investigation.Ran alerts = investigation.sql("SELECT a.title, a.level, count(*) AS alerts, max(a.\"time\") AS"
                 + " last, array_to_string(list(CAST(a.alert_id AS VARCHAR) ORDER BY a.\"time\" DESC)[1:5], ',') AS ids"
                 + " FROM vigil_alerts a WHERE " + alertWhere + " GROUP BY ALL ORDER BY alerts DESC, a.title");
-        Investigation.Ran incidents = investigation.sql("SELECT DISTINCT p.incident, i.title, i.severity, i.status"
-                + " FROM vigil_incident_alerts p JOIN vigil_alerts a ON a.alert_id = p.alert_id JOIN vigil_incidents i"
-                + " ON i.number = p.incident AND i.merged_into IS NULL WHERE " + alertWhere + " ORDER BY 1");
+        List<Long> incidentNumbers = List.copyOf(investigation.incidentsOfAlerts(alertWhere));
         Optional<Asset> asset = workspace.store().posture().assets().stream().filter(a -> a.id().equals(host))
                 .findFirst();
 
@@ -95,7 +93,6 @@ public final class HostAnalysisSkill implements Skill {
         long logonCount = logons.rows().stream().mapToLong(r -> Investigation.number(r.get(1))).sum();
         long logonFailures = logons.rows().stream().mapToLong(r -> Investigation.number(r.get(2))).sum();
         long alertCount = alerts.rows().stream().mapToLong(r -> Investigation.number(r.get(2))).sum();
-        List<Long> incidentNumbers = incidents.rows().stream().map(r -> Investigation.number(r.get(0))).toList();
         if (started + connections + logonCount + logonFailures + alertCount == 0 && asset.isEmpty()) {
             return empty(result, investigation, host, scope);
         }

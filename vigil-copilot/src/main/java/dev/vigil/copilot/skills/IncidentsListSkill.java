@@ -11,12 +11,16 @@ import dev.vigil.copilot.SkillInput;
 import dev.vigil.copilot.SkillResult;
 import dev.vigil.copilot.SkillSpec;
 import dev.vigil.copilot.Table;
+import dev.vigil.incident.Incident;
 import dev.vigil.model.Role;
+import dev.vigil.store.IncidentQuery;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code incidents-list}: the tenant's incidents that match a status, a minimum severity, a host or an account and
@@ -24,7 +28,6 @@ import java.util.Optional;
  * first.
  */
 public final class IncidentsListSkill implements Skill {
-    static final String LEVELS = "['informational', 'low', 'medium', 'high', 'critical']";
     private static final SkillInput STATUS = SkillInput.choice("status",
             "Only incidents in this state: open (new or active), new, active or resolved.", "open", "new", "active",
             "resolved");
@@ -63,34 +66,35 @@ public final class IncidentsListSkill implements Skill {
         Optional<String> host = call.first(HOST.name()).map(Investigation::hostKey);
         Optional<String> user = call.first(USER.name()).map(Investigation::userKey);
 
-        List<String> filters = new ArrayList<>();
         List<String> described = new ArrayList<>();
-        status.ifPresent(s -> {
-            filters.add(s.equals("open") ? "i.status IN ('new', 'active')" : "i.status = " + Investigation.sqlString(s));
-            described.add("status " + s);
-        });
-        severity.ifPresent(s -> {
-            filters.add("list_position(" + LEVELS + ", i.severity) >= list_position(" + LEVELS + ", "
-                    + Investigation.sqlString(s) + ")");
-            described.add("severity " + s + " or higher");
-        });
-        host.ifPresent(h -> {
-            filters.add(members(Investigation.sqlAlertHost(h)));
-            described.add("host " + h);
-        });
-        user.ifPresent(u -> {
-            filters.add(members(Investigation.sqlAlertUser(u)));
-            described.add("account " + u);
-        });
-        investigation.time().ifPresent(t -> {
-            filters.add("i.last_seen >= TIMESTAMPTZ '" + t.from() + "' AND i.first_seen < TIMESTAMPTZ '" + t.to()
-                    + "'");
-        });
-        String where = "i.merged_into IS NULL" + filters.stream().map(f -> " AND " + f).reduce("", String::concat);
-        Investigation.Ran ran = investigation.sql("SELECT i.number, i.title, i.status, i.severity, i.alert_count,"
-                + " i.owner, i.first_seen, i.last_seen, count(*) OVER () AS total FROM vigil_incidents i WHERE "
-                + where + " ORDER BY list_position(" + LEVELS + ", i.severity) DESC, i.last_seen DESC, i.number DESC"
-                + " LIMIT " + Investigation.SHOWN);
+        IncidentQuery query = IncidentQuery.all().orderBy(IncidentQuery.Order.MOST_SEVERE).limit(Investigation.SHOWN);
+        if (status.isPresent()) {
+            query = status.get().equals("open") ? query.open() : query.status(Incident.Status.parse(status.get()));
+            described.add("status " + status.get());
+        }
+        if (severity.isPresent()) {
+            query = query.minimumSeverity(severity.get());
+            described.add("severity " + severity.get() + " or higher");
+        }
+        Optional<Set<Long>> holding = Optional.empty();
+        if (host.isPresent()) {
+            holding = Optional.of(investigation.incidentsOfAlerts(Investigation.sqlAlertHost(host.get())));
+            described.add("host " + host.get());
+        }
+        if (user.isPresent()) {
+            Set<Long> naming = investigation.incidentsOfAlerts(Investigation.sqlAlertUser(user.get()));
+            holding = Optional.of(holding.map(h -> {
+                Set<Long> both = new TreeSet<>(h);
+                both.retainAll(naming);
+                return both;
+            }).orElse(naming));
+            described.add("account " + user.get());
+        }
+        query = holding.map(query::numbers).orElse(query);
+        if (investigation.time().isPresent()) {
+            query = query.activeIn(investigation.time().get().from(), investigation.time().get().to());
+        }
+        IncidentQuery.Matches matched = investigation.incidents(query);
         String[] bounds = investigation.time().isPresent() ? new String[2] : span(investigation);
         String scope = investigation.scope(bounds[0], bounds[1]);
         investigation.scopeFacts(bounds[0], bounds[1]);
@@ -100,14 +104,13 @@ public final class IncidentsListSkill implements Skill {
         host.ifPresent(h -> result.fact("host", h));
         user.ifPresent(u -> result.fact("user", u));
 
-        if (ran.isEmpty()) {
+        if (matched.total() == 0) {
             result.status(SkillResult.Status.EMPTY).fact("count", 0L).fact("incidents", List.of());
             StringBuilder text = new StringBuilder("No incident" + filterText + " in tenant '"
                     + investigation.tenant() + "' (" + scope + ").");
-            Investigation.Ran all = investigation.sql("SELECT count(*) AS incidents, count(*) FILTER (WHERE status <>"
-                    + " 'resolved') AS open FROM vigil_incidents WHERE merged_into IS NULL");
-            long total = Investigation.number(all.rows().get(0).get(0));
-            long open = Investigation.number(all.rows().get(0).get(1));
+            IncidentQuery.Matches all = investigation.incidents(IncidentQuery.all().limit(Investigation.SHOWN));
+            long total = all.total();
+            long open = investigation.incidents(IncidentQuery.all().open().limit(1)).total();
             result.fact("tenant_incidents", total).fact("tenant_open", open);
             if (total == 0) {
                 text.append(" The tenant has no incident at all: incidents come from alerts, so ingest events with"
@@ -115,27 +118,27 @@ public final class IncidentsListSkill implements Skill {
             } else {
                 text.append(" Without these filters the tenant has ").append(Investigation.count(total, "incident"))
                         .append(", ").append(open).append(" of them open.");
-                result.evidence("The tenant's incidents without the filters", List.of(all.ref()));
+                result.evidence("The tenant's incidents without the filters" + Investigation.shown(
+                        all.incidents().size(), total), all.incidents().stream().map(i -> "incident:" + i.number())
+                        .toList());
             }
             result.markdown(text.toString());
             result.followUp("List the open incidents");
             result.followUp("Show the latest alerts");
             return result.build();
         }
-        long total = Investigation.number(ran.rows().get(0).get(8));
+        long total = matched.total();
         List<List<Object>> rows = new ArrayList<>();
         Map<String, Long> bySeverity = new LinkedHashMap<>();
         List<Long> numbers = new ArrayList<>();
-        for (List<Object> row : ran.rows()) {
-            long number = Investigation.number(row.get(0));
-            numbers.add(number);
-            String owner = Investigation.text(row.get(5));
-            rows.add(List.of(number, Investigation.text(row.get(1)), Investigation.text(row.get(2)),
-                    Investigation.text(row.get(3)), Investigation.number(row.get(4)),
-                    owner.isEmpty() ? "unassigned" : owner, Investigation.time(row.get(6)),
-                    Investigation.time(row.get(7))));
-            bySeverity.merge(Investigation.text(row.get(3)), 1L, Long::sum);
-            result.subject(EntityType.INCIDENT, Long.toString(number));
+        for (Incident incident : matched.incidents()) {
+            numbers.add(incident.number());
+            String owner = incident.owner() == null ? "" : incident.owner();
+            rows.add(List.of(incident.number(), incident.title(), incident.status().toString(), incident.severity(),
+                    (long) incident.alertCount(), owner.isEmpty() ? "unassigned" : owner,
+                    Investigation.instant(incident.firstSeen()), Investigation.instant(incident.lastSeen())));
+            bySeverity.merge(incident.severity(), 1L, Long::sum);
+            result.subject(EntityType.INCIDENT, Long.toString(incident.number()));
         }
         List<Object> top = rows.get(0);
         List<String> severities = new ArrayList<>();
@@ -156,7 +159,6 @@ public final class IncidentsListSkill implements Skill {
                             .toList()))));
         }
         result.evidence("The incidents listed", numbers.stream().map(n -> "incident:" + n).toList());
-        result.evidence("Incidents matching the filters", List.of(ran.ref()));
         result.fact("count", total).fact("shown", rows.size()).fact("incidents", numbers)
                 .fact("top_incident", numbers.get(0)).fact("by_severity", bySeverity);
         result.followUp("Summarize incident " + numbers.get(0));
@@ -167,15 +169,10 @@ public final class IncidentsListSkill implements Skill {
         return result.build();
     }
 
-    private static String members(String alertCondition) {
-        return "i.number IN (SELECT p.incident FROM vigil_incident_alerts p JOIN vigil_alerts a ON a.alert_id ="
-                + " p.alert_id WHERE " + alertCondition + ")";
-    }
-
+    /** The first and last activity of the tenant's incidents, for the scope of a call without a time range. */
     private static String[] span(Investigation investigation) {
-        Investigation.Ran ran = investigation.sql("SELECT min(first_seen), max(last_seen) FROM vigil_incidents"
-                + " WHERE merged_into IS NULL");
-        List<Object> row = ran.rows().get(0);
-        return new String[] {Investigation.time(row.get(0)), Investigation.time(row.get(1))};
+        IncidentQuery.Matches all = investigation.incidents(IncidentQuery.all().limit(1));
+        return new String[] {all.firstSeen().map(Investigation::instant).orElse(null),
+                all.lastSeen().map(Investigation::instant).orElse(null)};
     }
 }

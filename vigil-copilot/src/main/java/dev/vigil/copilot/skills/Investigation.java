@@ -13,6 +13,7 @@ import dev.vigil.model.ErrorCode;
 import dev.vigil.model.VigilException;
 import dev.vigil.query.KqlCompiler;
 import dev.vigil.store.HuntRunner;
+import dev.vigil.store.IncidentQuery;
 import dev.vigil.store.QueryResult;
 import dev.vigil.store.TenantStore;
 import java.time.Duration;
@@ -23,6 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * One run of a skill over the workspace: runs its queries (hunting queries through {@link HuntRunner}, SQL through
@@ -32,8 +36,12 @@ import java.util.Optional;
 final class Investigation {
     /** Rows a skill's table shows at most. */
     static final int SHOWN = 20;
+    /** The severity levels, least first, as a SQL list: {@code list_position(LEVELS, level)} ranks a level. */
+    static final String LEVELS = "['informational', 'low', 'medium', 'high', 'critical']";
     /** Aggregated rows a query returns at most: summaries are small, and a cut is said. */
     private static final int MAX_ROWS = 1_000;
+    /** Alerts whose incidents one look-up finds at most. */
+    private static final int MAX_ALERT_IDS = 1_000_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     /** A query that ran: its index among the result's queries (for {@code query:<n>} evidence) and its rows. */
@@ -113,7 +121,35 @@ final class Investigation {
 
     /** Runs a read-only SQL query and records it; the caller writes the time range into its where clause. */
     Ran sql(String sql) {
-        return record("sql", sql, workspace.store().query(sql, MAX_ROWS));
+        return sql(sql, MAX_ROWS);
+    }
+
+    private Ran sql(String sql, int maxRows) {
+        return record("sql", sql, workspace.store().query(sql, maxRows));
+    }
+
+    /**
+     * Reads the tenant's incidents wherever they are kept (the embedded store or PostgreSQL) and records the read in
+     * the process log, in the {@code incidents} language: it is not a query a hunt can re-run.
+     */
+    IncidentQuery.Matches incidents(IncidentQuery query) {
+        long started = System.nanoTime();
+        IncidentQuery.Matches matches = workspace.store().incidents().query(context.principal(), query);
+        result.query(new ExecutedQuery("incidents", query.text(), matches.incidents().size(),
+                Math.round((System.nanoTime() - started) / 1e6)));
+        return matches;
+    }
+
+    /**
+     * The incidents (not merged into another) that hold an alert meeting the SQL condition over {@code a}, a row of
+     * {@code vigil_alerts}: the alerts are read with a recorded query (all of them, not a summary's thousand rows),
+     * their incidents looked up where the incidents are kept.
+     */
+    Set<Long> incidentsOfAlerts(String alertCondition) {
+        Ran alerts = sql("SELECT CAST(a.alert_id AS VARCHAR) AS alert_id FROM vigil_alerts a WHERE " + alertCondition
+                + " ORDER BY a.\"time\", a.alert_id", MAX_ALERT_IDS);
+        List<UUID> ids = alerts.rows().stream().map(row -> UUID.fromString(row.get(0).toString())).toList();
+        return new TreeSet<>(workspace.store().incidents().incidentsOf(context.principal(), ids).values());
     }
 
     private Ran record(String language, String text, QueryResult rows) {

@@ -12,11 +12,15 @@ import dev.vigil.store.TenantStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * A tenant's side of ATT&amp;CK techniques: the enabled rules tagged with each, the alerts that name each, and the
@@ -61,10 +65,14 @@ final class TechniqueActivity {
             + " AS newest FROM (SELECT unnest(techniques) AS t, alert_id, \"time\" FROM vigil_alerts)"
             + " GROUP BY t ORDER BY alerts DESC, t";
 
-    static final String INCIDENTS_SQL = "SELECT a.t AS technique, array_to_string(list_sort(list_distinct("
-            + "list(i.number))), ',') AS incidents FROM (SELECT alert_id, unnest(techniques) AS t FROM vigil_alerts) a"
-            + " JOIN vigil_incident_alerts ia ON ia.alert_id = a.alert_id"
-            + " JOIN vigil_incidents i ON i.number = ia.incident AND i.merged_into IS NULL GROUP BY a.t ORDER BY a.t";
+    /** Where {@link #ALERTS_SQL} and {@link #PLACED_SQL} are among {@link #queries()}. */
+    static final int ALERTS_QUERY = 0;
+    static final int PLACED_QUERY = 1;
+
+    /** Each technique's alerts, to look up the incidents they are in where the incidents are kept. */
+    static final String PLACED_SQL = "SELECT t AS technique, array_to_string(list(CAST(alert_id AS VARCHAR)"
+            + " ORDER BY alert_id), ',') AS alerts FROM (SELECT unnest(techniques) AS t, alert_id FROM vigil_alerts)"
+            + " GROUP BY t ORDER BY t";
 
     static TechniqueActivity read(TenantStore store) {
         requireNonNull(store, "store is null");
@@ -107,11 +115,24 @@ final class TechniqueActivity {
             newest.put(technique, split(row.get(2)));
         }
         Map<String, List<Long>> incidents = new TreeMap<>();
-        QueryResult placed = store.query(INCIDENTS_SQL, 100_000);
-        queries.add(new ExecutedQuery("sql", INCIDENTS_SQL, placed.rows().size(), Math.round(placed.milliseconds())));
+        QueryResult placed = store.query(PLACED_SQL, 100_000);
+        queries.add(new ExecutedQuery("sql", PLACED_SQL, placed.rows().size(), Math.round(placed.milliseconds())));
+        Map<String, List<UUID>> alertsOf = new TreeMap<>();
         for (List<Object> row : placed.rows()) {
-            incidents.put(String.valueOf(row.get(0)), split(row.get(1)).stream().map(Long::valueOf).toList());
+            alertsOf.put(String.valueOf(row.get(0)), split(row.get(1)).stream().map(UUID::fromString).toList());
         }
+        long started = System.nanoTime();
+        Map<UUID, Long> incidentOf = store.incidents().repository().incidentsOf(alertsOf.values().stream()
+                .flatMap(List::stream).collect(Collectors.toSet()));
+        queries.add(new ExecutedQuery("incidents", "incidents holding the alerts of each technique",
+                new HashSet<>(incidentOf.values()).size(), Math.round((System.nanoTime() - started) / 1e6)));
+        alertsOf.forEach((technique, ids) -> {
+            List<Long> numbers = ids.stream().map(incidentOf::get).filter(Objects::nonNull).distinct().sorted()
+                    .toList();
+            if (!numbers.isEmpty()) {
+                incidents.put(technique, numbers);
+            }
+        });
         return new TechniqueActivity(rules, alerts, newest, incidents, enabled, queries);
     }
 

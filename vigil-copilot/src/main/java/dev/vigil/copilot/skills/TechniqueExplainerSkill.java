@@ -89,8 +89,8 @@ final class TechniqueExplainerSkill implements Skill {
             String tenant) {
         Technique t = resolution.current();
         TechniqueActivity activity = TechniqueActivity.read(workspace.store());
+        String alertsQuery = "query:" + (result.queryCount() + TechniqueActivity.ALERTS_QUERY);
         activity.queries().forEach(result::query);
-        String alertsQuery = "query:" + (result.queryCount() - 1);
         List<String> rules = activity.rules(t.id());
         TechniqueActivity.Fired fired = activity.fired(t.id());
         List<Mitigation> mitigations = attack.mitigationsOf(t.id());

@@ -81,9 +81,7 @@ public final class UserAnalysisSkill implements Skill {
         Investigation.Ran alerts = investigation.sql("SELECT a.title, a.level, count(*) AS alerts, max(a.\"time\") AS"
                 + " last, array_to_string(list(CAST(a.alert_id AS VARCHAR) ORDER BY a.\"time\" DESC)[1:5], ',') AS ids FROM vigil_alerts a WHERE "
                 + alertWhere + " GROUP BY ALL ORDER BY alerts DESC, a.title");
-        Investigation.Ran incidents = investigation.sql("SELECT DISTINCT p.incident, i.title, i.severity, i.status"
-                + " FROM vigil_incident_alerts p JOIN vigil_alerts a ON a.alert_id = p.alert_id JOIN vigil_incidents i"
-                + " ON i.number = p.incident AND i.merged_into IS NULL WHERE " + alertWhere + " ORDER BY 1");
+        List<Long> incidentNumbers = List.copyOf(investigation.incidentsOfAlerts(alertWhere));
 
         long signinCount = 0;
         long signinFailures = 0;
@@ -144,7 +142,6 @@ public final class UserAnalysisSkill implements Skill {
             }
         }
         long alertCount = alerts.rows().stream().mapToLong(r -> Investigation.number(r.get(2))).sum();
-        List<Long> incidentNumbers = incidents.rows().stream().map(r -> Investigation.number(r.get(0))).toList();
 
         if (signinCount == 0 && logonSuccesses + logonFailures == 0 && started == 0 && alertCount == 0) {
             return empty(result, investigation, user, scope, hasSignins);

@@ -64,10 +64,12 @@ class AttackSkillsTest {
                     .containsEntry("techniques", apt29.techniques().size())
                     .containsEntry("seen_techniques", List.of("T1078")).containsEntry("covered_techniques", 1);
             assertThat(result.facts().get("aliases")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.list(String.class)).contains("Cozy Bear");
-            assertThat(refs(result)).contains("attack:G0016", "attack:T1078", "alert:" + alert.id(), "query:1");
+            assertThat(refs(result)).contains("attack:G0016", "attack:T1078", "alert:" + alert.id(), "query:0");
+            assertThat(result.queries().get(0).text()).as("the query the technique's evidence cites reads the alerts")
+                    .isEqualTo(TechniqueActivity.ALERTS_SQL);
             assertThat(result.tables().get(0).rows().get(0)).startsWith("T1078", "Valid Accounts");
             assertThat(result.subjects()).extracting(Object::toString).startsWith("actor:G0016", "technique:T1078");
-            assertThat(result.queries()).hasSize(2);
+            assertThat(result.queries()).extracting(q -> q.language()).containsExactly("sql", "sql", "incidents");
             assertGrounded(result);
         }
 

@@ -52,6 +52,14 @@ final class DemoTenant {
 
     /** Seeds the tenant's store under the data directory with the demo organization; the store is left closed. */
     static void seed(Path data, TenantId tenant, LocalDate day) {
+        seed(data, tenant, day, true);
+    }
+
+    /**
+     * Seeds the tenant's store with the demo organization's events and alerts, and correlates the alerts into
+     * incidents in the store when {@code correlate} says so (else they are left for another repository to hold).
+     */
+    static void seed(Path data, TenantId tenant, LocalDate day, boolean correlate) {
         List<Path> files;
         try {
             files = new DemoOrganization(day, SCALE).writeTo(data.resolve("demo-input").resolve(tenant.value()));
@@ -72,10 +80,17 @@ final class DemoTenant {
                     new ByteArrayInputStream(new byte[0])).ingest(files.stream().map(Path::toString).toList());
             detecting.finish();
             store.commit();
-            store.incidents().correlate(config.correlationPolicy(), TacticStages.unknown(),
-                    day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), step -> { });
-            store.commit();
+            if (correlate) {
+                correlate(store, config, day);
+            }
             store.checkpoint();
         }
+    }
+
+    /** Correlates the store's alerts into incidents as {@code vigil demo} does, where the store keeps its incidents. */
+    static void correlate(TenantStore store, VigilConfig config, LocalDate day) {
+        store.incidents().correlate(config.correlationPolicy(), TacticStages.unknown(),
+                day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), step -> { });
+        store.commit();
     }
 }

@@ -58,9 +58,8 @@ class IncidentSkillsTest {
 
     @BeforeAll
     void seed() {
-        DemoTenant.seed(data, ACME, DemoTenant.DAY);
         DemoTenant.seed(data, GLOBEX, DemoTenant.DAY.plusYears(1));
-        store = TenantStore.open(data, ACME, TenantStore.Mode.READ_ONLY);
+        store = seeded(data);
         skills = new LinkedHashMap<>();
         for (Skill skill : IncidentSkills.all(new Workspace(DemoTenant.config(data, ACME), store))) {
             skills.put(skill.spec().name(), skill);
@@ -70,6 +69,12 @@ class IncidentSkillsTest {
     @AfterAll
     void close() {
         store.close();
+    }
+
+    /** Seeds the demo organization in tenant acme, its incidents correlated, and opens its store for the skills. */
+    TenantStore seeded(Path data) {
+        DemoTenant.seed(data, ACME, DemoTenant.DAY);
+        return TenantStore.open(data, ACME, TenantStore.Mode.READ_ONLY);
     }
 
     SkillResult run(String skill, Object... inputs) {
@@ -128,8 +133,12 @@ class IncidentSkillsTest {
                     "high");
             assertThat(result.subjects()).first().isEqualTo(new EntityRef(EntityType.INCIDENT,
                     result.facts().get("top_incident").toString()));
-            assertThat(result.queries()).first().satisfies(q -> assertThat(q.language()).isEqualTo("sql"));
-            assertThat(Answers.refs(result)).contains("incident:1", "query:0");
+            assertThat(result.queries()).first().satisfies(q -> {
+                assertThat(q.language()).isEqualTo("incidents");
+                assertThat(q.text()).isEqualTo("incidents order by severity, last seen limit 20");
+                assertThat(q.rows()).isEqualTo(4);
+            });
+            assertThat(Answers.refs(result)).contains("incident:1");
             assertThat(result.followUps()).hasSizeBetween(2, 4);
         }
 
