@@ -542,8 +542,9 @@ final class BenchCommand extends CommandGroup {
                 description = "Alerts stored and correlated first (default: ${DEFAULT-VALUE}).")
         long alerts;
 
-        @Option(names = "--probes", paramLabel = "N", defaultValue = "20",
-                description = "Alerts then added one at a time (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--probes", paramLabel = "N", defaultValue = "40",
+                description = "Alerts then added one at a time, every other one after dropping the correlator kept"
+                        + " between runs (default: ${DEFAULT-VALUE}).")
         int probes;
 
         @Option(names = "--data", paramLabel = "DIR", description = "Where to make the store (default: a temporary"
@@ -555,8 +556,9 @@ final class BenchCommand extends CommandGroup {
 
         @Override
         public Integer call() throws java.io.IOException {
-            if (alerts < 1 || probes < 1) {
-                throw new VigilException(ErrorCode.USAGE, "--alerts and --probes must be at least 1");
+            if (alerts < 1 || probes < 2) {
+                throw new VigilException(ErrorCode.USAGE, "--alerts must be at least 1 and --probes at least 2 (one"
+                        + " run restores the correlator, the next keeps it)");
             }
             Path directory = data != null ? data : Files.createTempDirectory("vigil-bench-correlation");
             try {

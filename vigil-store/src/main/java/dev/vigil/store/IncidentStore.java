@@ -81,6 +81,18 @@ public final class IncidentStore {
     private final AlertTable alerts;
     /** The incidents in this store's database, unless {@link TenantStore#keepIncidentsIn} moved them. */
     private final IncidentRepository own;
+    /** The correlator the last run left, kept for the next one while nothing else changed the incidents. */
+    private Resident resident;
+
+    /** Alerts a kept correlator places before it is restored afresh: bounds what it remembers. */
+    static final long REBUILD_AFTER = 100_000;
+
+    /**
+     * A correlator kept between runs, with what it was built from and the repository's cursor after the run that
+     * left it: a run whose cursor, baseline or policy differs builds a new one.
+     */
+    private record Resident(Correlator correlator, CorrelationPolicy policy, Prevalence baseline,
+            IncidentRepository.Cursor cursor, long placed) {}
 
     IncidentStore(TenantStore store, DuckDBConnection connection, AlertTable alerts) {
         this.store = store;
@@ -189,14 +201,27 @@ public final class IncidentStore {
         }
         progress.accept("computing entity prevalence from the stored events");
         Prevalence baseline = prevalence();
-        long horizon = fresh.get(0).timeMicros() - policy.progressionWindow().toNanos() / 1000;
         long firstNew = cursor.nextNumber();
-        // the source of a lateral-movement alert that names none, looked up in the events around it
-        Correlator correlator = new Correlator(policy, stages, baseline, new StoredRemoteEntries(store, connection),
-                firstNew);
-        progress.accept("restoring incidents active since " + Instant.ofEpochSecond(0, horizon * 1000));
-        // Every alert of every incident that a new alert can reach: those active within the progression window
-        Map<Long, List<Alert>> members = restore(repository, correlator, horizon);
+        Resident kept = resident;
+        resident = null; // kept again only once this run is applied: a failed run leaves no correlator that saw it
+        boolean keeps = kept != null && repository == own && kept.cursor().equals(cursor)
+                && kept.baseline() == baseline && kept.policy().equals(policy) && kept.placed() < REBUILD_AFTER;
+        Correlator correlator;
+        // Every alert of every incident the run can touch, by incident: restored with the correlator, or read for
+        // the incidents the run touched when the correlator was kept
+        Map<Long, List<Alert>> members;
+        if (keeps) {
+            correlator = kept.correlator();
+            members = new HashMap<>();
+        } else {
+            long horizon = fresh.get(0).timeMicros() - policy.progressionWindow().toNanos() / 1000;
+            // the source of a lateral-movement alert that names none, looked up in the events around it
+            correlator = new Correlator(policy, stages, baseline, new StoredRemoteEntries(store, connection),
+                    firstNew);
+            progress.accept("restoring incidents active since " + Instant.ofEpochSecond(0, horizon * 1000));
+            // those active within the progression window
+            members = restore(repository, correlator, horizon);
+        }
 
         progress.accept("correlating " + fresh.size() + " alerts");
         List<Assignment> assignments = new ArrayList<>(fresh.size());
@@ -210,6 +235,9 @@ public final class IncidentStore {
                 mergedBy.put(merge.incident(), merge);
                 mergingAlert.put(merge.incident(), alert.id());
             }
+        }
+        if (keeps) {
+            readStoredMembers(repository, correlator, firstNew, assignments, mergedBy.keySet(), members);
         }
         int opened = 0;
         // each placement names the incident its alert ended in, after the merges of this run
@@ -256,6 +284,12 @@ public final class IncidentStore {
         }
         repository.apply(new IncidentRepository.Run(cursor, last, now, openedIncidents, placements, mergedEarlier,
                 changes, summaries));
+        if (repository == own) {
+            // Other writers of these incidents go through this store (DuckDB admits one process), and an analyst's
+            // update drops the correlator; the cursor tells a rollback or a restored database.
+            resident = new Resident(correlator, policy, baseline, repository.cursor(),
+                    (keeps ? kept.placed() : 0) + fresh.size());
+        }
         return new CorrelationSummary(assignments.size(), opened, assignments.size() - opened, mergedBy.size(),
                 touched.size(), baseline.size(), (System.nanoTime() - start) / 1_000_000);
     }
@@ -278,6 +312,37 @@ public final class IncidentStore {
             }
         }
         return members;
+    }
+
+    /**
+     * Adds to {@code members} the stored alerts of every incident stored before this run ({@code < firstNew}) that
+     * the run touched: those its alerts joined, those it merged, and where they went.
+     */
+    private void readStoredMembers(IncidentRepository repository, Correlator correlator, long firstNew,
+            List<Assignment> assignments, Set<Long> merged, Map<Long, List<Alert>> members) {
+        Set<Long> touched = new TreeSet<>();
+        for (Assignment assignment : assignments) {
+            touched.add(assignment.incident());
+            touched.add(correlator.find(assignment.incident()));
+        }
+        for (long number : merged) {
+            touched.add(number);
+            touched.add(correlator.find(number));
+        }
+        for (long number : touched) {
+            if (number < firstNew) {
+                List<Alert> stored = alertsById(repository.placements(number).keySet());
+                members.computeIfAbsent(number, n -> new ArrayList<>()).addAll(stored);
+            }
+        }
+    }
+
+    /**
+     * Drops the correlator kept between runs, so that the next run restores it from the stored incidents (as a
+     * newly opened store does). For benchmarks and tests that compare the two.
+     */
+    public void forgetCorrelator() {
+        resident = null;
     }
 
     private List<Alert> alertsById(Collection<UUID> ids) {
@@ -741,6 +806,7 @@ public final class IncidentStore {
      */
     public Incident update(Principal actor, long number, IncidentUpdate update, Instant now) {
         get(actor, number); // a merged incident's number names where it went
+        resident = null; // a status it changes is one the kept correlator would not know
         Incident next = repository().update(number, update.severity().isPresent(),
                 current -> Lifecycle.apply(current, update, actor, now));
         commitOwn();

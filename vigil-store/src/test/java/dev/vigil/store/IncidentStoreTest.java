@@ -210,6 +210,68 @@ class IncidentStoreTest {
     }
 
     @Test
+    void runsOfOneAlertEachPlaceAlertsAsOneRunOverAllOfThemDoesForTheCorrelatorIsKeptBetweenRuns() {
+        List<Alert> alerts = new ArrayList<>();
+        java.util.Random random = new java.util.Random(7);
+        int minute = 0;
+        for (int n = 1; n <= 60; n++) {
+            minute += random.nextInt(25);
+            List<String> entities = new ArrayList<>(List.of("host", "ws-" + random.nextInt(6)));
+            if (random.nextBoolean()) {
+                entities.addAll(List.of("user", "user" + random.nextInt(4)));
+            }
+            if (random.nextInt(3) == 0) {
+                entities.addAll(List.of("dst_ip", "203.0.113." + random.nextInt(3)));
+            }
+            alerts.add(alert(n, List.of("low", "medium", "high").get(random.nextInt(3)), minute,
+                    entities.toArray(String[]::new)));
+        }
+        List<String> steps = new ArrayList<>();
+        for (Alert alert : alerts) {
+            store(alert);
+            incidents().correlate(POLICY, TacticStages.unknown(), NOW, steps::add);
+            store.commit();
+        }
+        try (TenantStore allAtOnce = TenantStore.open(data.resolve("all-at-once"), ACME,
+                TenantStore.Mode.READ_WRITE)) {
+            allAtOnce.appendAlerts(alerts);
+            allAtOnce.commit();
+            allAtOnce.incidents().correlate(POLICY, TacticStages.unknown(), NOW, step -> { });
+            allAtOnce.commit();
+
+            assertThat(placementsStored()).isEqualTo(60L);
+            // Incidents kept elsewhere (PostgreSQL) may be changed by another node: each run restores from them, and
+            // restoring approximates what the correlator remembered (a join through its host alone is restored as
+            // one through everything the alert names).
+            if (store.sharedIncidents().isEmpty()) {
+                assertThat(steps).filteredOn(step -> step.startsWith("restoring")).as("only the first run restores")
+                        .hasSize(1);
+                List<Incident> kept = incidents().list(READER, Optional.empty(), Optional.empty(), 100);
+                assertThat(kept).hasSizeBetween(5, 40).isEqualTo(allAtOnce.incidents().list(READER, Optional.empty(),
+                        Optional.empty(), 100));
+                for (Incident incident : kept) {
+                    assertThat(incidents().alertsOf(READER, incident.number())).as("incident %d", incident.number())
+                            .isEqualTo(allAtOnce.incidents().alertsOf(READER, incident.number()));
+                }
+            }
+        }
+    }
+
+    @Test
+    void anAnalystsUpdateDropsTheKeptCorrelatorAndTheNextRunRestoresIt() {
+        store(alert(1, "high", 0, "host", "ws-1"));
+        correlate();
+        incidents().update(ANALYST, 1, IncidentUpdate.none().withOwner("alice"), NOW);
+        store(alert(2, "high", 5, "host", "ws-1"));
+        List<String> steps = new ArrayList<>();
+
+        incidents().correlate(POLICY, TacticStages.unknown(), NOW, steps::add);
+
+        assertThat(steps).anyMatch(step -> step.startsWith("restoring incidents active since"));
+        assertThat(alertIds(1)).containsExactly(alertId(1), alertId(2));
+    }
+
+    @Test
     void aResolvedIncidentTakesNoNewAlertASharedHostOpensANewOne() {
         store(alert(1, "high", 0, "host", "ws-1"));
         correlate();
