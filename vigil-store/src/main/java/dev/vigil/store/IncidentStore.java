@@ -64,7 +64,11 @@ import org.duckdb.DuckDBConnection;
  * are made of, the alerts, their events, the prevalence baseline and privileged accounts, is read from this store's
  * database either way. This class checks roles and applies {@link Lifecycle} before the repository writes.
  *
- * <p>{@link #correlate} places the alerts not yet in an incident. It restores the {@link Correlator} from the
+ * <p>{@link #correlate} places the alerts not yet in an incident. It keeps its {@link Correlator} from one run to the
+ * next while the incidents are in this store's database and nothing else changed them (the cursor is the one the last
+ * run left, and no analyst's update came between), so a run of a few new alerts costs their decisions and writes, and
+ * places them exactly as one run over all the alerts would. Otherwise (a newly opened store, incidents kept in
+ * PostgreSQL, a new baseline, every 100,000 alerts) it restores the correlator from the
  * incidents active within the progression window before the earliest new alert (not from the whole store), computes
  * the prevalence baseline from the stored events, looks up in the events where remote entries came from (for
  * lateral-movement alerts that name no source, {@link StoredRemoteEntries}), and writes placements, new and merged
@@ -187,14 +191,12 @@ public final class IncidentStore {
         // A cursor past the last alert belongs to another copy of this database (a restored backup): read them all,
         // and let the placements, keyed by alert id, tell which are placed.
         long after = cursor.alertRowid() > last ? -1 : cursor.alertRowid();
-        // placements in this database are joined where they are; those elsewhere are looked up by the alerts' ids
-        String unplaced = repository == own ? " AND NOT EXISTS (SELECT 1 FROM vigil_incident_alerts p"
-                + " WHERE p.alert_id = a.alert_id)" : "";
+        // those already placed are looked up by the alerts' ids: a keyed probe of the placements for the few alerts
+        // of a run, not a join that reads every placement
         List<Alert> read = last <= after ? List.of() : store.read("reading alerts to correlate", "vigil_alerts",
-                List.<Alert>of(), () -> alerts.read("a.rowid > ? AND a.rowid <= ?" + unplaced, List.of(after, last),
+                List.<Alert>of(), () -> alerts.read("a.rowid > ? AND a.rowid <= ?", List.of(after, last),
                         "\"time\", alert_id"));
-        Map<UUID, Long> placedAlready = repository == own ? Map.of()
-                : repository.incidentsOf(read.stream().map(Alert::id).toList());
+        Map<UUID, Long> placedAlready = repository.incidentsOf(read.stream().map(Alert::id).toList());
         List<Alert> fresh = read.stream().filter(a -> !placedAlready.containsKey(a.id())).toList();
         if (fresh.isEmpty()) {
             return new CorrelationSummary(0, 0, 0, 0, 0, 0, (System.nanoTime() - start) / 1_000_000);

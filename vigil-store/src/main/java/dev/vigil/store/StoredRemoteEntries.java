@@ -86,6 +86,9 @@ final class StoredRemoteEntries implements RemoteEntries {
 
     /** The remote entries of one table and event code in the window, whose row meets any of the matches. */
     private List<RemoteEntry> read(String table, String code, List<Match> matches, long fromMicros, long toMicros) {
+        if (!store.tableNames().contains(table)) {
+            return List.of(); // no such events stored: the store's catalog says so without asking the database
+        }
         return store.read("looking up remote entries", table, List.<RemoteEntry>of(), () -> {
             Set<String> present = columns(table);
             List<String> fields = FIELDS.get(table);
