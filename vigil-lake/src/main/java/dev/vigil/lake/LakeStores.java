@@ -7,6 +7,8 @@ import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
 import dev.vigil.store.TenantStore;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.duckdb.DuckDBConnection;
@@ -27,24 +29,58 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>Tenancy is the lake's: the views name only files under {@code tenant=T/}, and the connection is then locked
  * to that folder ({@code allowed_directories}, no other external access, configuration locked), as
- * {@link LakeHunts} does. Only a local lake (a folder, possibly a shared file system mounted on every node) is
- * read this way: an object-storage lake cannot list a tenant's tables here yet.
+ * {@link LakeHunts} does.
+ *
+ * <p>A local lake (a folder, possibly a shared file system mounted on every node) is read where it is. An
+ * object-storage lake ({@code s3://}) is read through a local copy of each tenant's files ({@link LakeMirror}) that
+ * the S3 client keeps current, listing the tenant's objects at most every few seconds; DuckDB reads the copy, so no
+ * DuckDB extension is needed.
  */
-public final class LakeStores {
-    private final LakeLayout layout;
+public final class LakeStores implements AutoCloseable {
+    /** How long an object-storage lake's listing of a tenant stands: writes reach readers within it. */
+    static final Duration LISTING = Duration.ofSeconds(5);
 
+    private final LakeLayout layout;
+    /** The local copy of an object-storage lake; null for a local one. */
+    private final LakeMirror mirror;
+
+    /**
+     * Stores over a local lake, or over an object-storage one copied under {@code java.io.tmpdir}, its keys read
+     * from the process's environment.
+     */
     public LakeStores(LakeLayout layout) {
+        this(layout, defaultCopy(layout), System::getenv);
+    }
+
+    /**
+     * @param copy where an object-storage lake's tenants are copied for DuckDB (unused for a local lake)
+     * @param environment the S3 keys' variables, for an object-storage lake
+     */
+    public LakeStores(LakeLayout layout, Path copy, Function<String, String> environment) {
         this.layout = requireNonNull(layout, "layout is null");
-        if (!layout.isLocal()) {
-            throw new VigilException(ErrorCode.CONFIG_INVALID, "lake.root " + layout.root() + " is in object storage,"
-                    + " which a scale-mode node cannot read yet: it lists each tenant's tables from the lake's folders",
-                    "Mount the lake on every API node as a shared folder (NFS, EFS, a CSI volume) and set lake.root to"
-                            + " that folder; `vigil lake hunt --table T` reads object storage in the meantime.", null);
-        }
+        this.mirror = layout.isLocal() ? null : new LakeMirror(layout, copy, environment, LISTING,
+                java.time.Clock.systemUTC());
+    }
+
+    private static Path defaultCopy(LakeLayout layout) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "vigil-lake-copy",
+                Integer.toHexString(layout.root().hashCode()));
     }
 
     public LakeLayout layout() {
         return layout;
+    }
+
+    /**
+     * Lists the lake's root, so that a node finds a wrong root or missing access when it starts rather than at its
+     * first read.
+     *
+     * @throws VigilException {@code LAKE_FAILED} when an object-storage lake cannot be listed
+     */
+    public void check() {
+        if (mirror != null) {
+            mirror.reachable();
+        }
     }
 
     /**
@@ -55,8 +91,13 @@ public final class LakeStores {
      */
     public TenantStore open(TenantId tenant) {
         requireNonNull(tenant, "tenant is null");
-        LakeSnapshot snapshot = LakeSnapshot.of(layout, tenant, null);
-        DuckDBConnection connection = LakeDuckDb.open(layout);
+        LakeLayout read = layout;
+        if (mirror != null) {
+            mirror.sync(tenant);
+            read = mirror.local();
+        }
+        LakeSnapshot snapshot = LakeSnapshot.of(read, tenant, null);
+        DuckDBConnection connection = LakeDuckDb.open(read);
         try {
             try (Statement statement = connection.createStatement()) {
                 for (LakeSnapshot.Table table : snapshot.tables().values()) {
@@ -64,20 +105,20 @@ public final class LakeStores {
                             + " REPLACE (CAST(event_id AS UUID) AS event_id) FROM "
                             + LakeHunts.readParquet(table.paths()));
                 }
-                statement.execute("SET allowed_directories = [" + LakeDuckDb.literal(layout.tenantLocation(tenant)
+                statement.execute("SET allowed_directories = [" + LakeDuckDb.literal(read.tenantLocation(tenant)
                         + "/") + "]");
                 statement.execute("SET enable_external_access = false");
                 statement.execute("SET lock_configuration = true");
             }
         } catch (SQLException e) {
             closeQuietly(connection);
-            throw new VigilException(ErrorCode.LAKE_FAILED, "reading the lake " + layout + " for tenant " + tenant
+            throw new VigilException(ErrorCode.LAKE_FAILED, "reading the lake " + read + " for tenant " + tenant
                     + " failed: " + LakeDuckDb.firstLine(e.getMessage()), e);
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;
         }
-        return TenantStore.overEventViews(tenant, connection, Path.of(layout.tenantLocation(tenant)),
+        return TenantStore.overEventViews(tenant, connection, Path.of(read.tenantLocation(tenant)),
                 LakeWriter::fieldName, "a scale-mode node reads only the events in the lake");
     }
 
@@ -86,6 +127,13 @@ public final class LakeStores {
             connection.close();
         } catch (SQLException ignored) {
             // the failure that brought us here is what the caller reports
+        }
+    }
+
+    @Override
+    public void close() {
+        if (mirror != null) {
+            mirror.close();
         }
     }
 }

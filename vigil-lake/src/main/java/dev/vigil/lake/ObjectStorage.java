@@ -114,6 +114,16 @@ final class ObjectStorage implements AutoCloseable {
         return urls;
     }
 
+    /** Lists at most one object under the prefix: whether the store answers and the keys may read the bucket. */
+    void probe(String prefixUrl) {
+        Location prefix = Location.parse(prefixUrl.endsWith("/") ? prefixUrl : prefixUrl + "/");
+        try {
+            client.listObjectsV2(b -> b.bucket(prefix.bucket()).prefix(prefix.key()).maxKeys(1));
+        } catch (SdkException e) {
+            throw failed("listing " + prefixUrl, e);
+        }
+    }
+
     /** Downloads the object at {@code url} into {@code target}, which must not exist. */
     void download(String url, Path target) {
         Location location = Location.parse(url);

@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.config.LakeSettings;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Event;
+import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
+import dev.vigil.store.TenantStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -106,6 +109,89 @@ class LakeObjectStorageTest {
 
             assertThat(writer.alreadyStored(both)).containsExactlyInAnyOrder(earlier.get(3).id().toString(),
                     earlier.get(4).id().toString());
+        }
+    }
+
+    @Test
+    void storesOverTheLakeReadATenantsEventsThroughALocalCopyOfItsObjectsOnly() throws Exception {
+        try (S3Client client = client()) {
+            client.createBucket(b -> b.bucket("lake"));
+        }
+        LakeLayout layout = layout(s3.getUri().getAuthority());
+        try (LakeWriter writer = new LakeWriter(layout, environment()::get)) {
+            writer.append(LakeEvents.processes(ACME, 0, 5));
+            writer.append(LakeEvents.processes(TenantId.of("globex"), 0, 7));
+            writer.commit();
+        }
+        Path copy = folder.resolve("copy");
+        try (LakeStores stores = new LakeStores(layout, copy, environment()::get)) {
+            stores.check();
+            try (TenantStore acme = stores.open(ACME)) {
+                assertThat(acme.query("SELECT count(*), count(DISTINCT event_id) FROM SysmonEvent", 1).rows())
+                        .containsExactly(List.of(5L, 5L));
+                assertThat(acme.query("SELECT DISTINCT tenant FROM SysmonEvent", 10).rows())
+                        .containsExactly(List.of("acme"));
+            }
+            assertThat(copy.resolve("tenant=globex")).as("no other tenant's objects are copied").doesNotExist();
+            try (var files = Files.walk(copy.resolve("tenant=acme"))) {
+                assertThat(files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()))
+                        .singleElement().satisfies(name -> assertThat(LakeLayout.isDataFile(name)).isTrue());
+            }
+        }
+    }
+
+    @Test
+    void aCopyTakesTheFilesWrittenSinceAndDropsThoseNoLongerListed() throws Exception {
+        try (S3Client client = client()) {
+            client.createBucket(b -> b.bucket("lake"));
+        }
+        LakeLayout layout = layout(s3.getUri().getAuthority());
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now = new java.util.concurrent.atomic
+                .AtomicReference<>(java.time.Instant.parse("2026-11-30T08:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        try (LakeWriter writer = new LakeWriter(layout, environment()::get);
+                LakeMirror mirror = new LakeMirror(layout, folder.resolve("copy"), environment()::get,
+                        java.time.Duration.ofSeconds(5), clock)) {
+            writer.append(LakeEvents.processes(ACME, 0, 3));
+            writer.commit();
+            assertThat(mirror.sync(ACME)).isEqualTo(1);
+
+            writer.append(LakeEvents.processes(ACME, 3, 6));
+            writer.commit();
+            assertThat(mirror.sync(ACME)).as("listed less than 5 s ago").isZero();
+            now.set(now.get().plusSeconds(5));
+            assertThat(mirror.sync(ACME)).as("the file written since").isEqualTo(1);
+            assertThat(mirror.sync(ACME)).isZero();
+
+            List<String> keys = new ArrayList<>();
+            try (S3Client client = client()) {
+                client.listObjectsV2Paginator(b -> b.bucket("lake")).contents().forEach(o -> keys.add(o.key()));
+                client.deleteObject(b -> b.bucket("lake").key(keys.getFirst()));
+                client.putObject(b -> b.bucket("lake").key("events/tenant=acme/elsewhere/part-1.parquet"),
+                        software.amazon.awssdk.core.sync.RequestBody.fromString("not a lake file"));
+            }
+            now.set(now.get().plusSeconds(5));
+            mirror.sync(ACME);
+            try (var files = Files.walk(folder.resolve("copy"))) {
+                assertThat(files.filter(Files::isRegularFile).map(f -> folder.resolve("copy").relativize(f)
+                        .toString().replace('\\', '/'))).as("the deleted object's copy is gone; a key outside the"
+                        + " layout is not copied").containsExactly(keys.get(1).substring("events/".length()));
+            }
         }
     }
 

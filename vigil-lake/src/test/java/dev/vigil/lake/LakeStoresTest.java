@@ -131,14 +131,18 @@ class LakeStoresTest {
     }
 
     @Test
-    void refusesAnObjectStorageLakeWithTheKeyAndTheFix() {
-        assertThatThrownBy(() -> new LakeStores(new LakeLayout(new LakeSettings("s3://bucket/lake", 1,
-                LakeSettings.ObjectStorage.defaults(), "local[2]"))))
-                .isInstanceOfSatisfying(VigilException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
-                    assertThat(e.getMessage()).contains("lake.root", "s3://bucket/lake");
-                    assertThat(e.fix()).contains("Mount the lake");
-                });
+    void anObjectStorageLakeThatDoesNotAnswerIsNamedWithTheSettingsToCheck() {
+        LakeLayout unreachable = new LakeLayout(new LakeSettings("s3://bucket/lake", 1,
+                new LakeSettings.ObjectStorage("127.0.0.1:9", "us-east-1", "path", false, "NO_KEY", "NO_SECRET"),
+                "local[2]"));
+        try (LakeStores stores = new LakeStores(unreachable, fixture.layout().localRoot().resolve("copy"),
+                name -> null)) {
+            assertThatThrownBy(stores::check).isInstanceOfSatisfying(VigilException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.LAKE_FAILED);
+                assertThat(e.getMessage()).contains("s3://bucket/lake", "http://127.0.0.1:9");
+                assertThat(e.fix()).contains("lake.s3.endpoint");
+            });
+        }
     }
 
     /**

@@ -101,8 +101,8 @@ final class ScaleMode implements AutoCloseable {
         if (((String) config.value(ConfigKey.LAKE_ROOT)).isEmpty()) {
             throw missing(config, ConfigKey.LAKE_ROOT, "is not set; a scale-mode node reads the tenants' events from"
                     + " the lake, not from its data directory",
-                    "Set lake.root (or VIGIL_LAKE_ROOT) to the lake folder the lake writers fill, mounted on every"
-                            + " API node.");
+                    "Set lake.root (or VIGIL_LAKE_ROOT) to the lake the lake writers fill: s3://BUCKET/PREFIX with"
+                            + " the lake.s3.* settings, or a folder mounted on every API node.");
         }
     }
 
@@ -119,12 +119,22 @@ final class ScaleMode implements AutoCloseable {
      */
     static ScaleMode connect(VigilConfig config, Clock clock) {
         check(config);
-        LakeStores lake = new LakeStores(new LakeLayout(config.lake()));
-        Path root = lake.layout().localRoot();
-        if (!Files.isDirectory(root) || !Files.isReadable(root)) {
-            throw new VigilException(ErrorCode.CONFIG_INVALID, "vigil serve --mode scale: lake.root ("
-                    + config.origin(ConfigKey.LAKE_ROOT) + ") names " + root + ", which is not a readable folder",
-                    "Mount the lake there (the folder the lake writers fill), or correct lake.root.", null);
+        LakeLayout layout = new LakeLayout(config.lake());
+        if (layout.isLocal()) {
+            Path root = layout.localRoot();
+            if (!Files.isDirectory(root) || !Files.isReadable(root)) {
+                throw new VigilException(ErrorCode.CONFIG_INVALID, "vigil serve --mode scale: lake.root ("
+                        + config.origin(ConfigKey.LAKE_ROOT) + ") names " + root + ", which is not a readable folder",
+                        "Mount the lake there (the folder the lake writers fill), or correct lake.root.", null);
+            }
+        }
+        LakeStores lake = new LakeStores(layout);
+        try {
+            lake.check(); // an object-storage lake answers a listing with these keys
+        } catch (VigilException e) {
+            lake.close();
+            throw new VigilException(e.code(), "vigil serve --mode scale: lake.root (" + config.origin(
+                    ConfigKey.LAKE_ROOT) + "): " + e.getMessage(), e.fix(), e);
         }
         StreamSettings stream = StreamSettings.from(config, null);
         RawTopicProducer producer = new RawTopicProducer(stream);
@@ -132,6 +142,7 @@ final class ScaleMode implements AutoCloseable {
             producer.connect();
         } catch (VigilException e) {
             producer.close();
+            lake.close();
             if (e.code() == ErrorCode.BROKER_UNAVAILABLE) {
                 throw new VigilException(ErrorCode.BROKER_UNAVAILABLE, "vigil serve --mode scale: stream.bootstrap ("
                         + config.origin(ConfigKey.STREAM_BOOTSTRAP) + "): " + e.getMessage(), "Start Kafka, or set"
@@ -231,5 +242,6 @@ final class ScaleMode implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
+        lake.close();
     }
 }
