@@ -72,7 +72,7 @@ public final class McpPluginTools implements RemoteTools {
         for (McpSchema.Tool tool : connection.tools()) {
             if (group.tools().isEmpty() || group.tools().contains(tool.name())) {
                 McpToolSkill skill = McpToolSkill.of(plugin.name(), tool, connection::client, connection.where(),
-                        () -> forget(connection));
+                        () -> forget(connection), timeout);
                 if (skill != null && names.add(skill.spec().name())) {
                     skills.add(skill);
                 }
@@ -113,7 +113,9 @@ public final class McpPluginTools implements RemoteTools {
             where = String.join(" ", command);
         }
         Duration start = timeout.compareTo(MIN_START) < 0 ? MIN_START : timeout;
-        McpSyncClient client = McpClient.sync(transport).requestTimeout(timeout).initializationTimeout(start)
+        // requests wait as long as a server just started may take (a JVM warming up); each tool call is held to the
+        // plugin's timeout by its skill
+        McpSyncClient client = McpClient.sync(transport).requestTimeout(start).initializationTimeout(start)
                 .clientInfo(new McpSchema.Implementation("vigil", "Vigil", version())).build();
         try {
             client.initialize();

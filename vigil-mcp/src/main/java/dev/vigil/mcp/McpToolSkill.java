@@ -34,9 +34,14 @@ final class McpToolSkill implements Skill {
     private final Supplier<McpSyncClient> client;
     private final String where;
     private final Runnable forget;
+    private final java.time.Duration timeout;
+    /** Where calls run, so that one that outlasts its timeout is left behind, not waited for. */
+    private static final java.util.concurrent.ExecutorService CALLS = java.util.concurrent.Executors
+            .newVirtualThreadPerTaskExecutor();
 
     private McpToolSkill(SkillSpec spec, String server, String tool, Map<String, Property> properties,
-            Supplier<McpSyncClient> client, String where, Runnable forget) {
+            Supplier<McpSyncClient> client, String where, Runnable forget, java.time.Duration timeout) {
+        this.timeout = timeout;
         this.spec = spec;
         this.server = server;
         this.tool = tool;
@@ -46,9 +51,13 @@ final class McpToolSkill implements Skill {
         this.forget = forget;
     }
 
-    /** The skill of a tool, or null when its name has no letters. */
+    /**
+     * The skill of a tool, or null when its name has no letters.
+     *
+     * @param timeout how long a call may take before the skill fails saying so
+     */
     static McpToolSkill of(String server, McpSchema.Tool tool, Supplier<McpSyncClient> client, String where,
-            Runnable forget) {
+            Runnable forget, java.time.Duration timeout) {
         String name = Names.skillName(server, tool.name());
         if (!name.matches("[a-z][a-z0-9-]*")) {
             return null;
@@ -97,7 +106,7 @@ final class McpToolSkill implements Skill {
             examples.add(words + inputs.stream().map(i -> " " + i.name().replace('_', ' ')).reduce("", String::concat));
         }
         SkillSpec spec = new SkillSpec(name, "plugins", description, examples, inputs);
-        return new McpToolSkill(spec, server, tool.name(), properties, client, where, forget);
+        return new McpToolSkill(spec, server, tool.name(), properties, client, where, forget, timeout);
     }
 
     @Override
@@ -127,14 +136,26 @@ final class McpToolSkill implements Skill {
         }
         String ref = "mcp:" + server + "/" + tool;
         McpSchema.CallToolResult result;
+        // The client waits as long as a server may take to start; a call waits the plugin's timeout.
+        McpSyncClient connected = client.get();
+        java.util.concurrent.CompletableFuture<McpSchema.CallToolResult> pending = java.util.concurrent
+                .CompletableFuture.supplyAsync(() -> connected.callTool(new McpSchema.CallToolRequest(tool, arguments)),
+                        CALLS);
         try {
-            result = client.get().callTool(new McpSchema.CallToolRequest(tool, arguments));
-        } catch (RuntimeException e) {
+            result = pending.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException
+                | RuntimeException e) {
+            pending.cancel(true);
             forget.run();
             return SkillResult.failed(spec.name(), "Calling the tool " + tool + " of the MCP server " + server + " ("
                     + where + ") failed: " + reason(e) + ". Check that the server is running and reachable, or raise"
                     + " the plugin's TimeoutSeconds setting (`vigil plugins install ... --setting TimeoutSeconds=60`)"
                     + " if it is slow; the next question reconnects.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.cancel(true);
+            return SkillResult.failed(spec.name(), "Calling the tool " + tool + " of the MCP server " + server
+                    + " was interrupted before it answered.");
         }
         StringBuilder text = new StringBuilder();
         if (result.content() != null) {
