@@ -84,6 +84,8 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private final DuckDBConnection connection;
     private final EventTables tables;
     private final AlertTable alerts;
+    /** The alerts in this store's database, unless {@link #keepAlertsIn} moved them. */
+    private final DuckDbAlerts ownAlerts;
     private final IncidentStore incidents;
     private final RuleTables rules;
     private final IndicatorTable indicators;
@@ -95,6 +97,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private long catalogLoaded;
     private SessionRepository sharedSessions;
     private IncidentRepository sharedIncidents;
+    private AlertRepository sharedAlerts;
     private PluginRepository sharedPlugins;
     private boolean inTransaction;
     /** Computes a stale prevalence baseline elsewhere: see {@link #refreshStaleBaselinesWith}. */
@@ -196,6 +199,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         this.shared = shared;
         this.tables = new EventTables(connection, tenant);
         this.alerts = new AlertTable(connection, tenant);
+        this.ownAlerts = new DuckDbAlerts(this, connection, alerts);
         this.rules = new RuleTables(connection);
         this.indicators = new IndicatorTable(connection);
         this.incidents = new IncidentStore(this, connection, alerts);
@@ -245,11 +249,12 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /**
      * A read-only store whose event tables are the views another component already made on {@code connection}
      * (in scale mode, views over the tenant's Parquet files in the lake): hunts, SQL reads, table listings and event
-     * scans read them as they read the embedded store's tables. Everything else a tenant store keeps (alerts,
-     * incidents, rules, indicators, posture, saved hunts; copilot sessions unless {@link #keepSessionsIn} names
-     * their repository) is not on the connection: asking for it throws {@code SCALE_MODE_UNSUPPORTED} naming what
-     * was asked and {@code where}, rather than answering as if the tenant had none, and every write is refused the
-     * same way.
+     * scans read them as they read the embedded store's tables, and so does the incident view's reading of events
+     * (looked up view by view, since the views keep no index of event ids). Everything else a tenant store keeps
+     * (rules, indicators, posture, saved hunts; alerts, incidents and copilot sessions unless {@link #keepAlertsIn},
+     * {@link #keepIncidentsIn} and {@link #keepSessionsIn} name their repositories) is not on the connection: asking
+     * for it throws {@code SCALE_MODE_UNSUPPORTED} naming what was asked and {@code where}, rather than answering as
+     * if the tenant had none, and every write is refused the same way.
      *
      * <p>The connection must already keep the tenant's data only (its views name only the tenant's files, and its
      * external access is locked to them); the store owns it from now on and closes it.
@@ -548,6 +553,19 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         }
     }
 
+    /**
+     * A read of the event tables and their catalog ({@code vigil_columns}, {@code vigil_partitions}), which a store
+     * {@linkplain #overEventViews over event views} has too: unlike {@link #read}, it is not refused there.
+     */
+    <T> T readEvents(String what, SqlWork<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, what + " from " + file + " failed: "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
     /** A read; a table that a store written by an older version lacks reads as empty. */
     <T> T read(String what, String table, T empty, SqlWork<T> work) {
         if (eventViewsOnly != null) {
@@ -791,40 +809,71 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         if (newAlerts.isEmpty()) {
             return 0;
         }
-        return write("storing " + newAlerts.size() + " alerts", () -> alerts.append(newAlerts));
+        return alertRepository().append(newAlerts);
     }
 
     /** Stored alerts that match the query, newest first. */
     public List<Alert> alerts(AlertQuery query) {
         requireNonNull(query, "query is null");
-        return read("reading alerts", "vigil_alerts", List.of(), () -> alerts.read(query));
+        return alertRepository().read(query);
     }
 
     /** The stored alert with this id, if there is one (an evidence reference {@code alert:<id>} names it). */
     public Optional<Alert> alert(UUID id) {
         requireNonNull(id, "id is null");
-        return read("reading alert " + id, "vigil_alerts", Optional.<Alert>empty(),
-                () -> alerts.read("a.alert_id = ?", List.of(id), "alert_id").stream().findFirst());
+        return alertRepository().find(id);
     }
 
     /** The stored alerts with these ids, in time order; ids of alerts this store does not hold are skipped. */
     public List<Alert> alertsById(java.util.Collection<java.util.UUID> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        return read("reading alerts", "vigil_alerts", List.<Alert>of(), () -> alerts.read(
-                "a.alert_id IN (SELECT unnest(?::VARCHAR[])::UUID)", List.of(connection.createArrayOf("VARCHAR",
-                        ids.stream().map(java.util.UUID::toString).toArray())), "\"time\", alert_id"));
+        requireNonNull(ids, "ids is null");
+        return alertRepository().byIds(ids);
     }
 
     /** How many alerts are stored. */
     public long alertCount() {
-        return read("counting alerts", "vigil_alerts", 0L, alerts::count);
+        return alertRepository().count();
+    }
+
+    /**
+     * The tenant's alerts as this store reads and writes them: in its own database ({@code vigil_alerts}), or in the
+     * shared repository {@link #keepAlertsIn} named.
+     */
+    public AlertRepository alertRepository() {
+        return sharedAlerts != null ? sharedAlerts : ownAlerts;
+    }
+
+    /**
+     * Keeps the tenant's alerts in {@code shared} (PostgreSQL, where {@code vigil stream incidents} stores the stream
+     * pipeline's alerts) from now on, instead of in this store's database: the alert reads, the incident view and
+     * the alerts an incident is made of read them there. An alert appended through this store is then durable when
+     * the append returns, no longer with the events of its unit of work, and {@link IncidentStore#correlate}, which
+     * follows the order alerts were stored in this database, is refused: the pipeline correlates shared alerts.
+     *
+     * @throws IllegalArgumentException when {@code shared} holds another tenant's alerts
+     */
+    public void keepAlertsIn(AlertRepository shared) {
+        requireNonNull(shared, "shared is null");
+        if (!shared.tenant().equals(tenant)) {
+            throw new IllegalArgumentException("the alerts of tenant '" + shared.tenant() + "' cannot be those of"
+                    + " tenant '" + tenant + "'");
+        }
+        this.sharedAlerts = shared;
+    }
+
+    /** Whether {@link #keepAlertsIn} moved the alerts out of this store's database. */
+    boolean alertsShared() {
+        return sharedAlerts != null;
+    }
+
+    /** Whether this store's events are views made elsewhere ({@link #overEventViews}), without an index of ids. */
+    boolean overEventViews() {
+        return eventViewsOnly != null;
     }
 
     /** The tenant's incidents: correlation, lifecycle and what the incident view reads. */
     public IncidentStore incidents() {
-        if (eventViewsOnly != null) {
+        if (eventViewsOnly != null && sharedIncidents == null) {
             throw notHere("Reading incidents");
         }
         return incidents;
