@@ -137,7 +137,7 @@ final class PostgresAlerts implements AlertRepository {
             return List.of();
         }
         return database.read("reading alerts", connection -> alerts(connection, "alert_id = ANY (?)",
-                List.of(ids.stream().distinct().toArray(UUID[]::new)), "\"time\", alert_id"));
+                List.of((Object) ids.stream().distinct().toArray(UUID[]::new)), "\"time\", alert_id"));
     }
 
     @Override
