@@ -65,11 +65,13 @@ final class CommonOptions {
     /**
      * The tenant's store, or {@code noData}'s exception when the tenant has no data yet: opening it would create an
      * empty store, which hides a mistyped {@code --tenant} or {@code --data}. Its incidents and sessions are where
-     * {@code store.state} keeps them ({@link SharedState}).
+     * {@code store.state} keeps them ({@link SharedState}). With {@code store.state: postgresql}, a machine that
+     * holds no store of the tenant (a scale-out deployment's) reads it as a scale-mode node does: the events from
+     * the lake, the incidents and the pipeline's alerts from PostgreSQL ({@link SharedState#overLake}).
      */
     static TenantStore open(VigilConfig config, TenantStore.Mode mode, Supplier<? extends VigilException> noData) {
         if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-            throw noData.get();
+            return SharedState.overLake(config).orElseThrow(noData);
         }
         return SharedState.attach(config, TenantStore.open(config.dataDirectory(), config.tenant(), mode));
     }
