@@ -436,11 +436,17 @@ class ScaleModeServeTest {
 
     @Test
     @Order(8)
-    void theCopilotSummarizesAnIncidentTheStreamCorrelationStored() throws Exception {
-        Answer answer = send("POST", "/api/v1/tenants/acme/copilot/ask", analystToken, "application/json",
+    void theCopilotsIncidentAndAlertSkillsAnswerFromWhatTheStreamCorrelationStored() throws Exception {
+        Answer summary = send("POST", "/api/v1/tenants/acme/copilot/ask", analystToken, "application/json",
                 ApiJson.MAPPER.writeValueAsString(Map.of("prompt", "summarize incident 1")));
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.json().get("markdown").asString()).contains("Encoded PowerShell");
+        assertThat(summary.status()).as(summary.body()).isEqualTo(200);
+        assertThat(summary.json().get("markdown").asString()).contains("Encoded PowerShell");
+
+        Answer alerts = send("POST", "/api/v1/tenants/acme/copilot/ask", analystToken, "application/json",
+                ApiJson.MAPPER.writeValueAsString(Map.of("prompt", "Show the latest alerts")));
+        assertThat(alerts.status()).as(alerts.body()).isEqualTo(200);
+        assertThat(alerts.json().get("markdown").asString()).contains("There are 2 alerts", "Encoded PowerShell")
+                .doesNotContain("ws-globex");
     }
 
     @Test

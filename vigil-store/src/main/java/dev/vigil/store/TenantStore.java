@@ -98,6 +98,8 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private SessionRepository sharedSessions;
     private IncidentRepository sharedIncidents;
     private AlertRepository sharedAlerts;
+    /** Whether {@link #exposeSharedAlerts} copied the shared alerts into this store's connection. */
+    private boolean alertsExposed;
     private PluginRepository sharedPlugins;
     private boolean inTransaction;
     /** Computes a stale prevalence baseline elsewhere: see {@link #refreshStaleBaselinesWith}. */
@@ -1329,6 +1331,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      */
     public QueryResult query(String sql, int maxRows) {
         ReadOnlySql.check(sql);
+        exposeSharedAlerts(sql);
         long start = System.nanoTime();
         try (Statement statement = connection.createStatement()) {
             statement.setMaxRows(maxRows + 1);
@@ -1349,6 +1352,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      */
     public QueryResult query(String sql, List<Object> parameters, int maxRows) {
         ReadOnlySql.check(sql);
+        exposeSharedAlerts(sql);
         long start = System.nanoTime();
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
@@ -1360,6 +1364,31 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
             }
         } catch (SQLException e) {
             throw ReadOnlySql.translate(sql, e);
+        }
+    }
+
+    /**
+     * On a store over event views whose alerts are {@linkplain #keepAlertsIn shared}, gives a query that reads
+     * {@code vigil_alerts} the tenant's alerts under that name, as the embedded store has them: copied from the shared
+     * repository into the store's own connection (in memory, the tenant's only) the first time a query names the
+     * table, and read from there for the rest of the store's life, which on a scale-mode node is one piece of work.
+     * The SQL reads over alerts (the copilot's alert counts, reports) then run unchanged.
+     */
+    private void exposeSharedAlerts(String sql) {
+        if (eventViewsOnly == null || sharedAlerts == null || alertsExposed
+                || !sql.toLowerCase(java.util.Locale.ROOT).contains("vigil_alerts")) {
+            return;
+        }
+        List<Alert> all = sharedAlerts.read(AlertQuery.newest(Integer.MAX_VALUE));
+        try (Statement statement = connection.createStatement()) {
+            AlertTable.createSchema(statement);
+            if (!all.isEmpty()) {
+                alerts.append(all);
+            }
+            alertsExposed = true;
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "copying the alerts of tenant '" + tenant + "' for a"
+                    + " query over " + file + " failed: " + firstLine(e.getMessage()), e);
         }
     }
 
