@@ -65,13 +65,11 @@ final class CommonOptions {
     /**
      * The tenant's store, or {@code noData}'s exception when the tenant has no data yet: opening it would create an
      * empty store, which hides a mistyped {@code --tenant} or {@code --data}. Its incidents and sessions are where
-     * {@code store.state} keeps them ({@link SharedState}). With {@code store.state: postgresql}, a machine that
-     * holds no store of the tenant (a scale-out deployment's) reads it as a scale-mode node does: the events from
-     * the lake, the incidents and the pipeline's alerts from PostgreSQL ({@link SharedState#overLake}).
+     * {@code store.state} keeps them ({@link SharedState}).
      */
     static TenantStore open(VigilConfig config, TenantStore.Mode mode, Supplier<? extends VigilException> noData) {
         if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
-            return SharedState.overLake(config).orElseThrow(noData);
+            throw noData.get();
         }
         return SharedState.attach(config, TenantStore.open(config.dataDirectory(), config.tenant(), mode));
     }
@@ -80,6 +78,37 @@ final class CommonOptions {
     static TenantStore openWithData(VigilConfig config, TenantStore.Mode mode, ErrorCode code) {
         return open(config, mode, () -> new VigilException(code, "tenant '" + config.tenant() + "' has no data yet",
                 "Ingest data first (vigil ingest PATH), or try the demo: vigil demo", null));
+    }
+
+    /**
+     * For the commands over alerts and incidents: the tenant's store as {@link #open} opens it or, with
+     * {@code store.state: postgresql} on a machine that holds no store of the tenant (a scale-out deployment's, where
+     * {@code vigil stream incidents} keeps the pipeline's alerts and incidents in PostgreSQL), the tenant as a
+     * scale-mode node reads it ({@link SharedState#overLake}); {@code noData}'s exception when neither is there.
+     */
+    static TenantStore openIncidents(VigilConfig config, TenantStore.Mode mode,
+            Supplier<? extends VigilException> noData) {
+        if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
+            return SharedState.overLake(config).orElseThrow(noData);
+        }
+        return open(config, mode, noData);
+    }
+
+    /**
+     * What {@code read} finds in the tenant's store as {@link #openIncidents} opens it read-only, or {@code absent}
+     * when there is none: for listings of alerts and incidents, where nothing stored is an answer, not an error.
+     */
+    static <T> T readIncidentsIfPresent(VigilConfig config, Function<TenantStore, T> read, T absent) {
+        java.util.Optional<TenantStore> store = TenantStore.exists(config.dataDirectory(), config.tenant())
+                ? java.util.Optional.of(SharedState.attach(config, TenantStore.open(config.dataDirectory(),
+                        config.tenant(), TenantStore.Mode.READ_ONLY)))
+                : SharedState.overLake(config);
+        if (store.isEmpty()) {
+            return absent;
+        }
+        try (TenantStore open = store.get()) {
+            return read.apply(open);
+        }
     }
 
     /**

@@ -145,6 +145,11 @@ class StreamIncidentsCliTest {
         assertThat(shown.json().get("reasons")).extracting(r -> r.get("alert").asString())
                 .containsExactly(first.id().toString(), second.id().toString());
 
+        CliTesting.Run alerts = vigilOnPostgres("alerts", "--tenant", "acme", "--json");
+        assertThat(alerts.exit()).as("%s", alerts).isZero();
+        assertThat(alerts.json()).extracting(a -> a.get("id").asString())
+                .containsExactly(second.id().toString(), other.id().toString(), first.id().toString());
+
         CliTesting.Run again = vigilOnPostgres("stream", "incidents", "--bootstrap", cluster.bootstrapServers(),
                 "--set", "stream.application-id=another-reader", "--until-idle", "8");
         assertThat(again.out()).contains("incidents: 0 placement(s) applied, 0 opened, 0 merged; 3 already applied");
