@@ -29,9 +29,15 @@ import org.duckdb.DuckDBConnection;
  * to that folder ({@code allowed_directories}, no other external access, configuration locked), as
  * {@link LakeHunts} does. Only a local lake (a folder, possibly a shared file system mounted on every node) is
  * read this way: an object-storage lake cannot list a tenant's tables here yet.
+ *
+ * <p>The stores one instance opens for a tenant share its prevalence baseline ({@link TenantStore.Baselines}), which
+ * the incident view computes from every event of the tenant: once per day, or when the events grew by a tenth.
  */
 public final class LakeStores {
     private final LakeLayout layout;
+    /** Each tenant's prevalence baseline, computed from its views once and shared by the stores opened after. */
+    private final java.util.concurrent.ConcurrentMap<TenantId, TenantStore.Baselines> baselines =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public LakeStores(LakeLayout layout) {
         this.layout = requireNonNull(layout, "layout is null");
@@ -78,7 +84,8 @@ public final class LakeStores {
             throw e;
         }
         return TenantStore.overEventViews(tenant, connection, Path.of(layout.tenantLocation(tenant)),
-                LakeWriter::fieldName, "a scale-mode node reads only the events in the lake");
+                LakeWriter::fieldName, "a scale-mode node reads only the events in the lake",
+                baselines.computeIfAbsent(tenant, t -> new TenantStore.Baselines()));
     }
 
     private static void closeQuietly(DuckDBConnection connection) {

@@ -134,8 +134,9 @@ class LakeStoresTest {
     void anIncidentKeptElsewhereIsAnalyzedOverTheLakeAsOverTheEmbeddedStore() {
         // the shared state: alerts and incidents kept outside both event stores, as PostgreSQL keeps a scale node's
         TenantStore events = embedded; // the process holds the embedded database open once
+        LakeStores lakes = new LakeStores(fixture.layout());
         try (TenantStore state = TenantStore.open(folder.resolve("state"), ACME, TenantStore.Mode.READ_WRITE);
-                TenantStore overLake = new LakeStores(fixture.layout()).open(ACME)) {
+                TenantStore overLake = lakes.open(ACME)) {
             List<dev.vigil.model.Alert> alerts = new ArrayList<>();
             for (TableInfo table : events.tables()) {
                 for (List<Object> row : events.query("SELECT CAST(event_id AS VARCHAR), host, \"user\","
@@ -193,6 +194,11 @@ class LakeStoresTest {
             assertThat(overLake.query("SELECT count(*) FROM vigil_alerts", 1).rows())
                     .as("the shared alerts, read with SQL as the embedded store's").containsExactly(List.of(
                             (long) alerts.size()));
+            try (TenantStore nextWork = lakes.open(ACME)) {
+                nextWork.keepIncidentsIn(state.incidents().repository());
+                assertThat(nextWork.incidents().prevalence()).as("the baseline computed for the first store")
+                        .isSameAs(overLake.incidents().prevalence());
+            }
         }
     }
 

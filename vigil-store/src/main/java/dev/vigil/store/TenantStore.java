@@ -124,9 +124,25 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         /** The hunting catalog a reader last read, and the catalog version it was read at. */
         volatile HuntCatalogMemo huntCatalog;
         /** The prevalence baseline last computed by any store of the database: readers cannot keep theirs. */
+        final Baselines baselines;
+
+        Shared(Baselines baselines) {
+            this.baselines = baselines;
+        }
+    }
+
+    /**
+     * The prevalence baseline (which entities are common in the organization) that the stores of one tenant's events
+     * share in this process, so that it is computed once rather than by each: the stores of one database share one
+     * by themselves; stores {@linkplain #overEventViews over event views}, each opened for one piece of work, share
+     * the one their opener keeps per tenant. A baseline is taken while it was computed over at least nine tenths of
+     * the events there are now, within the last day. Safe for use by many threads.
+     */
+    public static final class Baselines {
+        /** The baseline last computed, or null. */
         volatile SharedBaseline baseline;
-        /** Held while a store of the database computes a baseline: one at a time, whoever asks. */
-        final java.util.concurrent.locks.ReentrantLock computingBaseline = new java.util.concurrent.locks.ReentrantLock();
+        /** Held while a store computes a baseline: one at a time, whoever asks. */
+        final java.util.concurrent.locks.ReentrantLock computing = new java.util.concurrent.locks.ReentrantLock();
     }
 
     private record HuntCatalogMemo(long catalogVersion, dev.vigil.query.HuntCatalog catalog) {}
@@ -140,7 +156,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      * the baseline kept in the database, which a reader cannot write.
      */
     Optional<dev.vigil.incident.Prevalence> sharedPrevalence(long events) {
-        SharedBaseline kept = shared.baseline;
+        SharedBaseline kept = shared.baselines.baseline;
         if (kept == null || kept.events() < events * 0.9 || (events > 0 && kept.events() == 0)
                 || kept.at().isBefore(Instant.now().minus(java.time.Duration.ofDays(1)))) {
             return Optional.empty();
@@ -156,23 +172,23 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      */
     dev.vigil.incident.Prevalence prevalenceOnce(long events,
             java.util.function.Supplier<dev.vigil.incident.Prevalence> compute) {
-        SharedBaseline last = shared.baseline;
+        SharedBaseline last = shared.baselines.baseline;
         Runnable refresh = staleBaselineRefresh;
         if (last != null && refresh != null) {
             refresh.run();
             return last.prevalence();
         }
         if (last != null) {
-            if (!shared.computingBaseline.tryLock()) {
+            if (!shared.baselines.computing.tryLock()) {
                 return last.prevalence();
             }
         } else {
-            shared.computingBaseline.lock();
+            shared.baselines.computing.lock();
         }
         try {
             return sharedPrevalence(events).orElseGet(compute);
         } finally {
-            shared.computingBaseline.unlock();
+            shared.baselines.computing.unlock();
         }
     }
 
@@ -190,7 +206,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
 
     /** Offers a freshly computed baseline to the other stores of this database. */
     void sharePrevalence(dev.vigil.incident.Prevalence prevalence, long events) {
-        shared.baseline = new SharedBaseline(requireNonNull(prevalence, "prevalence is null"), events, Instant.now());
+        shared.baselines.baseline = new SharedBaseline(requireNonNull(prevalence, "prevalence is null"), events, Instant.now());
     }
 
     private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection, Shared shared) {
@@ -240,7 +256,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         properties.setProperty("jdbc_stream_results", "true");
         try {
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
-            TenantStore store = new TenantStore(tenant, file, mode, connection, new Shared());
+            TenantStore store = new TenantStore(tenant, file, mode, connection, new Shared(new Baselines()));
             store.initialize();
             return store;
         } catch (SQLException e) {
@@ -267,12 +283,24 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      */
     public static TenantStore overEventViews(TenantId tenant, DuckDBConnection connection, Path location,
             java.util.function.UnaryOperator<String> fieldOfColumn, String where) {
+        return overEventViews(tenant, connection, location, fieldOfColumn, where, new Baselines());
+    }
+
+    /**
+     * A store over event views, as {@link #overEventViews(TenantId, DuckDBConnection, Path,
+     * java.util.function.UnaryOperator, String)} makes it, that shares the tenant's prevalence baseline with the other
+     * stores over the same tenant's views given the same {@code baselines}: the incident view on a node over the lake
+     * then computes it from the views once (a scan of every event) rather than for every incident shown.
+     */
+    public static TenantStore overEventViews(TenantId tenant, DuckDBConnection connection, Path location,
+            java.util.function.UnaryOperator<String> fieldOfColumn, String where, Baselines baselines) {
         requireNonNull(tenant, "tenant is null");
+        requireNonNull(baselines, "baselines is null");
         requireNonNull(connection, "connection is null");
         requireNonNull(location, "location is null");
         requireNonNull(fieldOfColumn, "fieldOfColumn is null");
         requireNonNull(where, "where is null");
-        TenantStore store = new TenantStore(tenant, location, Mode.READ_ONLY, connection, new Shared());
+        TenantStore store = new TenantStore(tenant, location, Mode.READ_ONLY, connection, new Shared(baselines));
         store.eventViewsOnly = where;
         try {
             // the catalog the store reads its native field names from, kept in the connection's own memory
