@@ -595,7 +595,12 @@ public final class IncidentStore {
                 for (String table : eventTables()) {
                     everywhere.put(table, List.of(uuids));
                 }
-                return summaries(everywhere);
+                // files not compacted yet may hold a record twice: the embedded store keeps it once, and so does this
+                Map<EventId, EventSummary> once = new LinkedHashMap<>();
+                for (EventSummary event : summaries(everywhere)) {
+                    once.putIfAbsent(event.id(), event);
+                }
+                return List.copyOf(once.values());
             });
         }
         return store.read("reading events", "vigil_events", List.of(), () -> {
