@@ -65,8 +65,8 @@ final class AlertsCommand implements Callable<Integer> {
         long sinceMicros = since == null ? Long.MIN_VALUE : TimeArguments.micros("--since", since, Clock.systemUTC());
         AlertQuery query = new AlertQuery(rules, sinceMicros, level, Math.max(1, limit));
         record Page(List<Alert> alerts, long total) {}
-        Page page = CommonOptions.readIfPresent(config, store -> new Page(store.alerts(query), store.alertCount()),
-                new Page(List.of(), 0));
+        Page page = CommonOptions.readIncidentsIfPresent(config, store -> new Page(store.alerts(query),
+                store.alertCount()), new Page(List.of(), 0));
         List<Alert> alerts = page.alerts();
         long total = page.total();
         if (json) {

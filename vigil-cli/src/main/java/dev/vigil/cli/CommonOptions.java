@@ -81,6 +81,37 @@ final class CommonOptions {
     }
 
     /**
+     * For the commands over alerts and incidents: the tenant's store as {@link #open} opens it or, with
+     * {@code store.state: postgresql} on a machine that holds no store of the tenant (a scale-out deployment's, where
+     * {@code vigil stream incidents} keeps the pipeline's alerts and incidents in PostgreSQL), the tenant as a
+     * scale-mode node reads it ({@link SharedState#overLake}); {@code noData}'s exception when neither is there.
+     */
+    static TenantStore openIncidents(VigilConfig config, TenantStore.Mode mode,
+            Supplier<? extends VigilException> noData) {
+        if (!TenantStore.exists(config.dataDirectory(), config.tenant())) {
+            return SharedState.overLake(config).orElseThrow(noData);
+        }
+        return open(config, mode, noData);
+    }
+
+    /**
+     * What {@code read} finds in the tenant's store as {@link #openIncidents} opens it read-only, or {@code absent}
+     * when there is none: for listings of alerts and incidents, where nothing stored is an answer, not an error.
+     */
+    static <T> T readIncidentsIfPresent(VigilConfig config, Function<TenantStore, T> read, T absent) {
+        java.util.Optional<TenantStore> store = TenantStore.exists(config.dataDirectory(), config.tenant())
+                ? java.util.Optional.of(SharedState.attach(config, TenantStore.open(config.dataDirectory(),
+                        config.tenant(), TenantStore.Mode.READ_ONLY)))
+                : SharedState.overLake(config);
+        if (store.isEmpty()) {
+            return absent;
+        }
+        try (TenantStore open = store.get()) {
+            return read.apply(open);
+        }
+    }
+
+    /**
      * What {@code read} finds in the tenant's store opened read-only, or {@code absent} when the tenant has no data
      * yet: for listings, where nothing stored is an answer rather than an error.
      */

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.model.Alert;
 import dev.vigil.model.TenantId;
+import dev.vigil.store.AlertRepository;
 import dev.vigil.store.IncidentFeed;
+import dev.vigil.store.PostgresState;
 import dev.vigil.store.TenantStore;
 import dev.vigil.stream.StreamJson;
 import java.time.Instant;
@@ -13,13 +15,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Applies records of the pipeline's incidents topic to the tenants' incidents, as {@code vigil stream incidents}
- * reads them: each placement's alert is stored in the tenant's store (once per id) and committed, then the
- * placements are applied with {@link IncidentFeed} to the incidents wherever {@code store.state} keeps them
- * (PostgreSQL, or the tenant's store). The alerts are durable before the placements that name them; applying a
- * record again changes nothing, so the consumer commits its offsets after this returns.
+ * reads them: each placement's alert is stored (once per id) where {@code store.state} keeps the pipeline's alerts
+ * and incidents, PostgreSQL ({@link AlertRepository}, beside the incidents, so that every API node reads them) or the
+ * tenant's store in the data directory; then the placements are applied with {@link IncidentFeed} to the incidents
+ * there. The alerts are durable before the placements that name them, and the placements before the consumer
+ * commits its offsets: a crash in between delivers the batch again, whose alerts are stored already (keyed by id)
+ * and whose placements are at or before the incidents' cursor, so nothing is lost and nothing is stored twice.
  */
 final class IncidentSink {
     private final VigilConfig config;
@@ -61,15 +66,24 @@ final class IncidentSink {
                     placement.assignment().reason(), placement.assignment().merged(), record.offset()));
         }
         Applied applied = new Applied(0, 0, 0, 0, unreadable);
+        Optional<PostgresState> shared = SharedState.postgres(config);
         for (Map.Entry<TenantId, List<StreamJson.Placement>> tenant : byTenant.entrySet()) {
-            try (TenantStore store = SharedState.attach(config, TenantStore.open(config.dataDirectory(),
-                    tenant.getKey(), TenantStore.Mode.READ_WRITE))) {
-                List<Alert> alerts = tenant.getValue().stream().map(StreamJson.Placement::alert).toList();
+            List<Alert> alerts = tenant.getValue().stream().map(StreamJson.Placement::alert).toList();
+            List<IncidentFeed.Placed> placed = placedByTenant.get(tenant.getKey());
+            if (shared.isPresent()) {
+                AlertRepository stored = shared.get().alerts(tenant.getKey());
+                stored.append(alerts); // one transaction, before the placements that name them
+                IncidentFeed feed = new IncidentFeed(shared.get().incidents(tenant.getKey()), stored::byIds);
+                applied = applied.plus(feed.apply(placed, now));
+                continue;
+            }
+            try (TenantStore store = TenantStore.open(config.dataDirectory(), tenant.getKey(),
+                    TenantStore.Mode.READ_WRITE)) {
                 store.appendAlerts(alerts);
                 store.commit(); // the alerts before the placements that name them
                 IncidentFeed feed = new IncidentFeed(store.incidents().repository(), store::alertsById);
-                applied = applied.plus(feed.apply(placedByTenant.get(tenant.getKey()), now));
-                store.commit(); // the placements, when the store keeps the incidents itself
+                applied = applied.plus(feed.apply(placed, now));
+                store.commit(); // the placements
             }
         }
         return applied;

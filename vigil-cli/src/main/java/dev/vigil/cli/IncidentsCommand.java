@@ -94,7 +94,9 @@ final class IncidentsCommand implements Callable<Integer> {
     }
 
     static TenantStore open(VigilConfig config, TenantStore.Mode mode) {
-        return CommonOptions.openWithData(config, mode, ErrorCode.INCIDENT_NOT_FOUND);
+        return CommonOptions.openIncidents(config, mode, () -> new VigilException(ErrorCode.INCIDENT_NOT_FOUND,
+                "tenant '" + config.tenant() + "' has no data yet", "Ingest data first (vigil ingest PATH), or try the"
+                        + " demo: vigil demo", null));
     }
 
     static String time(Instant instant) {

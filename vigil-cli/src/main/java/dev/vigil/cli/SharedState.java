@@ -39,12 +39,40 @@ final class SharedState {
         }
     }
 
+    /**
+     * With {@code store.state: postgresql}, a read-only store of the configured tenant for a machine that holds no
+     * store of it, as a scale-mode node reads one: its events from the lake ({@code lake.root}, a local or mounted
+     * folder; none when there is no such folder), its incidents, the pipeline's alerts and its copilot sessions from
+     * PostgreSQL. Empty with {@code embedded}, or when the lake is in object storage, which is not read this way.
+     */
+    static Optional<TenantStore> overLake(VigilConfig config) {
+        Optional<PostgresState> shared = postgres(config);
+        if (shared.isEmpty()) {
+            return Optional.empty();
+        }
+        dev.vigil.lake.LakeLayout layout = new dev.vigil.lake.LakeLayout(config.lake());
+        if (!layout.isLocal()) {
+            return Optional.empty();
+        }
+        TenantStore store = new dev.vigil.lake.LakeStores(layout).open(config.tenant());
+        try {
+            store.keepIncidentsIn(shared.get().incidents(store.tenant()));
+            store.keepAlertsIn(shared.get().alerts(store.tenant()));
+            store.keepSessionsIn(shared.get().sessions(store.tenant()));
+            return Optional.of(store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
     /** The configured tenant's incidents when they are kept in PostgreSQL, else empty. */
     static Optional<IncidentRepository> incidents(VigilConfig config) {
         return postgres(config).map(database -> database.incidents(config.tenant()));
     }
 
-    private static Optional<PostgresState> postgres(VigilConfig config) {
+    /** The shared state's database when {@code store.state} is {@code postgresql}, else empty. */
+    static Optional<PostgresState> postgres(VigilConfig config) {
         SharedStateConfig shared = config.sharedState();
         if (shared.kind() != SharedStateConfig.Kind.POSTGRESQL) {
             return Optional.empty();

@@ -170,9 +170,9 @@ final class StreamCommand extends CommandGroup {
     /** {@code vigil stream incidents}. */
     @Command(name = "incidents", mixinStandardHelpOptions = true,
             description = {"Apply the pipeline's incidents topic to the tenants' incidents until interrupted: each"
-                    + " placement's alert is stored in its tenant's store, and the incidents the pipeline opened,"
-                    + " joined and merged are kept where store.state says (PostgreSQL, or the tenant's store), so"
-                    + " that `vigil incidents` and the server list, show and update them.",
+                    + " placement's alert, and the incidents the pipeline opened, joined and merged, are kept where"
+                    + " store.state says (PostgreSQL, which every `vigil serve --mode scale` node reads, or the"
+                    + " tenant's store), so that `vigil incidents` and the server list, show and update them.",
                     "Reads committed records only and commits its offsets after applying them; a record applied"
                             + " again changes nothing, so a restart after a crash is safe. Consumers with the same"
                             + " stream.application-id share the partitions."},

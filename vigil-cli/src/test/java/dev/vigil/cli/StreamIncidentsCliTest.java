@@ -38,8 +38,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code vigil stream incidents} against a one-node broker in this JVM, with the incidents in PostgreSQL: the
- * pipeline's placements become incidents that {@code vigil incidents} lists and shows, their alerts stored in the
- * tenant's store, and reading the topic again changes nothing.
+ * pipeline's placements become incidents that {@code vigil incidents} lists and shows, their alerts stored in
+ * PostgreSQL beside them (nothing in the data directory), and reading the topic again, or after a crash between the
+ * alerts and the placements, stores nothing twice.
  */
 @DisplayName("vigil stream incidents")
 class StreamIncidentsCliTest {
@@ -96,6 +97,15 @@ class StreamIncidentsCliTest {
 
     @Test
     void thePipelinesPlacementsBecomeIncidentsThatTheCommandsListAndShowOnce() {
+        thePipelinesPlacementsAreApplied(false);
+    }
+
+    @Test
+    void aConsumerThatStoredABatchsAlertsButCrashedBeforeItsPlacementsStoresEachOnceOnItsRestart() {
+        thePipelinesPlacementsAreApplied(true);
+    }
+
+    void thePipelinesPlacementsAreApplied(boolean crashedAfterTheAlerts) {
         Alert first = alert(1, "medium", 0, "ws-1");
         Alert second = alert(2, "high", 20, "ws-1");
         Alert other = alert(3, "low", 5, "ws-9");
@@ -114,6 +124,11 @@ class StreamIncidentsCliTest {
             }
             producer.flush();
         }
+        if (crashedAfterTheAlerts) { // what the crashed consumer left: the alerts of its batch, none of its placements
+            try (PostgresState database = PostgresState.open(url, "", Optional.empty(), 1)) {
+                assertThat(database.alerts(ACME).append(List.of(first, second, other))).isEqualTo(3);
+            }
+        }
 
         CliTesting.Run applied = vigilOnPostgres("stream", "incidents", "--bootstrap", cluster.bootstrapServers(),
                 "--until-idle", "8");
@@ -130,12 +145,21 @@ class StreamIncidentsCliTest {
         assertThat(shown.json().get("reasons")).extracting(r -> r.get("alert").asString())
                 .containsExactly(first.id().toString(), second.id().toString());
 
+        CliTesting.Run alerts = vigilOnPostgres("alerts", "--tenant", "acme", "--json");
+        assertThat(alerts.exit()).as("%s", alerts).isZero();
+        assertThat(alerts.json()).extracting(a -> a.get("id").asString())
+                .containsExactly(second.id().toString(), other.id().toString(), first.id().toString());
+
         CliTesting.Run again = vigilOnPostgres("stream", "incidents", "--bootstrap", cluster.bootstrapServers(),
                 "--set", "stream.application-id=another-reader", "--until-idle", "8");
         assertThat(again.out()).contains("incidents: 0 placement(s) applied, 0 opened, 0 merged; 3 already applied");
         try (PostgresState database = PostgresState.open(url, "", Optional.empty(), 1)) {
             assertThat(database.incidents(ACME).placements(1)).hasSize(2);
             assertThat(database.incidents(ACME).cursor().nextNumber()).isEqualTo(3);
+            assertThat(database.alerts(ACME).count()).isEqualTo(3);
+            assertThat(database.alerts(ACME).byIds(List.of(first.id(), second.id(), other.id())))
+                    .containsExactly(first, other, second);
         }
+        assertThat(dev.vigil.store.TenantStore.exists(data, ACME)).as("a tenant store in the data directory").isFalse();
     }
 }

@@ -35,10 +35,16 @@ import org.duckdb.DuckDBConnection;
  * object-storage lake ({@code s3://}) is read through a local copy of each tenant's files ({@link LakeMirror}) that
  * the S3 client keeps current, listing the tenant's objects at most every few seconds; DuckDB reads the copy, so no
  * DuckDB extension is needed.
+ *
+ * <p>The stores one instance opens for a tenant share its prevalence baseline ({@link TenantStore.Baselines}), which
+ * the incident view computes from every event of the tenant: once per day, or when the events grew by a tenth.
  */
 public final class LakeStores implements AutoCloseable {
     /** How long an object-storage lake's listing of a tenant stands: writes reach readers within it. */
     static final Duration LISTING = Duration.ofSeconds(5);
+    /** Each tenant's prevalence baseline, computed from its views once and shared by the stores opened after. */
+    private final java.util.concurrent.ConcurrentMap<TenantId, TenantStore.Baselines> baselines =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final LakeLayout layout;
     /** The local copy of an object-storage lake; null for a local one. */
@@ -119,7 +125,8 @@ public final class LakeStores implements AutoCloseable {
             throw e;
         }
         return TenantStore.overEventViews(tenant, connection, Path.of(read.tenantLocation(tenant)),
-                LakeWriter::fieldName, "a scale-mode node reads only the events in the lake");
+                LakeWriter::fieldName, "a scale-mode node reads only the events in the lake",
+                baselines.computeIfAbsent(tenant, t -> new TenantStore.Baselines()));
     }
 
     private static void closeQuietly(DuckDBConnection connection) {

@@ -145,6 +145,78 @@ class LakeStoresTest {
         }
     }
 
+    @Test
+    void anIncidentKeptElsewhereIsAnalyzedOverTheLakeAsOverTheEmbeddedStore() {
+        // the shared state: alerts and incidents kept outside both event stores, as PostgreSQL keeps a scale node's
+        TenantStore events = embedded; // the process holds the embedded database open once
+        LakeStores lakes = new LakeStores(fixture.layout());
+        try (TenantStore state = TenantStore.open(folder.resolve("state"), ACME, TenantStore.Mode.READ_WRITE);
+                TenantStore overLake = lakes.open(ACME)) {
+            List<dev.vigil.model.Alert> alerts = new ArrayList<>();
+            for (TableInfo table : events.tables()) {
+                for (List<Object> row : events.query("SELECT CAST(event_id AS VARCHAR), host, \"user\","
+                        + " epoch_us(\"time\") FROM \"" + table.name() + "\" WHERE host IS NOT NULL AND \"user\" IS NOT"
+                        + " NULL ORDER BY event_code = '4672' AND \"user\" NOT LIKE '%$' AND \"user\" NOT ILIKE"
+                        + " '%system%' DESC, \"time\", event_id LIMIT 3", 3).rows()) {
+                    java.util.UUID event = java.util.UUID.fromString((String) row.get(0));
+                    alerts.add(new dev.vigil.model.Alert(java.util.UUID.nameUUIDFromBytes(event.toString().getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8)), ACME, "sigma", "rule-" + table.name(),
+                            "Detection on " + row.get(1), "high", "", (Long) row.get(3), List.of("T1078"), Map.of(),
+                            List.of(new dev.vigil.model.Alert.Entity("host", (String) row.get(1)),
+                                    new dev.vigil.model.Alert.Entity("user", (String) row.get(2))),
+                            List.of(new dev.vigil.model.EventId(event.getMostSignificantBits(),
+                                    event.getLeastSignificantBits())), table.name(), ""));
+                }
+            }
+            assertThat(alerts).hasSizeGreaterThan(3);
+            state.appendAlerts(alerts);
+            state.commit();
+            dev.vigil.incident.JoinReason first = new dev.vigil.incident.JoinReason(
+                    dev.vigil.incident.JoinReason.Kind.FIRST, null, null, 0, "");
+            List<dev.vigil.store.IncidentFeed.Placed> placed = new ArrayList<>();
+            for (int i = 0; i < alerts.size(); i++) { // the last alert alone in incident 2, related to incident 1
+                boolean opens = i == 0 || i == alerts.size() - 1;
+                placed.add(new dev.vigil.store.IncidentFeed.Placed(alerts.get(i).id(), i == alerts.size() - 1 ? 2 : 1,
+                        opens, first, List.of(), i));
+            }
+            new dev.vigil.store.IncidentFeed(state.incidents().repository(), state::alertsById)
+                    .apply(placed, java.time.Instant.parse("2026-01-02T00:00:00Z"));
+            state.commit();
+            for (TenantStore store : List.of(events, overLake)) {
+                store.keepIncidentsIn(state.incidents().repository());
+                store.keepAlertsIn(state.alertRepository());
+            }
+            Principal reader = new Principal("reader", Role.READER);
+            dev.vigil.incident.CorrelationPolicy policy = dev.vigil.incident.CorrelationPolicy.defaults();
+
+            dev.vigil.incident.IncidentFacts expected = events.incidents().facts(reader, 1, Optional.empty(), policy,
+                    200);
+            dev.vigil.incident.IncidentFacts actual = overLake.incidents().facts(reader, 1, Optional.empty(), policy,
+                    200);
+
+            assertThat(actual.alerts()).isEqualTo(expected.alerts()).hasSize(alerts.size() - 1);
+            assertThat(actual.events()).as("the events behind the alerts, found table by table in the lake")
+                    .isEqualTo(expected.events()).hasSize(alerts.size() - 1);
+            assertThat(actual.privilegedUsers()).isEqualTo(expected.privilegedUsers()).isNotEmpty();
+            assertThat(actual.related()).isEqualTo(expected.related()).containsKey(2L);
+            for (dev.vigil.model.Alert alert : alerts) {
+                for (dev.vigil.model.Alert.Entity entity : alert.entities()) {
+                    dev.vigil.incident.EntityKey.of(entity).ifPresent(key -> assertThat(actual.common().test(key))
+                            .as("whether %s is common in the organization", key)
+                            .isEqualTo(expected.common().test(key)));
+                }
+            }
+            assertThat(overLake.query("SELECT count(*) FROM vigil_alerts", 1).rows())
+                    .as("the shared alerts, read with SQL as the embedded store's").containsExactly(List.of(
+                            (long) alerts.size()));
+            try (TenantStore nextWork = lakes.open(ACME)) {
+                nextWork.keepIncidentsIn(state.incidents().repository());
+                assertThat(nextWork.incidents().prevalence()).as("the baseline computed for the first store")
+                        .isSameAs(overLake.incidents().prevalence());
+            }
+        }
+    }
+
     /**
      * Fields by their name in lower case without a {@code _N} suffix: a field spelled in two cases (Sysmon's
      * {@code SourceProcessGUID} and {@code SourceProcessGuid}) is one column, and the second spelling a

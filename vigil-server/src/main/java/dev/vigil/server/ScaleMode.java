@@ -30,18 +30,18 @@ import java.util.Set;
 
 /**
  * What makes {@code vigil serve --mode scale} a stateless API node: it keeps nothing on its own disk that another
- * node would need. Shared state (users, tokens, audit, copilot sessions) is in PostgreSQL ({@code store.state:
- * postgresql}); records sent to it (the ingest API, the syslog listeners) go to the pipeline's raw topic on Kafka,
- * where the stream workers parse, detect and correlate them; the tenants' events are read from the lake
- * ({@code lake.root}) through {@link LakeStores}.
+ * node would need. Shared state (users, tokens, audit, copilot sessions, and the incidents and alerts that
+ * {@code vigil stream incidents} stores from the pipeline) is in PostgreSQL ({@code store.state: postgresql});
+ * records sent to it (the ingest API, the syslog listeners) go to the pipeline's raw topic on Kafka, where the stream
+ * workers parse, detect and correlate them; the tenants' events are read from the lake ({@code lake.root}) through
+ * {@link LakeStores}.
  *
  * <p>All three are required and checked when the server starts ({@link #check}, then {@link #connect}): a missing
  * key, a broker that does not answer or a lake folder that is not there fails the start with the key and the fix.
  *
  * <p>Routes over what a scale-mode node does not hold yet answer {@code SCALE_MODE_UNSUPPORTED} (409) with what is
- * missing ({@link #restrict}), never an empty or made-up answer: incidents and alerts (their repository in
- * PostgreSQL is not wired in yet), posture, plugins, connectors, reports, the tenant's model settings and promptbook
- * imports (files in the data directory).
+ * missing ({@link #restrict}), never an empty or made-up answer: posture, plugins, connectors, reports, the tenant's
+ * model settings and promptbook imports (files in the data directory).
  */
 final class ScaleMode implements AutoCloseable {
     /**
@@ -50,6 +50,8 @@ final class ScaleMode implements AutoCloseable {
      */
     static final Set<String> SERVED = Set.of(
             "POST /hunt", "POST /hunt/check", "POST /ingest",
+            "GET /incidents", "GET /incidents/{n}", "PATCH /incidents/{n}", "POST /incidents/{n}/actions/{id}/approve",
+            "POST /incidents/{n}/actions/{id}/reject", "GET /alerts",
             "POST /copilot/ask", "POST /copilot/ask/stream", "GET /copilot/ask/stream", "POST /copilot/plan",
             "GET /copilot/skills", "GET /copilot/suggest", "GET /evidence",
             "GET /copilot/sessions", "POST /copilot/sessions", "GET /copilot/sessions/{session}",
@@ -224,16 +226,13 @@ final class ScaleMode implements AutoCloseable {
     static String needs(String below) {
         String first = below.replaceFirst("^/([^/]+).*", "$1").toLowerCase(Locale.ROOT);
         Map<String, String> reasons = new LinkedHashMap<>();
-        reasons.put("incidents", "incidents are kept in each tenant's embedded store until their repository moves"
-                + " to PostgreSQL; the stream workers write placements to the incidents topic meanwhile");
-        reasons.put("alerts", "alerts are kept in each tenant's embedded store; the stream workers write them to the"
-                + " alerts topic");
         reasons.put("posture", "the inventory, findings and exposure history are kept in each tenant's embedded"
                 + " store");
         reasons.put("plugins", "plugins are folders in the data directory until their repository moves to"
                 + " PostgreSQL");
         reasons.put("connectors", "connectors and their watermarks are kept in the data directory");
-        reasons.put("reports", "reports read incidents and posture, which a scale-mode node does not hold");
+        reasons.put("reports", "reports read the posture, which a scale-mode node does not hold, and scheduled"
+                + " reports are ticked by an embedded server");
         reasons.put("model", "the tenant's model settings are a file in the data directory");
         reasons.put("copilot", "imported promptbooks are files in the data directory");
         return reasons.getOrDefault(first, "it reads or writes state a scale-mode node does not hold");

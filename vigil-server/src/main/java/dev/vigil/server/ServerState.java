@@ -107,6 +107,22 @@ public final class ServerState implements AutoCloseable {
         sharedPlugins(store.tenant()).ifPresent(store::keepPluginsIn);
     }
 
+    /**
+     * Keeps in this shared state what a scale-mode node's store of a tenant (over the lake's events) reads besides
+     * events: the tenant's copilot sessions, incidents and the alerts {@code vigil stream incidents} stored from
+     * the pipeline. Unlike {@link #share}, the alerts are the shared state's too, since the node holds none.
+     *
+     * @throws IllegalStateException with {@code store.state: embedded}, which a scale-mode node refuses at start-up
+     */
+    public void shareWithScaleNode(TenantStore store) {
+        requireNonNull(store, "store is null");
+        PostgresState database = postgres.orElseThrow(() -> new IllegalStateException("a scale-mode node keeps its"
+                + " state in PostgreSQL, not in " + where));
+        store.keepSessionsIn(database.sessions(store.tenant()));
+        store.keepIncidentsIn(database.incidents(store.tenant()));
+        store.keepAlertsIn(database.alerts(store.tenant()));
+    }
+
     /** The tenant's installed plugins when they are shared (PostgreSQL); empty when the data directory keeps them. */
     public Optional<PluginRepository> sharedPlugins(TenantId tenant) {
         return postgres.map(database -> database.plugins(tenant));

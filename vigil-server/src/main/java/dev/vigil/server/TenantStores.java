@@ -131,14 +131,29 @@ final class TenantStores implements AutoCloseable {
     /**
      * The stores of a scale-mode node, which holds no tenant database: every piece of work, {@link #read} and
      * {@link #write} alike, runs on a read-only store over the tenant's events in the lake, opened for it and closed
-     * after it (see {@link dev.vigil.lake.LakeStores}), with the tenant's copilot sessions in PostgreSQL. What such a
-     * store does not hold (alerts, incidents, rules, posture...) and every write to it are refused with
+     * after it (see {@link dev.vigil.lake.LakeStores}), with the tenant's copilot sessions, incidents and the
+     * pipeline's alerts in PostgreSQL ({@code sharedState}), where changes to them are written. What such a store
+     * does not hold (rules, indicators, posture...) and every other write to it are refused with
      * {@code SCALE_MODE_UNSUPPORTED}; ingest goes to Kafka, never through {@link #store}.
+     *
+     * @param sharedState keeps in the shared state what it holds of a tenant store just opened
+     *     ({@link ServerState#shareWithScaleNode})
      */
     static TenantStores overLake(Function<TenantId, TenantStore> lakeStores,
-            Function<TenantId, java.util.Optional<dev.vigil.store.SessionRepository>> sharedSessions) {
-        return new TenantStores(null, sharedSessions, tenant -> java.util.Optional.empty(),
-                tenant -> java.util.Optional.empty(), requireNonNull(lakeStores, "lakeStores is null"));
+            java.util.function.Consumer<TenantStore> sharedState) {
+        requireNonNull(lakeStores, "lakeStores is null");
+        requireNonNull(sharedState, "sharedState is null");
+        return new TenantStores(null, tenant -> java.util.Optional.empty(), tenant -> java.util.Optional.empty(),
+                tenant -> java.util.Optional.empty(), tenant -> {
+                    TenantStore store = lakeStores.apply(tenant);
+                    try {
+                        sharedState.accept(store);
+                        return store;
+                    } catch (RuntimeException e) {
+                        store.close();
+                        throw e;
+                    }
+                });
     }
 
     /** Whether the tenants' events are read from the lake (scale mode) rather than the data directory's stores. */
@@ -260,7 +275,6 @@ final class TenantStores implements AutoCloseable {
         try {
             return onStoreThread(tenant, () -> {
                 try (TenantStore store = lakeStores.apply(tenant)) {
-                    sharedSessions.apply(tenant).ifPresent(store::keepSessionsIn);
                     return work.apply(store);
                 }
             });

@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.LakeSettings;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.incident.Assignment;
+import dev.vigil.incident.EntityKey;
+import dev.vigil.incident.IncidentChange;
+import dev.vigil.incident.JoinReason;
 import dev.vigil.ingest.EventSink;
 import dev.vigil.lake.LakeLayout;
 import dev.vigil.lake.LakeWriter;
+import dev.vigil.model.Alert;
 import dev.vigil.model.CommonColumn;
 import dev.vigil.model.ErrorCode;
 import dev.vigil.model.Event;
@@ -17,6 +22,8 @@ import dev.vigil.model.Role;
 import dev.vigil.model.SourcePosition;
 import dev.vigil.model.TenantId;
 import dev.vigil.model.VigilException;
+import dev.vigil.store.IncidentFeed;
+import dev.vigil.store.PostgresState;
 import dev.vigil.store.PostgresTesting;
 import dev.vigil.stream.RawEnvelope;
 import java.net.URI;
@@ -57,8 +64,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code vigil serve --mode scale} against a real broker (Kafka's in-process KRaft test kit), a throwaway PostgreSQL
  * and a lake folder: ingest goes to the raw topic, once per record and acknowledged only when the broker has it;
- * hunts read the tenant's events from the lake; the node keeps nothing of its own; a configuration that lacks a
- * service, or names one that does not answer, fails the start with the key.
+ * hunts read the tenant's events from the lake; alerts and incidents the stream's correlation stored in PostgreSQL
+ * are listed, shown over the lake's events and updated there; the node keeps nothing of its own; a configuration
+ * that lacks a service, or names one that does not answer, fails the start with the key.
  */
 @DisplayName("vigil serve --mode scale: a stateless API node over Kafka, the lake and PostgreSQL")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -80,6 +88,7 @@ class ScaleModeServeTest {
     VigilServer server;
     String ingestToken;
     String analystToken;
+    String readerToken;
     final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -101,6 +110,7 @@ class ScaleModeServeTest {
         try (ServerState state = ServerState.open(config)) {
             ingestToken = state.tokens().create(ACME, Role.INGEST, "acme-ingest", null, Instant.now()).token();
             analystToken = state.tokens().create(ACME, Role.ANALYST, "acme-analyst", null, Instant.now()).token();
+            readerToken = state.tokens().create(ACME, Role.READER, "acme-reader", null, Instant.now()).token();
         }
         server = VigilServer.start(config, "127.0.0.1", 0, Optional.empty(), Clock.systemUTC(), Optional::empty);
     }
@@ -310,15 +320,137 @@ class ScaleModeServeTest {
     @Test
     @Order(6)
     void routesOverStateTheNodeDoesNotHoldAnswerThatTheyAreNotServedYet() throws Exception {
-        Answer incidents = send("GET", "/api/v1/tenants/acme/incidents", analystToken, "application/json", null);
-        assertThat(incidents.status()).isEqualTo(409);
-        assertThat(incidents.json().get("code").asString()).isEqualTo("scale_mode_unsupported");
-        assertThat(incidents.json().get("message").asString()).contains("incidents", "PostgreSQL");
-        assertThat(incidents.json().get("fix").asString()).contains("embedded mode");
+        Answer posture = send("GET", "/api/v1/tenants/acme/posture", analystToken, "application/json", null);
+        assertThat(posture.status()).isEqualTo(409);
+        assertThat(posture.json().get("code").asString()).isEqualTo("scale_mode_unsupported");
+        assertThat(posture.json().get("message").asString()).contains("posture", "embedded store");
+        assertThat(posture.json().get("fix").asString()).contains("embedded mode");
+        JsonNode openApi = send("GET", "/api/v1/openapi.json", analystToken, "application/json", null).json();
+        assertThat(openApi.toString()).contains("not served in scale mode yet");
+        assertThat(openApi.get("paths").get("/api/v1/tenants/{tenant}/incidents").toString())
+                .doesNotContain("not served in scale mode");
+        assertThat(openApi.get("paths").get("/api/v1/tenants/{tenant}/alerts").toString())
+                .doesNotContain("not served in scale mode");
+    }
+
+    static final long ALERT_MICROS = (1_714_564_800_000L + 60_000L) * 1000;
+
+    /** An alert of the tenant on its lake events, as the pipeline's detection raises it. */
+    static Alert alert(TenantId tenant, int n, String level, String host) {
+        return new Alert(java.util.UUID.nameUUIDFromBytes((tenant + " alert " + n).getBytes(StandardCharsets.UTF_8)),
+                tenant, "sigma", "rule-" + n, "Encoded PowerShell " + n, level, "", ALERT_MICROS + n * 60_000_000L,
+                List.of("T1059.001"), Map.of("CommandLine", "powershell -c"), List.of(new Alert.Entity("host", host)),
+                List.of(WRITTEN.get(tenant).get(n - 1)), "SysmonEvent", "");
+    }
+
+    /**
+     * What {@code vigil stream incidents} does with the pipeline's placements: the alerts into PostgreSQL, then the
+     * placements applied to the incidents there.
+     */
+    void streamCorrelationStores(TenantId tenant, List<Alert> alerts, List<Assignment> placements, long position) {
+        try (PostgresState database = PostgresState.open(url, "", Optional.empty(), 1)) {
+            database.alerts(tenant).append(alerts);
+            List<IncidentFeed.Placed> placed = new ArrayList<>();
+            for (Assignment assignment : placements) {
+                placed.add(new IncidentFeed.Placed(assignment.alert(), assignment.incident(), assignment.opened(),
+                        assignment.reason(), assignment.merged(), position++));
+            }
+            new IncidentFeed(database.incidents(tenant), database.alerts(tenant)::byIds).apply(placed, Instant.now());
+        }
     }
 
     @Test
     @Order(7)
+    void alertsAndIncidentsTheStreamCorrelationStoredAreListedShownAndUpdatedOnTheNode() throws Exception {
+        JoinReason first = new JoinReason(JoinReason.Kind.FIRST, null, null, 0, "");
+        Alert opening = alert(ACME, 1, "medium", "ws-acme");
+        Alert joining = alert(ACME, 2, "high", "ws-acme");
+        streamCorrelationStores(ACME, List.of(opening, joining), List.of(
+                new Assignment(opening.id(), 1, true, first, List.of()),
+                new Assignment(joining.id(), 1, false, new JoinReason(JoinReason.Kind.SHARED_ENTITY,
+                        new EntityKey(EntityKey.Kind.HOST, "ws-acme"), opening.id(), 60_000_000L,
+                        "evidence 0.52, 0.25 needed to join: host ws-acme 0.52"), List.of())), 0);
+        Alert theirs = alert(GLOBEX, 1, "critical", "ws-globex");
+        streamCorrelationStores(GLOBEX, List.of(theirs), List.of(new Assignment(theirs.id(), 1, true, first,
+                List.of())), 0);
+
+        Answer alerts = send("GET", "/api/v1/tenants/acme/alerts", readerToken, "application/json", null);
+        assertThat(alerts.status()).as(alerts.body()).isEqualTo(200);
+        assertThat(alerts.json().get("alerts")).extracting(a -> a.get("id").asString())
+                .containsExactly(joining.id().toString(), opening.id().toString());
+        Answer high = send("GET", "/api/v1/tenants/acme/alerts?level=high", readerToken, "application/json", null);
+        assertThat(high.json().get("alerts")).extracting(a -> a.get("id").asString())
+                .containsExactly(joining.id().toString());
+
+        Answer listed = send("GET", "/api/v1/tenants/acme/incidents", readerToken, "application/json", null);
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.json().get("incidents")).singleElement().satisfies(incident -> {
+            assertThat(incident.get("number").asLong()).isEqualTo(1);
+            assertThat(incident.get("alerts").asInt()).isEqualTo(2);
+            assertThat(incident.get("severity").asString()).isEqualTo("high");
+            assertThat(incident.toString()).doesNotContain("ws-globex");
+        });
+
+        Answer shown = send("GET", "/api/v1/tenants/acme/incidents/1", readerToken, "application/json", null);
+        assertThat(shown.status()).as(shown.body()).isEqualTo(200);
+        assertThat(shown.json().get("reasons")).extracting(r -> r.get("alert").asString())
+                .containsExactly(opening.id().toString(), joining.id().toString());
+        assertThat(shown.json().get("view").get("timeline").toString())
+                .as("the timeline's events, read from the lake").contains("CANARY-acme-only")
+                .doesNotContain("globex");
+
+        Answer refused = send("PATCH", "/api/v1/tenants/acme/incidents/1", readerToken, "application/json",
+                "{\"status\": \"active\"}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        Answer updated = send("PATCH", "/api/v1/tenants/acme/incidents/1", analystToken, "application/json",
+                "{\"status\": \"active\", \"owner\": \"acme-analyst\", \"comment\": \"looking into it\"}");
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(updated.json().get("status").asString()).isEqualTo("active");
+        try (PostgresState otherNode = PostgresState.open(url, "", Optional.empty(), 1)) {
+            assertThat(otherNode.incidents(ACME).find(1).orElseThrow().owner()).isEqualTo("acme-analyst");
+            assertThat(otherNode.incidents(ACME).changes(1)).extracting(IncidentChange::to)
+                    .contains("looking into it");
+            assertThat(otherNode.incidents(GLOBEX).find(1).orElseThrow().owner()).isEmpty();
+        }
+
+        JsonNode actions = send("GET", "/api/v1/tenants/acme/incidents/1", readerToken, "application/json", null)
+                .json().get("actions");
+        assertThat(actions).as("the response cards' proposed actions").isNotEmpty();
+        String action = actions.get(0).get("id").asString();
+        Answer rejected = send("POST", "/api/v1/tenants/acme/incidents/1/actions/" + action + "/reject",
+                analystToken, "application/json", "{\"reason\": \"not warranted\"}");
+        assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
+        try (PostgresState otherNode = PostgresState.open(url, "", Optional.empty(), 1)) {
+            assertThat(otherNode.incidents(ACME).decisions(1).values()).singleElement()
+                    .satisfies(decision -> assertThat(decision.status().toString()).isEqualTo("rejected"));
+        }
+
+        Answer evidence = send("GET", "/api/v1/tenants/acme/evidence?ref=alert:" + joining.id(), readerToken,
+                "application/json", null);
+        assertThat(evidence.status()).as(evidence.body()).isEqualTo(200);
+        assertThat(evidence.json().get("alert").get("title").asString()).isEqualTo("Encoded PowerShell 2");
+        Answer notOurs = send("GET", "/api/v1/tenants/acme/evidence?ref=alert:" + theirs.id(), readerToken,
+                "application/json", null);
+        assertThat(notOurs.status()).as(notOurs.body()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(8)
+    void theCopilotsIncidentAndAlertSkillsAnswerFromWhatTheStreamCorrelationStored() throws Exception {
+        Answer summary = send("POST", "/api/v1/tenants/acme/copilot/ask", analystToken, "application/json",
+                ApiJson.MAPPER.writeValueAsString(Map.of("prompt", "summarize incident 1")));
+        assertThat(summary.status()).as(summary.body()).isEqualTo(200);
+        assertThat(summary.json().get("markdown").asString()).contains("Encoded PowerShell");
+
+        Answer alerts = send("POST", "/api/v1/tenants/acme/copilot/ask", analystToken, "application/json",
+                ApiJson.MAPPER.writeValueAsString(Map.of("prompt", "Show the latest alerts")));
+        assertThat(alerts.status()).as(alerts.body()).isEqualTo(200);
+        assertThat(alerts.json().get("markdown").asString()).contains("There are 2 alerts", "Encoded PowerShell")
+                .doesNotContain("ws-globex");
+    }
+
+    @Test
+    @Order(9)
     void theNodeKeepsNothingOfItsOwnOnDisk() {
         Path data = folder.resolve("node-data");
         assertThat(data.resolve("tenants")).doesNotExist();
@@ -327,7 +459,7 @@ class ScaleModeServeTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void ingestedRecordsReachTheLakeThroughTheWorkersAndTheSinkAndAnswerHuntsOnTheNode() throws Exception {
         dev.vigil.stream.StreamSettings settings = dev.vigil.stream.StreamSettings.from(config, null)
                 .withStateDir(folder.resolve("worker-state"));

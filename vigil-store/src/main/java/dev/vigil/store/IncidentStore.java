@@ -173,6 +173,11 @@ public final class IncidentStore {
     public CorrelationSummary correlate(CorrelationPolicy policy, TacticStages stages, Instant now,
             Consumer<String> progress) {
         long start = System.nanoTime();
+        if (store.alertsShared()) {
+            throw new VigilException(ErrorCode.INTERNAL, "tenant '" + store.tenant() + "' keeps its alerts in a"
+                    + " shared repository, where the stream pipeline correlates them (vigil stream run, vigil stream"
+                    + " incidents); this store does not correlate them again");
+        }
         IncidentRepository repository = repository();
         if (repository != own) {
             store.commit(); // the alerts before their placements: see above
@@ -356,14 +361,17 @@ public final class IncidentStore {
      * of distinct hosts whose events name it, and for each host the number of distinct users on it.
      */
     public Prevalence prevalence() {
-        long events = store.read("counting events", "vigil_events", 0L, () -> {
-            try (Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery("SELECT count(*) FROM vigil_events")) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        });
-        Optional<Prevalence> cached = store.sharedPrevalence(events).or(() -> cachedPrevalence(events));
+        long events = store.overEventViews() ? store.readEvents("counting events", this::countInViews)
+                : store.read("counting events", "vigil_events", 0L, () -> {
+                    try (Statement statement = connection.createStatement();
+                            ResultSet rows = statement.executeQuery("SELECT count(*) FROM vigil_events")) {
+                        rows.next();
+                        return rows.getLong(1);
+                    }
+                });
+        // a store over event views keeps no baseline in a database of its own: it computes one from the views
+        Optional<Prevalence> cached = store.sharedPrevalence(events).or(() -> store.overEventViews()
+                ? Optional.empty() : cachedPrevalence(events));
         if (cached.isPresent()) {
             return cached.get();
         }
@@ -442,8 +450,21 @@ public final class IncidentStore {
         }
     }
 
+    /** The events of every view of a store over event views. */
+    private long countInViews() throws SQLException {
+        long events = 0;
+        for (String table : eventTables()) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + Catalog.quote(table))) {
+                rows.next();
+                events += rows.getLong(1);
+            }
+        }
+        return events;
+    }
+
     private Prevalence computePrevalence() {
-        return store.read("computing entity prevalence", "vigil_columns", Prevalence.none(), () -> {
+        return store.readEvents("computing entity prevalence", () -> {
             List<String> tables = eventTables();
             if (tables.isEmpty()) {
                 return Prevalence.none();
@@ -526,8 +547,14 @@ public final class IncidentStore {
         return eventTables(List.of());
     }
 
-    /** The event tables holding events of any of these codes (a table keeps a partition per code); all when none. */
+    /**
+     * The event tables holding events of any of these codes (a table keeps a partition per code); all when none, and
+     * all in a store over event views, whose catalog does not know which codes a view holds.
+     */
     private List<String> eventTables(List<String> codes) throws SQLException {
+        if (store.overEventViews()) {
+            codes = List.of();
+        }
         List<String> tables = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT DISTINCT c.table_name FROM vigil_partitions c
@@ -620,21 +647,8 @@ public final class IncidentStore {
         if (entityValues.isEmpty()) {
             return Map.of();
         }
-        // the alerts naming the values are the event store's to find, their incidents the repository's to tell
-        List<UUID> naming = store.read("finding related incidents", "vigil_alerts", List.<UUID>of(), () -> {
-            List<UUID> ids = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT alert_id FROM vigil_alerts
-                    WHERE list_has_any(json_extract_string(entities, '$[*].value'), ?::VARCHAR[])""")) {
-                statement.setArray(1, connection.createArrayOf("VARCHAR", entityValues.toArray()));
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        ids.add(rows.getObject(1, UUID.class));
-                    }
-                }
-            }
-            return ids;
-        });
+        // the alerts naming the values are the alert repository's to find, their incidents the incidents' to tell
+        Set<UUID> naming = store.alertRepository().naming(entityValues);
         Map<Long, Integer> counts = new HashMap<>();
         for (long incident : repository().incidentsOf(naming).values()) {
             if (incident != number) {
@@ -650,14 +664,31 @@ public final class IncidentStore {
         return related;
     }
 
-    /** The stored events with these ids, in time order, with their common columns; unknown ids are skipped. */
+    /**
+     * The stored events with these ids, in time order, with their common columns; unknown ids are skipped. A store
+     * over event views (the lake) keeps no index of which table holds an id, so every table is searched there.
+     */
     public List<EventSummary> events(Principal reader, List<EventId> ids) {
         reader.require(Role.READER, "read events");
         if (ids.isEmpty()) {
             return List.of();
         }
+        String[] uuids = ids.stream().map(id -> id.toUuid().toString()).distinct().toArray(String[]::new);
+        if (store.overEventViews()) {
+            return store.readEvents("reading events", () -> {
+                Map<String, List<String>> everywhere = new TreeMap<>();
+                for (String table : eventTables()) {
+                    everywhere.put(table, List.of(uuids));
+                }
+                // files not compacted yet may hold a record twice: the embedded store keeps it once, and so does this
+                Map<EventId, EventSummary> once = new LinkedHashMap<>();
+                for (EventSummary event : summaries(everywhere)) {
+                    once.putIfAbsent(event.id(), event);
+                }
+                return List.copyOf(once.values());
+            });
+        }
         return store.read("reading events", "vigil_events", List.of(), () -> {
-            String[] uuids = ids.stream().map(id -> id.toUuid().toString()).distinct().toArray(String[]::new);
             Map<String, List<String>> byTable = new TreeMap<>();
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT table_name, CAST(event_id AS VARCHAR) FROM vigil_events WHERE event_id IN"
@@ -669,36 +700,41 @@ public final class IncidentStore {
                     }
                 }
             }
-            List<EventSummary> events = new ArrayList<>();
-            StringBuilder columns = new StringBuilder();
-            for (CommonColumn column : SUMMARY_COLUMNS) {
-                columns.append(", \"").append(column.columnName()).append('"');
-            }
-            for (Map.Entry<String, List<String>> table : byTable.entrySet()) {
-                try (PreparedStatement statement = connection.prepareStatement("SELECT CAST(event_id AS VARCHAR),"
-                        + " epoch_us(\"time\")" + columns + " FROM " + Catalog.quote(table.getKey())
-                        + " WHERE event_id IN (SELECT unnest(?::VARCHAR[])::UUID)")) {
-                    statement.setArray(1, connection.createArrayOf("VARCHAR", table.getValue().toArray()));
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            Map<String, String> common = new LinkedHashMap<>();
-                            for (int i = 0; i < SUMMARY_COLUMNS.size(); i++) {
-                                String value = rows.getString(i + 3);
-                                if (value != null && !value.isEmpty()) {
-                                    common.put(SUMMARY_COLUMNS.get(i).columnName(), value);
-                                }
+            return summaries(byTable);
+        });
+    }
+
+    /** The events with these ids (as text) in each table, with their common columns, in time order. */
+    private List<EventSummary> summaries(Map<String, List<String>> byTable) throws SQLException {
+        List<EventSummary> events = new ArrayList<>();
+        StringBuilder columns = new StringBuilder();
+        for (CommonColumn column : SUMMARY_COLUMNS) {
+            columns.append(", \"").append(column.columnName()).append('"');
+        }
+        for (Map.Entry<String, List<String>> table : byTable.entrySet()) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT CAST(event_id AS VARCHAR),"
+                    + " epoch_us(\"time\")" + columns + " FROM " + Catalog.quote(table.getKey())
+                    + " WHERE event_id IN (SELECT unnest(?::VARCHAR[])::UUID)")) {
+                statement.setArray(1, connection.createArrayOf("VARCHAR", table.getValue().toArray()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        Map<String, String> common = new LinkedHashMap<>();
+                        for (int i = 0; i < SUMMARY_COLUMNS.size(); i++) {
+                            String value = rows.getString(i + 3);
+                            if (value != null && !value.isEmpty()) {
+                                common.put(SUMMARY_COLUMNS.get(i).columnName(), value);
                             }
-                            UUID uuid = UUID.fromString(rows.getString(1));
-                            events.add(new EventSummary(new EventId(uuid.getMostSignificantBits(),
-                                    uuid.getLeastSignificantBits()), table.getKey(), rows.getLong(2), common));
                         }
+                        UUID uuid = UUID.fromString(rows.getString(1));
+                        events.add(new EventSummary(new EventId(uuid.getMostSignificantBits(),
+                                uuid.getLeastSignificantBits()), table.getKey(), rows.getLong(2), common));
                     }
                 }
             }
-            events.sort(java.util.Comparator.comparingLong(EventSummary::timeMicros)
-                    .thenComparing(e -> e.id().toString()));
-            return events;
-        });
+        }
+        events.sort(java.util.Comparator.comparingLong(EventSummary::timeMicros)
+                .thenComparing(e -> e.id().toString()));
+        return events;
     }
 
     private static final List<String> PRIVILEGE_CODES = List.of("4672", "4728", "4732", "4756");
@@ -712,7 +748,7 @@ public final class IncidentStore {
         if (users.isEmpty()) {
             return Map.of();
         }
-        return store.read("looking up privileged accounts", "vigil_columns", Map.of(), () -> {
+        return store.readEvents("looking up privileged accounts", () -> {
             Map<String, EventId> privileged = new TreeMap<>();
             String[] names = users.stream().map(u -> u.toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
             for (String table : eventTables(PRIVILEGE_CODES)) { // only tables that hold such events
@@ -788,9 +824,12 @@ public final class IncidentStore {
                         .ifPresent(k -> specific.add(entity.value()));
             }
         }
-        List<Indicator> indicators = lookups.isEmpty() ? List.of() : store.indicatorsByKey(lookups);
+        // A store over event views (a scale-mode node) holds neither indicators (the pipeline's workers read them
+        // from the config topic) nor an asset inventory: its view of an incident has no matches and no criticality.
+        List<Indicator> indicators = lookups.isEmpty() || store.overEventViews() ? List.of()
+                : store.indicatorsByKey(lookups);
         Map<String, String> criticality = new HashMap<>();
-        for (Asset asset : store.posture().assets()) {
+        for (Asset asset : store.overEventViews() ? List.<Asset>of() : store.posture().assets()) {
             if (asset.criticality() != null) {
                 EntityKey.host(asset.hostname()).ifPresent(host -> criticality.merge(host.value(),
                         asset.criticality().id(), (a, b) -> a));

@@ -25,6 +25,10 @@ import java.util.List;
  * <p>Incidents are numbered per tenant ({@code (tenant, number)}); a placement is keyed by its alert id, so an alert is
  * placed once whichever node or run tries again. The correlation cursor names the last alert placed by the row number
  * of the event store the alerts live in, one row per tenant.
+ *
+ * <p>Alerts ({@code vigil_alerts}, migration 4) are keyed by {@code (tenant, alert_id)}, so storing one again changes
+ * nothing; {@code entity_values} repeats the values of {@code entities} as an indexed array, for the alerts naming
+ * an entity (an incident's related incidents).
  */
 final class PostgresSchema {
     /** Arbitrary, fixed: the advisory lock that serializes migrations. */
@@ -112,7 +116,17 @@ final class PostgresSchema {
                         PRIMARY KEY (tenant, incident, seq),
                         FOREIGN KEY (tenant, incident) REFERENCES vigil_incidents)""", """
                     CREATE TABLE vigil_correlation_cursor (
-                        tenant text PRIMARY KEY, alert_rowid bigint NOT NULL, placed_through timestamptz NOT NULL)""")));
+                        tenant text PRIMARY KEY, alert_rowid bigint NOT NULL, placed_through timestamptz NOT NULL)""")),
+            new Migration(4, "alerts, as the stream pipeline raised them", List.of("""
+                    CREATE TABLE vigil_alerts (
+                        tenant text NOT NULL, alert_id uuid NOT NULL, source text NOT NULL, rule_id text NOT NULL,
+                        title text NOT NULL, level text NOT NULL, status text NOT NULL, "time" timestamptz NOT NULL,
+                        techniques text[] NOT NULL, matched_fields json NOT NULL, entities json NOT NULL,
+                        entity_values text[] NOT NULL, event_ids uuid[] NOT NULL, table_name text NOT NULL,
+                        incident_ref text NOT NULL, created_at timestamptz NOT NULL,
+                        PRIMARY KEY (tenant, alert_id))""", """
+                    CREATE INDEX vigil_alerts_recent ON vigil_alerts (tenant, "time" DESC, alert_id)""", """
+                    CREATE INDEX vigil_alerts_entity_values ON vigil_alerts USING gin (entity_values)""")));
 
     private PostgresSchema() {}
 

@@ -22,8 +22,8 @@ import javax.sql.DataSource;
 
 /**
  * Vigil's shared state in a PostgreSQL database, for {@code store.state: postgresql}: the nodes of a scale-out
- * deployment share their copilot sessions, incidents, installed plugins, users, API tokens and audit trail
- * through it.
+ * deployment share their copilot sessions, incidents and the pipeline's alerts, installed plugins, users, API
+ * tokens and audit trail through it.
  *
  * <p>Opening it connects through a connection pool and brings the schema up to date ({@link PostgresSchema}), so a
  * fresh database needs nothing but to exist. Every tenant-owned table has a {@code tenant} column that leads its
@@ -106,6 +106,11 @@ public final class PostgresState implements AutoCloseable {
     /** The incidents of one tenant: lifecycle, placements, history, decisions on actions, the correlation cursor. */
     public IncidentRepository incidents(TenantId tenant) {
         return new PostgresIncidents(this, requireNonNull(tenant, "tenant is null"));
+    }
+
+    /** The alerts of one tenant, as {@code vigil stream incidents} keeps the pipeline's. */
+    public AlertRepository alerts(TenantId tenant) {
+        return new PostgresAlerts(this, requireNonNull(tenant, "tenant is null"));
     }
 
     /** The plugins installed for one tenant. */

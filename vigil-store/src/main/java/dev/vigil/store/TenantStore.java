@@ -84,6 +84,8 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private final DuckDBConnection connection;
     private final EventTables tables;
     private final AlertTable alerts;
+    /** The alerts in this store's database, unless {@link #keepAlertsIn} moved them. */
+    private final DuckDbAlerts ownAlerts;
     private final IncidentStore incidents;
     private final RuleTables rules;
     private final IndicatorTable indicators;
@@ -95,6 +97,9 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     private long catalogLoaded;
     private SessionRepository sharedSessions;
     private IncidentRepository sharedIncidents;
+    private AlertRepository sharedAlerts;
+    /** Whether {@link #exposeSharedAlerts} copied the shared alerts into this store's connection. */
+    private boolean alertsExposed;
     private PluginRepository sharedPlugins;
     private boolean inTransaction;
     /** Computes a stale prevalence baseline elsewhere: see {@link #refreshStaleBaselinesWith}. */
@@ -119,9 +124,25 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         /** The hunting catalog a reader last read, and the catalog version it was read at. */
         volatile HuntCatalogMemo huntCatalog;
         /** The prevalence baseline last computed by any store of the database: readers cannot keep theirs. */
+        final Baselines baselines;
+
+        Shared(Baselines baselines) {
+            this.baselines = baselines;
+        }
+    }
+
+    /**
+     * The prevalence baseline (which entities are common in the organization) that the stores of one tenant's events
+     * share in this process, so that it is computed once rather than by each: the stores of one database share one
+     * by themselves; stores {@linkplain #overEventViews over event views}, each opened for one piece of work, share
+     * the one their opener keeps per tenant. A baseline is taken while it was computed over at least nine tenths of
+     * the events there are now, within the last day. Safe for use by many threads.
+     */
+    public static final class Baselines {
+        /** The baseline last computed, or null. */
         volatile SharedBaseline baseline;
-        /** Held while a store of the database computes a baseline: one at a time, whoever asks. */
-        final java.util.concurrent.locks.ReentrantLock computingBaseline = new java.util.concurrent.locks.ReentrantLock();
+        /** Held while a store computes a baseline: one at a time, whoever asks. */
+        final java.util.concurrent.locks.ReentrantLock computing = new java.util.concurrent.locks.ReentrantLock();
     }
 
     private record HuntCatalogMemo(long catalogVersion, dev.vigil.query.HuntCatalog catalog) {}
@@ -135,7 +156,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      * the baseline kept in the database, which a reader cannot write.
      */
     Optional<dev.vigil.incident.Prevalence> sharedPrevalence(long events) {
-        SharedBaseline kept = shared.baseline;
+        SharedBaseline kept = shared.baselines.baseline;
         if (kept == null || kept.events() < events * 0.9 || (events > 0 && kept.events() == 0)
                 || kept.at().isBefore(Instant.now().minus(java.time.Duration.ofDays(1)))) {
             return Optional.empty();
@@ -151,23 +172,23 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      */
     dev.vigil.incident.Prevalence prevalenceOnce(long events,
             java.util.function.Supplier<dev.vigil.incident.Prevalence> compute) {
-        SharedBaseline last = shared.baseline;
+        SharedBaseline last = shared.baselines.baseline;
         Runnable refresh = staleBaselineRefresh;
         if (last != null && refresh != null) {
             refresh.run();
             return last.prevalence();
         }
         if (last != null) {
-            if (!shared.computingBaseline.tryLock()) {
+            if (!shared.baselines.computing.tryLock()) {
                 return last.prevalence();
             }
         } else {
-            shared.computingBaseline.lock();
+            shared.baselines.computing.lock();
         }
         try {
             return sharedPrevalence(events).orElseGet(compute);
         } finally {
-            shared.computingBaseline.unlock();
+            shared.baselines.computing.unlock();
         }
     }
 
@@ -185,7 +206,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
 
     /** Offers a freshly computed baseline to the other stores of this database. */
     void sharePrevalence(dev.vigil.incident.Prevalence prevalence, long events) {
-        shared.baseline = new SharedBaseline(requireNonNull(prevalence, "prevalence is null"), events, Instant.now());
+        shared.baselines.baseline = new SharedBaseline(requireNonNull(prevalence, "prevalence is null"), events, Instant.now());
     }
 
     private TenantStore(TenantId tenant, Path file, Mode mode, DuckDBConnection connection, Shared shared) {
@@ -196,6 +217,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         this.shared = shared;
         this.tables = new EventTables(connection, tenant);
         this.alerts = new AlertTable(connection, tenant);
+        this.ownAlerts = new DuckDbAlerts(this, connection, alerts);
         this.rules = new RuleTables(connection);
         this.indicators = new IndicatorTable(connection);
         this.incidents = new IncidentStore(this, connection, alerts);
@@ -234,7 +256,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         properties.setProperty("jdbc_stream_results", "true");
         try {
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
-            TenantStore store = new TenantStore(tenant, file, mode, connection, new Shared());
+            TenantStore store = new TenantStore(tenant, file, mode, connection, new Shared(new Baselines()));
             store.initialize();
             return store;
         } catch (SQLException e) {
@@ -245,11 +267,12 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
     /**
      * A read-only store whose event tables are the views another component already made on {@code connection}
      * (in scale mode, views over the tenant's Parquet files in the lake): hunts, SQL reads, table listings and event
-     * scans read them as they read the embedded store's tables. Everything else a tenant store keeps (alerts,
-     * incidents, rules, indicators, posture, saved hunts; copilot sessions unless {@link #keepSessionsIn} names
-     * their repository) is not on the connection: asking for it throws {@code SCALE_MODE_UNSUPPORTED} naming what
-     * was asked and {@code where}, rather than answering as if the tenant had none, and every write is refused the
-     * same way.
+     * scans read them as they read the embedded store's tables, and so does the incident view's reading of events
+     * (looked up view by view, since the views keep no index of event ids). Everything else a tenant store keeps
+     * (rules, indicators, posture, saved hunts; alerts, incidents and copilot sessions unless {@link #keepAlertsIn},
+     * {@link #keepIncidentsIn} and {@link #keepSessionsIn} name their repositories) is not on the connection: asking
+     * for it throws {@code SCALE_MODE_UNSUPPORTED} naming what was asked and {@code where}, rather than answering as
+     * if the tenant had none, and every write is refused the same way.
      *
      * <p>The connection must already keep the tenant's data only (its views name only the tenant's files, and its
      * external access is locked to them); the store owns it from now on and closes it.
@@ -260,12 +283,24 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      */
     public static TenantStore overEventViews(TenantId tenant, DuckDBConnection connection, Path location,
             java.util.function.UnaryOperator<String> fieldOfColumn, String where) {
+        return overEventViews(tenant, connection, location, fieldOfColumn, where, new Baselines());
+    }
+
+    /**
+     * A store over event views, as {@link #overEventViews(TenantId, DuckDBConnection, Path,
+     * java.util.function.UnaryOperator, String)} makes it, that shares the tenant's prevalence baseline with the other
+     * stores over the same tenant's views given the same {@code baselines}: the incident view on a node over the lake
+     * then computes it from the views once (a scan of every event) rather than for every incident shown.
+     */
+    public static TenantStore overEventViews(TenantId tenant, DuckDBConnection connection, Path location,
+            java.util.function.UnaryOperator<String> fieldOfColumn, String where, Baselines baselines) {
         requireNonNull(tenant, "tenant is null");
+        requireNonNull(baselines, "baselines is null");
         requireNonNull(connection, "connection is null");
         requireNonNull(location, "location is null");
         requireNonNull(fieldOfColumn, "fieldOfColumn is null");
         requireNonNull(where, "where is null");
-        TenantStore store = new TenantStore(tenant, location, Mode.READ_ONLY, connection, new Shared());
+        TenantStore store = new TenantStore(tenant, location, Mode.READ_ONLY, connection, new Shared(baselines));
         store.eventViewsOnly = where;
         try {
             // the catalog the store reads its native field names from, kept in the connection's own memory
@@ -548,6 +583,19 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         }
     }
 
+    /**
+     * A read of the event tables and their catalog ({@code vigil_columns}, {@code vigil_partitions}), which a store
+     * {@linkplain #overEventViews over event views} has too: unlike {@link #read}, it is not refused there.
+     */
+    <T> T readEvents(String what, SqlWork<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, what + " from " + file + " failed: "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
     /** A read; a table that a store written by an older version lacks reads as empty. */
     <T> T read(String what, String table, T empty, SqlWork<T> work) {
         if (eventViewsOnly != null) {
@@ -791,40 +839,71 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
         if (newAlerts.isEmpty()) {
             return 0;
         }
-        return write("storing " + newAlerts.size() + " alerts", () -> alerts.append(newAlerts));
+        return alertRepository().append(newAlerts);
     }
 
     /** Stored alerts that match the query, newest first. */
     public List<Alert> alerts(AlertQuery query) {
         requireNonNull(query, "query is null");
-        return read("reading alerts", "vigil_alerts", List.of(), () -> alerts.read(query));
+        return alertRepository().read(query);
     }
 
     /** The stored alert with this id, if there is one (an evidence reference {@code alert:<id>} names it). */
     public Optional<Alert> alert(UUID id) {
         requireNonNull(id, "id is null");
-        return read("reading alert " + id, "vigil_alerts", Optional.<Alert>empty(),
-                () -> alerts.read("a.alert_id = ?", List.of(id), "alert_id").stream().findFirst());
+        return alertRepository().find(id);
     }
 
     /** The stored alerts with these ids, in time order; ids of alerts this store does not hold are skipped. */
     public List<Alert> alertsById(java.util.Collection<java.util.UUID> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        return read("reading alerts", "vigil_alerts", List.<Alert>of(), () -> alerts.read(
-                "a.alert_id IN (SELECT unnest(?::VARCHAR[])::UUID)", List.of(connection.createArrayOf("VARCHAR",
-                        ids.stream().map(java.util.UUID::toString).toArray())), "\"time\", alert_id"));
+        requireNonNull(ids, "ids is null");
+        return alertRepository().byIds(ids);
     }
 
     /** How many alerts are stored. */
     public long alertCount() {
-        return read("counting alerts", "vigil_alerts", 0L, alerts::count);
+        return alertRepository().count();
+    }
+
+    /**
+     * The tenant's alerts as this store reads and writes them: in its own database ({@code vigil_alerts}), or in the
+     * shared repository {@link #keepAlertsIn} named.
+     */
+    public AlertRepository alertRepository() {
+        return sharedAlerts != null ? sharedAlerts : ownAlerts;
+    }
+
+    /**
+     * Keeps the tenant's alerts in {@code shared} (PostgreSQL, where {@code vigil stream incidents} stores the stream
+     * pipeline's alerts) from now on, instead of in this store's database: the alert reads, the incident view and
+     * the alerts an incident is made of read them there. An alert appended through this store is then durable when
+     * the append returns, no longer with the events of its unit of work, and {@link IncidentStore#correlate}, which
+     * follows the order alerts were stored in this database, is refused: the pipeline correlates shared alerts.
+     *
+     * @throws IllegalArgumentException when {@code shared} holds another tenant's alerts
+     */
+    public void keepAlertsIn(AlertRepository shared) {
+        requireNonNull(shared, "shared is null");
+        if (!shared.tenant().equals(tenant)) {
+            throw new IllegalArgumentException("the alerts of tenant '" + shared.tenant() + "' cannot be those of"
+                    + " tenant '" + tenant + "'");
+        }
+        this.sharedAlerts = shared;
+    }
+
+    /** Whether {@link #keepAlertsIn} moved the alerts out of this store's database. */
+    boolean alertsShared() {
+        return sharedAlerts != null;
+    }
+
+    /** Whether this store's events are views made elsewhere ({@link #overEventViews}), without an index of ids. */
+    boolean overEventViews() {
+        return eventViewsOnly != null;
     }
 
     /** The tenant's incidents: correlation, lifecycle and what the incident view reads. */
     public IncidentStore incidents() {
-        if (eventViewsOnly != null) {
+        if (eventViewsOnly != null && sharedIncidents == null) {
             throw notHere("Reading incidents");
         }
         return incidents;
@@ -1280,6 +1359,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      */
     public QueryResult query(String sql, int maxRows) {
         ReadOnlySql.check(sql);
+        exposeSharedAlerts(sql);
         long start = System.nanoTime();
         try (Statement statement = connection.createStatement()) {
             statement.setMaxRows(maxRows + 1);
@@ -1300,6 +1380,7 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
      */
     public QueryResult query(String sql, List<Object> parameters, int maxRows) {
         ReadOnlySql.check(sql);
+        exposeSharedAlerts(sql);
         long start = System.nanoTime();
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
@@ -1311,6 +1392,31 @@ public final class TenantStore implements EventSink, AlertSink, AutoCloseable {
             }
         } catch (SQLException e) {
             throw ReadOnlySql.translate(sql, e);
+        }
+    }
+
+    /**
+     * On a store over event views whose alerts are {@linkplain #keepAlertsIn shared}, gives a query that reads
+     * {@code vigil_alerts} the tenant's alerts under that name, as the embedded store has them: copied from the shared
+     * repository into the store's own connection (in memory, the tenant's only) the first time a query names the
+     * table, and read from there for the rest of the store's life, which on a scale-mode node is one piece of work.
+     * The SQL reads over alerts (the copilot's alert counts, reports) then run unchanged.
+     */
+    private void exposeSharedAlerts(String sql) {
+        if (eventViewsOnly == null || sharedAlerts == null || alertsExposed
+                || !sql.toLowerCase(java.util.Locale.ROOT).contains("vigil_alerts")) {
+            return;
+        }
+        List<Alert> all = sharedAlerts.read(AlertQuery.newest(Integer.MAX_VALUE));
+        try (Statement statement = connection.createStatement()) {
+            AlertTable.createSchema(statement);
+            if (!all.isEmpty()) {
+                alerts.append(all);
+            }
+            alertsExposed = true;
+        } catch (SQLException e) {
+            throw new VigilException(ErrorCode.STORE_FAILED, "copying the alerts of tenant '" + tenant + "' for a"
+                    + " query over " + file + " failed: " + firstLine(e.getMessage()), e);
         }
     }
 
