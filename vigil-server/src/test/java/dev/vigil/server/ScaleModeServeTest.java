@@ -447,6 +447,12 @@ class ScaleModeServeTest {
         assertThat(alerts.status()).as(alerts.body()).isEqualTo(200);
         assertThat(alerts.json().get("markdown").asString()).contains("There are 2 alerts", "Encoded PowerShell")
                 .doesNotContain("ws-globex");
+
+        Answer open = send("POST", "/api/v1/tenants/acme/copilot/ask", analystToken, "application/json",
+                ApiJson.MAPPER.writeValueAsString(Map.of("prompt", "List the open incidents")));
+        assertThat(open.status()).as(open.body()).isEqualTo(200);
+        assertThat(open.json().get("markdown").asString()).as("the incidents list reads PostgreSQL's incidents")
+                .contains("There is 1 incident", "#1");
     }
 
     @Test
