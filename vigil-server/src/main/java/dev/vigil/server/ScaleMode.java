@@ -40,7 +40,7 @@ import java.util.Set;
  * key, a broker that does not answer or a lake folder that is not there fails the start with the key and the fix.
  *
  * <p>Routes over what a scale-mode node does not hold yet answer {@code SCALE_MODE_UNSUPPORTED} (409) with what is
- * missing ({@link #restrict}), never an empty or made-up answer: posture, plugins, connectors, reports, the tenant's
+ * missing ({@link #restrict}), never an empty or made-up answer: posture, connectors, reports, the tenant's
  * model settings and promptbook imports (files in the data directory).
  */
 final class ScaleMode implements AutoCloseable {
@@ -52,6 +52,7 @@ final class ScaleMode implements AutoCloseable {
             "POST /hunt", "POST /hunt/check", "POST /ingest",
             "GET /incidents", "GET /incidents/{n}", "PATCH /incidents/{n}", "POST /incidents/{n}/actions/{id}/approve",
             "POST /incidents/{n}/actions/{id}/reject", "GET /alerts",
+            "GET /plugins", "POST /plugins", "PATCH /plugins/{name}", "DELETE /plugins/{name}",
             "POST /copilot/ask", "POST /copilot/ask/stream", "GET /copilot/ask/stream", "POST /copilot/plan",
             "GET /copilot/skills", "GET /copilot/suggest", "GET /evidence",
             "GET /copilot/sessions", "POST /copilot/sessions", "GET /copilot/sessions/{session}",
@@ -228,8 +229,6 @@ final class ScaleMode implements AutoCloseable {
         Map<String, String> reasons = new LinkedHashMap<>();
         reasons.put("posture", "the inventory, findings and exposure history are kept in each tenant's embedded"
                 + " store");
-        reasons.put("plugins", "plugins are folders in the data directory until their repository moves to"
-                + " PostgreSQL");
         reasons.put("connectors", "connectors and their watermarks are kept in the data directory");
         reasons.put("reports", "reports read the posture, which a scale-mode node does not hold, and scheduled"
                 + " reports are ticked by an embedded server");

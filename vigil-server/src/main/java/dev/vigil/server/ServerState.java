@@ -109,8 +109,8 @@ public final class ServerState implements AutoCloseable {
 
     /**
      * Keeps in this shared state what a scale-mode node's store of a tenant (over the lake's events) reads besides
-     * events: the tenant's copilot sessions, incidents and the alerts {@code vigil stream incidents} stored from
-     * the pipeline. Unlike {@link #share}, the alerts are the shared state's too, since the node holds none.
+     * events: the tenant's copilot sessions, incidents, the alerts {@code vigil stream incidents} stored from the
+     * pipeline, and the installed plugins its copilot loads. Unlike {@link #share}, the alerts are the shared state's too, since the node holds none.
      *
      * @throws IllegalStateException with {@code store.state: embedded}, which a scale-mode node refuses at start-up
      */
@@ -121,6 +121,7 @@ public final class ServerState implements AutoCloseable {
         store.keepSessionsIn(database.sessions(store.tenant()));
         store.keepIncidentsIn(database.incidents(store.tenant()));
         store.keepAlertsIn(database.alerts(store.tenant()));
+        store.keepPluginsIn(database.plugins(store.tenant()));
     }
 
     /** The tenant's installed plugins when they are shared (PostgreSQL); empty when the data directory keeps them. */

@@ -138,12 +138,15 @@ final class TenantStores implements AutoCloseable {
      *
      * @param sharedState keeps in the shared state what it holds of a tenant store just opened
      *     ({@link ServerState#shareWithScaleNode})
+     * @param sharedPlugins the tenant's plugins in the shared state, which the plugins API changes
      */
     static TenantStores overLake(Function<TenantId, TenantStore> lakeStores,
-            java.util.function.Consumer<TenantStore> sharedState) {
+            java.util.function.Consumer<TenantStore> sharedState,
+            Function<TenantId, java.util.Optional<PluginRepository>> sharedPlugins) {
         requireNonNull(lakeStores, "lakeStores is null");
         requireNonNull(sharedState, "sharedState is null");
-        return new TenantStores(null, tenant -> java.util.Optional.empty(), tenant -> java.util.Optional.empty(),
+        requireNonNull(sharedPlugins, "sharedPlugins is null");
+        return new TenantStores(null, tenant -> java.util.Optional.empty(), sharedPlugins,
                 tenant -> java.util.Optional.empty(), tenant -> {
                     TenantStore store = lakeStores.apply(tenant);
                     try {

@@ -84,7 +84,8 @@ public final class VigilServer implements AutoCloseable {
             state.close();
             throw e;
         }
-        this.stores = scale != null ? TenantStores.overLake(scale.lake()::open, state::shareWithScaleNode)
+        this.stores = scale != null ? TenantStores.overLake(scale.lake()::open, state::shareWithScaleNode,
+                state::sharedPlugins)
                 : new TenantStores(config.dataDirectory(), state::sharedSessions, state::sharedPlugins,
                         state::sharedIncidents);
         this.gate = new Gatekeeper(state.tokens(), state.users(),

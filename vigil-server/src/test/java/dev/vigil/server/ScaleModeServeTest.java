@@ -89,6 +89,7 @@ class ScaleModeServeTest {
     String ingestToken;
     String analystToken;
     String readerToken;
+    String ownerToken;
     final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -111,6 +112,7 @@ class ScaleModeServeTest {
             ingestToken = state.tokens().create(ACME, Role.INGEST, "acme-ingest", null, Instant.now()).token();
             analystToken = state.tokens().create(ACME, Role.ANALYST, "acme-analyst", null, Instant.now()).token();
             readerToken = state.tokens().create(ACME, Role.READER, "acme-reader", null, Instant.now()).token();
+            ownerToken = state.tokens().create(ACME, Role.OWNER, "acme-owner", null, Instant.now()).token();
         }
         server = VigilServer.start(config, "127.0.0.1", 0, Optional.empty(), Clock.systemUTC(), Optional::empty);
     }
@@ -457,15 +459,43 @@ class ScaleModeServeTest {
 
     @Test
     @Order(9)
+    void anOwnerInstallsAPluginThatTheNodeKeepsInPostgresqlAndItsCopilotLoads() throws Exception {
+        Answer installed = send("POST", "/api/v1/tenants/acme/plugins", ownerToken, "application/json",
+                ApiJson.MAPPER.writeValueAsString(Map.of("manifest", PluginsAndModelApiTest.MANIFEST, "settings",
+                        Map.of("BaseUrl", "http://localhost:8089", "ApiKey", "s3cret-key"))));
+        assertThat(installed.status()).as(installed.body()).isEqualTo(201);
+
+        Answer listed = send("GET", "/api/v1/tenants/acme/plugins", ownerToken, "application/json", null);
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.body()).contains("device-risk", "********").doesNotContain("s3cret-key");
+        assertThat(send("GET", "/api/v1/tenants/acme/copilot/skills", analystToken, "application/json", null).body())
+                .contains("device-risk-failed-logons-of-account");
+        assertThat(send("GET", "/api/v1/tenants/acme/plugins", analystToken, "application/json", null).status())
+                .as("plugins are the owner's").isEqualTo(403);
+        try (PostgresState otherNode = PostgresState.open(url, "", Optional.empty(), 1)) {
+            assertThat(otherNode.plugins(ACME).get("device-risk").settings()).containsEntry("ApiKey", "s3cret-key");
+            assertThat(otherNode.plugins(GLOBEX).list()).isEmpty();
+        }
+
+        Answer removed = send("DELETE", "/api/v1/tenants/acme/plugins/device-risk", ownerToken, "application/json",
+                null);
+        assertThat(removed.status()).as(removed.body()).isBetween(200, 204);
+        assertThat(send("GET", "/api/v1/tenants/acme/copilot/skills", analystToken, "application/json", null).body())
+                .doesNotContain("device-risk-failed-logons-of-account");
+    }
+
+    @Test
+    @Order(10)
     void theNodeKeepsNothingOfItsOwnOnDisk() {
         Path data = folder.resolve("node-data");
         assertThat(data.resolve("tenants")).doesNotExist();
         assertThat(data.resolve("server").resolve("tokens.json")).doesNotExist();
         assertThat(data.resolve("server").resolve("audit.jsonl")).doesNotExist();
+        assertThat(data.resolve("plugins")).doesNotExist();
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void ingestedRecordsReachTheLakeThroughTheWorkersAndTheSinkAndAnswerHuntsOnTheNode() throws Exception {
         dev.vigil.stream.StreamSettings settings = dev.vigil.stream.StreamSettings.from(config, null)
                 .withStateDir(folder.resolve("worker-state"));
