@@ -51,8 +51,22 @@ import java.util.UUID;
  * evidence for an incident combine as independent clues ({@code 1 - Π(1 - w)}). The alert joins the incident with the
  * most evidence, when it reaches {@code joinAt} (0.25). It merges the incidents it is firmly tied to, its evidence for
  * each counting identities (host, user, process, address) only and reaching {@code mergeAt} (0.5), into the oldest of
- * them: a merge is for good, so a faded host tie or a shared artefact never makes one. Every reason lists the evidence
- * weighed ("evidence 0.81, 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56").
+ * them: a merge is for good, so a faded host tie or a shared artefact never makes one. Two incidents already apart
+ * need more than a join would:
+ * <ul>
+ *   <li>a machine alone (one host, named or by an address it owns) merges an incident only when the alert is within
+ *       {@code machineMergeWindow} (3 minutes) of that incident's alert on it; otherwise it takes a second entity, an
+ *       account or a process: a busy machine hosts unrelated activity within the hour;
+ *   <li>a progression (an account's later tactic, or the machine an attack came from, beyond the join window) does not
+ *       count toward a merge when the same entity ties the alert directly, within the join window, to another
+ *       incident: the account's next step is that incident's.
+ * </ul>
+ * An alert of a way into a machine (initial access from outside, such as phishing, or a remote entry; see
+ * {@link #wayIn}) does not weigh the host it names: what else that machine hosts says nothing of where the entry came
+ * from; the host is remembered for the alerts that follow. Every reason lists the evidence weighed ("evidence 0.81,
+ * 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56"), and what was set aside ("host ws1 not weighed: the
+ * machine it enters", "incident 12 not merged: host ws2 alone, 14 minutes apart (a machine alone merges two incidents
+ * only within 3 minutes)").
  *
  * <p>Common entities (see {@link Prevalence}) tie nothing together, nor do artefacts the organization's events show on
  * several hosts; closed incidents take no new alert and are never merged. Alerts that a product grouped already
