@@ -87,16 +87,26 @@ public record CorrelationPolicy(Duration joinWindow, Duration progressionWindow,
      *     no source (see {@link RemoteEntries}): weighed as a source named by the alert times this, shared among the
      *     machines the events show entering at that time; it joins, never merges, as it is inferred
      * @param entryWindow how far before and after a lateral-movement alert the events are searched for its source
-     */
+         * @param machineMergeWindow a machine alone (one host, named or by an address it owns) merges two incidents only
+         *     when the alert is at most this far from the other incident's alert on it: a busy machine hosts unrelated
+         *     activity within the hour, so two incidents already apart need more than a machine they both touched (an
+         *     account, a process, a second entity) unless the alert sits right beside the other's (one action seen by
+         *     two alerts); zero: a machine alone never merges
+         */
     public record Weights(double joinAt, double mergeAt, Duration hostHalfLife, double artefactWeight,
             int familiarHosts, double sourceLaterWeight, double ambiguousFactor, double entryWeight,
-            Duration entryWindow) {
+            Duration entryWindow, Duration machineMergeWindow) {
 
         public Weights {
             requireNonNull(hostHalfLife, "hostHalfLife is null");
             requireNonNull(entryWindow, "entryWindow is null");
+            requireNonNull(machineMergeWindow, "machineMergeWindow is null");
             if (entryWindow.isNegative()) {
                 throw new IllegalArgumentException("the entry window must not be negative, not " + entryWindow);
+            }
+            if (machineMergeWindow.isNegative()) {
+                throw new IllegalArgumentException("the machine merge window must not be negative, not "
+                        + machineMergeWindow);
             }
             if (!(joinAt > 0 && joinAt <= 1) || !(mergeAt >= joinAt && mergeAt <= 1)) {
                 throw new IllegalArgumentException("joinAt must be in (0, 1] and mergeAt in [joinAt, 1], not "
@@ -119,22 +129,38 @@ public record CorrelationPolicy(Duration joinWindow, Duration progressionWindow,
         public Weights(double joinAt, double mergeAt, Duration hostHalfLife, double artefactWeight, int familiarHosts,
                 double sourceLaterWeight, double ambiguousFactor) {
             this(joinAt, mergeAt, hostHalfLife, artefactWeight, familiarHosts, sourceLaterWeight, ambiguousFactor, 0,
-                    Duration.ZERO);
+                    Duration.ZERO, DEFAULT_MACHINE_MERGE_WINDOW);
         }
+
+        /** The weights with a source looked up in the events, and the default machine merge window. */
+        public Weights(double joinAt, double mergeAt, Duration hostHalfLife, double artefactWeight, int familiarHosts,
+                double sourceLaterWeight, double ambiguousFactor, double entryWeight, Duration entryWindow) {
+            this(joinAt, mergeAt, hostHalfLife, artefactWeight, familiarHosts, sourceLaterWeight, ambiguousFactor,
+                    entryWeight, entryWindow, DEFAULT_MACHINE_MERGE_WINDOW);
+        }
+
+        private static final Duration DEFAULT_MACHINE_MERGE_WINDOW = Duration.ofMinutes(3);
 
         /**
          * Join at 0.25, merge at 0.5, a host halving every 30 minutes, artefacts 0.6 (familiar from 3 hosts), a source
          * machine beyond the join window 0.5, a machine's older incidents half, a source found in the events 0.8
-         * within two minutes of the alert.
+         * within two minutes of the alert, a machine alone merging within three minutes.
          */
         public static Weights defaults() {
-            return new Weights(0.25, 0.5, Duration.ofMinutes(30), 0.6, 3, 0.5, 0.5, 0.8, Duration.ofMinutes(2));
+            return new Weights(0.25, 0.5, Duration.ofMinutes(30), 0.6, 3, 0.5, 0.5, 0.8, Duration.ofMinutes(2),
+                    DEFAULT_MACHINE_MERGE_WINDOW);
         }
 
         /** The same weights with another weight for a source found in the events (0: none looked up). */
         public Weights withEntryWeight(double weight) {
             return new Weights(joinAt, mergeAt, hostHalfLife, artefactWeight, familiarHosts, sourceLaterWeight,
-                    ambiguousFactor, weight, entryWindow);
+                    ambiguousFactor, weight, entryWindow, machineMergeWindow);
+        }
+
+        /** The same weights with another machine merge window (zero: a machine alone never merges). */
+        public Weights withMachineMergeWindow(Duration window) {
+            return new Weights(joinAt, mergeAt, hostHalfLife, artefactWeight, familiarHosts, sourceLaterWeight,
+                    ambiguousFactor, entryWeight, entryWindow, window);
         }
     }
 }

@@ -51,8 +51,22 @@ import java.util.UUID;
  * evidence for an incident combine as independent clues ({@code 1 - Π(1 - w)}). The alert joins the incident with the
  * most evidence, when it reaches {@code joinAt} (0.25). It merges the incidents it is firmly tied to, its evidence for
  * each counting identities (host, user, process, address) only and reaching {@code mergeAt} (0.5), into the oldest of
- * them: a merge is for good, so a faded host tie or a shared artefact never makes one. Every reason lists the evidence
- * weighed ("evidence 0.81, 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56").
+ * them: a merge is for good, so a faded host tie or a shared artefact never makes one. Two incidents already apart
+ * need more than a join would:
+ * <ul>
+ *   <li>a machine alone (one host, named or by an address it owns) merges an incident only when the alert is within
+ *       {@code machineMergeWindow} (3 minutes) of that incident's alert on it; otherwise it takes a second entity, an
+ *       account or a process: a busy machine hosts unrelated activity within the hour;
+ *   <li>a progression (an account's later tactic, or the machine an attack came from, beyond the join window) does not
+ *       count toward a merge when the same entity ties the alert directly, within the join window, to another
+ *       incident: the account's next step is that incident's.
+ * </ul>
+ * An alert of a way into a machine (initial access from outside, such as phishing, or a remote entry; see
+ * {@link #wayIn}) does not weigh the host it names: what else that machine hosts says nothing of where the entry came
+ * from; the host is remembered for the alerts that follow. Every reason lists the evidence weighed ("evidence 0.81,
+ * 0.25 needed to join: user alice 0.56, process {aaaa-1} 0.56"), and what was set aside ("host ws1 not weighed: the
+ * machine it enters", "incident 12 not merged: host ws2 alone, 14 minutes apart (a machine alone merges two incidents
+ * only within 3 minutes)").
  *
  * <p>Common entities (see {@link Prevalence}) tie nothing together, nor do artefacts the organization's events show on
  * several hosts; closed incidents take no new alert and are never merged. Alerts that a product grouped already
@@ -140,7 +154,7 @@ public final class Correlator {
             assignment = new Assignment(alert.id(), root, incidents.get(root).alerts == 0, JoinReason.imported(
                     alert.incidentRef()), List.of());
         } else {
-            assignment = place(alert.id(), keys, stage, time);
+            assignment = place(alert.id(), keys, stage, time, alert.techniques());
         }
         IncidentState incident = incidents.get(assignment.incident());
         incident.alerts++;
@@ -234,7 +248,34 @@ public final class Correlator {
         return entities.size();
     }
 
-    private Assignment place(UUID alert, Set<EntityKey> named, int stage, long time) {
+    /**
+     * Techniques whose alert marks a way into a machine: from outside (phishing T1566, drive-by compromise T1189, an
+     * exploited public-facing application T1190, external remote services T1133, supply chain T1195, removable media
+     * T1091, hardware additions T1200) or from another machine (see {@link #remoteEntry}).
+     */
+    static boolean wayIn(List<String> techniques) {
+        if (remoteEntry(techniques)) {
+            return true;
+        }
+        for (String technique : techniques) {
+            String id = technique.toUpperCase(Locale.ROOT);
+            int dot = id.indexOf('.');
+            switch (dot < 0 ? id : id.substring(0, dot)) {
+                case "T1566", "T1189", "T1190", "T1133", "T1195", "T1091", "T1200" -> {
+                    return true;
+                }
+                default -> { }
+            }
+        }
+        return false;
+    }
+
+    private Assignment place(UUID alert, Set<EntityKey> named, int stage, long time, List<String> techniques) {
+        // An alert of a way in says where it came from (an account, a process, a source machine, an artefact); the
+        // machine it enters may be doing anything else at the time, so that machine is no evidence of which incident
+        // the entry belongs to. It is remembered all the same, for the alerts that follow on it.
+        boolean wayIn = wayIn(techniques);
+        List<String> notes = new ArrayList<>(1);
         // the evidence per candidate incident, incidents in number order
         TreeMap<Long, Evidence> candidates = new TreeMap<>();
         strong.clear();
@@ -255,6 +296,10 @@ public final class Correlator {
                 continue; // the host that owns it speaks for it: counting both would count one fact twice
             }
             boolean host = key.kind() == EntityKey.Kind.HOST && through == null && entry == null;
+            if (host && wayIn) {
+                notes.add(key + " not weighed: the machine it enters");
+                continue;
+            }
             boolean source = through != null || address || entry != null;
             // A machine hosts many things: of its open incidents, the one active there last is the likeliest; an
             // account or a process belongs to whoever holds it, so their older incidents are not discounted.
@@ -310,7 +355,8 @@ public final class Correlator {
                 if (entry != null) {
                     weight *= weights.entryWeight() * entry.share();
                 }
-                candidates.computeIfAbsent(root, r -> new Evidence()).add(key, reason, weight, entry == null);
+                candidates.computeIfAbsent(root, r -> new Evidence()).add(key, reason, weight, entry == null,
+                        host || source);
                 if (!key.isArtefact() && !host) {
                     strong.add(root);
                 }
@@ -319,7 +365,8 @@ public final class Correlator {
         candidates.values().removeIf(evidence -> evidence.total < weights.joinAt());
         if (candidates.isEmpty()) {
             long number = open(time, "");
-            return new Assignment(alert, number, true, JoinReason.first(), List.of());
+            return new Assignment(alert, number, true, notes.isEmpty() ? JoinReason.first()
+                    : JoinReason.first(String.join("; ", notes)), List.of());
         }
         // The best-supported incident takes the alert (the oldest of equals); a product's incident is never absorbed
         // into another's, so among those only the oldest takes part.
@@ -337,15 +384,37 @@ public final class Correlator {
         }
         // Merging is for good: the alert must be firmly tied to both incidents through identities (host, account,
         // process, address), not through a busy host alone; artefacts never merge, as unrelated intrusions share
-        // public tools. The incidents it ties firmly merge into the oldest of them (a product's, if it is one), so
-        // the number an analyst may be working on already stays.
+        // public tools. Two incidents already apart need more than a machine both touched, unless the alert sits
+        // minutes from the other's alert on it; and a progression (an account's later tactic, the machine an attack
+        // came from) is explained away when the same entity ties the alert directly to another incident. The incidents
+        // it ties firmly merge into the oldest of them (a product's, if it is one), so the number an analyst may be
+        // working on already stays.
+        Set<EntityKey> direct = new HashSet<>();
+        for (Evidence evidence : candidates.values()) {
+            evidence.directKeys(direct);
+        }
+        long machineWindow = weights.machineMergeWindow().toNanos() / 1000;
+        Evidence chosen = candidates.get(best);
+        String bestVeto = chosen.identity < weights.mergeAt() ? null
+                : chosen.mergeVeto(direct, weights.mergeAt(), machineWindow);
+        boolean firm = chosen.identity >= weights.mergeAt() && bestVeto == null;
         List<Long> group = new ArrayList<>();
-        boolean firm = candidates.get(best).identity >= weights.mergeAt();
         for (Map.Entry<Long, Evidence> candidate : candidates.entrySet()) {
             long number = candidate.getKey();
-            if (number == best || firm && incidents.get(number).reference.isEmpty()
-                    && candidate.getValue().identity >= weights.mergeAt()) {
+            Evidence evidence = candidate.getValue();
+            if (number == best) {
                 group.add(number);
+                continue;
+            }
+            if (!incidents.get(number).reference.isEmpty() || evidence.identity < weights.mergeAt()) {
+                continue;
+            }
+            String veto = evidence.mergeVeto(direct, weights.mergeAt(), machineWindow);
+            if (firm && veto == null) {
+                group.add(number);
+            } else {
+                notes.add("incident " + number + " not merged: " + (veto != null ? veto
+                        : "the tie to incident " + best + " is " + bestVeto));
             }
         }
         long target = incidents.get(best).reference.isEmpty() ? group.getFirst() : best;
@@ -360,9 +429,11 @@ public final class Correlator {
             into.alerts += other.alerts;
             into.first = Math.min(into.first, other.first);
             into.last = Math.max(into.last, other.last);
-            merged.add(new Assignment.Merge(number, candidates.get(number).reason(weights.mergeAt(), "merge")));
+            merged.add(new Assignment.Merge(number, candidates.get(number).reason(weights.mergeAt(), "merge",
+                    List.of())));
         }
-        return new Assignment(alert, target, false, candidates.get(target).reason(weights.joinAt(), "join"), merged);
+        return new Assignment(alert, target, false, candidates.get(target).reason(weights.joinAt(), "join", notes),
+                merged);
     }
 
     /** Techniques whose alert marks a way into a machine from another one. */
@@ -460,16 +531,27 @@ public final class Correlator {
      */
     private static final class Evidence {
         private final List<String> links = new ArrayList<>(2);
+        /** The links that count toward a merge: identities, not artefacts nor sources found in the events. */
+        private final List<IdentityLink> identities = new ArrayList<>(2);
         double total;
         /** The evidence without the artefacts': what a merge needs. */
         double identity;
         JoinReason best;
         double bestWeight = -1;
 
-        void add(EntityKey key, JoinReason reason, double weight, boolean merges) {
+        /**
+         * A link through an identity: whether it is a progression (beyond the join window: an account's later
+         * tactic, the machine an attack came from), whether the entity is a machine (a host named, or by an address
+         * it owns), and how far apart the two alerts are.
+         */
+        private record IdentityLink(EntityKey key, double weight, boolean progression, boolean machine, long gap) {}
+
+        void add(EntityKey key, JoinReason reason, double weight, boolean merges, boolean machine) {
             total = 1 - (1 - total) * (1 - weight);
             if (!key.isArtefact() && merges) {
                 identity = 1 - (1 - identity) * (1 - weight);
+                identities.add(new IdentityLink(key, weight, reason.kind() == JoinReason.Kind.PROGRESSION, machine,
+                        Math.abs(reason.gapMicros())));
             }
             links.add(key + " " + String.format(Locale.ROOT, "%.2f", weight));
             if (weight > bestWeight) {
@@ -478,10 +560,54 @@ public final class Correlator {
             }
         }
 
-        /** The strongest link, with the evidence for all of them. */
-        JoinReason reason(double threshold, String decision) {
+        /** Adds the entities that tie the alert to this incident directly (within the join window). */
+        void directKeys(Set<EntityKey> into) {
+            for (IdentityLink link : identities) {
+                if (!link.progression()) {
+                    into.add(link.key());
+                }
+            }
+        }
+
+        /**
+         * Why this incident's evidence, firm enough to merge, does not merge it after all, or null when it does: the
+         * links left once progressions explained by a direct tie elsewhere are set aside must still reach
+         * {@code mergeAt}, and must be more than one machine, unless that machine's alerts are within
+         * {@code machineWindow} of each other.
+         */
+        String mergeVeto(Set<EntityKey> direct, double mergeAt, long machineWindow) {
+            double firm = 0;
+            Set<EntityKey> keys = new LinkedHashSet<>(2);
+            boolean beyondMachine = false;
+            long closest = Long.MAX_VALUE;
+            EntityKey explained = null;
+            for (IdentityLink link : identities) {
+                if (link.progression() && direct.contains(link.key())) {
+                    explained = link.key();
+                    continue;
+                }
+                firm = 1 - (1 - firm) * (1 - link.weight());
+                keys.add(link.key());
+                beyondMachine |= !link.machine();
+                closest = Math.min(closest, link.gap());
+            }
+            if (firm < mergeAt) {
+                return explained + " ties this alert to another incident directly, which explains it better than a"
+                        + " progression here";
+            }
+            if (!beyondMachine && keys.size() == 1 && closest > machineWindow) {
+                return keys.iterator().next() + " alone, " + JoinReason.gap(closest) + " apart (a machine alone "
+                        + (machineWindow == 0 ? "never merges two incidents)" : "merges two incidents only within "
+                                + JoinReason.gap(machineWindow) + ")");
+            }
+            return null;
+        }
+
+        /** The strongest link, with the evidence for all of them and what was set aside. */
+        JoinReason reason(double threshold, String decision, List<String> notes) {
             return best.withEvidence(String.format(Locale.ROOT, "evidence %.2f, %.2f needed to %s: %s", total,
-                    threshold, decision, String.join(", ", links)));
+                    threshold, decision, String.join(", ", links)) + (notes.isEmpty() ? ""
+                            : "; " + String.join("; ", notes)));
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.UUID;
  * @param entity the shared entity, null for {@link Kind#FIRST} and {@link Kind#IMPORTED}
  * @param otherAlert the alert it shares the entity with, null for {@link Kind#FIRST} and {@link Kind#IMPORTED}
  * @param gapMicros how far apart the two alerts are, in microseconds
- * @param detail the product's incident reference for {@link Kind#IMPORTED}; "execution → persistence" for
+ * @param detail the product's incident reference for {@link Kind#IMPORTED}; for {@link Kind#FIRST}, what it shares
+ *     that was not weighed ("host ws1 not weighed: the machine it enters"), else empty; "execution → persistence" for
  *     {@link Kind#PROGRESSION}; for a join, followed by the evidence weighed ("evidence 0.83, 0.25 needed to join:
  *     user j.doe 0.85, host ws1 0.52"; see {@link #evidence()}); else empty
  */
@@ -37,6 +38,11 @@ public record JoinReason(Kind kind, EntityKey entity, UUID otherAlert, long gapM
 
     static JoinReason first() {
         return new JoinReason(Kind.FIRST, null, null, 0, "");
+    }
+
+    /** An alert that opened an incident though it shares entities with others, and why they were not evidence. */
+    static JoinReason first(String detail) {
+        return new JoinReason(Kind.FIRST, null, null, 0, detail);
     }
 
     static JoinReason imported(String reference) {
@@ -82,7 +88,8 @@ public record JoinReason(Kind kind, EntityKey entity, UUID otherAlert, long gapM
         String qualifier = qualifier();
         String evidence = evidence().isEmpty() ? "" : "; " + evidence();
         return switch (kind) {
-            case FIRST -> "opened the incident: it shares no entity with a recent open incident";
+            case FIRST -> detail.isEmpty() ? "opened the incident: it shares no entity with a recent open incident"
+                    : "opened the incident: no recent open incident has enough evidence (" + detail + ")";
             case IMPORTED -> "imported with the product's incident " + detail + ", whose grouping is kept";
             case SHARED_ENTITY -> "joined because it shares " + entity + (qualifier.isEmpty() ? "" : " ("
                     + qualifier + ")") + " with alert " + names.apply(otherAlert) + ", " + gap(gapMicros) + " apart"

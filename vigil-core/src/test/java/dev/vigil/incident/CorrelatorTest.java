@@ -434,9 +434,10 @@ class CorrelatorTest {
         @Test
         void anAlertFirmlyTiedToSeveralIncidentsMergesThemIntoTheOldestAndSaysWhy() {
             Correlator correlator = correlator();
+            // the bridges sit minutes from the other incidents' alerts on their machines: one action seen twice
             Assignment oldest = correlator.add(alert(1, 0, "host", "ws1", "user", "alice"));
-            Assignment middle = correlator.add(alert(2, 5, "host", "ws2"));
-            Assignment newest = correlator.add(alert(3, 6, "host", "ws3"));
+            Assignment middle = correlator.add(alert(2, 18, "host", "ws2"));
+            Assignment newest = correlator.add(alert(3, 19, "host", "ws3"));
             Assignment bridge = correlator.add(alert(4, 20, "user", "alice", "host", "ws3", "src_ip", "10.9.9.9"));
             Assignment bridge2 = correlator.add(alert(5, 21, "host", "ws2", "src_ip", "10.9.9.9"));
 
@@ -446,8 +447,8 @@ class CorrelatorTest {
             JoinReason why = bridge.merged().getFirst().reason();
             assertThat(why.entity()).isEqualTo(new EntityKey(EntityKey.Kind.HOST, "ws3"));
             assertThat(why.otherAlert()).isEqualTo(id(3));
-            assertThat(why.gapMicros()).isEqualTo(Duration.ofMinutes(14).toNanos() / 1000);
-            assertThat(why.evidence()).isEqualTo("evidence 0.72, 0.50 needed to merge: host ws3 0.72");
+            assertThat(why.gapMicros()).isEqualTo(Duration.ofMinutes(1).toNanos() / 1000);
+            assertThat(why.evidence()).isEqualTo("evidence 0.98, 0.50 needed to merge: host ws3 0.98");
             assertThat(bridge2.incident()).isEqualTo(oldest.incident());
             assertThat(bridge2.merged()).extracting(Assignment.Merge::incident).containsExactly(middle.incident());
             assertThat(correlator.find(newest.incident())).isEqualTo(oldest.incident());
@@ -595,6 +596,161 @@ class CorrelatorTest {
         void weightsOutsideTheirRangeAreRefused(double joinAt, double mergeAt, double artefact, int familiar) {
             assertThatThrownBy(() -> new CorrelationPolicy.Weights(joinAt, mergeAt, Duration.ofMinutes(30), artefact,
                     familiar, 0.5, 0.5)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void aNegativeMachineMergeWindowIsRefused() {
+            assertThatThrownBy(() -> CorrelationPolicy.Weights.defaults().withMachineMergeWindow(Duration.ofMinutes(-1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("machine merge window");
+        }
+    }
+
+    /**
+     * Two incidents already apart are merged for good, so a merge asks for more than a join: more than one machine both
+     * touched (unless the alert sits minutes from the other's alert on it), and no progression that a direct tie to
+     * another incident explains better. An alert of a way into a machine is not tied to what else that machine hosts.
+     */
+    @Nested
+    class MergeEvidence {
+        @Test
+        void aHostAloneMinutesApartJoinsTheAlertButDoesNotMergeItsOtherIncident() {
+            Correlator correlator = correlator();
+            Assignment alices = correlator.add(alert(1, 0, "host", "ws1", "user", "alice"));
+            Assignment ws2 = correlator.add(alert(2, 10, "host", "ws2"));
+            Assignment both = correlator.add(alert(3, 20, "host", "ws2", "user", "alice"));
+
+            assertThat(both.incident()).isEqualTo(alices.incident());
+            assertThat(both.merged()).isEmpty();
+            assertThat(correlator.find(ws2.incident())).isEqualTo(ws2.incident());
+            assertThat(both.reason().evidence()).isEqualTo("evidence 0.93, 0.25 needed to join: user alice 0.93; "
+                    + "incident 2 not merged: host ws2 alone, 10 minutes apart (a machine alone merges two incidents"
+                    + " only within 3 minutes)");
+        }
+
+        @Test
+        void aHostWithinTheMachineMergeWindowMergesAsBefore() {
+            Correlator correlator = correlator();
+            Assignment alices = correlator.add(alert(1, 0, "host", "ws1", "user", "alice"));
+            Assignment ws2 = correlator.add(alert(2, 17, "host", "ws2"));
+            Assignment both = correlator.add(alert(3, 20, "host", "ws2", "user", "alice"));
+
+            assertThat(both.incident()).isEqualTo(alices.incident());
+            assertThat(both.merged()).extracting(Assignment.Merge::incident).containsExactly(ws2.incident());
+        }
+
+        @Test
+        void aMachineAndAnAccountBothSharedMergeHoursApart() {
+            Correlator correlator = correlator();
+            Assignment alices = correlator.add(alert(1, 0, "host", "ws1", "user", "alice"));
+            Assignment bobs = correlator.add(alert(2, 10, "host", "ws2", "user", "bob"));
+            Assignment both = correlator.add(alert(3, 60, "host", "ws2", "user", "bob", "user", "alice"));
+
+            assertThat(both.incident()).isEqualTo(alices.incident());
+            assertThat(both.merged()).extracting(Assignment.Merge::incident).containsExactly(bobs.incident());
+        }
+
+        @Test
+        void theMachineAnAlertCameFromAloneDoesNotMergeEither() {
+            Prevalence owned = ownedAddress("10.0.0.8", "ws8");
+            Correlator correlator = correlator(owned);
+            Assignment ws8 = correlator.add(alert(1, 0, "host", "ws8"));
+            Assignment alices = correlator.add(alert(2, 25, "host", "ws1", "user", "alice"));
+            Assignment hop = correlator.add(alert(3, 30, "host", "ws9", "user", "alice", "src_ip", "10.0.0.8"));
+
+            assertThat(hop.incident()).isEqualTo(alices.incident());
+            assertThat(hop.merged()).isEmpty();
+            assertThat(hop.reason().evidence()).contains("incident " + ws8.incident() + " not merged: host ws8 alone,"
+                    + " 30 minutes apart");
+        }
+
+        @Test
+        void withAZeroWindowAMachineAloneNeverMerges() {
+            Correlator correlator = new Correlator(POLICY.withWeights(CorrelationPolicy.Weights.defaults()
+                    .withMachineMergeWindow(Duration.ZERO)), STAGES, Prevalence.none(), 1);
+            correlator.add(alert(1, 15, "host", "ws1", "user", "alice"));
+            Assignment ws2 = correlator.add(alert(2, 19, "host", "ws2"));
+            Assignment both = correlator.add(alert(3, 20, "host", "ws2", "user", "alice"));
+
+            assertThat(both.merged()).isEmpty();
+            assertThat(correlator.find(ws2.incident())).isEqualTo(ws2.incident());
+            assertThat(both.reason().evidence()).endsWith("incident 2 not merged: host ws2 alone, 1 minute apart (a"
+                    + " machine alone never merges two incidents)");
+        }
+
+        @Test
+        void aProgressionOnAnAccountThatTiesTheAlertDirectlyToAnotherIncidentDoesNotMerge() {
+            Correlator correlator = correlator();
+            // alice ran something on ws1 in the morning; ten hours later a second intrusion runs as alice on ws2
+            Assignment morning = correlator.add(alert(1, 0, List.of("T1059"), "", "host", "ws1", "user", "alice"));
+            Assignment evening = correlator.add(alert(2, 600, List.of("T1059"), "", "host", "ws2", "user", "alice",
+                    "process_guid", "{00000000-0000-0000-0000-0000000000a1}"));
+            Assignment dump = correlator.add(alert(3, 605, List.of("T1003"), "", "host", "ws2", "user", "alice",
+                    "process_guid", "{00000000-0000-0000-0000-0000000000a1}"));
+
+            assertThat(dump.incident()).isEqualTo(evening.incident());
+            assertThat(dump.merged()).isEmpty();
+            assertThat(correlator.find(morning.incident())).isEqualTo(morning.incident());
+            assertThat(dump.reason().evidence()).endsWith("incident 1 not merged: user alice ties this alert to"
+                    + " another incident directly, which explains it better than a progression here");
+        }
+
+        @Test
+        void aProgressionThatNothingExplainsBetterStillMerges() {
+            Correlator correlator = correlator();
+            Assignment morning = correlator.add(alert(1, 0, List.of("T1059"), "", "host", "ws1", "user", "alice"));
+            Assignment evening = correlator.add(alert(2, 600, List.of("T1059"), "", "host", "ws2",
+                    "process_guid", "{00000000-0000-0000-0000-0000000000a1}"));
+            Assignment dump = correlator.add(alert(3, 605, List.of("T1003"), "", "host", "ws2", "user", "alice",
+                    "process_guid", "{00000000-0000-0000-0000-0000000000a1}"));
+
+            assertThat(dump.incident()).isEqualTo(morning.incident());
+            assertThat(dump.merged()).extracting(Assignment.Merge::incident).containsExactly(evening.incident());
+        }
+
+        @Test
+        void aPhishingAlertIsNotTiedToAnotherIncidentOnTheMachineItEnters() {
+            Correlator correlator = correlator();
+            Assignment earlier = correlator.add(alert(1, 0, "host", "ws1", "user", "alice"));
+            Assignment phish = correlator.add(alert(2, 2, List.of("T1566.001", "T1204.002"), "", "host", "ws1",
+                    "user", "bob"));
+
+            assertThat(phish.opened()).isTrue();
+            assertThat(phish.incident()).isNotEqualTo(earlier.incident());
+            assertThat(phish.reason().kind()).isEqualTo(JoinReason.Kind.FIRST);
+            assertThat(phish.reason().explain(UUID::toString)).isEqualTo("opened the incident: no recent open"
+                    + " incident has enough evidence (host ws1 not weighed: the machine it enters)");
+        }
+
+        @Test
+        void aWayInStillJoinsThroughItsAccountAndTheMachineIsRememberedForWhatFollows() {
+            Correlator correlator = correlator();
+            Assignment alices = correlator.add(alert(1, 0, "host", "ws1", "user", "alice"));
+            Assignment hop = correlator.add(alert(2, 30, List.of("T1021.002"), "", "host", "ws2", "user", "alice"));
+            Assignment after = correlator.add(alert(3, 35, "host", "ws2"));
+
+            assertThat(hop.incident()).isEqualTo(alices.incident());
+            assertThat(after.incident()).isEqualTo(alices.incident());
+            assertThat(after.reason().entity()).isEqualTo(new EntityKey(EntityKey.Kind.HOST, "ws2"));
+        }
+
+        @Test
+        void aRemoteEntryFromAnotherMachineDoesNotJoinTheIncidentAlreadyOnItsTarget() {
+            Prevalence owned = ownedAddress("10.0.0.8", "ws8");
+            Correlator correlator = correlator(owned);
+            Assignment onTarget = correlator.add(alert(1, 0, "host", "srv1", "user", "carol"));
+            Assignment fromWs8 = correlator.add(alert(2, 5, "host", "ws8", "user", "dave"));
+            Assignment hop = correlator.add(alert(3, 10, List.of("T1021.002"), "", "host", "srv1", "src_ip",
+                    "10.0.0.8"));
+
+            assertThat(hop.incident()).isEqualTo(fromWs8.incident());
+            assertThat(hop.incident()).isNotEqualTo(onTarget.incident());
+            assertThat(hop.reason().evidence()).endsWith("host srv1 not weighed: the machine it enters");
+        }
+
+        private static Prevalence ownedAddress(String address, String host) {
+            return new Prevalence.Builder().owns(new EntityKey(EntityKey.Kind.IP, address), new EntityKey(
+                    EntityKey.Kind.HOST, host)).hosts(100).build();
         }
     }
 

@@ -289,7 +289,8 @@ class IncidentStoreTest {
 
     @Test
     void anAlertBridgingTwoOpenIncidentsMergesThemIntoTheOldest() {
-        store(alert(1, "medium", 0, "host", "ws-1"), alert(2, "medium", 5, "user", "bob"));
+        // the bridge is three minutes from ws-1's alert: a machine alone merges two incidents only that close
+        store(alert(1, "medium", 7, "host", "ws-1"), alert(2, "medium", 8, "user", "bob"));
         correlate();
         reopen();
 
