@@ -21,7 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReportScheduleCliTest {
-    private static final String MONDAY_EIGHT = "2026-11-30T08:00:00Z";
+    /**
+     * The first Monday 08:00 UTC the schedule added now is due at: a schedule is due from the slot after it was
+     * added, so the test's slots follow the clock it runs under.
+     */
+    private static final java.time.ZonedDateTime SLOT = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+            .with(java.time.temporal.TemporalAdjusters.next(java.time.DayOfWeek.MONDAY)).withHour(8).withMinute(0)
+            .withSecond(0).withNano(0);
+    private static final String MONDAY_EIGHT = SLOT.toInstant().toString();
+    /** The slot as the command prints it: {@code 2026-11-30 08:00:00 UTC}. */
+    private static final String MONDAY_EIGHT_TEXT = SLOT.toLocalDate() + " 08:00:00 UTC";
 
     @TempDir
     static Path data;
@@ -95,14 +104,14 @@ class ReportScheduleCliTest {
     @Test
     @Order(4)
     void tickMakesTheReportOnceAtItsSlotAndDeliversIt() throws Exception {
-        Run early = schedule("tick", "--now", "2026-11-30T07:59:00Z");
-        assertThat(early.out()).contains("No report schedule was due at 2026-11-30 07:59:00 UTC (next: monday-soc at"
-                + " 2026-11-30 08:00:00 UTC).");
+        Run early = schedule("tick", "--now", SLOT.minusMinutes(1).toInstant().toString());
+        assertThat(early.out()).contains("No report schedule was due at " + SLOT.toLocalDate() + " 07:59:00 UTC (next:"
+                + " monday-soc at " + MONDAY_EIGHT_TEXT + ").");
 
         Run tick = schedule("tick", "--now", MONDAY_EIGHT);
         assertThat(tick.exit()).as(tick.toString()).isZero();
-        assertThat(tick.out()).contains("Running 'monday-soc' for 2026-11-30 08:00:00 UTC…", "  delivered (",
-                "Ran 1 report schedule at 2026-11-30 08:00:00 UTC: 1 delivered, 0 failed or partly delivered.");
+        assertThat(tick.out()).contains("Running 'monday-soc' for " + MONDAY_EIGHT_TEXT + "…", "  delivered (",
+                "Ran 1 report schedule at " + MONDAY_EIGHT_TEXT + ": 1 delivered, 0 failed or partly delivered.");
         List<Path> files;
         try (Stream<Path> listed = Files.list(reports)) {
             files = listed.toList();
@@ -112,9 +121,10 @@ class ReportScheduleCliTest {
             assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).startsWith("%PDF-");
         });
 
-        Run again = schedule("tick", "--now", "2026-11-30T08:05:00Z", "--json");
+        Run again = schedule("tick", "--now", SLOT.plusMinutes(5).toInstant().toString(), "--json");
         assertThat(again.json().get("runs").size()).isZero();
-        assertThat(again.json().at("/not_due/monday-soc").asString()).isEqualTo("2026-12-07T08:00:00Z");
+        assertThat(again.json().at("/not_due/monday-soc").asString()).isEqualTo(SLOT.plusWeeks(1).toInstant()
+                .toString());
     }
 
     @Test
@@ -122,12 +132,12 @@ class ReportScheduleCliTest {
     void theRunIsRecordedWithItsDelivery() {
         Run runs = schedule("runs", "monday-soc");
         assertThat(runs.exit()).as(runs.toString()).isZero();
-        assertThat(runs.out()).contains("2026-11-30 08:00:00 UTC", "delivered", ".pdf", "ok folder " + reports);
+        assertThat(runs.out()).contains(MONDAY_EIGHT_TEXT, "delivered", ".pdf", "ok folder " + reports);
 
         Run json = schedule("runs", "monday-soc", "--json");
         assertThat(json.json().at("/runs/0/outcome").asString()).isEqualTo("delivered");
         assertThat(json.json().at("/runs/0/deliveries/0/delivered").asBoolean()).isTrue();
-        assertThat(schedule("list").out()).contains("2026-11-30 08:00:00 UTC  delivered");
+        assertThat(schedule("list").out()).contains(MONDAY_EIGHT_TEXT + "  delivered");
     }
 
     @Test
