@@ -58,6 +58,10 @@ final class Detections {
     private final TenantStores stores;
     private final Clock clock;
     private final Map<TenantId, Compiled> compiled = new ConcurrentHashMap<>();
+    /** Held while a tenant's set is compiled for the first time. */
+    private final Map<TenantId, java.util.concurrent.locks.ReentrantLock> firstCompile = new ConcurrentHashMap<>();
+    /** How many times a rule set was compiled, for tests. */
+    private final java.util.concurrent.atomic.AtomicInteger compilations = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<TenantId, java.util.concurrent.atomic.AtomicBoolean> checking = new ConcurrentHashMap<>();
 
     private record Compiled(String rulesVersion, TenantRules rules, String indicatorsVersion, Instant indicatorsAt,
@@ -172,7 +176,17 @@ final class Detections {
         Compiled held = compiled.get(tenant);
         Compiled current;
         if (held == null) {
-            current = stores.read(tenant, this::current); // the first request compiles the set
+            // the first request compiles the set; requests arriving meanwhile wait for it rather than each compiling
+            // the same set beside it
+            java.util.concurrent.locks.ReentrantLock first = firstCompile.computeIfAbsent(tenant,
+                    t -> new java.util.concurrent.locks.ReentrantLock());
+            first.lock();
+            try {
+                Compiled meanwhile = compiled.get(tenant);
+                current = meanwhile != null ? meanwhile : stores.read(tenant, this::current);
+            } finally {
+                first.unlock();
+            }
         } else {
             if (Duration.between(held.checkedAt(), clock.instant()).compareTo(RECHECK) >= 0) {
                 recheck(tenant);
@@ -188,6 +202,11 @@ final class Detections {
             all.add(new IocDetector(current.indicators(), tenant));
         }
         return new Run(tenant, rules, List.copyOf(all));
+    }
+
+    /** How many times a tenant's rule set has been compiled since this object was made. */
+    int compilations() {
+        return compilations.get();
     }
 
     /** Reads the tenant's fingerprints again (and compiles what changed) on another thread; one check at a time. */
@@ -219,6 +238,7 @@ final class Detections {
             rules = held.rules();
         } else {
             long start = System.nanoTime();
+            compilations.incrementAndGet();
             rules = TenantRules.load(store, config.placeholders());
             rules.problems().forEach(p -> LOG.warn("tenant {}: stored rule not loaded: {}", tenant, p));
             LOG.atInfo().addKeyValue("tenant", tenant.value())
