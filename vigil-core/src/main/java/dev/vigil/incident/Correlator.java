@@ -176,6 +176,15 @@ public final class Correlator {
      * new alerts can join it.
      */
     public void remember(Alert alert, long incident, boolean closed) {
+        remember(alert, incident, closed, false);
+    }
+
+    /**
+     * Remembers an alert already placed in an incident, as {@link #remember(Alert, long, boolean)}; one that joined
+     * through a shared host alone is remembered as {@link #add} posted it, without its hosts, so that restored
+     * incidents hold machines as they did before the restore.
+     */
+    public void remember(Alert alert, long incident, boolean closed, boolean throughHostAlone) {
         IncidentState state = incidents.computeIfAbsent(incident, n -> new IncidentState(n, alert.timeMicros(),
                 alert.incidentRef()));
         state.closed |= closed;
@@ -189,7 +198,8 @@ public final class Correlator {
         aliases.clear();
         found.clear();
         Set<EntityKey> keys = withOwners(keys(alert));
-        post(keys, incident, alert.id(), stages.stage(alert.techniques()), alert.timeMicros());
+        post(throughHostAlone && alert.incidentRef().isEmpty() ? withoutHosts(keys) : keys, incident, alert.id(),
+                stages.stage(alert.techniques()), alert.timeMicros());
         learn(keys);
         advance(alert.timeMicros());
     }

@@ -285,13 +285,15 @@ final class DuckDbIncidents implements IncidentRepository {
         return store.read("restoring incidents", "vigil_incidents", Map.of(), () -> {
             Map<UUID, Active> placement = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT p.alert_id, p.incident, i.status = 'resolved'
+                    SELECT p.alert_id, p.incident, i.status = 'resolved',
+                        p.reason = 'SHARED_ENTITY' AND p.entity_kind = 'HOST'
                     FROM vigil_incident_alerts p JOIN vigil_incidents i ON i.number = p.incident
                     WHERE i.merged_into IS NULL AND i.last_seen >= make_timestamptz(?::BIGINT)""")) {
                 statement.setLong(1, micros(horizon));
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        placement.put(rows.getObject(1, UUID.class), new Active(rows.getLong(2), rows.getBoolean(3)));
+                        placement.put(rows.getObject(1, UUID.class), new Active(rows.getLong(2), rows.getBoolean(3),
+                                rows.getBoolean(4)));
                     }
                 }
             }

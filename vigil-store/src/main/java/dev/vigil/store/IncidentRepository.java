@@ -125,8 +125,16 @@ public interface IncidentRepository {
     /** Where correlation stands; see {@link #cursor()}. */
     record Cursor(long alertRowid, long nextNumber) {}
 
-    /** A placement restored for correlation: the incident the alert is in, and whether it is resolved. */
-    record Active(long incident, boolean resolved) {}
+    /**
+     * A placement restored for correlation: the incident the alert is in, whether it is resolved, and whether the alert
+     * joined it through a shared host alone (such an alert does not stretch the incident's hold on the host).
+     */
+    record Active(long incident, boolean resolved, boolean throughHostAlone) {
+        /** A placement through more than a shared host, or none. */
+        public Active(long incident, boolean resolved) {
+            this(incident, resolved, false);
+        }
+    }
 
     /** An alert placed in an incident, and why. */
     record Placement(UUID alert, long incident, JoinReason reason) {

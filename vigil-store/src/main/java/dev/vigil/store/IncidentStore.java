@@ -314,7 +314,7 @@ public final class IncidentStore {
         for (Alert alert : alertsById(placement.keySet())) {
             IncidentRepository.Active where = placement.get(alert.id());
             if (where != null) {
-                correlator.remember(alert, where.incident(), where.resolved());
+                correlator.remember(alert, where.incident(), where.resolved(), where.throughHostAlone());
                 members.computeIfAbsent(where.incident(), n -> new ArrayList<>()).add(alert);
             }
         }

@@ -293,14 +293,16 @@ final class PostgresIncidents implements IncidentRepository {
         return database.read("restoring incidents", connection -> {
             Map<UUID, Active> placement = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT p.alert_id, p.incident, i.status = 'resolved'
+                    SELECT p.alert_id, p.incident, i.status = 'resolved',
+                        p.reason = 'SHARED_ENTITY' AND p.entity_kind = 'HOST'
                     FROM vigil_incident_alerts p JOIN vigil_incidents i ON i.tenant = p.tenant AND i.number = p.incident
                     WHERE p.tenant = ? AND i.merged_into IS NULL AND i.last_seen >= ?""")) {
                 statement.setString(1, tenant.value());
                 setInstant(statement, 2, horizon);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        placement.put(rows.getObject(1, UUID.class), new Active(rows.getLong(2), rows.getBoolean(3)));
+                        placement.put(rows.getObject(1, UUID.class), new Active(rows.getLong(2), rows.getBoolean(3),
+                                rows.getBoolean(4)));
                     }
                 }
             }

@@ -138,9 +138,10 @@ abstract class IncidentRepositoryContract {
         update(incidents(), ALICE, 2, IncidentUpdate.none().withClassification(
                 Incident.Classification.FALSE_POSITIVE, "").withStatus(Incident.Status.RESOLVED), T0);
 
+        // alert 31 joined alert 30 through their shared host alone
         assertThat(incidents().activeSince(T0.plus(Duration.ofMinutes(10)))).containsExactlyInAnyOrderEntriesOf(
-                Map.of(alert(30), new IncidentRepository.Active(2, true), alert(31),
-                        new IncidentRepository.Active(2, true)));
+                Map.of(alert(30), new IncidentRepository.Active(2, true, false), alert(31),
+                        new IncidentRepository.Active(2, true, true)));
         assertThat(incidents().activeSince(T0)).containsOnlyKeys(alert(1), alert(30), alert(31))
                 .containsEntry(alert(1), new IncidentRepository.Active(1, false));
     }
