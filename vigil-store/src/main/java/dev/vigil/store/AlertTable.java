@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
-import tools.jackson.core.type.TypeReference;
 
 /**
  * The tenant's alerts in {@code vigil_alerts}, written within the caller's transaction. An alert's id is derived from
@@ -29,8 +28,6 @@ final class AlertTable {
     /** The levels as a SQL list literal, least severe first; an unknown level has position 0 in it. */
     private static final String LEVEL_LIST = AlertQuery.LEVELS.stream().map(l -> "'" + l + "'")
             .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
-    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
-    private static final TypeReference<List<Map<String, String>>> ENTITIES = new TypeReference<>() {};
 
     private final DuckDBConnection connection;
     private final TenantId tenant;
@@ -68,13 +65,6 @@ final class AlertTable {
         try (DuckDBAppender appender = connection.createAppender("temp", "main", "batch_alerts")) {
             for (Alert alert : distinct.values()) {
                 List<UUID> eventIds = alert.eventIds().stream().map(EventId::toUuid).toList();
-                List<Map<String, String>> entities = new ArrayList<>();
-                for (Alert.Entity entity : alert.entities()) {
-                    Map<String, String> json = new LinkedHashMap<>();
-                    json.put("kind", entity.kind());
-                    json.put("value", entity.value());
-                    entities.add(json);
-                }
                 appender.beginRow()
                         .appendUUID(alert.id().getMostSignificantBits(), alert.id().getLeastSignificantBits())
                         .append(alert.tenant().value())
@@ -85,8 +75,8 @@ final class AlertTable {
                         .append(alert.status())
                         .appendEpochMicros(alert.timeMicros())
                         .append(alert.techniques())
-                        .append(Json.write(new java.util.TreeMap<>(alert.matchedFields())))
-                        .append(Json.write(entities))
+                        .append(AlertRows.fieldsJson(alert))
+                        .append(AlertRows.entitiesJson(alert))
                         .append(eventIds)
                         .append(alert.table())
                         .append(alert.incidentRef())
@@ -145,26 +135,7 @@ final class AlertTable {
     }
 
     private Alert alert(ResultSet rows) throws SQLException {
-        List<String> techniques = new ArrayList<>();
-        for (Object technique : elements(rows.getArray(8))) {
-            techniques.add((String) technique);
-        }
-        List<Alert.Entity> entities = new ArrayList<>();
-        for (Map<String, String> entity : Json.read(rows.getString(10), ENTITIES)) {
-            entities.add(new Alert.Entity(entity.get("kind"), entity.get("value")));
-        }
-        List<EventId> eventIds = new ArrayList<>();
-        for (Object id : elements(rows.getArray(11))) {
-            UUID uuid = (UUID) id;
-            eventIds.add(new EventId(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()));
-        }
-        return new Alert(rows.getObject(1, UUID.class), tenant, rows.getString(2), rows.getString(3),
-                rows.getString(4), rows.getString(5), rows.getString(6), rows.getLong(7), techniques,
-                Json.read(rows.getString(9), FIELDS), entities, eventIds, rows.getString(12), rows.getString(13));
-    }
-
-    private static Object[] elements(Array array) throws SQLException {
-        return array == null ? new Object[0] : (Object[]) array.getArray();
+        return AlertRows.alert(rows, tenant, rows.getLong(7), IncidentRows.strings(rows.getArray(8)));
     }
 
     long count() throws SQLException {

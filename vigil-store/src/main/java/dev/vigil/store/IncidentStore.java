@@ -293,9 +293,10 @@ public final class IncidentStore {
                 changes, summaries));
         if (repository == own) {
             // Other writers of these incidents go through this store (DuckDB admits one process), and an analyst's
-            // update drops the correlator; the cursor tells a rollback or a restored database.
-            resident = new Resident(correlator, policy, baseline, repository.cursor(),
-                    (keeps ? kept.placed() : 0) + fresh.size());
+            // update drops the correlator; the cursor tells a rollback or a restored database. The cursor the run
+            // left: through its last alert, numbering after the incidents it opened.
+            resident = new Resident(correlator, policy, baseline, new IncidentRepository.Cursor(last,
+                    firstNew + openedIncidents.size()), (keeps ? kept.placed() : 0) + fresh.size());
         }
         return new CorrelationSummary(assignments.size(), opened, assignments.size() - opened, mergedBy.size(),
                 touched.size(), baseline.size(), (System.nanoTime() - start) / 1_000_000);

@@ -5,7 +5,6 @@ import static dev.vigil.store.PostgresState.setInstant;
 import dev.vigil.model.Alert;
 import dev.vigil.model.EventId;
 import dev.vigil.model.TenantId;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,9 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
-import tools.jackson.core.type.TypeReference;
 
 /**
  * One tenant's alerts in PostgreSQL ({@link PostgresState#alerts}), the same fields as the embedded store's
@@ -35,8 +32,6 @@ final class PostgresAlerts implements AlertRepository {
     /** The levels as a SQL array, least severe first; an unknown level has no position in it. */
     private static final String LEVEL_ARRAY = AlertQuery.LEVELS.stream().map(l -> "'" + l + "'")
             .collect(java.util.stream.Collectors.joining(", ", "ARRAY[", "]"));
-    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
-    private static final TypeReference<List<Map<String, String>>> ENTITIES = new TypeReference<>() {};
 
     private final PostgresState database;
     private final TenantId tenant;
@@ -68,13 +63,8 @@ final class PostgresAlerts implements AlertRepository {
                     + COLUMNS + ", entity_values, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json,"
                     + " ?, ?, ?, ?, ?) ON CONFLICT (tenant, alert_id) DO NOTHING")) {
                 for (Alert alert : distinct.values()) {
-                    List<Map<String, String>> entities = new ArrayList<>();
                     Set<String> values = new LinkedHashSet<>();
                     for (Alert.Entity entity : alert.entities()) {
-                        Map<String, String> json = new LinkedHashMap<>();
-                        json.put("kind", entity.kind());
-                        json.put("value", entity.value());
-                        entities.add(json);
                         values.add(entity.value());
                     }
                     statement.setString(1, tenant.value());
@@ -86,8 +76,8 @@ final class PostgresAlerts implements AlertRepository {
                     statement.setString(7, alert.status());
                     setInstant(statement, 8, IncidentStore.instant(alert.timeMicros()));
                     statement.setArray(9, connection.createArrayOf("text", alert.techniques().toArray()));
-                    statement.setString(10, Json.write(new TreeMap<>(alert.matchedFields())));
-                    statement.setString(11, Json.write(entities));
+                    statement.setString(10, AlertRows.fieldsJson(alert));
+                    statement.setString(11, AlertRows.entitiesJson(alert));
                     statement.setArray(12, connection.createArrayOf("uuid", alert.eventIds().stream()
                             .map(EventId::toUuid).toArray()));
                     statement.setString(13, alert.table());
@@ -200,19 +190,7 @@ final class PostgresAlerts implements AlertRepository {
     }
 
     private Alert alert(ResultSet rows) throws SQLException {
-        List<Alert.Entity> entities = new ArrayList<>();
-        for (Map<String, String> entity : Json.read(rows.getString(10), ENTITIES)) {
-            entities.add(new Alert.Entity(entity.get("kind"), entity.get("value")));
-        }
-        List<EventId> eventIds = new ArrayList<>();
-        Array ids = rows.getArray(11);
-        for (Object id : ids == null ? new Object[0] : (Object[]) ids.getArray()) {
-            UUID uuid = (UUID) id;
-            eventIds.add(new EventId(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()));
-        }
-        return new Alert(rows.getObject(1, UUID.class), tenant, rows.getString(2), rows.getString(3),
-                rows.getString(4), rows.getString(5), rows.getString(6),
-                IncidentStore.micros(PostgresState.instant(rows, 7)), IncidentRows.strings(rows.getArray(8)),
-                Json.read(rows.getString(9), FIELDS), entities, eventIds, rows.getString(12), rows.getString(13));
+        return AlertRows.alert(rows, tenant, IncidentStore.micros(PostgresState.instant(rows, 7)),
+                IncidentRows.strings(rows.getArray(8)));
     }
 }
